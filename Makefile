@@ -1,0 +1,54 @@
+# Two commands on a fresh machine:  `make run`  (the whole product)  and  `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint pytest frontend frontend-test system-deps bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian tools the tests drive (Chromium for the SPA, docker-compose to validate
+# docker-compose.yml); installed only when missing and when we may.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || missing="$$missing docker-compose"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Instale:$$missing (os testes que dependem deles serão pulados)"; fi; \
+	fi
+
+frontend:
+	@if [ -f frontend/package.json ]; then \
+	  cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
+	fi
+
+run: $(STAMP) frontend
+	$(BIN)/gmm run
+
+lint: $(STAMP)
+	$(BIN)/ruff check backend tests alembic benchmarks
+	$(BIN)/ruff format --check backend tests alembic benchmarks
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+frontend-test:
+	@if [ -f frontend/package.json ]; then \
+	  cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm test; \
+	fi
+
+test: system-deps lint pytest frontend-test
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/conversas.py
+
+clean:
+	rm -rf $(VENV) .gmm frontend/node_modules frontend/dist

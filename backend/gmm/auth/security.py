@@ -1,0 +1,49 @@
+"""Password hashing (argon2) and JWT access tokens (python-jose)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from jose import JWTError, jwt
+
+from gmm.config import Settings
+from gmm.db import utcnow
+from gmm.errors import Unauthorized
+
+_hasher = PasswordHasher()
+ALGORITHM = "HS256"
+# Verified when the e-mail is unknown, so a miss costs as long as a wrong password
+# and response times do not reveal which accounts exist.
+_DUMMY_HASH = _hasher.hash("gmm-dummy-password")
+
+
+def hash_senha(senha: str) -> str:
+    return _hasher.hash(senha)
+
+
+def verificar_senha(senha: str, senha_hash: str | None) -> bool:
+    try:
+        return _hasher.verify(senha_hash or _DUMMY_HASH, senha) and senha_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_token(usuario_id: int, settings: Settings) -> tuple[str, int]:
+    expires_in = settings.jwt_expire_minutes * 60
+    now = utcnow()
+    claims = {
+        "sub": str(usuario_id),
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=expires_in)).timestamp()),
+    }
+    return jwt.encode(claims, settings.secret("secret_key"), algorithm=ALGORITHM), expires_in
+
+
+def read_token(token: str, settings: Settings) -> int:
+    try:
+        claims = jwt.decode(token, settings.secret("secret_key"), algorithms=[ALGORITHM])
+        return int(claims["sub"])
+    except (JWTError, KeyError, ValueError, TypeError) as exc:
+        raise Unauthorized("token inválido ou expirado") from exc

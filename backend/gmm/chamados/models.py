@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, ForeignKey, Identity, Index, Integer, String, Text, func, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gmm.db import Base, utcnow
+from gmm.enums import enum_column
+from gmm.terceirizados.models import Terceirizado
+
+
+class StatusChamado(StrEnum):
+    aguardando = "aguardando"
+    em_andamento = "em_andamento"
+    concluido = "concluido"
+    cancelado = "cancelado"
+
+
+ABERTOS = (StatusChamado.aguardando, StatusChamado.em_andamento)
+
+
+class Prioridade(StrEnum):
+    baixa = "baixa"
+    normal = "normal"
+    alta = "alta"
+    urgente = "urgente"
+
+
+class Chamado(Base):
+    __tablename__ = "chamados"
+    __table_args__ = (
+        Index("ix_chamados_criado_em_id", "criado_em", "id"),
+        Index("ix_chamados_status_criado_em_id", "status", "criado_em", "id"),
+        Index("ix_chamados_prioridade_criado_em_id", "prioridade", "criado_em", "id"),
+        Index("ix_chamados_terceirizado_criado_em_id", "terceirizado_id", "criado_em", "id"),
+        # The message center lists conversations by last activity.
+        Index("ix_chamados_ultima_atividade_id", "ultima_atividade_em", "id"),
+        Index("ix_chamados_status_ultima_atividade_id", "status", "ultima_atividade_em", "id"),
+        # Overdue lists only look at open chamados with a deadline.
+        Index(
+            "ix_chamados_prazo_abertos",
+            "prazo_combinado",
+            postgresql_where=text("status IN ('aguardando', 'em_andamento')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    numero_chamado: Mapped[str] = mapped_column(String(20), unique=True)
+    terceirizado_id: Mapped[int] = mapped_column(ForeignKey("terceirizados.id"))
+    titulo: Mapped[str] = mapped_column(String(200))
+    descricao: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[StatusChamado] = mapped_column(
+        enum_column(StatusChamado, "status"), default=StatusChamado.aguardando
+    )
+    prioridade: Mapped[Prioridade] = mapped_column(
+        enum_column(Prioridade, "prioridade"), default=Prioridade.normal
+    )
+    prazo_combinado: Mapped[datetime | None]
+    criado_por: Mapped[int | None] = mapped_column(ForeignKey("usuarios.id", ondelete="SET NULL"))
+    criado_em: Mapped[datetime] = mapped_column(server_default=func.now())
+    atualizado_em: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+    finalizado_em: Mapped[datetime | None]
+    # Time of the last message either way (or creation): keeps the message
+    # center's "ordered by last activity" an index scan instead of an aggregate
+    # over the whole history.
+    ultima_atividade_em: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    terceirizado: Mapped[Terceirizado] = relationship(lazy="raise")
+
+    @property
+    def atrasado(self) -> bool:
+        return (
+            self.prazo_combinado is not None
+            and self.status in ABERTOS
+            and self.prazo_combinado < utcnow()
+        )
+
+    # atualizado_em changes in SQL on every UPDATE; fetch it back with RETURNING.
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy reads it
+
+
+class SequenciaChamado(Base):
+    """Per-year counter behind numero_chamado.
+
+    Incremented with one upsert; the row lock serialises concurrent creations
+    until commit, so numbers are unique and have no gaps from rolled-back work.
+    """
+
+    __tablename__ = "sequencias_chamado"
+
+    ano: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ultimo: Mapped[int] = mapped_column(Integer)

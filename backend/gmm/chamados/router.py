@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, status
+
+from gmm.chamados import service
+from gmm.chamados.models import Chamado, Prioridade, StatusChamado
+from gmm.chamados.schemas import (
+    ChamadoComMensagem,
+    ChamadoCreate,
+    ChamadoInfo,
+    ChamadoOut,
+    ChamadoUpdate,
+    ResponderIn,
+)
+from gmm.conversas.models import Mensagem
+from gmm.conversas.schemas import MensagemOut
+from gmm.deps import CurrentUser, SessionDep, SettingsDep
+from gmm.openapi_docs import errors
+from gmm.pagination import Page
+from gmm.params import CursorQuery, IdPath, LimitQuery
+
+router = APIRouter(prefix="/api/chamados", tags=["chamados"])
+
+
+def _com_mensagem(chamado: Chamado, mensagem: Mensagem) -> ChamadoComMensagem:
+    return ChamadoComMensagem(
+        chamado=ChamadoOut.model_validate(chamado), mensagem=MensagemOut.model_validate(mensagem)
+    )
+
+
+@router.get("", operation_id="listar_chamados", responses=errors(401, 422))
+async def listar(
+    session: SessionDep,
+    _: CurrentUser,
+    status_: Annotated[StatusChamado | None, Query(alias="status")] = None,
+    terceirizado_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    prioridade: Prioridade | None = None,
+    atrasados: Annotated[
+        bool | None, Query(description="true: só atrasados; false: só em dia")
+    ] = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[ChamadoOut]:
+    """Chamados do mais novo ao mais antigo, com filtros e paginação por cursor."""
+    return await service.listar(
+        session,
+        status=status_,
+        terceirizado_id=terceirizado_id,
+        prioridade=prioridade,
+        atrasados=atrasados,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@router.post(
+    "",
+    operation_id="criar_chamado",
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(401, 404, 409, 422),
+)
+async def criar(
+    body: ChamadoCreate, session: SessionDep, usuario: CurrentUser, settings: SettingsDep
+) -> ChamadoComMensagem:
+    """Abre um chamado e envia ao terceirizado a mensagem de criação pelo WhatsApp."""
+    chamado, mensagem = await service.criar(
+        session, body, criado_por=usuario.id, fuso=ZoneInfo(settings.timezone)
+    )
+    return _com_mensagem(chamado, mensagem)
+
+
+@router.get("/{chamado_id}", operation_id="obter_chamado", responses=errors(401, 404, 422))
+async def obter(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> ChamadoOut:
+    """Um chamado com o resumo do terceirizado."""
+    return ChamadoOut.model_validate(await service.obter(session, chamado_id))
+
+
+@router.patch(
+    "/{chamado_id}", operation_id="atualizar_chamado", responses=errors(401, 404, 409, 422)
+)
+async def atualizar(
+    chamado_id: IdPath, body: ChamadoUpdate, session: SessionDep, _: CurrentUser
+) -> ChamadoOut:
+    """Altera título, descrição, prioridade, prazo ou status (exceto concluir)."""
+    return ChamadoOut.model_validate(await service.atualizar(session, chamado_id, body))
+
+
+@router.get("/{chamado_id}/info", operation_id="info_chamado", responses=errors(401, 404, 422))
+async def info(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> ChamadoInfo:
+    """O chamado e as estatísticas da conversa: enviadas, recebidas, último contato,
+    tempo até a primeira resposta, atraso e número de cobranças."""
+    chamado = await service.obter(session, chamado_id)
+    return ChamadoInfo(
+        chamado=ChamadoOut.model_validate(chamado),
+        estatisticas=await service.estatisticas(session, chamado),
+    )
+
+
+@router.post(
+    "/{chamado_id}/cobrar",
+    operation_id="cobrar_chamado",
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(401, 404, 409, 422),
+)
+async def cobrar(
+    chamado_id: IdPath, session: SessionDep, _: CurrentUser, settings: SettingsDep
+) -> ChamadoComMensagem:
+    """Envia ao terceirizado uma cobrança de retorno sobre o chamado aberto."""
+    chamado, mensagem = await service.cobrar(session, chamado_id, ZoneInfo(settings.timezone))
+    return _com_mensagem(chamado, mensagem)
+
+
+@router.post(
+    "/{chamado_id}/responder",
+    operation_id="responder_chamado",
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(401, 404, 409, 422),
+)
+async def responder(
+    chamado_id: IdPath, body: ResponderIn, session: SessionDep, _: CurrentUser
+) -> ChamadoComMensagem:
+    """Envia o texto livre do operador ao terceirizado."""
+    chamado, mensagem = await service.responder(session, chamado_id, body.mensagem)
+    return _com_mensagem(chamado, mensagem)
+
+
+@router.post(
+    "/{chamado_id}/finalizar",
+    operation_id="finalizar_chamado",
+    responses=errors(401, 404, 409, 422),
+)
+async def finalizar(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> ChamadoComMensagem:
+    """Conclui o chamado e avisa o terceirizado. Finalizar de novo responde 409."""
+    chamado, mensagem = await service.finalizar(session, chamado_id)
+    return _com_mensagem(chamado, mensagem)

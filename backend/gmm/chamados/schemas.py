@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from gmm.chamados.models import Prioridade, StatusChamado
+from gmm.conversas.schemas import MensagemOut
+
+Titulo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+Descricao = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+
+
+class ChamadoCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    terceirizado_id: int = Field(ge=1, le=2**63 - 1)
+    titulo: Titulo
+    descricao: Descricao | None = None
+    prioridade: Prioridade = Prioridade.normal
+    prazo_combinado: AwareDatetime | None = Field(
+        default=None, description="Data e hora com fuso (ISO 8601), no futuro"
+    )
+
+
+class ChamadoUpdate(BaseModel):
+    """Only the fields sent are changed. Finishing is `POST /finalizar`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    titulo: Titulo | None = None
+    descricao: Descricao | None = None
+    prioridade: Prioridade | None = None
+    prazo_combinado: AwareDatetime | None = None
+    status: Literal["aguardando", "em_andamento", "cancelado"] | None = Field(
+        default=None, description="Para concluir use POST /api/chamados/{id}/finalizar"
+    )
+
+    @model_validator(mode="after")
+    def _obrigatorios_nao_nulos(self) -> ChamadoUpdate:
+        for campo in ("titulo", "prioridade", "status"):
+            if campo in self.model_fields_set and getattr(self, campo) is None:
+                raise ValueError(f"{campo} não pode ser nulo")
+        return self
+
+
+class ResponderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mensagem: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4096)
+    ]
+
+
+class TerceirizadoResumo(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    nome: str
+    empresa: str | None
+    telefone: str
+
+
+class ChamadoOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    numero_chamado: str
+    terceirizado_id: int
+    terceirizado: TerceirizadoResumo
+    titulo: str
+    descricao: str | None
+    status: StatusChamado
+    prioridade: Prioridade
+    prazo_combinado: datetime | None
+    atrasado: bool = Field(description="Prazo passou e o chamado ainda está aberto")
+    criado_por: int | None
+    criado_em: datetime
+    atualizado_em: datetime
+    finalizado_em: datetime | None
+    ultima_atividade_em: datetime
+
+
+class ChamadoComMensagem(BaseModel):
+    """A chamado and the WhatsApp message the action queued."""
+
+    chamado: ChamadoOut
+    mensagem: MensagemOut
+
+
+class EstatisticasChamado(BaseModel):
+    mensagens_enviadas: int
+    mensagens_recebidas: int
+    nao_lidas: int
+    cobrancas: int
+    falhas_envio: int
+    ultimo_contato_em: datetime | None = Field(
+        description="Última mensagem recebida do terceirizado"
+    )
+    ultima_mensagem_em: datetime | None
+    tempo_primeira_resposta_s: float | None = Field(
+        description="Segundos entre a abertura e a primeira resposta do terceirizado"
+    )
+    atrasado: bool
+
+
+class ChamadoInfo(BaseModel):
+    chamado: ChamadoOut
+    estatisticas: EstatisticasChamado

@@ -1,0 +1,219 @@
+"""Chamado rules: numbering, the life cycle and the messages each step sends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, case, func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from gmm.chamados import textos
+from gmm.chamados.models import ABERTOS, Chamado, Prioridade, SequenciaChamado, StatusChamado
+from gmm.chamados.schemas import (
+    ChamadoCreate,
+    ChamadoOut,
+    ChamadoUpdate,
+    EstatisticasChamado,
+)
+from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
+from gmm.db import utcnow
+from gmm.errors import Conflict, DomainError, NotFound
+from gmm.pagination import Page, decode_cursor, encode_cursor
+from gmm.terceirizados import service as terceirizados
+from gmm.whatsapp import service as whatsapp
+
+FINALIZADOS = (StatusChamado.concluido, StatusChamado.cancelado)
+
+
+class PrazoNoPassado(DomainError):
+    status_code = 422
+    error = "prazo_invalido"
+
+
+def _com_terceirizado() -> Select[Chamado]:
+    return select(Chamado).options(joinedload(Chamado.terceirizado))
+
+
+async def obter(session: AsyncSession, chamado_id: int, *, bloquear: bool = False) -> Chamado:
+    """The chamado with its contractor; ``bloquear`` holds a row lock until commit so
+    concurrent transitions (two "finalizar" clicks) are decided one after the other."""
+    query = _com_terceirizado().where(Chamado.id == chamado_id)
+    if bloquear:
+        query = query.with_for_update(of=Chamado)
+    chamado = await session.scalar(query)
+    if chamado is None:
+        raise NotFound(f"chamado {chamado_id} não encontrado")
+    return chamado
+
+
+async def listar(
+    session: AsyncSession,
+    *,
+    status: StatusChamado | None,
+    terceirizado_id: int | None,
+    prioridade: Prioridade | None,
+    atrasados: bool | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[ChamadoOut]:
+    query = (
+        _com_terceirizado().order_by(Chamado.criado_em.desc(), Chamado.id.desc()).limit(limit + 1)
+    )
+    if status is not None:
+        query = query.where(Chamado.status == status)
+    if terceirizado_id is not None:
+        query = query.where(Chamado.terceirizado_id == terceirizado_id)
+    if prioridade is not None:
+        query = query.where(Chamado.prioridade == prioridade)
+    if atrasados is True:
+        query = query.where(Chamado.status.in_(ABERTOS), Chamado.prazo_combinado < func.now())
+    elif atrasados is False:
+        query = query.where(
+            ~and_(
+                Chamado.status.in_(ABERTOS),
+                Chamado.prazo_combinado.is_not(None),
+                Chamado.prazo_combinado < func.now(),
+            )
+        )
+    if cursor:
+        criado_em, ultimo_id = decode_cursor(cursor, datetime, int)
+        query = query.where(tuple_(Chamado.criado_em, Chamado.id) < (criado_em, ultimo_id))
+    rows = list(await session.scalars(query))
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(rows[limit - 1].criado_em, rows[limit - 1].id)
+    return Page(items=[ChamadoOut.model_validate(c) for c in rows[:limit]], next_cursor=next_cursor)
+
+
+async def _proximo_numero(session: AsyncSession, fuso: ZoneInfo) -> str:
+    ano = utcnow().astimezone(fuso).year
+    stmt = (
+        insert(SequenciaChamado)
+        .values(ano=ano, ultimo=1)
+        .on_conflict_do_update(
+            index_elements=[SequenciaChamado.ano],
+            set_={"ultimo": SequenciaChamado.ultimo + 1},
+        )
+        .returning(SequenciaChamado.ultimo)
+    )
+    numero = (await session.execute(stmt)).scalar_one()
+    return f"CH-{ano}-{numero:04d}"
+
+
+async def criar(
+    session: AsyncSession, dados: ChamadoCreate, criado_por: int, fuso: ZoneInfo
+) -> tuple[Chamado, Mensagem]:
+    """Open a chamado and queue the WhatsApp message that tells the contractor."""
+    terceirizado = await terceirizados.obter(session, dados.terceirizado_id)
+    if not terceirizado.ativo:
+        raise Conflict(f"o terceirizado {terceirizado.nome} está inativo")
+    if dados.prazo_combinado is not None and dados.prazo_combinado <= utcnow():
+        raise PrazoNoPassado("prazo_combinado precisa estar no futuro")
+    chamado = Chamado(
+        **dados.model_dump(),
+        numero_chamado=await _proximo_numero(session, fuso),
+        criado_por=criado_por,
+        status=StatusChamado.aguardando,
+    )
+    chamado.terceirizado = terceirizado
+    session.add(chamado)
+    await session.flush()
+    mensagem = await whatsapp.enviar_mensagem(
+        session,
+        chamado,
+        terceirizado.telefone,
+        TipoMensagem.criacao,
+        textos.criacao(chamado, terceirizado, fuso),
+    )
+    return chamado, mensagem
+
+
+async def atualizar(session: AsyncSession, chamado_id: int, dados: ChamadoUpdate) -> Chamado:
+    chamado = await obter(session, chamado_id, bloquear=True)
+    campos = dados.model_dump(exclude_unset=True)
+    if chamado.status in FINALIZADOS and campos:
+        raise Conflict(f"o chamado {chamado.numero_chamado} já está {chamado.status.value}")
+    if "status" in campos and campos["status"] == StatusChamado.cancelado:
+        chamado.finalizado_em = utcnow()
+    for campo, valor in campos.items():
+        setattr(chamado, campo, valor)
+    await session.flush()
+    return chamado
+
+
+async def cobrar(
+    session: AsyncSession, chamado_id: int, fuso: ZoneInfo
+) -> tuple[Chamado, Mensagem]:
+    chamado = await obter(session, chamado_id, bloquear=True)
+    if chamado.status in FINALIZADOS:
+        raise Conflict(
+            f"o chamado {chamado.numero_chamado} está {chamado.status.value}: não há o que cobrar"
+        )
+    texto = textos.cobranca(chamado, chamado.terceirizado, fuso, utcnow())
+    mensagem = await whatsapp.enviar_mensagem(
+        session, chamado, chamado.terceirizado.telefone, TipoMensagem.cobranca, texto
+    )
+    return chamado, mensagem
+
+
+async def responder(session: AsyncSession, chamado_id: int, texto: str) -> tuple[Chamado, Mensagem]:
+    chamado = await obter(session, chamado_id, bloquear=True)
+    if chamado.status == StatusChamado.cancelado:
+        raise Conflict(f"o chamado {chamado.numero_chamado} foi cancelado")
+    mensagem = await whatsapp.enviar_mensagem(
+        session, chamado, chamado.terceirizado.telefone, TipoMensagem.resposta_manual, texto
+    )
+    return chamado, mensagem
+
+
+async def finalizar(session: AsyncSession, chamado_id: int) -> tuple[Chamado, Mensagem]:
+    chamado = await obter(session, chamado_id, bloquear=True)
+    if chamado.status in FINALIZADOS:
+        raise Conflict(f"o chamado {chamado.numero_chamado} já está {chamado.status.value}")
+    chamado.status = StatusChamado.concluido
+    chamado.finalizado_em = utcnow()
+    mensagem = await whatsapp.enviar_mensagem(
+        session,
+        chamado,
+        chamado.terceirizado.telefone,
+        TipoMensagem.finalizacao,
+        textos.finalizacao(chamado, chamado.terceirizado),
+    )
+    return chamado, mensagem
+
+
+async def estatisticas(session: AsyncSession, chamado: Chamado) -> EstatisticasChamado:
+    """Counts and times of the chamado's conversation, in one aggregate query."""
+    saida = Mensagem.direcao == Direcao.outbound
+    entrada = Mensagem.direcao == Direcao.inbound
+    row = (
+        await session.execute(
+            select(
+                func.count().filter(saida),
+                func.count().filter(entrada),
+                func.count().filter(entrada, Mensagem.lida_em.is_(None)),
+                func.count().filter(Mensagem.tipo == TipoMensagem.cobranca),
+                func.count().filter(Mensagem.status_envio == StatusEnvio.falhou),
+                func.max(case((entrada, Mensagem.criado_em))),
+                func.max(Mensagem.criado_em),
+                func.min(case((entrada, Mensagem.criado_em))),
+            ).where(Mensagem.chamado_id == chamado.id)
+        )
+    ).one()
+    primeira_resposta: datetime | None = row[7]
+    return EstatisticasChamado(
+        mensagens_enviadas=row[0],
+        mensagens_recebidas=row[1],
+        nao_lidas=row[2],
+        cobrancas=row[3],
+        falhas_envio=row[4],
+        ultimo_contato_em=row[5],
+        ultima_mensagem_em=row[6],
+        tempo_primeira_resposta_s=(
+            (primeira_resposta - chamado.criado_em).total_seconds() if primeira_resposta else None
+        ),
+        atrasado=chamado.atrasado,
+    )

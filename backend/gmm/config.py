@@ -1,0 +1,141 @@
+"""Settings read from the environment (prefix ``GMM_``).
+
+In development, missing secrets are generated once and kept in
+``<data_dir>/secrets.json`` so restarts keep sessions valid and data encrypted
+at rest stays readable. In production a missing secret stops the process with a
+message naming it: guessing a secret there would be a silent security hole.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from cryptography.fernet import Fernet
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+# Secrets the product cannot run without in production.
+REQUIRED_SECRETS = ("secret_key", "fernet_key", "webhook_token")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot start the product; the message says what to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GMM_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path(".gmm")
+
+    # Unset: `gmm run` starts embedded servers under data_dir.
+    database_url: str | None = None
+    redis_url: str | None = None
+
+    megaapi_base_url: str | None = None
+    megaapi_instance_key: str | None = None
+    megaapi_token: SecretStr | None = None
+
+    secret_key: SecretStr | None = None
+    fernet_key: SecretStr | None = None
+    webhook_token: SecretStr | None = None
+
+    jwt_expire_minutes: int = Field(default=12 * 60, ge=5)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
+
+    rate_limit_per_minute: int = Field(default=60, ge=1)
+    breaker_failure_threshold: int = Field(default=5, ge=1)
+    breaker_reset_seconds: int = Field(default=30, ge=1)
+    smtp_url: str | None = None
+    alert_email: str | None = None
+
+    timezone: str = "America/Sao_Paulo"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    frontend_dist: Path = Path("frontend/dist")
+
+    @field_validator(
+        "database_url",
+        "redis_url",
+        "megaapi_base_url",
+        "megaapi_instance_key",
+        "megaapi_token",
+        "secret_key",
+        "fernet_key",
+        "webhook_token",
+        "smtp_url",
+        "alert_email",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """``GMM_SECRET_KEY=`` in an env file means "not set", never an empty secret."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str | None) -> str | None:
+        """Accept the usual ``postgresql://`` URLs and use the asyncpg driver."""
+        if value and value.startswith(("postgresql://", "postgres://")):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        return value
+
+    def secret(self, name: str) -> str:
+        value = getattr(self, name)
+        if value is None:
+            raise ConfigError(f"GMM_{name.upper()} não está definido")
+        return str(value.get_secret_value())
+
+    def ensure_secrets(self) -> None:
+        missing = [name for name in REQUIRED_SECRETS if getattr(self, name) is None]
+        if not missing:
+            return
+        if self.env == "production":
+            names = ", ".join(f"GMM_{name.upper()}" for name in missing)
+            raise ConfigError(
+                f"Em produção estes segredos são obrigatórios e não foram definidos: {names}. "
+                "Veja .env.example."
+            )
+        stored = _dev_secrets(self.data_dir / "secrets.json", missing)
+        for name in missing:
+            setattr(self, name, SecretStr(stored[name]))
+        log.warning(
+            "Modo desenvolvimento: segredos gerados e guardados em %s (%s). "
+            "Defina-os no ambiente em produção.",
+            self.data_dir / "secrets.json",
+            ", ".join(f"GMM_{n.upper()}" for n in missing),
+        )
+
+
+def _generate(name: str) -> str:
+    if name == "fernet_key":
+        return Fernet.generate_key().decode()
+    return secrets.token_urlsafe(48)
+
+
+def _dev_secrets(path: Path, names: list[str]) -> dict[str, str]:
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    if any(name not in stored for name in names):
+        for name in names:
+            stored.setdefault(name, _generate(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(stored, indent=2))
+        path.chmod(0o600)
+    return stored
+
+
+@lru_cache
+def get_settings() -> Settings:
+    settings = Settings()
+    settings.ensure_secrets()
+    return settings

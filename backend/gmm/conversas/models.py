@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, ForeignKey, Identity, Index, Integer, String, Text, func, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gmm.chamados.models import Prioridade
+from gmm.db import Base
+from gmm.enums import enum_column
+
+
+class Direcao(StrEnum):
+    outbound = "outbound"
+    inbound = "inbound"
+
+
+class TipoMensagem(StrEnum):
+    criacao = "criacao"
+    cobranca = "cobranca"
+    resposta_manual = "resposta_manual"
+    finalizacao = "finalizacao"
+    lista_interativa = "lista_interativa"
+    botoes = "botoes"
+    midia = "midia"
+    recebida = "recebida"
+
+
+class TipoConteudo(StrEnum):
+    text = "text"
+    interactive = "interactive"
+    image = "image"
+    audio = "audio"
+    video = "video"
+    document = "document"
+
+
+class StatusEnvio(StrEnum):
+    pendente = "pendente"
+    enfileirado = "enfileirado"
+    enviado = "enviado"
+    entregue = "entregue"
+    lido = "lido"
+    falhou = "falhou"
+
+
+class Mensagem(Base):
+    __tablename__ = "mensagens"
+    __table_args__ = (
+        # History and "last message" of a chamado walk this index backwards.
+        Index("ix_mensagens_chamado_id_id", "chamado_id", "id"),
+        # Unread badge: only inbound messages no operator has opened yet.
+        Index(
+            "ix_mensagens_nao_lidas",
+            "chamado_id",
+            postgresql_where=text("direcao = 'inbound' AND lida_em IS NULL"),
+        ),
+        # Delivery sweeps and monitoring look at messages by state and age.
+        Index("ix_mensagens_status_envio_criado_em", "status_envio", "criado_em"),
+        # Message-center search by text.
+        Index(
+            "ix_mensagens_texto_trgm",
+            "texto",
+            postgresql_using="gin",
+            postgresql_ops={"texto": "gin_trgm_ops"},
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    # Null for inbound messages that match no open chamado: kept, never dropped.
+    chamado_id: Mapped[int | None] = mapped_column(ForeignKey("chamados.id", ondelete="CASCADE"))
+    direcao: Mapped[Direcao] = mapped_column(enum_column(Direcao, "direcao"))
+    tipo: Mapped[TipoMensagem] = mapped_column(enum_column(TipoMensagem, "tipo"))
+    tipo_conteudo: Mapped[TipoConteudo] = mapped_column(
+        enum_column(TipoConteudo, "tipo_conteudo"), default=TipoConteudo.text
+    )
+    texto: Mapped[str | None] = mapped_column(Text)
+    # Phone (digits) the message goes to (outbound) or comes from (inbound).
+    destinatario: Mapped[str] = mapped_column(String(32))
+    url_midia: Mapped[str | None] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+    transcricao: Mapped[str | None] = mapped_column(Text)
+    status_envio: Mapped[StatusEnvio] = mapped_column(
+        enum_column(StatusEnvio, "status_envio"), default=StatusEnvio.pendente
+    )
+    erro: Mapped[str | None] = mapped_column(Text)
+    megaapi_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    prioridade: Mapped[Prioridade] = mapped_column(
+        enum_column(Prioridade, "prioridade"), default=Prioridade.normal
+    )
+    tentativas: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When an operator opened it (inbound); distinct from lido_em, the contractor's read tick.
+    lida_em: Mapped[datetime | None]
+    criado_em: Mapped[datetime] = mapped_column(server_default=func.now())
+    enviado_em: Mapped[datetime | None]
+    entregue_em: Mapped[datetime | None]
+    lido_em: Mapped[datetime | None]

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from gmm.chamados.models import StatusChamado
+from gmm.conversas import service
+from gmm.conversas.schemas import ConversaOut, LidasOut, MensagemOut
+from gmm.deps import CurrentUser, SessionDep
+from gmm.openapi_docs import errors
+from gmm.pagination import Page
+from gmm.params import CursorQuery, IdPath, LimitQuery
+
+router = APIRouter(prefix="/api/conversas", tags=["conversas"])
+
+
+@router.get("", operation_id="listar_conversas", responses=errors(401, 422))
+async def listar(
+    session: SessionDep,
+    _: CurrentUser,
+    status_: Annotated[StatusChamado | None, Query(alias="status")] = None,
+    busca: Annotated[
+        str | None,
+        Query(max_length=120, description="Nome, empresa, número, título ou texto de mensagem"),
+    ] = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[ConversaOut]:
+    """Uma linha por chamado para a Central de Mensagens, pela última atividade."""
+    return await service.listar(session, status=status_, busca=busca, limit=limit, cursor=cursor)
+
+
+@router.get(
+    "/{chamado_id}/mensagens",
+    operation_id="listar_mensagens_conversa",
+    responses=errors(401, 404, 422),
+)
+async def mensagens(
+    chamado_id: IdPath,
+    session: SessionDep,
+    _: CurrentUser,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[MensagemOut]:
+    """Histórico da conversa: as mensagens mais recentes, da mais antiga à mais nova.
+    `next_cursor` traz a página anterior (mais antiga)."""
+    return await service.mensagens(session, chamado_id, limit=limit, cursor=cursor)
+
+
+@router.post(
+    "/{chamado_id}/lidas", operation_id="marcar_conversa_lida", responses=errors(401, 404, 422)
+)
+async def lidas(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> LidasOut:
+    """Marca como lidas pelo operador as mensagens recebidas do terceirizado."""
+    return LidasOut(marcadas=await service.marcar_lidas(session, chamado_id))

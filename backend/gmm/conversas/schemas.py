@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from gmm.chamados.models import Prioridade, StatusChamado
+from gmm.conversas.models import Direcao, StatusEnvio, TipoConteudo, TipoMensagem
+
+
+class MensagemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    chamado_id: int | None
+    direcao: Direcao
+    tipo: TipoMensagem
+    tipo_conteudo: TipoConteudo
+    texto: str | None
+    destinatario: str
+    url_midia: str | None
+    caption: str | None
+    transcricao: str | None
+    status_envio: StatusEnvio
+    erro: str | None
+    megaapi_id: str | None
+    prioridade: Prioridade
+    tentativas: int
+    lida_em: datetime | None
+    criado_em: datetime
+    enviado_em: datetime | None
+    entregue_em: datetime | None
+    lido_em: datetime | None
+
+
+class UltimaMensagem(BaseModel):
+    id: int
+    texto: str | None
+    direcao: Direcao
+    tipo_conteudo: TipoConteudo
+    status_envio: StatusEnvio
+    criado_em: datetime
+
+
+class ConversaOut(BaseModel):
+    """One row of the message center: a chamado and its conversation."""
+
+    id: int
+    numero_chamado: str
+    titulo: str
+    status: StatusChamado
+    prioridade: Prioridade
+    prazo_combinado: datetime | None
+    atrasado: bool
+    terceirizado_id: int
+    prestador: str
+    empresa: str | None
+    telefone: str
+    ultima_mensagem: UltimaMensagem | None
+    nao_lidas: int
+    ultima_atividade_em: datetime
+
+
+class LidasOut(BaseModel):
+    marcadas: int

@@ -1,0 +1,171 @@
+"""The message center's read side: one row per chamado, and its history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, literal_column, or_, select, true, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gmm.chamados.models import ABERTOS, Chamado, StatusChamado
+from gmm.conversas.models import Mensagem
+from gmm.conversas.schemas import ConversaOut, MensagemOut, UltimaMensagem
+from gmm.db import contains_pattern, utcnow
+from gmm.errors import NotFound
+from gmm.pagination import Page, decode_cursor, encode_cursor
+from gmm.terceirizados.models import Terceirizado
+
+# Written as literals, not bound parameters, so the planner can prove the partial
+# index ix_mensagens_nao_lidas applies even with a cached generic plan.
+_NAO_LIDA = and_(
+    Mensagem.direcao == literal_column("'inbound'"),
+    Mensagem.lida_em.is_(None),
+)
+
+
+async def listar(
+    session: AsyncSession,
+    *,
+    status: StatusChamado | None,
+    busca: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[ConversaOut]:
+    """Conversations by last activity, newest first, in a single SQL query.
+
+    The last message and the unread count come from LATERAL subqueries that each
+    read a handful of index entries per row of the page, so the cost follows the
+    page size, not the length of the history.
+    """
+    ultima = (
+        select(
+            Mensagem.id.label("m_id"),
+            Mensagem.texto.label("m_texto"),
+            Mensagem.direcao.label("m_direcao"),
+            Mensagem.tipo_conteudo.label("m_tipo_conteudo"),
+            Mensagem.status_envio.label("m_status_envio"),
+            Mensagem.criado_em.label("m_criado_em"),
+        )
+        .where(Mensagem.chamado_id == Chamado.id)
+        .order_by(Mensagem.id.desc())
+        .limit(1)
+        .lateral("ultima")
+    )
+    nao_lidas = (
+        select(func.count().label("n"))
+        .where(Mensagem.chamado_id == Chamado.id, _NAO_LIDA)
+        .lateral("nao_lidas")
+    )
+    query = (
+        select(
+            Chamado,
+            Terceirizado.nome,
+            Terceirizado.empresa,
+            Terceirizado.telefone,
+            ultima,
+            nao_lidas.c.n,
+        )
+        .join(Terceirizado, Terceirizado.id == Chamado.terceirizado_id)
+        .outerjoin(ultima, true())
+        .join(nao_lidas, true())
+        .order_by(Chamado.ultima_atividade_em.desc(), Chamado.id.desc())
+        .limit(limit + 1)
+    )
+    if status is not None:
+        query = query.where(Chamado.status == status)
+    if busca:
+        padrao = contains_pattern(busca)
+        query = query.where(
+            or_(
+                Terceirizado.nome.ilike(padrao),
+                Terceirizado.empresa.ilike(padrao),
+                Chamado.numero_chamado.ilike(padrao),
+                Chamado.titulo.ilike(padrao),
+                exists().where(Mensagem.chamado_id == Chamado.id, Mensagem.texto.ilike(padrao)),
+            )
+        )
+    if cursor:
+        atividade, ultimo_id = decode_cursor(cursor, datetime, int)
+        query = query.where(
+            tuple_(Chamado.ultima_atividade_em, Chamado.id) < (atividade, ultimo_id)
+        )
+    rows = (await session.execute(query)).all()
+    agora = utcnow()
+    items = []
+    for row in rows[:limit]:
+        chamado: Chamado = row[0]
+        items.append(
+            ConversaOut(
+                id=chamado.id,
+                numero_chamado=chamado.numero_chamado,
+                titulo=chamado.titulo,
+                status=chamado.status,
+                prioridade=chamado.prioridade,
+                prazo_combinado=chamado.prazo_combinado,
+                atrasado=(
+                    chamado.status in ABERTOS
+                    and chamado.prazo_combinado is not None
+                    and chamado.prazo_combinado < agora
+                ),
+                terceirizado_id=chamado.terceirizado_id,
+                prestador=row.nome,
+                empresa=row.empresa,
+                telefone=row.telefone,
+                ultima_mensagem=(
+                    UltimaMensagem(
+                        id=row.m_id,
+                        texto=row.m_texto,
+                        direcao=row.m_direcao,
+                        tipo_conteudo=row.m_tipo_conteudo,
+                        status_envio=row.m_status_envio,
+                        criado_em=row.m_criado_em,
+                    )
+                    if row.m_id is not None
+                    else None
+                ),
+                nao_lidas=row.n,
+                ultima_atividade_em=chamado.ultima_atividade_em,
+            )
+        )
+    next_cursor = None
+    if len(rows) > limit:
+        last: Chamado = rows[limit - 1][0]
+        next_cursor = encode_cursor(last.ultima_atividade_em, last.id)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+async def _garantir_chamado(session: AsyncSession, chamado_id: int) -> None:
+    if await session.scalar(select(Chamado.id).where(Chamado.id == chamado_id)) is None:
+        raise NotFound(f"conversa {chamado_id} não encontrada")
+
+
+async def mensagens(
+    session: AsyncSession, chamado_id: int, *, limit: int, cursor: str | None
+) -> Page[MensagemOut]:
+    """The newest ``limit`` messages, oldest first; ``next_cursor`` pages back in time."""
+    await _garantir_chamado(session, chamado_id)
+    query = (
+        select(Mensagem)
+        .where(Mensagem.chamado_id == chamado_id)
+        .order_by(Mensagem.id.desc())
+        .limit(limit + 1)
+    )
+    if cursor:
+        (antes_de,) = decode_cursor(cursor, int)
+        query = query.where(Mensagem.id < antes_de)
+    rows = list(await session.scalars(query))
+    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+    page = [MensagemOut.model_validate(m) for m in reversed(rows[:limit])]
+    return Page(items=page, next_cursor=next_cursor)
+
+
+async def marcar_lidas(session: AsyncSession, chamado_id: int) -> int:
+    """Mark the contractor's messages as seen by an operator; answers how many changed."""
+    await _garantir_chamado(session, chamado_id)
+    result = await session.execute(
+        update(Mensagem)
+        .where(Mensagem.chamado_id == chamado_id, _NAO_LIDA)
+        .values(lida_em=func.now())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,90 @@
+"""The ASGI application: routers, error handlers and the SPA's files."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
+
+from gmm.auth.router import router as auth_router
+from gmm.chamados.router import router as chamados_router
+from gmm.config import ConfigError, Settings, get_settings
+from gmm.conversas.router import router as conversas_router
+from gmm.db import create_engine, create_sessionmaker
+from gmm.errors import NotFound, install_handlers
+from gmm.health.router import router as health_router
+from gmm.terceirizados.router import router as terceirizados_router
+
+API_DESCRIPTION = """\
+API da Central de Mensagens do GMM (Gestão Moderna de Manutenção): chamados com
+terceirizados conduzidos pelo WhatsApp (MegaAPI).
+
+Autenticação: `POST /api/auth/login` devolve um token; envie-o em
+`Authorization: Bearer <token>`. Erros respondem `{"error": "...", "detail": ...}`.
+Listas respondem `{"items": [...], "next_cursor": "..."}`: passe `cursor` para a próxima página.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.ensure_secrets()
+    if not settings.database_url or not settings.redis_url:
+        raise ConfigError(
+            "GMM_DATABASE_URL e GMM_REDIS_URL são necessários para a API "
+            "(`gmm run` inicia servidores embutidos quando não estão definidos)"
+        )
+    database_url, redis_url = settings.database_url, settings.redis_url
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = create_engine(database_url)
+        app.state.sessionmaker = create_sessionmaker(app.state.engine)
+        app.state.redis = Redis.from_url(redis_url, decode_responses=True)
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+            await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="GMM Central de Mensagens",
+        version="0.1.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_handlers(app)
+    for router in (
+        health_router,
+        auth_router,
+        terceirizados_router,
+        chamados_router,
+        conversas_router,
+    ):
+        app.include_router(router)
+    _mount_spa(app, settings.frontend_dist)
+    return app
+
+
+def _mount_spa(app: FastAPI, dist: Path) -> None:
+    """Serve the built SPA at ``/``; client-side routes fall back to index.html."""
+    index = dist / "index.html"
+    if not index.is_file():
+        return
+    if (dist / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+    root = dist.resolve()
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str) -> FileResponse:
+        if path.startswith(("api/", "webhook/")):
+            raise NotFound(f"rota /{path} não existe")
+        candidate = (root / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(root):
+            return FileResponse(candidate)
+        return FileResponse(index)

@@ -1,0 +1,11 @@
+"""Every table of every feature, for Alembic and the test database."""
+
+from gmm.auth.models import Usuario
+from gmm.chamados.models import Chamado, SequenciaChamado
+from gmm.conversas.models import Mensagem
+from gmm.db import Base
+from gmm.terceirizados.models import Terceirizado
+
+metadata = Base.metadata
+
+__all__ = ["Chamado", "Mensagem", "SequenciaChamado", "Terceirizado", "Usuario", "metadata"]

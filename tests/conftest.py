@@ -1,0 +1,123 @@
+"""Test infrastructure: real PostgreSQL and Redis, one fresh database per run.
+
+GMM_TEST_DATABASE_URL / GMM_TEST_REDIS_URL point at servers to use (CI sets them
+to the machine's); without them the embedded servers start under .gmm/test.
+Every test starts from empty tables and an empty Redis database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from gmm.config import Settings
+from gmm.db import create_database, drop_database
+from gmm.main import create_app
+from gmm.migrations import upgrade
+from gmm.models import metadata
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _server_urls() -> tuple[str, str]:
+    database_url = os.environ.get("GMM_TEST_DATABASE_URL")
+    redis_url = os.environ.get("GMM_TEST_REDIS_URL")
+    if not (database_url and redis_url):
+        from gmm import embedded  # only when a server must be started
+
+        database_url, redis_url = embedded.servers(ROOT / ".gmm" / "test", database_url, redis_url)
+    database_url = Settings(database_url=database_url).database_url
+    assert database_url
+    return database_url, redis_url
+
+
+@pytest.fixture(scope="session")
+def server_urls() -> tuple[str, str]:
+    return _server_urls()
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_urls: tuple[str, str]) -> AsyncIterator[str]:
+    name = f"gmm_test_{uuid.uuid4().hex[:10]}"
+    url = await create_database(server_urls[0], name)
+    await asyncio.to_thread(upgrade, url)
+    yield url
+    await drop_database(server_urls[0], name)
+
+
+@pytest.fixture(scope="session")
+def settings(
+    database_url: str, server_urls: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    return Settings(
+        _env_file=None,
+        env="development",
+        data_dir=tmp_path_factory.mktemp("gmm"),
+        database_url=database_url,
+        redis_url=server_urls[1],
+        secret_key=SecretStr("test-secret-key-" + "x" * 32),
+        fernet_key=SecretStr("Gmj9Bd3iJZ1Oi8T6nB6Fj9m4yTCP8QGXuVFiu3g0a0U="),
+        webhook_token=SecretStr("test-webhook-token"),
+        frontend_dist=Path("/nonexistent"),
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+def engine(app: FastAPI) -> AsyncEngine:
+    engine: AsyncEngine = app.state.engine
+    return engine
+
+
+@pytest.fixture(scope="session")
+def sessionmaker(app: FastAPI) -> async_sessionmaker[AsyncSession]:
+    maker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    return maker
+
+
+@pytest.fixture(scope="session")
+def redis(app: FastAPI) -> Redis:
+    client: Redis = app.state.redis
+    return client
+
+
+@pytest.fixture
+async def clean(engine: AsyncEngine, redis: Redis) -> None:
+    """Empty every table and the Redis database: each test starts from nothing."""
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await redis.flushdb()
+
+
+@pytest.fixture
+async def db(
+    clean: None, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[AsyncSession]:
+    """A session for arranging and checking data; commits are the test's to make."""
+    async with sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture
+async def client(clean: None, app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
