@@ -24,10 +24,11 @@ system-deps:
 	  else echo "Instale:$$missing (os testes que dependem deles serão pulados)"; fi; \
 	fi
 
+# The SPA (Node.js 20): dependencies from package-lock.json (again only when it
+# changed), then the type check and the production build into frontend/dist.
 frontend:
-	@if [ -f frontend/package.json ]; then \
-	  cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
-	fi
+	cd frontend && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	  npm ci --no-audit --no-fund --loglevel=error; } && npm run build
 
 run: $(STAMP) frontend
 	$(BIN)/gmm run
@@ -40,15 +41,17 @@ lint: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
+# tsc --noEmit, the staleness check of src/lib/api-types.ts, and Vitest.
 frontend-test:
-	@if [ -f frontend/package.json ]; then \
-	  cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm test; \
-	fi
+	cd frontend && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	  npm ci --no-audit --no-fund --loglevel=error; } && npm test
 
-test: system-deps lint pytest frontend-test
+# frontend before pytest: the end-to-end tests drive the built SPA.
+test: system-deps lint frontend frontend-test pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/conversas.py
+	$(BIN)/python benchmarks/delivery.py
 
 clean:
 	rm -rf $(VENV) .gmm frontend/node_modules frontend/dist

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import conversas
+from benchmarks import conversas, delivery
 
 
 async def test_conversas_benchmark_runs_end_to_end() -> None:
@@ -11,3 +11,12 @@ async def test_conversas_benchmark_runs_end_to_end() -> None:
     for timings in figures.values():
         assert set(timings) == {"conversas", "mensagens"}
         assert all(t.median_ms > 0 and t.p99_ms >= t.median_ms for t in timings.values())
+
+
+async def test_delivery_benchmark_runs_end_to_end() -> None:
+    figures = await delivery.run(total=20, por_minuto=600, keep=False, falha_s=2.0)
+    assert len(figures) == 2
+    for resultado in figures.values():
+        assert resultado.enviados == 20 and resultado.perdidos == 0
+    com_falha = figures["simulador 100 % fora por 2 s"]
+    assert com_falha.aberturas is not None and com_falha.aberturas >= 1

@@ -32,9 +32,7 @@ def test_operation_ids_are_stable_and_every_api_route_needs_a_token(app: FastAPI
 def _compose_command() -> list[str] | None:
     docker = shutil.which("docker")
     if docker:
-        probe = subprocess.run(  # noqa: S603
-            [docker, "compose", "version"], capture_output=True, check=False
-        )
+        probe = subprocess.run([docker, "compose", "version"], capture_output=True, check=False)
         if probe.returncode == 0:
             return [docker, "compose"]
     legacy = shutil.which("docker-compose")
@@ -47,7 +45,7 @@ def test_docker_compose_config_is_accepted() -> None:
         if os.environ.get("CI"):
             pytest.fail("docker compose ausente no CI (make system-deps o instala)")
         pytest.skip("docker compose não instalado")
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [*command, "-f", str(ROOT / "docker-compose.yml"), "config", "--quiet"],
         capture_output=True,
         text=True,

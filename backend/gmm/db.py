@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -16,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+
+log = logging.getLogger(__name__)
 
 # Deterministic constraint names so Alembic migrations can drop/alter them.
 NAMING_CONVENTION = {
@@ -50,6 +53,21 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
+    """Run ``callback`` once the session's transaction has committed (never on rollback).
+
+    Jobs are enqueued this way, so a worker can never pick up a row that is not
+    yet visible, and a rolled-back request leaves nothing in the queue.
+    """
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+_AFTER_COMMIT = "gmm_after_commit"
+
+
 @asynccontextmanager
 async def session_scope(
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -63,8 +81,16 @@ async def session_scope(
             yield session
             await session.commit()
         except BaseException:
+            session.info.pop(_AFTER_COMMIT, None)
             await session.rollback()
             raise
+        for callback in session.info.pop(_AFTER_COMMIT, []):
+            try:
+                await callback()
+            except Exception:
+                # The data is committed; whatever the callback failed to do (an
+                # enqueue while Redis is down) is redone by the periodic sweep.
+                log.exception("tarefa pós-commit falhou")
 
 
 async def create_database(server_url: str, name: str) -> str:

@@ -15,6 +15,8 @@ from gmm.auth.models import Papel, Usuario
 from gmm.config import Settings
 from gmm.db import session_scope
 from gmm.errors import Forbidden, Unauthorized
+from gmm.whatsapp.fila import Fila
+from gmm.whatsapp.service import WhatsAppService
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -67,3 +69,10 @@ async def get_admin_user(usuario: CurrentUser) -> Usuario:
 
 
 AdminUser = Annotated[Usuario, Depends(get_admin_user)]
+
+
+def get_whatsapp(request: Request, session: SessionDep, settings: SettingsDep) -> WhatsAppService:
+    return WhatsAppService(session, Fila(request.app.state.arq), settings)
+
+
+WhatsAppDep = Annotated[WhatsAppService, Depends(get_whatsapp)]

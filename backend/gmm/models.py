@@ -5,7 +5,16 @@ from gmm.chamados.models import Chamado, SequenciaChamado
 from gmm.conversas.models import Mensagem
 from gmm.db import Base
 from gmm.terceirizados.models import Terceirizado
+from gmm.whatsapp.models import ConfiguracaoWhatsapp
 
 metadata = Base.metadata
 
-__all__ = ["Chamado", "Mensagem", "SequenciaChamado", "Terceirizado", "Usuario", "metadata"]
+__all__ = [
+    "Chamado",
+    "ConfiguracaoWhatsapp",
+    "Mensagem",
+    "SequenciaChamado",
+    "Terceirizado",
+    "Usuario",
+    "metadata",
+]

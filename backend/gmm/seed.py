@@ -18,6 +18,7 @@ from gmm.db import utcnow
 from gmm.terceirizados import service as terceirizados
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.schemas import TerceirizadoCreate
+from gmm.whatsapp.service import WhatsAppService
 
 DEMO_EMAIL = "admin@example.com"
 DEMO_SENHA = "gmm-demo-2026"
@@ -47,7 +48,7 @@ async def ensure_admin(session: AsyncSession) -> bool:
     return True
 
 
-async def sample_data(session: AsyncSession, fuso: ZoneInfo) -> bool:
+async def sample_data(session: AsyncSession, whatsapp: WhatsAppService, fuso: ZoneInfo) -> bool:
     """Contractors and chamados with a short conversation, once."""
     if await session.scalar(select(func.count()).select_from(Terceirizado)):
         return False
@@ -62,8 +63,9 @@ async def sample_data(session: AsyncSession, fuso: ZoneInfo) -> bool:
     ]
     for (indice, titulo, prioridade, dias), resposta in zip(_CHAMADOS, _RESPOSTAS, strict=True):
         terceirizado = criados[indice]
-        chamado, mensagem = await chamados.criar(
+        chamado, _ = await chamados.criar(
             session,
+            whatsapp,
             ChamadoCreate(
                 terceirizado_id=terceirizado.id,
                 titulo=titulo,
@@ -73,9 +75,7 @@ async def sample_data(session: AsyncSession, fuso: ZoneInfo) -> bool:
             criado_por=admin_id,
             fuso=fuso,
         )
-        # The demo shows a delivered send and a reply waiting to be read.
-        mensagem.status_envio = StatusEnvio.entregue
-        mensagem.enviado_em = mensagem.entregue_em = utcnow()
+        # A reply waiting to be read, as if it had come in by webhook.
         session.add(
             Mensagem(
                 chamado_id=chamado.id,

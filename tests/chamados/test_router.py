@@ -61,8 +61,9 @@ async def test_create_opens_chamado_and_queues_criacao_message(
     assert chamado["numero_chamado"] in mensagem["texto"]
     assert "Carlos" in mensagem["texto"]
     stored = await _mensagens(db, chamado["id"])
+    # Handed to the queue once the request committed.
     assert [(m.tipo, m.status_envio) for m in stored] == [
-        (TipoMensagem.criacao, StatusEnvio.pendente)
+        (TipoMensagem.criacao, StatusEnvio.enfileirado)
     ]
 
 

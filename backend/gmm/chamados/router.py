@@ -15,19 +15,21 @@ from gmm.chamados.schemas import (
     ChamadoUpdate,
     ResponderIn,
 )
-from gmm.conversas.models import Mensagem
 from gmm.conversas.schemas import MensagemOut
-from gmm.deps import CurrentUser, SessionDep, SettingsDep
+from gmm.deps import CurrentUser, SessionDep, SettingsDep, WhatsAppDep
 from gmm.openapi_docs import errors
 from gmm.pagination import Page
 from gmm.params import CursorQuery, IdPath, LimitQuery
+from gmm.whatsapp.service import ResultadoEnvio
 
 router = APIRouter(prefix="/api/chamados", tags=["chamados"])
 
 
-def _com_mensagem(chamado: Chamado, mensagem: Mensagem) -> ChamadoComMensagem:
+def _com_mensagem(chamado: Chamado, resultado: ResultadoEnvio) -> ChamadoComMensagem:
     return ChamadoComMensagem(
-        chamado=ChamadoOut.model_validate(chamado), mensagem=MensagemOut.model_validate(mensagem)
+        chamado=ChamadoOut.model_validate(chamado),
+        mensagem=MensagemOut.model_validate(resultado.mensagem),
+        envio=resultado.envio,
     )
 
 
@@ -60,16 +62,22 @@ async def listar(
     "",
     operation_id="criar_chamado",
     status_code=status.HTTP_201_CREATED,
-    responses=errors(401, 404, 409, 422),
+    responses=errors(401, 404, 409, 422, 503),
 )
 async def criar(
-    body: ChamadoCreate, session: SessionDep, usuario: CurrentUser, settings: SettingsDep
+    body: ChamadoCreate,
+    session: SessionDep,
+    whatsapp: WhatsAppDep,
+    usuario: CurrentUser,
+    settings: SettingsDep,
 ) -> ChamadoComMensagem:
-    """Abre um chamado e envia ao terceirizado a mensagem de criação pelo WhatsApp."""
-    chamado, mensagem = await service.criar(
-        session, body, criado_por=usuario.id, fuso=ZoneInfo(settings.timezone)
+    """Abre um chamado e envia ao terceirizado a mensagem de criação pelo WhatsApp.
+
+    Com a fila de envio cheia responde 503 e nada é gravado."""
+    chamado, resultado = await service.criar(
+        session, whatsapp, body, criado_por=usuario.id, fuso=ZoneInfo(settings.timezone)
     )
-    return _com_mensagem(chamado, mensagem)
+    return _com_mensagem(chamado, resultado)
 
 
 @router.get("/{chamado_id}", operation_id="obter_chamado", responses=errors(401, 404, 422))
@@ -103,36 +111,51 @@ async def info(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> Chama
     "/{chamado_id}/cobrar",
     operation_id="cobrar_chamado",
     status_code=status.HTTP_201_CREATED,
-    responses=errors(401, 404, 409, 422),
+    responses=errors(401, 404, 409, 422, 503),
 )
 async def cobrar(
-    chamado_id: IdPath, session: SessionDep, _: CurrentUser, settings: SettingsDep
+    chamado_id: IdPath,
+    session: SessionDep,
+    whatsapp: WhatsAppDep,
+    _: CurrentUser,
+    settings: SettingsDep,
 ) -> ChamadoComMensagem:
     """Envia ao terceirizado uma cobrança de retorno sobre o chamado aberto."""
-    chamado, mensagem = await service.cobrar(session, chamado_id, ZoneInfo(settings.timezone))
-    return _com_mensagem(chamado, mensagem)
+    chamado, resultado = await service.cobrar(
+        session, whatsapp, chamado_id, ZoneInfo(settings.timezone)
+    )
+    return _com_mensagem(chamado, resultado)
 
 
 @router.post(
     "/{chamado_id}/responder",
     operation_id="responder_chamado",
     status_code=status.HTTP_201_CREATED,
-    responses=errors(401, 404, 409, 422),
+    responses=errors(401, 404, 409, 422, 503),
 )
 async def responder(
-    chamado_id: IdPath, body: ResponderIn, session: SessionDep, _: CurrentUser
+    chamado_id: IdPath,
+    body: ResponderIn,
+    session: SessionDep,
+    whatsapp: WhatsAppDep,
+    _: CurrentUser,
 ) -> ChamadoComMensagem:
-    """Envia o texto livre do operador ao terceirizado."""
-    chamado, mensagem = await service.responder(session, chamado_id, body.mensagem)
-    return _com_mensagem(chamado, mensagem)
+    """Envia o texto livre do operador ao terceirizado.
+
+    O mesmo texto ao mesmo chamado em menos de 30 s não é enviado de novo: a
+    resposta traz a mensagem existente com `envio: "duplicada"`."""
+    chamado, resultado = await service.responder(session, whatsapp, chamado_id, body.mensagem)
+    return _com_mensagem(chamado, resultado)
 
 
 @router.post(
     "/{chamado_id}/finalizar",
     operation_id="finalizar_chamado",
-    responses=errors(401, 404, 409, 422),
+    responses=errors(401, 404, 409, 422, 503),
 )
-async def finalizar(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> ChamadoComMensagem:
+async def finalizar(
+    chamado_id: IdPath, session: SessionDep, whatsapp: WhatsAppDep, _: CurrentUser
+) -> ChamadoComMensagem:
     """Conclui o chamado e avisa o terceirizado. Finalizar de novo responde 409."""
-    chamado, mensagem = await service.finalizar(session, chamado_id)
-    return _com_mensagem(chamado, mensagem)
+    chamado, resultado = await service.finalizar(session, whatsapp, chamado_id)
+    return _com_mensagem(chamado, resultado)

@@ -94,6 +94,10 @@ class ChamadoComMensagem(BaseModel):
 
     chamado: ChamadoOut
     mensagem: MensagemOut
+    envio: Literal["enfileirada", "duplicada"] = Field(
+        description="enfileirada: nova mensagem a caminho; duplicada: o mesmo texto foi "
+        "enviado a este chamado há menos de 30 s e a mensagem existente é devolvida"
+    )
 
 
 class EstatisticasChamado(BaseModel):

@@ -23,7 +23,7 @@ from gmm.db import utcnow
 from gmm.errors import Conflict, DomainError, NotFound
 from gmm.pagination import Page, decode_cursor, encode_cursor
 from gmm.terceirizados import service as terceirizados
-from gmm.whatsapp import service as whatsapp
+from gmm.whatsapp.service import ResultadoEnvio, WhatsAppService
 
 FINALIZADOS = (StatusChamado.concluido, StatusChamado.cancelado)
 
@@ -104,8 +104,12 @@ async def _proximo_numero(session: AsyncSession, fuso: ZoneInfo) -> str:
 
 
 async def criar(
-    session: AsyncSession, dados: ChamadoCreate, criado_por: int, fuso: ZoneInfo
-) -> tuple[Chamado, Mensagem]:
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    dados: ChamadoCreate,
+    criado_por: int,
+    fuso: ZoneInfo,
+) -> tuple[Chamado, ResultadoEnvio]:
     """Open a chamado and queue the WhatsApp message that tells the contractor."""
     terceirizado = await terceirizados.obter(session, dados.terceirizado_id)
     if not terceirizado.ativo:
@@ -121,14 +125,10 @@ async def criar(
     chamado.terceirizado = terceirizado
     session.add(chamado)
     await session.flush()
-    mensagem = await whatsapp.enviar_mensagem(
-        session,
-        chamado,
-        terceirizado.telefone,
-        TipoMensagem.criacao,
-        textos.criacao(chamado, terceirizado, fuso),
+    envio = await whatsapp.enviar_mensagem(
+        chamado, TipoMensagem.criacao, textos.criacao(chamado, terceirizado, fuso)
     )
-    return chamado, mensagem
+    return chamado, envio
 
 
 async def atualizar(session: AsyncSession, chamado_id: int, dados: ChamadoUpdate) -> Chamado:
@@ -145,44 +145,38 @@ async def atualizar(session: AsyncSession, chamado_id: int, dados: ChamadoUpdate
 
 
 async def cobrar(
-    session: AsyncSession, chamado_id: int, fuso: ZoneInfo
-) -> tuple[Chamado, Mensagem]:
+    session: AsyncSession, whatsapp: WhatsAppService, chamado_id: int, fuso: ZoneInfo
+) -> tuple[Chamado, ResultadoEnvio]:
     chamado = await obter(session, chamado_id, bloquear=True)
     if chamado.status in FINALIZADOS:
         raise Conflict(
             f"o chamado {chamado.numero_chamado} está {chamado.status.value}: não há o que cobrar"
         )
     texto = textos.cobranca(chamado, chamado.terceirizado, fuso, utcnow())
-    mensagem = await whatsapp.enviar_mensagem(
-        session, chamado, chamado.terceirizado.telefone, TipoMensagem.cobranca, texto
-    )
-    return chamado, mensagem
+    return chamado, await whatsapp.enviar_mensagem(chamado, TipoMensagem.cobranca, texto)
 
 
-async def responder(session: AsyncSession, chamado_id: int, texto: str) -> tuple[Chamado, Mensagem]:
+async def responder(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado_id: int, texto: str
+) -> tuple[Chamado, ResultadoEnvio]:
     chamado = await obter(session, chamado_id, bloquear=True)
     if chamado.status == StatusChamado.cancelado:
         raise Conflict(f"o chamado {chamado.numero_chamado} foi cancelado")
-    mensagem = await whatsapp.enviar_mensagem(
-        session, chamado, chamado.terceirizado.telefone, TipoMensagem.resposta_manual, texto
-    )
-    return chamado, mensagem
+    return chamado, await whatsapp.enviar_mensagem(chamado, TipoMensagem.resposta_manual, texto)
 
 
-async def finalizar(session: AsyncSession, chamado_id: int) -> tuple[Chamado, Mensagem]:
+async def finalizar(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado_id: int
+) -> tuple[Chamado, ResultadoEnvio]:
     chamado = await obter(session, chamado_id, bloquear=True)
     if chamado.status in FINALIZADOS:
         raise Conflict(f"o chamado {chamado.numero_chamado} já está {chamado.status.value}")
     chamado.status = StatusChamado.concluido
     chamado.finalizado_em = utcnow()
-    mensagem = await whatsapp.enviar_mensagem(
-        session,
-        chamado,
-        chamado.terceirizado.telefone,
-        TipoMensagem.finalizacao,
-        textos.finalizacao(chamado, chamado.terceirizado),
+    envio = await whatsapp.enviar_mensagem(
+        chamado, TipoMensagem.finalizacao, textos.finalizacao(chamado, chamado.terceirizado)
     )
-    return chamado, mensagem
+    return chamado, envio
 
 
 async def estatisticas(session: AsyncSession, chamado: Chamado) -> EstatisticasChamado:

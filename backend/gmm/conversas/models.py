@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Identity, Index, Integer, String, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gmm.chamados.models import Prioridade
@@ -76,6 +78,9 @@ class Mensagem(Base):
         enum_column(TipoConteudo, "tipo_conteudo"), default=TipoConteudo.text
     )
     texto: Mapped[str | None] = mapped_column(Text)
+    # What the gateway needs beyond the text: list sections, reply buttons, media
+    # file name/type. Shape owned by whatsapp/service.py.
+    conteudo: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     # Phone (digits) the message goes to (outbound) or comes from (inbound).
     destinatario: Mapped[str] = mapped_column(String(32))
     url_midia: Mapped[str | None] = mapped_column(Text)
@@ -90,6 +95,10 @@ class Mensagem(Base):
         enum_column(Prioridade, "prioridade"), default=Prioridade.normal
     )
     tentativas: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Lease of the worker that is sending it right now: a second job for the same
+    # message (sweep after a Redis loss) sees it and stands down instead of sending
+    # twice; a killed worker's lease simply runs out.
+    reservado_ate: Mapped[datetime | None]
     # When an operator opened it (inbound); distinct from lido_em, the contractor's read tick.
     lida_em: Mapped[datetime | None]
     criado_em: Mapped[datetime] = mapped_column(server_default=func.now())

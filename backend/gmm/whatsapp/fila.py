@@ -1,0 +1,39 @@
+"""The outbound queue: arq jobs in Redis, one per message (job id = message id)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from arq.connections import ArqRedis
+
+from gmm.db import utcnow
+
+QUEUE_NAME = "gmm:fila:envios"
+ENVIAR = "enviar_mensagem"
+# Urgent messages are queued with a score this far in the past, so every worker
+# picks them before the normal ones that are already due.
+ADIANTAMENTO_URGENTE = timedelta(minutes=5)
+
+
+def job_id(mensagem_id: int) -> str:
+    return f"mensagem:{mensagem_id}"
+
+
+class Fila:
+    def __init__(self, arq: ArqRedis) -> None:
+        self.arq = arq
+
+    async def enfileirar(self, mensagem_id: int, *, urgente: bool = False) -> bool:
+        """Queue the send job; False when that message already has a job (a no-op)."""
+        job = await self.arq.enqueue_job(
+            ENVIAR,
+            mensagem_id,
+            _job_id=job_id(mensagem_id),
+            _queue_name=QUEUE_NAME,
+            _defer_until=utcnow() - ADIANTAMENTO_URGENTE if urgente else None,
+        )
+        return job is not None
+
+    async def tamanho(self) -> int:
+        """Jobs in the queue, ready or deferred."""
+        return int(await self.arq.zcard(QUEUE_NAME))

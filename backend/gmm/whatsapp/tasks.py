@@ -1,0 +1,370 @@
+"""arq worker: drains the send queue to MegaAPI behind the shared limiter and breaker.
+
+One job per message (job id = message id). A job reloads its row, waits for a
+rate slot and the breaker, claims the row with a lease, calls MegaAPI and records
+the outcome. Anything that goes wrong between commit and send (Redis flushed, a
+worker killed mid-send, a job that gave up) leaves the row ``pendente`` or
+``enfileirado``, and the periodic sweep queues it again: nothing accepted is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from arq import Retry, cron, func
+from arq.connections import RedisSettings
+from redis.asyncio import Redis
+from sqlalchemy import Row, or_, select, update
+from sqlalchemy import func as sql_func
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from gmm.config import Settings
+from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo
+from gmm.db import create_engine, create_sessionmaker, session_scope, utcnow
+from gmm.whatsapp import credenciais
+from gmm.whatsapp.circuit_breaker import CircuitBreaker
+from gmm.whatsapp.fila import ENVIAR, QUEUE_NAME, Fila
+from gmm.whatsapp.megaapi import (
+    ListSection,
+    MediaType,
+    MegaAPIClient,
+    MegaAPICredentials,
+    MegaAPIPermanentError,
+    MegaAPITransientError,
+)
+from gmm.whatsapp.rate_limiter import RateLimiter
+from gmm.whatsapp.service import URGENTES
+
+log = logging.getLogger(__name__)
+
+# A job is cut after GMM_ENVIO_JOB_TIMEOUT_SECONDS (30 s); arq then lets another
+# worker re-run it 10 s later, so a killed worker's message is picked up again
+# within a minute. The claim outlives any run of the job and runs out before
+# that re-run.
+RESERVA_ALEM_DO_TIMEOUT = timedelta(seconds=5)
+# Waiting for a rate slot inside the job keeps the queue in order (oldest and
+# urgent first) without waking every queued job at each slot; past this the
+# job is deferred instead, so it never nears its timeout.
+ESPERA_MAXIMA_NO_JOB_S = 8.0
+SEM_CREDENCIAIS_ADIA_S = 60.0
+ANTECIPACAO_S = 0.004
+VARREDURA_LOTE = 1000
+
+
+def backoff(tentativa: int) -> float:
+    """Exponential backoff with jitter for transient gateway failures: 2, 4, 8 ... ≤ 300 s."""
+    teto = min(300.0, 2.0 * 2 ** max(tentativa - 1, 0))
+    return random.uniform(teto / 2, teto)  # noqa: S311 - jitter, not security
+
+
+@dataclass
+class Contexto:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    redis: Redis
+    limiter: RateLimiter
+    breaker: CircuitBreaker
+    clients: dict[MegaAPICredentials, MegaAPIClient] = field(default_factory=dict)
+
+    def client(self, creds: MegaAPICredentials) -> MegaAPIClient:
+        # One pooled HTTP client per credential set; a new token gets a new client.
+        if creds not in self.clients:
+            self.clients[creds] = MegaAPIClient(
+                creds, timeout=self.settings.megaapi_timeout_seconds
+            )
+        return self.clients[creds]
+
+    async def aclose(self) -> None:
+        for client in self.clients.values():
+            await client.aclose()
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def criar_contexto(settings: Settings) -> Contexto:
+    assert settings.database_url and settings.redis_url
+    engine = create_engine(settings.database_url)
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    return Contexto(
+        settings=settings,
+        engine=engine,
+        sessionmaker=create_sessionmaker(engine),
+        redis=redis,
+        limiter=RateLimiter(
+            redis,
+            per_minute=settings.rate_limit_per_minute * (1 - settings.rate_limit_margin),
+            burst=settings.rate_limit_burst,
+        ),
+        breaker=CircuitBreaker(
+            redis,
+            failure_threshold=settings.breaker_failure_threshold,
+            reset_seconds=settings.breaker_reset_seconds,
+        ),
+    )
+
+
+async def enviar_mensagem(ctx: dict[str, Any], mensagem_id: int) -> str:
+    """Send one message; answers what happened (for arq's log)."""
+    c: Contexto = ctx["gmm"]
+    async with c.sessionmaker() as session:
+        mensagem = await session.get(Mensagem, mensagem_id)
+        if mensagem is None or mensagem.status_envio not in (
+            StatusEnvio.pendente,
+            StatusEnvio.enfileirado,
+        ):
+            return "nada a fazer"
+        urgente = mensagem.prioridade in URGENTES
+        creds = await credenciais.carregar(session, c.settings)
+    if creds is None:
+        log.warning("MegaAPI não configurada: mensagem %s aguarda", mensagem_id)
+        raise Retry(defer=SEM_CREDENCIAIS_ADIA_S)
+
+    # A cheap look first, so that jobs do not use up rate slots while the breaker
+    # is open; the decision that counts is taken right before the call.
+    estado = await c.breaker.snapshot()
+    if estado.status == "OPEN" and estado.opened_at is not None:
+        restante = estado.opened_at.timestamp() + c.settings.breaker_reset_seconds - time.time()
+        raise Retry(defer=max(restante, 0.05) + random.uniform(0, 1))  # noqa: S311
+    await _aguardar_vaga(c, urgente)
+    decisao = await c.breaker.acquire()
+    if not decisao.allowed:
+        # Spread the wake-ups so a reopening gateway is not hit by the whole queue.
+        raise Retry(defer=decisao.retry_after + random.uniform(0, 1))  # noqa: S311
+
+    alvo = await _reservar(c, mensagem_id)
+    if alvo is None:
+        return "reservada por outro job ou já tratada"
+    try:
+        megaapi_id = await _chamar_megaapi(c.client(creds), alvo)
+    except MegaAPITransientError as exc:
+        await c.breaker.record_failure(decisao)
+        if alvo.tentativas >= c.settings.envio_max_tentativas:
+            await _falhou(c, mensagem_id, f"{exc.reason} (após {alvo.tentativas} tentativas)")
+            return "falhou"
+        await _liberar(c, mensagem_id, exc.reason)
+        raise Retry(defer=backoff(alvo.tentativas)) from exc
+    except MegaAPIPermanentError as exc:
+        # The gateway answered: it is up, the message itself is what it refused.
+        await c.breaker.record_success(decisao)
+        await _falhou(c, mensagem_id, exc.reason)
+        return "falhou"
+    await c.breaker.record_success(decisao)
+    await _enviado(c, mensagem_id, megaapi_id)
+    return "enviado"
+
+
+async def _aguardar_vaga(c: Contexto, urgente: bool) -> None:
+    esperado = 0.0
+    limite = min(ESPERA_MAXIMA_NO_JOB_S, c.settings.envio_job_timeout_seconds / 3)
+    while True:
+        vaga = await c.limiter.acquire()
+        if vaga.allowed:
+            return
+        if esperado + vaga.retry_after > limite:
+            atraso = 0.0 if urgente else random.uniform(0.2, 1.0)  # noqa: S311
+            raise Retry(defer=vaga.retry_after + atraso)
+        # With burst 1 a slot nobody asks for on time is gone; the waiters wake
+        # a little early, at staggered moments, so one of them asks right on time.
+        espera = max(vaga.retry_after - random.uniform(0, ANTECIPACAO_S), 0.0)  # noqa: S311
+        await asyncio.sleep(espera)
+        esperado += espera
+
+
+async def _reservar(c: Contexto, mensagem_id: int) -> Row[Any] | None:
+    """Claim the row for this send: counts the attempt and sets the lease, atomically."""
+    async with session_scope(c.sessionmaker) as session:
+        result = await session.execute(
+            update(Mensagem)
+            .where(
+                Mensagem.id == mensagem_id,
+                Mensagem.status_envio.in_((StatusEnvio.pendente, StatusEnvio.enfileirado)),
+                or_(Mensagem.reservado_ate.is_(None), Mensagem.reservado_ate < sql_func.now()),
+            )
+            .values(
+                status_envio=StatusEnvio.enfileirado,
+                tentativas=Mensagem.tentativas + 1,
+                reservado_ate=sql_func.now()
+                + timedelta(seconds=c.settings.envio_job_timeout_seconds)
+                + RESERVA_ALEM_DO_TIMEOUT,
+            )
+            .returning(
+                Mensagem.id,
+                Mensagem.destinatario,
+                Mensagem.tipo_conteudo,
+                Mensagem.texto,
+                Mensagem.conteudo,
+                Mensagem.tentativas,
+            )
+        )
+        return result.first()
+
+
+async def _chamar_megaapi(client: MegaAPIClient, alvo: Row[Any]) -> str:
+    conteudo: dict[str, Any] = alvo.conteudo or {}
+    if alvo.tipo_conteudo == TipoConteudo.text:
+        return await client.send_text(alvo.destinatario, alvo.texto or "")
+    if alvo.tipo_conteudo == TipoConteudo.interactive and conteudo.get("tipo") == "lista":
+        return await client.send_list(
+            alvo.destinatario,
+            button_text=conteudo["botao"],
+            text=alvo.texto or "",
+            title=conteudo.get("titulo", ""),
+            description=conteudo.get("descricao", ""),
+            sections=[
+                ListSection(
+                    title=secao["titulo"],
+                    rows=[(r["titulo"], r.get("descricao", ""), r["id"]) for r in secao["linhas"]],
+                )
+                for secao in conteudo["secoes"]
+            ],
+        )
+    if alvo.tipo_conteudo == TipoConteudo.interactive:
+        return await client.send_buttons(
+            alvo.destinatario,
+            text=alvo.texto or "",
+            footer_text=conteudo.get("rodape", ""),
+            buttons=[b["titulo"] for b in conteudo["botoes"]],
+        )
+    media_type: MediaType = "ptt" if conteudo.get("ptt") else alvo.tipo_conteudo.value
+    if conteudo.get("url"):
+        return await client.send_media_url(
+            alvo.destinatario,
+            url=conteudo["url"],
+            file_name=conteudo["nome_arquivo"],
+            media_type=media_type,
+            mime_type=conteudo["mime_type"],
+            caption=conteudo.get("caption"),
+        )
+    data = await asyncio.to_thread(Path(conteudo["caminho"]).read_bytes)
+    return await client.send_media_base64(
+        alvo.destinatario,
+        data=data,
+        file_name=conteudo["nome_arquivo"],
+        media_type=media_type,
+        mime_type=conteudo["mime_type"],
+        caption=conteudo.get("caption"),
+    )
+
+
+_EM_ANDAMENTO = (StatusEnvio.pendente, StatusEnvio.enfileirado)
+
+
+async def _enviado(c: Contexto, mensagem_id: int, megaapi_id: str) -> None:
+    async with session_scope(c.sessionmaker) as session:
+        await session.execute(
+            update(Mensagem)
+            # Forward only: a receipt may already have moved it past "enviado".
+            .where(Mensagem.id == mensagem_id, Mensagem.status_envio.in_(_EM_ANDAMENTO))
+            .values(
+                status_envio=StatusEnvio.enviado,
+                megaapi_id=megaapi_id,
+                enviado_em=sql_func.now(),
+                erro=None,
+                reservado_ate=None,
+            )
+        )
+
+
+async def _falhou(c: Contexto, mensagem_id: int, motivo: str) -> None:
+    async with session_scope(c.sessionmaker) as session:
+        await session.execute(
+            update(Mensagem)
+            .where(Mensagem.id == mensagem_id, Mensagem.status_envio.in_(_EM_ANDAMENTO))
+            .values(status_envio=StatusEnvio.falhou, erro=motivo, reservado_ate=None)
+        )
+    log.warning("mensagem %s falhou: %s", mensagem_id, motivo)
+
+
+async def _liberar(c: Contexto, mensagem_id: int, motivo: str) -> None:
+    """Give the lease back before a retry, keeping the last error for the operator."""
+    async with session_scope(c.sessionmaker) as session:
+        await session.execute(
+            update(Mensagem)
+            .where(Mensagem.id == mensagem_id, Mensagem.status_envio.in_(_EM_ANDAMENTO))
+            .values(reservado_ate=None, erro=motivo)
+        )
+
+
+async def varrer_pendentes(ctx: dict[str, Any]) -> int:
+    """Queue again every send left behind (Redis lost, enqueue failed, job gave up)."""
+    c: Contexto = ctx["gmm"]
+    fila = Fila(ctx["redis"])
+    limite = utcnow() - timedelta(seconds=c.settings.varredura_idade_seconds)
+    async with c.sessionmaker() as session:
+        rows = (
+            await session.execute(
+                select(Mensagem.id, Mensagem.prioridade)
+                .where(
+                    Mensagem.direcao == Direcao.outbound,
+                    Mensagem.status_envio.in_(_EM_ANDAMENTO),
+                    Mensagem.criado_em < limite,
+                    or_(Mensagem.reservado_ate.is_(None), Mensagem.reservado_ate < sql_func.now()),
+                )
+                .order_by(Mensagem.id)
+                .limit(VARREDURA_LOTE)
+            )
+        ).all()
+    novos = 0
+    for mensagem_id, prioridade in rows:
+        if await fila.enfileirar(mensagem_id, urgente=prioridade in URGENTES):
+            novos += 1
+    if novos:
+        log.warning("varredura: %s mensagens voltaram à fila", novos)
+    return novos
+
+
+async def _startup(ctx: dict[str, Any]) -> None:
+    ctx["gmm"] = criar_contexto(ctx["settings"])
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    contexto: Contexto | None = ctx.get("gmm")
+    if contexto is not None:
+        await contexto.aclose()
+
+
+def worker_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    """Keyword arguments for ``arq.Worker`` (used by `gmm worker`, tests and benchmarks)."""
+    assert settings.redis_url
+    options: dict[str, Any] = {
+        "functions": [
+            # Deferrals for rate and breaker are not failures: tries are unbounded
+            # here and transient gateway errors are counted in the row instead.
+            func(
+                enviar_mensagem,
+                name=ENVIAR,
+                timeout=settings.envio_job_timeout_seconds,
+                max_tries=1_000_000,
+            )
+        ],
+        "cron_jobs": [
+            # arq hands a dead worker's job over after the longest timeout of any
+            # function + 10 s, so the sweep's timeout must not exceed the send's.
+            cron(
+                varrer_pendentes,
+                second={0, 30},
+                run_at_startup=True,
+                timeout=settings.envio_job_timeout_seconds,
+            )
+        ],
+        "queue_name": QUEUE_NAME,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "on_startup": _startup,
+        "on_shutdown": _shutdown,
+        "ctx": {"settings": settings},
+        # No stored results: a message's job id can be used again by a resend.
+        "keep_result": 0,
+        "poll_delay": 0.2,
+        "max_jobs": 10,
+        "handle_signals": True,
+    }
+    options.update(overrides)
+    return options

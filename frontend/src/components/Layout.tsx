@@ -1,0 +1,45 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { Link, NavLink, Outlet } from "react-router";
+import { useMe } from "../lib/api/auth";
+import { encerrarSessao, useSessao } from "../lib/session";
+
+export function Layout() {
+  const sessao = useSessao();
+  const me = useMe();
+  const qc = useQueryClient();
+  const nome = me.data?.nome ?? sessao?.usuario.nome ?? "";
+
+  function sair() {
+    encerrarSessao("saiu");
+    qc.clear();
+  }
+
+  return (
+    <div className="app">
+      <header className="topo">
+        <Link className="marca" to="/central">
+          <span className="marca-logo" aria-hidden="true">
+            G
+          </span>
+          <span className="marca-nome">GMM Central</span>
+        </Link>
+        <nav aria-label="Principal" className="nav">
+          <NavLink to="/central">Central</NavLink>
+          <NavLink to="/chamados">Chamados</NavLink>
+          <NavLink to="/terceirizados">Terceirizados</NavLink>
+        </nav>
+        <div className="topo-usuario">
+          <span className="topo-nome" title={sessao?.usuario.email}>
+            {nome}
+          </span>
+          <button type="button" className="btn btn-fantasma btn-pequeno" onClick={sair}>
+            Sair
+          </button>
+        </div>
+      </header>
+      <main className="conteudo">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

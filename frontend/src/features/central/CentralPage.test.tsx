@@ -1,0 +1,125 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { iniciarSessao } from "../../lib/session";
+import type { Chamado } from "../../lib/types";
+import { conversa, mensagem, usuario } from "../../test/dados";
+import { renderRotas, stubFetch } from "../../test/utils";
+import { CentralPage } from "./CentralPage";
+
+const chamado: Chamado = {
+  id: 7,
+  numero_chamado: "CH-2026-0007",
+  terceirizado_id: 3,
+  terceirizado: { id: 3, nome: "Carlos Pereira", empresa: "Polar", telefone: "5511987654321" },
+  titulo: "Ar-condicionado não gela",
+  descricao: null,
+  status: "aguardando",
+  prioridade: "alta",
+  prazo_combinado: null,
+  atrasado: true,
+  criado_por: 1,
+  criado_em: "2026-03-10T12:00:00Z",
+  atualizado_em: "2026-03-10T12:00:00Z",
+  finalizado_em: null,
+  ultima_atividade_em: "2026-03-10T13:00:00Z",
+};
+
+const rotas = [
+  { path: "/central", element: <CentralPage /> },
+  { path: "/central/:id", element: <CentralPage /> },
+];
+
+describe("CentralPage", () => {
+  it("lists conversations with unread badge, status, priority and overdue marker", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    stubFetch({
+      "GET /api/conversas": {
+        body: { items: [conversa({ atrasado: true })], next_cursor: null },
+      },
+    });
+    renderRotas(rotas, "/central");
+    const item = await screen.findByRole("link", { name: /Carlos Pereira/ });
+    expect(within(item).getByLabelText("2 não lidas")).toHaveTextContent("2");
+    expect(within(item).getByText("Aguardando")).toBeInTheDocument();
+    expect(within(item).getByText("Alta")).toBeInTheDocument();
+    expect(within(item).getByText("Atrasado")).toBeInTheDocument();
+    expect(within(item).getByText("Chego às 14h")).toBeInTheDocument();
+    expect(screen.getByText("atualização automática a cada 30s")).toBeInTheDocument();
+  });
+
+  it("opens a chat, marks it read, and shows a sent message once", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    const recebida = mensagem({
+      id: 1,
+      direcao: "inbound",
+      tipo: "recebida",
+      texto: "Chego às 14h",
+    });
+    const enviada = mensagem({ id: 2, texto: "Combinado!", status_envio: "pendente" });
+    let servidor = [recebida];
+    let lista = [conversa()];
+    const { chamadas } = stubFetch({
+      "GET /api/conversas": () => ({ body: { items: lista, next_cursor: null } }),
+      "GET /api/chamados/7": { body: chamado },
+      "GET /api/conversas/7/mensagens": () => ({ body: { items: servidor, next_cursor: null } }),
+      "POST /api/conversas/7/lidas": () => {
+        lista = [conversa({ nao_lidas: 0 })];
+        return { body: { marcadas: 2 } };
+      },
+      "POST /api/chamados/7/responder": () => {
+        servidor = [recebida, enviada];
+        return { status: 201, body: { chamado, mensagem: enviada } };
+      },
+    });
+    renderRotas(rotas, "/central/7");
+    expect(await screen.findByRole("heading", { name: "Carlos Pereira" })).toBeInTheDocument();
+    expect(
+      await screen.findByText("Chego às 14h", { selector: ".bolha-texto" }),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        chamadas.some((c) => c.metodo === "POST" && c.url.pathname === "/api/conversas/7/lidas"),
+      ).toBe(true),
+    );
+    await waitFor(() => expect(screen.queryByLabelText("2 não lidas")).toBeNull());
+
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText("Mensagem"), "Combinado!{Enter}");
+    await waitFor(() =>
+      expect(screen.getAllByText("Combinado!", { selector: ".bolha-texto" })).toHaveLength(1),
+    );
+    await waitFor(() =>
+      expect(
+        document.querySelector('[data-mensagem-id="2"] [data-status-envio="pendente"]'),
+      ).not.toBeNull(),
+    );
+    expect(screen.getAllByText("Combinado!", { selector: ".bolha-texto" })).toHaveLength(1);
+    expect(chamadas.filter((c) => c.url.pathname === "/api/chamados/7/responder")).toHaveLength(1);
+    expect(chamadas.find((c) => c.url.pathname === "/api/chamados/7/responder")?.corpo).toEqual({
+      mensagem: "Combinado!",
+    });
+  });
+
+  it("shows the 409 message when finishing fails", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/7": { body: chamado },
+      "GET /api/conversas/7/mensagens": { body: { items: [], next_cursor: null } },
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+      "POST /api/chamados/7/finalizar": {
+        status: 409,
+        body: { error: "conflito", detail: "o chamado CH-2026-0007 já está concluido" },
+      },
+    });
+    renderRotas(rotas, "/central/7");
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Finalizar" }));
+    const dialogo = screen.getByRole("alertdialog", { name: "Finalizar o chamado?" });
+    await user.click(within(dialogo).getByRole("button", { name: "Finalizar" }));
+    expect(await within(dialogo).findByRole("alert")).toHaveTextContent("já está concluido");
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+  });
+});

@@ -1,0 +1,121 @@
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { IconeEnviar } from "../../components/Icones";
+import { lerRascunho, salvarRascunho } from "../../lib/drafts";
+
+/** A second send within this window is ignored: no double message by a double Enter. */
+export const INTERVALO_MINIMO_MS = 2_000;
+
+interface Props {
+  chaveRascunho: string | number;
+  /** Resolves true when the server took the message, false when it refused it. */
+  onEnviar: (texto: string) => Promise<boolean>;
+  desabilitado?: boolean;
+  motivoDesabilitado?: string;
+}
+
+/**
+ * Enter sends, Shift+Enter breaks the line. The text leaves the box at once (the
+ * chat shows it with a clock) but stays in the draft until the server accepts it,
+ * so an expired session or an error gives it back.
+ */
+export function Composer({ chaveRascunho, onEnviar, desabilitado, motivoDesabilitado }: Props) {
+  const [texto, setTexto] = useState(() => lerRascunho(chaveRascunho));
+  const [enviando, setEnviando] = useState(false);
+  const [emEspera, setEmEspera] = useState(false);
+  const ocupado = useRef(false);
+  const liberaEm = useRef(0);
+  const textoAtual = useRef(texto);
+  const caixa = useRef<HTMLTextAreaElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  useLayoutEffect(() => {
+    const el = caixa.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  }, [texto]);
+
+  function mudar(valor: string) {
+    textoAtual.current = valor;
+    setTexto(valor);
+    salvarRascunho(chaveRascunho, valor);
+  }
+
+  async function enviar() {
+    const mensagem = textoAtual.current.trim();
+    const agora = Date.now();
+    if (!mensagem || desabilitado || ocupado.current || agora < liberaEm.current) return;
+    ocupado.current = true;
+    liberaEm.current = agora + INTERVALO_MINIMO_MS;
+    setEnviando(true);
+    setEmEspera(true);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => setEmEspera(false), INTERVALO_MINIMO_MS);
+    // Clear the box but not the draft: the draft goes only when the server has it.
+    textoAtual.current = "";
+    setTexto("");
+    let aceito = false;
+    try {
+      aceito = await onEnviar(mensagem);
+    } finally {
+      ocupado.current = false;
+      setEnviando(false);
+    }
+    if (aceito) {
+      if (!textoAtual.current) salvarRascunho(chaveRascunho, "");
+    } else if (!textoAtual.current) {
+      textoAtual.current = mensagem;
+      setTexto(mensagem);
+      salvarRascunho(chaveRascunho, mensagem);
+    }
+    caixa.current?.focus();
+  }
+
+  function aoTeclar(evento: React.KeyboardEvent<HTMLTextAreaElement>) {
+    if (evento.key === "Enter" && !evento.shiftKey && !evento.nativeEvent.isComposing) {
+      evento.preventDefault();
+      void enviar();
+    }
+  }
+
+  const bloqueado = desabilitado || enviando || emEspera;
+  return (
+    <form
+      className="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void enviar();
+      }}
+    >
+      <label htmlFor="composer-texto" className="sr-only">
+        Mensagem
+      </label>
+      <textarea
+        id="composer-texto"
+        ref={caixa}
+        rows={1}
+        value={texto}
+        maxLength={4096}
+        placeholder={desabilitado ? (motivoDesabilitado ?? "") : "Digite uma mensagem"}
+        onChange={(e) => mudar(e.target.value)}
+        onKeyDown={aoTeclar}
+        disabled={desabilitado}
+        aria-describedby="composer-dica"
+      />
+      <span id="composer-dica" className="sr-only">
+        Enter envia; Shift+Enter quebra a linha.
+      </span>
+      <button
+        type="submit"
+        className="composer-enviar"
+        disabled={bloqueado || !texto.trim()}
+        aria-label={enviando ? "Enviando…" : "Enviar"}
+        title="Enviar (Enter)"
+      >
+        <IconeEnviar width={20} height={20} />
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,167 @@
+import { useEffect, useState } from "react";
+import { NavLink } from "react-router";
+import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
+import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
+import { IconeBusca } from "../../components/Icones";
+import { type FiltrosConversas, useConversas } from "../../lib/api/conversas";
+import { horarioLista } from "../../lib/format";
+import { STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
+import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
+import type { Conversa, StatusChamado } from "../../lib/types";
+import { Ticks } from "./Ticks";
+
+function iniciais(nome: string): string {
+  const partes = nome.trim().split(/\s+/);
+  return (
+    (partes[0]?.[0] ?? "") + (partes.length > 1 ? (partes.at(-1)?.[0] ?? "") : "")
+  ).toUpperCase();
+}
+
+function previa(conversa: Conversa): string {
+  const m = conversa.ultima_mensagem;
+  if (!m) return "Sem mensagens";
+  if (m.texto) return m.texto;
+  const tipos: Record<string, string> = {
+    image: "📷 Imagem",
+    audio: "🎤 Áudio",
+    video: "🎬 Vídeo",
+    document: "📄 Documento",
+    interactive: "Mensagem interativa",
+  };
+  return tipos[m.tipo_conteudo] ?? "Mensagem";
+}
+
+function ItemConversa({ conversa }: { conversa: Conversa }) {
+  const m = conversa.ultima_mensagem;
+  const naoLidas = conversa.nao_lidas;
+  return (
+    <li>
+      <NavLink
+        to={`/central/${conversa.id}`}
+        className={({ isActive }) =>
+          `conversa${isActive ? " ativa" : ""}${naoLidas ? " nao-lida" : ""}`
+        }
+        data-conversa-id={conversa.id}
+      >
+        <span className="avatar" aria-hidden="true">
+          {iniciais(conversa.prestador)}
+        </span>
+        <span className="conversa-corpo">
+          <span className="conversa-linha">
+            <span className="conversa-prestador">{conversa.prestador}</span>
+            <span className="conversa-hora">
+              {horarioLista(m?.criado_em ?? conversa.ultima_atividade_em)}
+            </span>
+          </span>
+          <span className="conversa-chamado">
+            <strong>{conversa.numero_chamado}</strong> · {conversa.titulo}
+          </span>
+          <span className="conversa-linha">
+            <span className="conversa-previa">
+              {m?.direcao === "outbound" ? <Ticks status={m.status_envio} /> : null}
+              <span className="conversa-previa-texto">{previa(conversa)}</span>
+            </span>
+            {naoLidas > 0 ? (
+              <span className="nao-lidas" aria-label={`${naoLidas} não lidas`}>
+                {naoLidas}
+              </span>
+            ) : null}
+          </span>
+          <span className="badges">
+            <StatusBadge status={conversa.status} />
+            {conversa.prioridade !== "normal" ? (
+              <PrioridadeBadge prioridade={conversa.prioridade} />
+            ) : null}
+            {conversa.atrasado ? <AtrasadoBadge /> : null}
+          </span>
+        </span>
+      </NavLink>
+    </li>
+  );
+}
+
+export function ListaConversas() {
+  const aoVivo = useLiveUpdates();
+  const [texto, setTexto] = useState("");
+  const [busca, setBusca] = useState("");
+  const [status, setStatus] = useState<StatusChamado | "">("");
+
+  // Search as the user types, without a request per key.
+  useEffect(() => {
+    const t = setTimeout(() => setBusca(texto.trim()), 300);
+    return () => clearTimeout(t);
+  }, [texto]);
+
+  const filtros: FiltrosConversas = {};
+  if (busca) filtros.busca = busca;
+  if (status) filtros.status = status;
+  const conversas = useConversas(filtros, aoVivo.intervalo("conversas"));
+  const itens = conversas.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <section className="lista-conversas" aria-label="Conversas">
+      <div className="lista-topo">
+        <h1>Conversas</h1>
+        <div className="lista-filtros">
+          <label className="busca">
+            <IconeBusca width={16} height={16} />
+            <span className="sr-only">Buscar conversas</span>
+            <input
+              type="search"
+              placeholder="Buscar conversa"
+              title="Prestador, empresa, número, título ou texto de mensagem"
+              value={texto}
+              onChange={(e) => setTexto(e.target.value)}
+            />
+          </label>
+          <label>
+            <span className="sr-only">Filtrar por status</span>
+            <select
+              value={status}
+              onChange={(e) => setStatus(e.target.value as StatusChamado | "")}
+            >
+              <option value="">Todos</option>
+              {STATUS_LISTA.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_CHAMADO[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </div>
+      <div className="lista-rolagem">
+        {conversas.isPending ? <Carregando texto="Carregando conversas…" /> : null}
+        {conversas.isError && !conversas.data ? (
+          <ErroBox erro={conversas.error} tentarDeNovo={() => conversas.refetch()} />
+        ) : null}
+        {conversas.data && itens.length === 0 ? (
+          <Vazio>
+            {busca || status ? "Nenhuma conversa com esses filtros." : "Nenhuma conversa ainda."}
+          </Vazio>
+        ) : null}
+        <ul className="conversas">
+          {itens.map((c) => (
+            <ItemConversa key={c.id} conversa={c} />
+          ))}
+        </ul>
+        {conversas.hasNextPage ? (
+          <div className="lista-mais">
+            <button
+              type="button"
+              className="btn btn-secundario btn-pequeno"
+              onClick={() => conversas.fetchNextPage()}
+              disabled={conversas.isFetchingNextPage}
+            >
+              {conversas.isFetchingNextPage ? "Carregando…" : "Carregar mais"}
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <p className="lista-rodape">
+        {conversas.isError && conversas.data ? "Sem conexão: tentando de novo · " : ""}
+        {aoVivo.descricao("conversas")}
+      </p>
+    </section>
+  );
+}

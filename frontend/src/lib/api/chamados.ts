@@ -1,0 +1,176 @@
+import {
+  type InfiniteData,
+  type QueryClient,
+  infiniteQueryOptions,
+  queryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import { api } from "../http";
+import type {
+  Chamado,
+  ChamadoComMensagem,
+  ChamadoCreate,
+  ChamadoInfo,
+  ChamadoUpdate,
+  Mensagem,
+  Page,
+  Prioridade,
+  StatusChamado,
+} from "../types";
+import { conversasKeys, mensagensQuery } from "./conversas";
+
+export interface FiltrosChamados {
+  status?: StatusChamado;
+  prioridade?: Prioridade;
+  atrasados?: boolean;
+  terceirizado_id?: number;
+}
+
+export const chamadosKeys = {
+  all: ["chamados"] as const,
+  listas: ["chamados", "lista"] as const,
+  lista: (filtros: FiltrosChamados) => ["chamados", "lista", filtros] as const,
+  detalhe: (id: number) => ["chamados", "detalhe", id] as const,
+  info: (id: number) => ["chamados", "info", id] as const,
+};
+
+export function listarChamados(
+  filtros: FiltrosChamados,
+  cursor?: string | null,
+  signal?: AbortSignal,
+): Promise<Page<Chamado>> {
+  return api("/api/chamados", { query: { ...filtros, cursor }, signal });
+}
+
+export const chamadosQuery = (filtros: FiltrosChamados) =>
+  infiniteQueryOptions({
+    queryKey: chamadosKeys.lista(filtros),
+    queryFn: ({ pageParam, signal }) => listarChamados(filtros, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
+  });
+
+export function useChamados(filtros: FiltrosChamados) {
+  return useInfiniteQuery(chamadosQuery(filtros));
+}
+
+export function obterChamado(id: number, signal?: AbortSignal): Promise<Chamado> {
+  return api(`/api/chamados/${id}`, { signal });
+}
+
+export const chamadoQuery = (id: number) =>
+  queryOptions({
+    queryKey: chamadosKeys.detalhe(id),
+    queryFn: ({ signal }) => obterChamado(id, signal),
+  });
+
+export function useChamado(id: number, refetchInterval: number | false = false) {
+  return useQuery({ ...chamadoQuery(id), refetchInterval });
+}
+
+export function obterInfo(id: number, signal?: AbortSignal): Promise<ChamadoInfo> {
+  return api(`/api/chamados/${id}/info`, { signal });
+}
+
+export const infoQuery = (id: number) =>
+  queryOptions({
+    queryKey: chamadosKeys.info(id),
+    queryFn: ({ signal }) => obterInfo(id, signal),
+  });
+
+export function useInfo(id: number, enabled = true) {
+  return useQuery({ ...infoQuery(id), enabled });
+}
+
+export function criarChamado(dados: ChamadoCreate): Promise<ChamadoComMensagem> {
+  return api("/api/chamados", { method: "POST", body: dados });
+}
+
+export function atualizarChamado(id: number, dados: ChamadoUpdate): Promise<Chamado> {
+  return api(`/api/chamados/${id}`, { method: "PATCH", body: dados });
+}
+
+export function cobrarChamado(id: number): Promise<ChamadoComMensagem> {
+  return api(`/api/chamados/${id}/cobrar`, { method: "POST" });
+}
+
+export function responderChamado(id: number, mensagem: string): Promise<ChamadoComMensagem> {
+  return api(`/api/chamados/${id}/responder`, { method: "POST", body: { mensagem } });
+}
+
+export function finalizarChamado(id: number): Promise<ChamadoComMensagem> {
+  return api(`/api/chamados/${id}/finalizar`, { method: "POST" });
+}
+
+/** Put a message the server just answered with into the chat's newest page. */
+function incluirMensagem(qc: QueryClient, mensagem: Mensagem): void {
+  if (mensagem.chamado_id == null) return;
+  qc.setQueryData<InfiniteData<Page<Mensagem>>>(
+    mensagensQuery(mensagem.chamado_id).queryKey,
+    (dados) => {
+      const [recente, ...antigas] = dados?.pages ?? [];
+      if (!dados || !recente) return dados;
+      if (dados.pages.some((p) => p.items.some((m) => m.id === mensagem.id))) return dados;
+      return { ...dados, pages: [{ ...recente, items: [...recente.items, mensagem] }, ...antigas] };
+    },
+  );
+}
+
+/** A chamado changed (and maybe got a message): refresh every view of it. */
+function useAoMudar() {
+  const qc = useQueryClient();
+  return (chamado: Chamado, mensagem?: Mensagem) => {
+    qc.setQueryData(chamadoQuery(chamado.id).queryKey, chamado);
+    if (mensagem) incluirMensagem(qc, mensagem);
+    // Not awaited: the caller goes on at once, the views refresh behind it.
+    void Promise.all([
+      qc.invalidateQueries({ queryKey: chamadosKeys.listas }),
+      qc.invalidateQueries({ queryKey: infoQuery(chamado.id).queryKey }),
+      qc.invalidateQueries({ queryKey: conversasKeys.listas }),
+      qc.invalidateQueries({ queryKey: mensagensQuery(chamado.id).queryKey }),
+    ]);
+  };
+}
+
+export function useCriarChamado() {
+  const aoMudar = useAoMudar();
+  return useMutation({
+    mutationFn: criarChamado,
+    onSuccess: (r) => aoMudar(r.chamado, r.mensagem),
+  });
+}
+
+export function useAtualizarChamado(id: number) {
+  const aoMudar = useAoMudar();
+  return useMutation({
+    mutationFn: (dados: ChamadoUpdate) => atualizarChamado(id, dados),
+    onSuccess: (chamado) => aoMudar(chamado),
+  });
+}
+
+export function useCobrarChamado() {
+  const aoMudar = useAoMudar();
+  return useMutation({
+    mutationFn: cobrarChamado,
+    onSuccess: (r) => aoMudar(r.chamado, r.mensagem),
+  });
+}
+
+export function useResponderChamado(id: number) {
+  const aoMudar = useAoMudar();
+  return useMutation({
+    mutationFn: (mensagem: string) => responderChamado(id, mensagem),
+    onSuccess: (r) => aoMudar(r.chamado, r.mensagem),
+  });
+}
+
+export function useFinalizarChamado() {
+  const aoMudar = useAoMudar();
+  return useMutation({
+    mutationFn: finalizarChamado,
+    onSuccess: (r) => aoMudar(r.chamado, r.mensagem),
+  });
+}

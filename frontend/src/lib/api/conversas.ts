@@ -1,0 +1,111 @@
+import {
+  infiniteQueryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQueryClient,
+} from "@tanstack/react-query";
+import { api } from "../http";
+import type { InfiniteData } from "@tanstack/react-query";
+import type { Conversa, LidasOut, Mensagem, Page, StatusChamado } from "../types";
+
+export interface FiltrosConversas {
+  status?: StatusChamado;
+  busca?: string;
+}
+
+export const conversasKeys = {
+  all: ["conversas"] as const,
+  listas: ["conversas", "lista"] as const,
+  lista: (filtros: FiltrosConversas) => ["conversas", "lista", filtros] as const,
+  mensagens: (chamadoId: number) => ["conversas", "mensagens", chamadoId] as const,
+};
+
+export function listarConversas(
+  filtros: FiltrosConversas,
+  cursor?: string | null,
+  signal?: AbortSignal,
+): Promise<Page<Conversa>> {
+  return api("/api/conversas", { query: { ...filtros, cursor }, signal });
+}
+
+export const conversasQuery = (filtros: FiltrosConversas) =>
+  infiniteQueryOptions({
+    queryKey: conversasKeys.lista(filtros),
+    queryFn: ({ pageParam, signal }) => listarConversas(filtros, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
+  });
+
+export function useConversas(filtros: FiltrosConversas, refetchInterval: number | false) {
+  return useInfiniteQuery({ ...conversasQuery(filtros), refetchInterval });
+}
+
+export const MENSAGENS_POR_PAGINA = 50;
+
+/** Newest page first; each page is oldest-to-newest. Its next page is an older one. */
+export function listarMensagens(
+  chamadoId: number,
+  cursor?: string | null,
+  signal?: AbortSignal,
+): Promise<Page<Mensagem>> {
+  return api(`/api/conversas/${chamadoId}/mensagens`, {
+    query: { limit: MENSAGENS_POR_PAGINA, cursor },
+    signal,
+  });
+}
+
+export const mensagensQuery = (chamadoId: number) =>
+  infiniteQueryOptions({
+    queryKey: conversasKeys.mensagens(chamadoId),
+    queryFn: ({ pageParam, signal }) => listarMensagens(chamadoId, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
+  });
+
+export function useMensagens(chamadoId: number, refetchInterval: number | false) {
+  return useInfiniteQuery({ ...mensagensQuery(chamadoId), refetchInterval });
+}
+
+export function marcarLidas(chamadoId: number): Promise<LidasOut> {
+  return api(`/api/conversas/${chamadoId}/lidas`, { method: "POST" });
+}
+
+export function useMarcarLidas() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: marcarLidas,
+    onSuccess: (_resultado, chamadoId) => {
+      // Clear the badge at once; the refetch confirms it.
+      qc.setQueriesData<InfiniteData<Page<Conversa>>>(
+        { queryKey: conversasKeys.listas },
+        (dados) =>
+          dados
+            ? {
+                ...dados,
+                pages: dados.pages.map((pagina) => ({
+                  ...pagina,
+                  items: pagina.items.map((c) => (c.id === chamadoId ? { ...c, nao_lidas: 0 } : c)),
+                })),
+              }
+            : dados,
+      );
+      return qc.invalidateQueries({ queryKey: conversasKeys.listas });
+    },
+  });
+}
+
+/** A failed outbound message goes back to the queue (same message, a new attempt). */
+export function reenviarMensagem(mensagemId: number): Promise<Mensagem> {
+  return api(`/api/mensagens/${mensagemId}/reenviar`, { method: "POST" });
+}
+
+export function useReenviarMensagem(chamadoId: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: reenviarMensagem,
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: mensagensQuery(chamadoId).queryKey });
+      void qc.invalidateQueries({ queryKey: conversasKeys.listas });
+    },
+  });
+}

@@ -1,0 +1,106 @@
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import { api } from "../http";
+import type { Page, Terceirizado, TerceirizadoCreate, TerceirizadoUpdate } from "../types";
+
+export interface FiltrosTerceirizados {
+  busca?: string;
+  ativo?: boolean;
+  limit?: number;
+}
+
+export const terceirizadosKeys = {
+  all: ["terceirizados"] as const,
+  listas: ["terceirizados", "lista"] as const,
+  lista: (filtros: FiltrosTerceirizados) => ["terceirizados", "lista", filtros] as const,
+  detalhe: (id: number) => ["terceirizados", "detalhe", id] as const,
+};
+
+export function listarTerceirizados(
+  filtros: FiltrosTerceirizados,
+  cursor?: string | null,
+  signal?: AbortSignal,
+): Promise<Page<Terceirizado>> {
+  return api("/api/terceirizados", { query: { ...filtros, cursor }, signal });
+}
+
+export const terceirizadosQuery = (filtros: FiltrosTerceirizados) =>
+  infiniteQueryOptions({
+    queryKey: terceirizadosKeys.lista(filtros),
+    queryFn: ({ pageParam, signal }) => listarTerceirizados(filtros, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
+  });
+
+export function useTerceirizados(filtros: FiltrosTerceirizados, enabled = true) {
+  return useInfiniteQuery({ ...terceirizadosQuery(filtros), enabled });
+}
+
+export function obterTerceirizado(id: number, signal?: AbortSignal): Promise<Terceirizado> {
+  return api(`/api/terceirizados/${id}`, { signal });
+}
+
+export const terceirizadoQuery = (id: number) =>
+  queryOptions({
+    queryKey: terceirizadosKeys.detalhe(id),
+    queryFn: ({ signal }) => obterTerceirizado(id, signal),
+  });
+
+export function useTerceirizado(id: number, enabled = true) {
+  return useQuery({ ...terceirizadoQuery(id), enabled: enabled && id > 0 });
+}
+
+export function criarTerceirizado(dados: TerceirizadoCreate): Promise<Terceirizado> {
+  return api("/api/terceirizados", { method: "POST", body: dados });
+}
+
+export function atualizarTerceirizado(
+  id: number,
+  dados: TerceirizadoUpdate,
+): Promise<Terceirizado> {
+  return api(`/api/terceirizados/${id}`, { method: "PATCH", body: dados });
+}
+
+export function desativarTerceirizado(id: number): Promise<Terceirizado> {
+  return api(`/api/terceirizados/${id}/desativar`, { method: "POST" });
+}
+
+function useAoMudar() {
+  const qc = useQueryClient();
+  return (terceirizado: Terceirizado) => {
+    qc.setQueryData(terceirizadoQuery(terceirizado.id).queryKey, terceirizado);
+    return qc.invalidateQueries({ queryKey: terceirizadosKeys.listas });
+  };
+}
+
+export function useCriarTerceirizado() {
+  const aoMudar = useAoMudar();
+  return useMutation({ mutationFn: criarTerceirizado, onSuccess: aoMudar });
+}
+
+export function useAtualizarTerceirizado(id: number) {
+  const aoMudar = useAoMudar();
+  return useMutation({
+    mutationFn: (dados: TerceirizadoUpdate) => atualizarTerceirizado(id, dados),
+    onSuccess: aoMudar,
+  });
+}
+
+export function useDesativarTerceirizado() {
+  const aoMudar = useAoMudar();
+  return useMutation({ mutationFn: desativarTerceirizado, onSuccess: aoMudar });
+}
+
+export function useReativarTerceirizado() {
+  const aoMudar = useAoMudar();
+  return useMutation({
+    mutationFn: (id: number) => atualizarTerceirizado(id, { ativo: true }),
+    onSuccess: aoMudar,
+  });
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { formatarDuracao, formatarTelefone, isoParaLocal, localParaIso, rotuloDia } from "./format";
+
+describe("localParaIso", () => {
+  it("keeps the wall-clock time and adds the browser's offset", () => {
+    const iso = localParaIso("2026-03-12T14:30");
+    expect(iso).toMatch(/^2026-03-12T14:30:00[+-]\d{2}:\d{2}$/);
+    // Same instant as the browser reads the local value.
+    expect(new Date(iso ?? "").getTime()).toBe(new Date("2026-03-12T14:30").getTime());
+  });
+
+  it("answers null for an empty or broken value", () => {
+    expect(localParaIso("")).toBeNull();
+    expect(localParaIso("amanhã")).toBeNull();
+  });
+
+  it("round-trips with isoParaLocal", () => {
+    expect(isoParaLocal(localParaIso("2026-12-01T08:05"))).toBe("2026-12-01T08:05");
+  });
+});
+
+describe("rotuloDia", () => {
+  const agora = new Date(2026, 2, 12, 10, 0);
+  it("says Hoje and Ontem", () => {
+    expect(rotuloDia(new Date(2026, 2, 12, 0, 5).toISOString(), agora)).toBe("Hoje");
+    expect(rotuloDia(new Date(2026, 2, 11, 23, 59).toISOString(), agora)).toBe("Ontem");
+  });
+  it("names the weekday within a week, then the date", () => {
+    expect(rotuloDia(new Date(2026, 2, 9, 12).toISOString(), agora)).toBe("Segunda-feira");
+    expect(rotuloDia(new Date(2026, 0, 5, 12).toISOString(), agora)).toBe("5 de janeiro de 2026");
+  });
+});
+
+it("formats durations and phones for people", () => {
+  expect(formatarDuracao(null)).toBe("—");
+  expect(formatarDuracao(42)).toBe("42 s");
+  expect(formatarDuracao(125 * 60)).toBe("2 h 5 min");
+  expect(formatarTelefone("5511987654321")).toBe("+55 (11) 98765-4321");
+  expect(formatarTelefone("553132221100")).toBe("+55 (31) 3222-1100");
+});

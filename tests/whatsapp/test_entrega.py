@@ -1,0 +1,354 @@
+"""The delivery pipeline end to end: API → queue → worker → simulator, real Redis and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+from arq.connections import ArqRedis
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gmm.config import Settings
+from gmm.conversas.models import Mensagem, StatusEnvio
+from gmm.whatsapp import tasks
+from gmm.whatsapp.fila import QUEUE_NAME, job_id
+from tests import factories as f
+from tests.whatsapp.conftest import Simulador, WorkerFactory, worker_processos
+
+
+async def _esperar(
+    condicao: Callable[[], Awaitable[bool]], timeout: float = 15.0, passo: float = 0.1
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await condicao():
+            return
+        await asyncio.sleep(passo)
+    raise AssertionError("a condição não foi atingida a tempo")
+
+
+async def _mensagem(db: AsyncSession, mensagem_id: int) -> Mensagem:
+    db.expire_all()
+    row = await db.get(Mensagem, mensagem_id)
+    assert row is not None
+    return row
+
+
+def _status(
+    db: AsyncSession, mensagem_id: int, *esperados: StatusEnvio
+) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return (await _mensagem(db, mensagem_id)).status_envio in esperados
+
+    return check
+
+
+async def _novo_chamado(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings, **extra: Any
+) -> dict[str, Any]:
+    h = f.headers(await f.usuario(db), settings)
+    t = await f.terceirizado(db, telefone="5511987654321")
+    response = await client.post(
+        "/api/chamados",
+        json={"terceirizado_id": t.id, "titulo": "Troca de lâmpada", **extra},
+        headers=h,
+    )
+    assert response.status_code == 201, response.text
+    return {"headers": h, **response.json()}
+
+
+async def test_message_goes_through_worker_to_megaapi(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    simulador: Simulador,
+    worker: WorkerFactory,
+) -> None:
+    criado = await _novo_chamado(client, db, settings)
+    mensagem_id = criado["mensagem"]["id"]
+    # Queued after the commit, before any worker runs.
+    assert (await _mensagem(db, mensagem_id)).status_envio == StatusEnvio.enfileirado
+    await worker()
+    await _esperar(_status(db, mensagem_id, StatusEnvio.enviado))
+    row = await _mensagem(db, mensagem_id)
+    envios = await simulador.envios()
+    assert len(envios) == 1
+    assert envios[0]["path"].endswith("/text")
+    assert envios[0]["json"]["messageData"]["to"] == "5511987654321"
+    assert envios[0]["json"]["messageData"]["text"] == row.texto
+    assert row.megaapi_id and row.megaapi_id == envios[0]["message_id"]
+    assert row.enviado_em is not None and row.tentativas == 1 and row.reservado_ate is None
+
+
+async def test_same_text_within_30s_is_answered_with_the_existing_message(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    simulador: Simulador,
+    worker: WorkerFactory,
+) -> None:
+    criado = await _novo_chamado(client, db, settings)
+    url = f"/api/chamados/{criado['chamado']['id']}/responder"
+    first, second = await asyncio.gather(
+        client.post(url, json={"mensagem": "Chego às 14h"}, headers=criado["headers"]),
+        client.post(url, json={"mensagem": "Chego às 14h"}, headers=criado["headers"]),
+    )
+    assert {first.json()["envio"], second.json()["envio"]} == {"enfileirada", "duplicada"}
+    assert first.json()["mensagem"]["id"] == second.json()["mensagem"]["id"]
+    other = await client.post(url, json={"mensagem": "Outro texto"}, headers=criado["headers"])
+    assert other.json()["envio"] == "enfileirada"
+    await worker()
+    await _esperar(_status(db, other.json()["mensagem"]["id"], StatusEnvio.enviado))
+    await _esperar(_status(db, first.json()["mensagem"]["id"], StatusEnvio.enviado))
+    textos = [r["json"]["messageData"]["text"] for r in await simulador.envios()]
+    assert textos.count("Chego às 14h") == 1 and textos.count("Outro texto") == 1
+
+
+async def test_full_queue_refuses_with_503_and_stores_nothing(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings, app: FastAPI
+) -> None:
+    h = f.headers(await f.usuario(db), settings)
+    t = await f.terceirizado(db)
+    arq: ArqRedis = app.state.arq
+    # A backlog as big as the limit (jobs for messages that need not exist).
+    await arq.zadd(QUEUE_NAME, {job_id(10_000 + i): time.time() * 1000 for i in range(3)})
+    original = settings.fila_maxima
+    settings.fila_maxima = 3
+    try:
+        response = await client.post(
+            "/api/chamados", json={"terceirizado_id": t.id, "titulo": "Não deve entrar"}, headers=h
+        )
+    finally:
+        settings.fila_maxima = original
+    assert response.status_code == 503
+    assert response.json()["error"] == "fila_cheia"
+    assert "fila cheia" in response.json()["detail"]
+    assert (await client.get("/api/chamados", headers=h)).json()["items"] == []
+    assert list(await db.scalars(select(Mensagem))) == []
+
+
+async def test_message_survives_redis_flushall_between_commit_and_send(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    entrega_settings: Settings,
+    simulador: Simulador,
+    worker: WorkerFactory,
+    app: FastAPI,
+) -> None:
+    criado = await _novo_chamado(client, db, settings)
+    mensagem_id = criado["mensagem"]["id"]
+    await app.state.arq.flushall()
+    assert await app.state.arq.zcard(QUEUE_NAME) == 0
+    # The sweep (run at worker start-up) finds the committed row and queues it again.
+    await worker(entrega_settings.model_copy(update={"varredura_idade_seconds": 0.01}))
+    await _esperar(_status(db, mensagem_id, StatusEnvio.enviado))
+    assert len(await simulador.envios()) == 1
+
+
+async def test_transient_failure_is_retried_until_it_goes(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    simulador: Simulador,
+    worker: WorkerFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tasks, "backoff", lambda _tentativa: 0.2)
+    criado = await _novo_chamado(client, db, settings)
+    mensagem_id = criado["mensagem"]["id"]
+    await simulador.falhar("5xx", duration_s=1.0, status=503)
+    await worker()
+    await _esperar(_status(db, mensagem_id, StatusEnvio.enviado))
+    row = await _mensagem(db, mensagem_id)
+    assert row.tentativas >= 2 and row.erro is None
+    statuses = [r["status"] for r in await simulador.envios()]
+    assert statuses[0] == 503 and statuses[-1] == 200
+
+
+async def test_transient_failures_end_in_falhou_after_the_bound(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    entrega_settings: Settings,
+    simulador: Simulador,
+    worker: WorkerFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tasks, "backoff", lambda _tentativa: 0.05)
+    await simulador.falhar("5xx", status=502)
+    criado = await _novo_chamado(client, db, settings)
+    mensagem_id = criado["mensagem"]["id"]
+    # A high threshold keeps the breaker out of the way: this test is about the bound.
+    await worker(
+        entrega_settings.model_copy(
+            update={"envio_max_tentativas": 3, "breaker_failure_threshold": 100}
+        )
+    )
+    await _esperar(_status(db, mensagem_id, StatusEnvio.falhou))
+    row = await _mensagem(db, mensagem_id)
+    assert row.tentativas == 3
+    assert row.erro and "após 3 tentativas" in row.erro
+    assert len(await simulador.envios()) == 3
+
+
+async def test_permanent_error_fails_at_once_with_the_reason_and_can_be_resent(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    simulador: Simulador,
+    worker: WorkerFactory,
+) -> None:
+    await simulador.falhar("401")
+    criado = await _novo_chamado(client, db, settings)
+    mensagem_id = criado["mensagem"]["id"]
+    await worker()
+    await _esperar(_status(db, mensagem_id, StatusEnvio.falhou))
+    row = await _mensagem(db, mensagem_id)
+    assert row.tentativas == 1 and row.erro
+    assert len(await simulador.envios()) == 1
+
+    h = criado["headers"]
+    await simulador.curar()
+    resend = await client.post(f"/api/mensagens/{mensagem_id}/reenviar", headers=h)
+    assert resend.status_code == 200, resend.text
+    assert resend.json()["status_envio"] == "pendente" and resend.json()["erro"] is None
+    await _esperar(_status(db, mensagem_id, StatusEnvio.enviado))
+    assert len(await simulador.envios()) == 2
+    again = await client.post(f"/api/mensagens/{mensagem_id}/reenviar", headers=h)
+    assert again.status_code == 409
+    assert (await client.post("/api/mensagens/999999/reenviar", headers=h)).status_code == 404
+    assert (await client.post(f"/api/mensagens/{mensagem_id}/reenviar")).status_code == 401
+
+
+async def test_breaker_stops_calls_while_open(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    entrega_settings: Settings,
+    simulador: Simulador,
+    worker: WorkerFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tasks, "backoff", lambda _tentativa: 0.05)
+    await simulador.falhar("5xx", status=500)
+    h = f.headers(await f.usuario(db), settings)
+    ids = []
+    for i in range(6):
+        t = await f.terceirizado(db)
+        r = await client.post(
+            "/api/chamados", json={"terceirizado_id": t.id, "titulo": f"Chamado {i}"}, headers=h
+        )
+        ids.append(r.json()["mensagem"]["id"])
+    # Threshold 3, reset after 10 s, one job at a time (concurrent jobs already past
+    # a closed breaker would each make their call): only the first 3 calls happen.
+    await worker(entrega_settings.model_copy(update={"breaker_reset_seconds": 10.0}), max_jobs=1)
+    await _esperar(lambda: _calls_at_least(simulador, 3))
+    await asyncio.sleep(3)
+    assert len(await simulador.envios()) == 3
+    for mensagem_id in ids:
+        assert (await _mensagem(db, mensagem_id)).status_envio == StatusEnvio.enfileirado
+
+
+async def _calls_at_least(simulador: Simulador, n: int) -> bool:
+    return len(await simulador.envios()) >= n
+
+
+async def test_urgent_messages_go_first(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    entrega_settings: Settings,
+    simulador: Simulador,
+    worker: WorkerFactory,
+) -> None:
+    h = f.headers(await f.usuario(db), settings)
+    order = ["normal", "normal", "normal", "urgente", "baixa", "alta"]
+    for i, prioridade in enumerate(order):
+        t = await f.terceirizado(db)
+        r = await client.post(
+            "/api/chamados",
+            json={"terceirizado_id": t.id, "titulo": f"{prioridade} {i}", "prioridade": prioridade},
+            headers=h,
+        )
+        assert r.status_code == 201
+    # One job at a time, one send per 0.2 s: the budget is short.
+    await worker(entrega_settings.model_copy(update={"rate_limit_per_minute": 300}), max_jobs=1)
+    await _esperar(lambda: _calls_at_least(simulador, len(order)), timeout=20)
+    textos = [r["json"]["messageData"]["text"] for r in await simulador.envios()]
+    first_two = " ".join(textos[:2])
+    assert "urgente 3" in first_two and "alta 5" in first_two, textos
+
+
+async def test_two_worker_processes_share_the_rate_limit(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    entrega_settings: Settings,
+    simulador: Simulador,
+    app: FastAPI,
+) -> None:
+    h = f.headers(await f.usuario(db), settings)
+    for i in range(12):
+        t = await f.terceirizado(db)
+        await client.post(
+            "/api/chamados", json={"terceirizado_id": t.id, "titulo": f"Chamado {i}"}, headers=h
+        )
+    per_minute = 120  # one send every 0.5 s, across both processes
+    async with worker_processos(
+        entrega_settings.model_copy(update={"rate_limit_per_minute": per_minute}), 2
+    ):
+        await _esperar(lambda: _calls_at_least(simulador, 12), timeout=30)
+    interval = 60 / per_minute
+    times = sorted(r["time"] for r in await simulador.envios())
+    assert len(times) == 12
+    # Seen from the gateway: 12 sends can't fit in less than 11 intervals (the
+    # slack is the jitter between taking a slot and the HTTP call landing).
+    assert times[-1] - times[0] >= 11 * interval - 0.25, times
+    # Seen from the shared limiter's log (Redis clock when each slot was given):
+    # the two processes together never took two slots less than one interval apart.
+    slots = [
+        score / 1_000_000
+        for _, score in await app.state.redis.zrange(
+            "gmm:ratelimit:megaapi:sent", 0, -1, withscores=True
+        )
+    ]
+    assert len(slots) == 12
+    assert min(b - a for a, b in itertools.pairwise(slots)) >= interval
+
+
+async def test_worker_killed_mid_send_loses_nothing(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    entrega_settings: Settings,
+    simulador: Simulador,
+) -> None:
+    # The gateway hangs: the worker is inside the MegaAPI call when it is killed.
+    await simulador.falhar("timeout", delay_s=30)
+    criado = await _novo_chamado(client, db, settings)
+    mensagem_id = criado["mensagem"]["id"]
+    fast = entrega_settings.model_copy(
+        update={"envio_job_timeout_seconds": 3, "megaapi_timeout_seconds": 10.0}
+    )
+    async with worker_processos(fast, 1) as (first,):
+        await _esperar(lambda: _calls_at_least(simulador, 1), timeout=20)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(5)
+    row = await _mensagem(db, mensagem_id)
+    assert row.status_envio == StatusEnvio.enfileirado and row.reservado_ate is not None
+    await simulador.curar()
+    async with worker_processos(fast, 1):
+        # arq hands the dead worker's job to the new one once its lease runs out.
+        await _esperar(_status(db, mensagem_id, StatusEnvio.enviado), timeout=45, passo=0.5)
+    row = await _mensagem(db, mensagem_id)
+    assert row.tentativas == 2
