@@ -26,9 +26,13 @@ system-deps:
 
 # The SPA (Node.js 20): dependencies from package-lock.json (again only when it
 # changed), then the type check and the production build into frontend/dist.
+# `npm install`, not `npm ci`: vite lists a Windows-only optional package that the
+# registry here does not serve, which `npm ci` refuses as "missing from lock file";
+# `npm install` keeps the lock as it is and skips the optional package.
+NPM_INSTALL := npm install --no-audit --no-fund --loglevel=error
 frontend:
 	cd frontend && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
-	  npm ci --no-audit --no-fund --loglevel=error; } && npm run build
+	  $(NPM_INSTALL); } && npm run build
 
 run: $(STAMP) frontend
 	$(BIN)/gmm run
@@ -44,7 +48,7 @@ pytest: $(STAMP)
 # tsc --noEmit, the staleness check of src/lib/api-types.ts, and Vitest.
 frontend-test:
 	cd frontend && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
-	  npm ci --no-audit --no-fund --loglevel=error; } && npm test
+	  $(NPM_INSTALL); } && npm test
 
 # frontend before pytest: the end-to-end tests drive the built SPA.
 test: system-deps lint frontend frontend-test pytest

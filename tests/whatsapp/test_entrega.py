@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,11 +17,15 @@ from arq.connections import ArqRedis
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
+from gmm.chamados.models import Chamado
 from gmm.config import Settings
-from gmm.conversas.models import Mensagem, StatusEnvio
+from gmm.conversas.models import Mensagem, StatusEnvio, TipoConteudo
+from gmm.db import session_scope
 from gmm.whatsapp import tasks
-from gmm.whatsapp.fila import QUEUE_NAME, job_id
+from gmm.whatsapp.fila import QUEUE_NAME, Fila, job_id
+from gmm.whatsapp.service import WhatsAppService
 from tests import factories as f
 from tests.whatsapp.conftest import Simulador, WorkerFactory, worker_processos
 
@@ -352,3 +357,98 @@ async def test_worker_killed_mid_send_loses_nothing(
         await _esperar(_status(db, mensagem_id, StatusEnvio.enviado), timeout=45, passo=0.5)
     row = await _mensagem(db, mensagem_id)
     assert row.tentativas == 2
+
+
+async def test_lists_buttons_and_media_reach_megaapi_in_its_shapes(
+    db: AsyncSession,
+    settings: Settings,
+    app: FastAPI,
+    simulador: Simulador,
+    worker: WorkerFactory,
+    tmp_path: Path,
+) -> None:
+    c = await f.chamado(db, await f.terceirizado(db, telefone="5521998765432"))
+    arquivo = tmp_path / "orcamento.pdf"
+    arquivo.write_bytes(b"%PDF-1.4 orcamento")
+    async with session_scope(app.state.sessionmaker) as session:
+        chamado = await session.scalar(
+            select(Chamado).options(joinedload(Chamado.terceirizado)).where(Chamado.id == c.id)
+        )
+        assert chamado is not None
+        whatsapp = WhatsAppService(session, Fila(app.state.arq), settings)
+        lista = await whatsapp.enviar_lista(
+            chamado,
+            "Escolha o horário",
+            {
+                "tipo": "lista",
+                "botao": "Horários",
+                "titulo": "Visita",
+                "descricao": "Próximos dias",
+                "secoes": [
+                    {"titulo": "Manhã", "linhas": [{"id": "m1", "titulo": "9h", "descricao": ""}]}
+                ],
+            },
+        )
+        botoes = await whatsapp.enviar_botoes(
+            chamado,
+            "Aprova o orçamento de R$ 1.500?",
+            {"tipo": "botoes", "rodape": "GMM", "botoes": [{"id": "sim", "titulo": "Aprovar"}]},
+        )
+        midia = await whatsapp.enviar_midia(
+            chamado,
+            TipoConteudo.document,
+            {
+                "caminho": str(arquivo),
+                "nome_arquivo": "orcamento.pdf",
+                "mime_type": "application/pdf",
+                "caption": "Orçamento",
+            },
+        )
+    ids = [lista.mensagem.id, botoes.mensagem.id, midia.mensagem.id]
+    await worker()
+    for mensagem_id in ids:
+        await _esperar(_status(db, mensagem_id, StatusEnvio.enviado))
+    by_kind = {
+        r["path"].rsplit("/", 1)[1]: r["json"]["messageData"] for r in await simulador.envios()
+    }
+    assert by_kind["listMessage"]["buttonText"] == "Horários"
+    assert by_kind["listMessage"]["sections"][0]["rows"][0]["rowId"] == "m1"
+    assert by_kind["templateMessage"]["buttons"][0]["title"] == "Aprovar"
+    assert by_kind["mediaBase64"]["fileName"] == "orcamento.pdf"
+    assert by_kind["mediaBase64"]["caption"] == "Orçamento"
+    assert by_kind["mediaBase64"]["base64"].startswith("data:application/pdf;base64,")
+    assert {m["to"] for m in by_kind.values()} == {"5521998765432"}
+
+
+async def test_validar_telefone_asks_megaapi(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    entrega_settings: Settings,
+    simulador: Simulador,
+    app: FastAPI,
+) -> None:
+    h = f.headers(await f.usuario(db), settings)
+    url = "/api/whatsapp/validar-telefone"
+    # The API process reads the same credentials the worker does.
+    original = app.state.settings
+    app.state.settings = entrega_settings
+    try:
+        await simulador.http.put("/_sim/not-on-whatsapp", json={"numbers": ["5511912345678"]})
+        yes = await client.post(url, json={"telefone": "(11) 98765-4321"}, headers=h)
+        no = await client.post(url, json={"telefone": "11 91234-5678"}, headers=h)
+        bad = await client.post(url, json={"telefone": "123"}, headers=h)
+        await simulador.falhar("5xx", status=500)
+        down = await client.post(url, json={"telefone": "(11) 98765-4321"}, headers=h)
+    finally:
+        app.state.settings = original
+    assert yes.status_code == 200, yes.text
+    assert yes.json() == {
+        "telefone": "5511987654321",
+        "no_whatsapp": True,
+        "jid": "5511987654321@s.whatsapp.net",
+    }
+    assert no.json()["no_whatsapp"] is False
+    assert bad.status_code == 422
+    assert down.status_code == 502 and down.json()["error"] == "megaapi_indisponivel"
+    assert (await client.post(url, json={"telefone": "11987654321"})).status_code == 401
