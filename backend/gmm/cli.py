@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import httpx
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -150,6 +151,17 @@ def _start_simulator(settings: Settings) -> None:
     settings.megaapi_base_url = url
     settings.megaapi_instance_key = instance
     settings.megaapi_token = SecretStr(token)
+    # As an operator would in MegaAPI's panel: receipts and replies come to our webhook.
+    webhook = (
+        f"http://{settings.host}:{settings.port}/webhook/whatsapp"
+        f"?token={settings.secret('webhook_token')}"
+    )
+    httpx.post(
+        f"{url}/rest/webhook/{instance}/configWebhook",
+        json={"messageData": {"webhookUrl": webhook, "webhookEnabled": True}},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    ).raise_for_status()
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> None:

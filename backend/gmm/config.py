@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     alert_email: str | None = None
 
+    # Inbound files from contractors (created on first use).
+    media_dir: Path = Path(".gmm/midia")
+
     timezone: str = "America/Sao_Paulo"
     host: str = "127.0.0.1"
     port: int = 8000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,6 +60,28 @@ async def get_current_user(
 
 
 CurrentUser = Annotated[Usuario, Depends(get_current_user)]
+
+
+async def get_user_header_or_query(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    access_token: Annotated[
+        str | None,
+        Query(
+            max_length=2000,
+            description="O mesmo token, para o que o navegador busca sem cabeçalhos "
+            "(<img>, <audio>, EventSource)",
+        ),
+    ] = None,
+) -> Usuario:
+    if credentials is None and access_token:
+        credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=access_token)
+    return await get_current_user(session, settings, credentials)
+
+
+# For resources the browser loads by URL: media files and the event stream.
+CurrentUserOrQuery = Annotated[Usuario, Depends(get_user_header_or_query)]
 
 
 async def get_admin_user(usuario: CurrentUser) -> Usuario:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -77,6 +81,20 @@ def install_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         return JSONResponse(jsonable_encoder(_body("dados_invalidos", problems)), status_code=422)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(ConnectionError)
+    @app.exception_handler(TimeoutError)
+    async def database_down(_: Request, exc: Exception) -> JSONResponse:
+        # The database (or its pool) is unreachable: a retryable 503, so MegaAPI
+        # redelivers webhooks and clients try again, instead of an opaque 500.
+        log.error("banco de dados indisponível: %s", type(exc).__name__)
+        return JSONResponse(
+            _body("indisponivel", "banco de dados indisponível; tente novamente"),
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -16,12 +16,14 @@ from redis.asyncio import Redis
 from gmm.auth.router import router as auth_router
 from gmm.chamados.router import router as chamados_router
 from gmm.config import ConfigError, Settings, get_settings
+from gmm.conversas.router import mensagens_router
 from gmm.conversas.router import router as conversas_router
 from gmm.db import create_engine, create_sessionmaker
 from gmm.errors import NotFound, install_handlers
 from gmm.health.router import router as health_router
 from gmm.terceirizados.router import router as terceirizados_router
 from gmm.whatsapp.router import router as whatsapp_router
+from gmm.whatsapp.webhook_router import router as webhook_router
 
 API_DESCRIPTION = """\
 API da Central de Mensagens do GMM (Gestão Moderna de Manutenção): chamados com
@@ -70,7 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         terceirizados_router,
         chamados_router,
         conversas_router,
+        mensagens_router,
         whatsapp_router,
+        webhook_router,
     ):
         app.include_router(router)
     _mount_spa(app, settings.frontend_dist)

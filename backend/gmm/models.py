@@ -5,11 +5,12 @@ from gmm.chamados.models import Chamado, SequenciaChamado
 from gmm.conversas.models import Mensagem
 from gmm.db import Base
 from gmm.terceirizados.models import Terceirizado
-from gmm.whatsapp.models import ConfiguracaoWhatsapp
+from gmm.whatsapp.models import AckPendente, ConfiguracaoWhatsapp
 
 metadata = Base.metadata
 
 __all__ = [
+    "AckPendente",
     "Chamado",
     "ConfiguracaoWhatsapp",
     "Mensagem",

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from gmm.chamados.models import StatusChamado
 from gmm.conversas import service
-from gmm.conversas.schemas import ConversaOut, LidasOut, MensagemOut
+from gmm.conversas.schemas import AtribuirIn, ConversaOut, LidasOut, MensagemOut
 from gmm.deps import CurrentUser, SessionDep
 from gmm.openapi_docs import errors
 from gmm.pagination import Page
@@ -54,3 +54,29 @@ async def mensagens(
 async def lidas(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> LidasOut:
     """Marca como lidas pelo operador as mensagens recebidas do terceirizado."""
     return LidasOut(marcadas=await service.marcar_lidas(session, chamado_id))
+
+
+mensagens_router = APIRouter(prefix="/api/mensagens", tags=["conversas"])
+
+
+@mensagens_router.get(
+    "/nao-atribuidas", operation_id="listar_mensagens_nao_atribuidas", responses=errors(401, 422)
+)
+async def nao_atribuidas(
+    session: SessionDep, _: CurrentUser, limit: LimitQuery = 50, cursor: CursorQuery = None
+) -> Page[MensagemOut]:
+    """Mensagens recebidas de números desconhecidos ou de terceirizados sem chamado aberto,
+    da mais nova à mais antiga. Nada recebido é descartado."""
+    return await service.nao_atribuidas(session, limit=limit, cursor=cursor)
+
+
+@mensagens_router.post(
+    "/{mensagem_id}/atribuir",
+    operation_id="atribuir_mensagem",
+    responses=errors(401, 404, 409, 422),
+)
+async def atribuir(
+    mensagem_id: IdPath, body: AtribuirIn, session: SessionDep, _: CurrentUser
+) -> MensagemOut:
+    """Liga uma mensagem recebida sem chamado a um chamado."""
+    return MensagemOut.model_validate(await service.atribuir(session, mensagem_id, body.chamado_id))

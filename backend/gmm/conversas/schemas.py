@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from gmm.chamados.models import Prioridade, StatusChamado
 from gmm.conversas.models import Direcao, StatusEnvio, TipoConteudo, TipoMensagem
@@ -63,3 +63,9 @@ class ConversaOut(BaseModel):
 
 class LidasOut(BaseModel):
     marcadas: int
+
+
+class AtribuirIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    chamado_id: int = Field(ge=1, le=2**63 - 1)

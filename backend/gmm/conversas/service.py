@@ -11,7 +11,7 @@ from gmm.chamados.models import ABERTOS, Chamado, StatusChamado
 from gmm.conversas.models import Mensagem
 from gmm.conversas.schemas import ConversaOut, MensagemOut, UltimaMensagem
 from gmm.db import contains_pattern, utcnow
-from gmm.errors import NotFound
+from gmm.errors import Conflict, NotFound
 from gmm.pagination import Page, decode_cursor, encode_cursor
 from gmm.terceirizados.models import Terceirizado
 
@@ -169,3 +169,37 @@ async def marcar_lidas(session: AsyncSession, chamado_id: int) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def nao_atribuidas(
+    session: AsyncSession, *, limit: int, cursor: str | None
+) -> Page[MensagemOut]:
+    query = (
+        select(Mensagem)
+        .where(Mensagem.chamado_id.is_(None))
+        .order_by(Mensagem.id.desc())
+        .limit(limit + 1)
+    )
+    if cursor:
+        (antes_de,) = decode_cursor(cursor, int)
+        query = query.where(Mensagem.id < antes_de)
+    rows = list(await session.scalars(query))
+    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+    return Page(
+        items=[MensagemOut.model_validate(m) for m in rows[:limit]], next_cursor=next_cursor
+    )
+
+
+async def atribuir(session: AsyncSession, mensagem_id: int, chamado_id: int) -> Mensagem:
+    mensagem = await session.get(Mensagem, mensagem_id, with_for_update=True)
+    if mensagem is None:
+        raise NotFound(f"mensagem {mensagem_id} não encontrada")
+    if mensagem.chamado_id is not None:
+        raise Conflict(f"a mensagem {mensagem_id} já pertence ao chamado {mensagem.chamado_id}")
+    chamado = await session.get(Chamado, chamado_id, with_for_update=True)
+    if chamado is None:
+        raise NotFound(f"chamado {chamado_id} não encontrado")
+    mensagem.chamado_id = chamado_id
+    chamado.ultima_atividade_em = utcnow()
+    await session.flush()
+    return mensagem

@@ -10,6 +10,7 @@ from gmm.db import utcnow
 
 QUEUE_NAME = "gmm:fila:envios"
 ENVIAR = "enviar_mensagem"
+BAIXAR_MIDIA = "baixar_midia"
 # Urgent messages are queued with a score this far in the past, so every worker
 # picks them before the normal ones that are already due.
 ADIANTAMENTO_URGENTE = timedelta(minutes=5)
@@ -31,6 +32,13 @@ class Fila:
             _job_id=job_id(mensagem_id),
             _queue_name=QUEUE_NAME,
             _defer_until=utcnow() - ADIANTAMENTO_URGENTE if urgente else None,
+        )
+        return job is not None
+
+    async def baixar_midia(self, mensagem_id: int) -> bool:
+        """Queue the download of an inbound message's file (one job per message)."""
+        job = await self.arq.enqueue_job(
+            BAIXAR_MIDIA, mensagem_id, _job_id=f"midia:{mensagem_id}", _queue_name=QUEUE_NAME
         )
         return job is not None
 

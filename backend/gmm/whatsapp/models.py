@@ -28,3 +28,18 @@ class ConfiguracaoWhatsapp(Base):
     )
 
     __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy reads it
+
+
+class AckPendente(Base):
+    """A delivery/read receipt that arrived before its message's MegaAPI id was stored.
+
+    The worker stores the id only after MegaAPI answers, and the first receipt can
+    beat it; each status seen is kept here and applied when the id appears.
+    """
+
+    __tablename__ = "acks_pendentes"
+
+    megaapi_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    status_envio: Mapped[str] = mapped_column(String(11), primary_key=True)
+    erro: Mapped[str | None] = mapped_column(Text)
+    recebido_em: Mapped[datetime] = mapped_column(server_default=func.now())

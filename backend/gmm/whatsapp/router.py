@@ -1,13 +1,23 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import FileResponse
 
 from gmm.conversas.schemas import MensagemOut
-from gmm.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, WhatsAppDep
-from gmm.errors import DomainError
+from gmm.deps import (
+    AdminUser,
+    CurrentUser,
+    CurrentUserOrQuery,
+    SessionDep,
+    SettingsDep,
+    WhatsAppDep,
+)
+from gmm.errors import DomainError, NotFound
 from gmm.openapi_docs import errors
 from gmm.params import IdPath
-from gmm.whatsapp import credenciais
+from gmm.whatsapp import credenciais, midia
 from gmm.whatsapp.models import ConfiguracaoWhatsapp
 from gmm.whatsapp.schemas import (
     ConfiguracaoIn,
@@ -46,6 +56,30 @@ async def validar_telefone(
     resultado = await whatsapp.validar_telefone(body.telefone)
     return ValidarTelefoneOut(
         telefone=body.telefone, no_whatsapp=resultado.exists, jid=resultado.jid
+    )
+
+
+@router.get(
+    "/api/midias/{nome}",
+    operation_id="obter_midia",
+    responses={
+        **errors(401, 404),
+        200: {"content": {"application/octet-stream": {}}, "description": "O arquivo"},
+    },
+    response_class=FileResponse,
+)
+async def obter_midia(
+    nome: Annotated[str, Path(max_length=64)], settings: SettingsDep, _: CurrentUserOrQuery
+) -> FileResponse:
+    """Arquivo recebido de um terceirizado (foto, áudio, vídeo, documento). Aceita o token
+    também como `?access_token=`, para `<img>` e `<audio>` do navegador."""
+    arquivo = midia.caminho(settings.media_dir, nome)
+    if arquivo is None:
+        raise NotFound("arquivo não encontrado")
+    return FileResponse(
+        arquivo,
+        media_type=midia.tipo(nome),
+        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
     )
 
 

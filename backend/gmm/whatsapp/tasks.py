@@ -28,14 +28,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo
 from gmm.db import create_engine, create_sessionmaker, session_scope, utcnow
-from gmm.whatsapp import credenciais
+from gmm.whatsapp import credenciais, recebimento
+from gmm.whatsapp import midia as midia_arquivos
 from gmm.whatsapp.circuit_breaker import CircuitBreaker
-from gmm.whatsapp.fila import ENVIAR, QUEUE_NAME, Fila
+from gmm.whatsapp.fila import BAIXAR_MIDIA, ENVIAR, QUEUE_NAME, Fila
 from gmm.whatsapp.megaapi import (
     ListSection,
+    MediaKeys,
     MediaType,
     MegaAPIClient,
     MegaAPICredentials,
+    MegaAPIError,
     MegaAPIPermanentError,
     MegaAPITransientError,
 )
@@ -259,6 +262,9 @@ _EM_ANDAMENTO = (StatusEnvio.pendente, StatusEnvio.enfileirado)
 
 async def _enviado(c: Contexto, mensagem_id: int, megaapi_id: str) -> None:
     async with session_scope(c.sessionmaker) as session:
+        # Same lock as the webhook's receipt handling: a receipt that came first
+        # is either parked before this commit or sees the id after it.
+        await recebimento.travar_id(session, megaapi_id)
         await session.execute(
             update(Mensagem)
             # Forward only: a receipt may already have moved it past "enviado".
@@ -271,6 +277,7 @@ async def _enviado(c: Contexto, mensagem_id: int, megaapi_id: str) -> None:
                 reservado_ate=None,
             )
         )
+        await recebimento.aplicar_pendentes(session, megaapi_id)
 
 
 async def _falhou(c: Contexto, mensagem_id: int, motivo: str) -> None:
@@ -291,6 +298,59 @@ async def _liberar(c: Contexto, mensagem_id: int, motivo: str) -> None:
             .where(Mensagem.id == mensagem_id, Mensagem.status_envio.in_(_EM_ANDAMENTO))
             .values(reservado_ate=None, erro=motivo)
         )
+
+
+MIDIA_MAX_TENTATIVAS = 6
+
+
+async def baixar_midia(ctx: dict[str, Any], mensagem_id: int) -> str:
+    """Fetch an inbound file through downloadMediaMessage and store it (own retries)."""
+    c: Contexto = ctx["gmm"]
+    async with c.sessionmaker() as session:
+        mensagem = await session.get(Mensagem, mensagem_id)
+        if mensagem is None or not mensagem.conteudo or "midia" not in mensagem.conteudo:
+            return "nada a fazer"
+        if mensagem.url_midia:
+            return "já baixada"
+        midia: dict[str, Any] = mensagem.conteudo["midia"]
+        creds = await credenciais.carregar(session, c.settings)
+    if creds is None:
+        raise Retry(defer=SEM_CREDENCIAIS_ADIA_S)
+    chaves: MediaKeys = {
+        "mediaKey": midia.get("mediaKey", ""),
+        "directPath": midia.get("directPath", ""),
+        "url": midia.get("url", ""),
+        "mimetype": midia.get("mimetype", ""),
+        "messageType": midia["tipo"].removesuffix("Message"),
+    }
+    try:
+        baixada = await c.client(creds).download_media(chaves)
+    except MegaAPIError as exc:
+        tentativa = int(ctx.get("job_try", 1))
+        if exc.transient and tentativa < MIDIA_MAX_TENTATIVAS:
+            raise Retry(defer=backoff(tentativa)) from exc
+        await _midia_status(c, mensagem_id, "falhou", erro=exc.reason)
+        return "falhou"
+    nome = await asyncio.to_thread(
+        midia_arquivos.salvar, c.settings.media_dir, baixada.mime_type, baixada.data
+    )
+    await _midia_status(c, mensagem_id, "pronta", url=midia_arquivos.URL_PREFIXO + nome)
+    return "baixada"
+
+
+async def _midia_status(
+    c: Contexto, mensagem_id: int, status: str, *, url: str | None = None, erro: str | None = None
+) -> None:
+    async with session_scope(c.sessionmaker) as session:
+        mensagem = await session.get(Mensagem, mensagem_id, with_for_update=True)
+        if mensagem is None or mensagem.conteudo is None:
+            return
+        # A new dict: SQLAlchemy tracks JSONB changes by assignment.
+        mensagem.conteudo = {**mensagem.conteudo, "midia_status": status}
+        if url is not None:
+            mensagem.url_midia = url
+        if erro is not None:
+            mensagem.erro = f"não foi possível baixar o arquivo: {erro}"
 
 
 async def varrer_pendentes(ctx: dict[str, Any]) -> int:
@@ -343,7 +403,13 @@ def worker_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
                 name=ENVIAR,
                 timeout=settings.envio_job_timeout_seconds,
                 max_tries=1_000_000,
-            )
+            ),
+            func(
+                baixar_midia,
+                name=BAIXAR_MIDIA,
+                timeout=settings.envio_job_timeout_seconds,
+                max_tries=MIDIA_MAX_TENTATIVAS + 1,
+            ),
         ],
         "cron_jobs": [
             # arq hands a dead worker's job over after the longest timeout of any

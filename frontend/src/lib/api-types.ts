@@ -350,6 +350,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mensagens/nao-atribuidas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Nao Atribuidas
+         * @description Mensagens recebidas de números desconhecidos ou de terceirizados sem chamado aberto,
+         *     da mais nova à mais antiga. Nada recebido é descartado.
+         */
+        get: operations["listar_mensagens_nao_atribuidas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mensagens/{mensagem_id}/atribuir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Atribuir
+         * @description Liga uma mensagem recebida sem chamado a um chamado.
+         */
+        post: operations["atribuir_mensagem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mensagens/{mensagem_id}/reenviar": {
         parameters: {
             query?: never;
@@ -390,6 +431,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/midias/{nome}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Obter Midia
+         * @description Arquivo recebido de um terceirizado (foto, áudio, vídeo, documento). Aceita o token
+         *     também como `?access_token=`, para `<img>` e `<audio>` do navegador.
+         */
+        get: operations["obter_midia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/whatsapp/config": {
         parameters: {
             query?: never;
@@ -414,10 +476,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook/whatsapp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receber
+         * @description URL configurada na MegaAPI: mensagens recebidas, confirmações de entrega e leitura
+         *     (`message.ack`) e mudanças de conexão. Idempotente pelo id da mensagem na MegaAPI.
+         */
+        post: operations["webhook_whatsapp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/whatsapp/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receber Status
+         * @description Formato simples de status do GMM original:
+         *     `{"message_id", "status": "delivered" | "read" | "failed", "timestamp"}`.
+         */
+        post: operations["webhook_whatsapp_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AtribuirIn */
+        AtribuirIn: {
+            /** Chamado Id */
+            chamado_id: number;
+        };
         /**
          * ChamadoComMensagem
          * @description A chamado and the WhatsApp message the action queued.
@@ -762,6 +871,21 @@ export interface components {
          * @enum {string}
          */
         StatusEnvio: "pendente" | "enfileirado" | "enviado" | "entregue" | "lido" | "falhou";
+        /**
+         * StatusWebhookIn
+         * @description The original GMM design's receipt shape.
+         */
+        StatusWebhookIn: {
+            /** Message Id */
+            message_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "delivered" | "read" | "failed";
+            /** Timestamp */
+            timestamp?: string | number | null;
+        };
         /** TerceirizadoCreate */
         TerceirizadoCreate: {
             /** Nome */
@@ -922,6 +1046,20 @@ export interface components {
             input?: unknown;
             /** Context */
             ctx?: Record<string, never>;
+        };
+        /** WebhookOut */
+        WebhookOut: {
+            /**
+             * Ok
+             * @default true
+             * @constant
+             */
+            ok: true;
+            /**
+             * Resultado
+             * @enum {string}
+             */
+            resultado: "registrada" | "duplicada" | "ack_aplicado" | "ack_pendente" | "ack_sem_efeito" | "conexao" | "ignorado";
         };
     };
     responses: never;
@@ -1959,6 +2097,111 @@ export interface operations {
             };
         };
     };
+    listar_mensagens_nao_atribuidas: {
+        parameters: {
+            query?: {
+                /** @description Itens por página */
+                limit?: number;
+                /** @description `next_cursor` da página anterior */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MensagemOut_"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    atribuir_mensagem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mensagem_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AtribuirIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MensagemOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     reenviar_mensagem: {
         parameters: {
             query?: never;
@@ -2086,6 +2329,58 @@ export interface operations {
             };
         };
     };
+    obter_midia: {
+        parameters: {
+            query?: {
+                /** @description O mesmo token, para o que o navegador busca sem cabeçalhos (<img>, <audio>, EventSource) */
+                access_token?: string | null;
+            };
+            header?: never;
+            path: {
+                nome: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description O arquivo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     obter_config_whatsapp: {
         parameters: {
             query?: never;
@@ -2166,6 +2461,126 @@ export interface operations {
             };
             /** @description Dados inválidos */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    webhook_whatsapp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description JSON inválido */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description token ausente ou inválido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description corpo grande demais */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description evento malformado */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description banco de dados indisponível; a MegaAPI deve repetir */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    webhook_whatsapp_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusWebhookIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description token ausente ou inválido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description evento malformado */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description banco de dados indisponível; a MegaAPI deve repetir */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,257 @@
+"""Reading MegaAPI's webhook payloads (shapes in shared/MEGAAPI.md).
+
+Pure functions from the JSON body to what the product stores; anything that does
+not have the shape of a known event raises ``PayloadInvalido`` (a 422), while a
+well-formed event of a kind we do not handle is simply reported as ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from gmm.conversas.models import StatusEnvio, TipoConteudo
+from gmm.errors import DomainError
+
+
+class PayloadInvalido(DomainError):
+    status_code = 422
+    error = "payload_invalido"
+
+
+class _Chave(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    remoteJid: str = Field(min_length=1, max_length=128)  # noqa: N815 - the gateway's name
+    fromMe: bool = False  # noqa: N815
+    id: str = Field(min_length=1, max_length=128)
+
+
+class _Envelope(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    messageType: str = Field(min_length=1, max_length=64)  # noqa: N815
+
+
+class _Mensagem(_Envelope):
+    key: _Chave
+    message: dict[str, Any] = Field(default_factory=dict)
+    messageTimestamp: int | None = None  # noqa: N815
+    pushName: str | None = Field(default=None, max_length=200)  # noqa: N815
+
+
+class _Update(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    status: int
+
+
+class _Ack(_Envelope):
+    key: _Chave
+    update: _Update
+
+
+class _Conexao(_Envelope):
+    connection_state: str | None = Field(default=None, max_length=64)
+    closeReason: Any = None  # noqa: N815
+
+
+# MegaAPI's ack codes: 0 error, 1 pending, 2 server, 3 delivered, 4 read, 5 played.
+ACK_STATUS: dict[int, StatusEnvio | None] = {
+    0: StatusEnvio.falhou,
+    1: None,
+    2: StatusEnvio.enviado,
+    3: StatusEnvio.entregue,
+    4: StatusEnvio.lido,
+    5: StatusEnvio.lido,
+}
+
+_MEDIA = {
+    "imageMessage": TipoConteudo.image,
+    "stickerMessage": TipoConteudo.image,
+    "audioMessage": TipoConteudo.audio,
+    "videoMessage": TipoConteudo.video,
+    "documentMessage": TipoConteudo.document,
+}
+# Media fields worth keeping: what downloadMediaMessage needs and what the chat shows.
+_CAMPOS_MIDIA = (
+    "url", "mimetype", "mediaKey", "directPath", "fileLength", "fileName", "seconds", "ptt",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Recebida:
+    """An inbound message as parsed from the webhook (see webhook_schemas.py)."""
+
+    megaapi_id: str
+    telefone: str  # digits of the sender, as WhatsApp reports them
+    tipo_conteudo: TipoConteudo
+    texto: str | None
+    caption: str | None
+    conteudo: dict[str, Any]
+    recebida_em: datetime | None
+
+
+@dataclass(frozen=True)
+class Ack:
+    megaapi_id: str
+    status: StatusEnvio | None  # None: a code that moves nothing (pending)
+    codigo: int
+
+
+@dataclass(frozen=True)
+class Conexao:
+    estado: str
+    motivo: str | None
+
+
+@dataclass(frozen=True)
+class Ignorado:
+    motivo: str
+
+
+Evento = Recebida | Ack | Conexao | Ignorado
+
+
+def _model(model: type[BaseModel], body: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        problemas = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise PayloadInvalido(f"evento da MegaAPI malformado: {problemas}") from exc
+
+
+def _texto(valor: Any) -> str | None:
+    return valor if isinstance(valor, str) else None
+
+
+def _telefone(jid: str) -> str:
+    return jid.split("@", 1)[0].split(":", 1)[0]
+
+
+def _quando(segundos: int | None) -> datetime | None:
+    return datetime.fromtimestamp(segundos, UTC) if segundos else None
+
+
+def ler(body: Any) -> Evento:
+    """The event a webhook body carries."""
+    if not isinstance(body, dict):
+        raise PayloadInvalido("o corpo do webhook deve ser um objeto JSON")
+    tipo = _model(_Envelope, body).messageType
+    if tipo == "message.ack":
+        ack = _model(_Ack, body)
+        if ack.update.status not in ACK_STATUS:
+            return Ignorado(f"código de ack desconhecido: {ack.update.status}")
+        return Ack(ack.key.id, ACK_STATUS[ack.update.status], ack.update.status)
+    if tipo == "connection_update":
+        conexao = _model(_Conexao, body)
+        motivo = conexao.closeReason
+        return Conexao(
+            conexao.connection_state or "desconhecido",
+            None if motivo is None else str(motivo)[:300],
+        )
+    if "key" not in body or "message" not in body:
+        return Ignorado(f"evento {tipo} sem mensagem")
+    mensagem = _model(_Mensagem, body)
+    if mensagem.key.fromMe:
+        return Ignorado("eco de mensagem nossa")
+    if mensagem.key.remoteJid.endswith("@g.us"):
+        return Ignorado("mensagem de grupo")
+    return _recebida(mensagem)
+
+
+def _recebida(m: _Mensagem) -> Recebida | Ignorado:
+    conteudo: dict[str, Any] = {}
+    if m.pushName:
+        conteudo["push_name"] = m.pushName
+
+    def nova(tipo: TipoConteudo, texto: str | None, caption: str | None = None) -> Recebida:
+        return Recebida(
+            megaapi_id=m.key.id,
+            telefone=_telefone(m.key.remoteJid),
+            tipo_conteudo=tipo,
+            texto=texto,
+            caption=caption,
+            conteudo=conteudo,
+            recebida_em=_quando(m.messageTimestamp),
+        )
+
+    msg = m.message
+    if isinstance(msg.get("conversation"), str):
+        return nova(TipoConteudo.text, msg["conversation"])
+    extended = msg.get("extendedTextMessage")
+    if isinstance(extended, dict) and isinstance(extended.get("text"), str):
+        return nova(TipoConteudo.text, extended["text"])
+    resposta = _resposta(msg)
+    if resposta is not None:
+        conteudo["resposta"] = resposta
+        return nova(TipoConteudo.interactive, resposta["titulo"])
+    com_legenda = msg.get("documentWithCaptionMessage")
+    if isinstance(com_legenda, dict):
+        interno = com_legenda.get("message")
+        if isinstance(interno, dict):
+            msg = interno
+    for chave_midia, tipo_conteudo in _MEDIA.items():
+        midia = msg.get(chave_midia)
+        if isinstance(midia, dict):
+            conteudo["midia"] = {
+                "tipo": chave_midia,
+                **{k: midia[k] for k in _CAMPOS_MIDIA if k in midia},
+            }
+            conteudo["midia_status"] = "baixando"
+            caption = _texto(midia.get("caption"))
+            return nova(tipo_conteudo, caption, caption)
+    return Ignorado(f"tipo de mensagem não tratado: {m.messageType}")
+
+
+def _resposta(msg: dict[str, Any]) -> dict[str, str] | None:
+    """A tapped reply button or list row: its id and the title the contractor saw."""
+    botao = msg.get("buttonsResponseMessage")
+    if isinstance(botao, dict) and botao.get("selectedButtonId"):
+        return {
+            "tipo": "botao",
+            "id": str(botao["selectedButtonId"]),
+            "titulo": str(botao.get("selectedDisplayText") or botao["selectedButtonId"]),
+        }
+    template = msg.get("templateButtonReplyMessage")
+    if isinstance(template, dict) and template.get("selectedId"):
+        return {
+            "tipo": "botao",
+            "id": str(template["selectedId"]),
+            "titulo": str(template.get("selectedDisplayText") or template["selectedId"]),
+        }
+    lista = msg.get("listResponseMessage")
+    if isinstance(lista, dict):
+        selecao = lista.get("singleSelectReply")
+        row_id = selecao.get("selectedRowId") if isinstance(selecao, dict) else None
+        if row_id:
+            return {"tipo": "lista", "id": str(row_id), "titulo": str(lista.get("title") or row_id)}
+    return None
+
+
+StatusSimples = Literal["delivered", "read", "failed"]
+STATUS_SIMPLES: dict[str, StatusEnvio] = {
+    "delivered": StatusEnvio.entregue,
+    "read": StatusEnvio.lido,
+    "failed": StatusEnvio.falhou,
+}
+
+
+class StatusWebhookIn(BaseModel):
+    """The original GMM design's receipt shape."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message_id: str = Field(min_length=1, max_length=128)
+    status: StatusSimples
+    timestamp: datetime | int | None = None
+
+    def quando(self) -> datetime | None:
+        if isinstance(self.timestamp, int):
+            return _quando(self.timestamp)
+        return self.timestamp

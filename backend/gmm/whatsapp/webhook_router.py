@@ -1,0 +1,125 @@
+"""MegaAPI's webhooks: inbound messages, receipts, connection changes.
+
+MegaAPI cannot sign requests or add headers, so the shared secret travels in the
+URL (``?token=``) and is compared in constant time. Each call does one short
+transaction and answers at once; media downloads go to a job.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import APIKeyQuery
+from pydantic import BaseModel
+
+from gmm.deps import RedisDep, SessionDep, SettingsDep
+from gmm.errors import DomainError, Unauthorized
+from gmm.whatsapp import recebimento, webhook
+from gmm.whatsapp.fila import Fila
+from gmm.whatsapp.webhook import StatusWebhookIn
+
+log = logging.getLogger(__name__)
+
+# MegaAPI's JSON events are a few KB; media never comes inline.
+CORPO_MAXIMO = 256 * 1024
+
+
+class WebhookOut(BaseModel):
+    ok: Literal[True] = True
+    resultado: recebimento.Resultado
+
+
+class CorpoGrande(DomainError):
+    status_code = 413
+    error = "corpo_grande"
+
+
+class JsonInvalido(DomainError):
+    status_code = 400
+    error = "json_invalido"
+
+
+_token = APIKeyQuery(
+    name="token",
+    auto_error=False,
+    scheme_name="webhook_token",
+    description="GMM_WEBHOOK_TOKEN, na URL configurada na MegaAPI (ela não envia cabeçalhos)",
+)
+
+
+def autenticar(settings: SettingsDep, token: Annotated[str | None, Depends(_token)]) -> None:
+    esperado = settings.secret("webhook_token").encode()
+    if token is None or not hmac.compare_digest(token.encode(), esperado):
+        raise Unauthorized("token do webhook ausente ou inválido")
+
+
+router = APIRouter(
+    prefix="/webhook/whatsapp", tags=["webhooks"], dependencies=[Depends(autenticar)]
+)
+
+
+async def _json(request: Request) -> Any:
+    declarado = request.headers.get("content-length")
+    if declarado and declarado.isdigit() and int(declarado) > CORPO_MAXIMO:
+        raise CorpoGrande(f"corpo acima de {CORPO_MAXIMO // 1024} KB")
+    corpo = bytearray()
+    async for pedaco in request.stream():
+        corpo += pedaco
+        if len(corpo) > CORPO_MAXIMO:
+            raise CorpoGrande(f"corpo acima de {CORPO_MAXIMO // 1024} KB")
+    try:
+        return json.loads(corpo)
+    except ValueError as exc:
+        raise JsonInvalido("o corpo não é JSON válido") from exc
+
+
+_ERROS = {
+    400: "JSON inválido",
+    401: "token ausente ou inválido",
+    413: "corpo grande demais",
+    422: "evento malformado",
+    503: "banco de dados indisponível; a MegaAPI deve repetir",
+}
+
+
+def _respostas(*codes: int) -> dict[int | str, dict[str, Any]]:
+    from gmm.openapi_docs import ErrorOut
+
+    return {code: {"model": ErrorOut, "description": _ERROS[code]} for code in codes}
+
+
+@router.post(
+    "",
+    operation_id="webhook_whatsapp",
+    responses=_respostas(400, 401, 413, 422, 503),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
+async def receber(request: Request, session: SessionDep, redis: RedisDep) -> WebhookOut:
+    """URL configurada na MegaAPI: mensagens recebidas, confirmações de entrega e leitura
+    (`message.ack`) e mudanças de conexão. Idempotente pelo id da mensagem na MegaAPI."""
+    evento = webhook.ler(await _json(request))
+    fila = Fila(request.app.state.arq)
+    return WebhookOut(resultado=await recebimento.tratar(session, redis, fila, evento))
+
+
+@router.post(
+    "/status",
+    operation_id="webhook_whatsapp_status",
+    responses=_respostas(401, 422, 503),
+)
+async def receber_status(body: StatusWebhookIn, session: SessionDep) -> WebhookOut:
+    """Formato simples de status do GMM original:
+    `{"message_id", "status": "delivered" | "read" | "failed", "timestamp"}`."""
+    movida = await recebimento.aplicar_ack(
+        session, body.message_id, webhook.STATUS_SIMPLES[body.status], body.quando()
+    )
+    return WebhookOut(resultado="ack_aplicado" if movida else "ack_sem_efeito")
