@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.config import ConfigError, Settings, get_settings
+from gmm.errors import DomainError
 
 log = logging.getLogger("gmm")
 T = TypeVar("T")
@@ -243,6 +244,9 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as exc:
         print(f"Erro de configuração: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc
+    except DomainError as exc:
+        print(f"Erro: {exc.detail}", file=sys.stderr)
+        raise SystemExit(1) from exc
 
 
 if __name__ == "__main__":

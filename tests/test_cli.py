@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gmm.auth import security
+from gmm.auth.models import Papel, Usuario
+from gmm.config import Settings
+
+
+def _gmm(
+    settings: Settings, tmp_path: Path, *args: str, senha: str
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        **settings.as_env(),
+        "GMM_DATA_DIR": str(tmp_path),
+        "GMM_ADMIN_PASSWORD": senha,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "gmm.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def test_create_admin_makes_a_working_admin(
+    db: AsyncSession, settings: Settings, tmp_path: Path
+) -> None:
+    ok = _gmm(
+        settings, tmp_path, "create-admin", "--email", "Chefe@Example.com", senha="s3nha-forte!"
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "criado" in ok.stdout and "s3nha-forte!" not in ok.stdout + ok.stderr
+    admin = await db.scalar(select(Usuario).where(Usuario.email == "chefe@example.com"))
+    assert admin is not None and admin.papel == Papel.admin and admin.ativo
+    assert security.verificar_senha("s3nha-forte!", admin.senha_hash)
+
+    again = _gmm(
+        settings, tmp_path, "create-admin", "--email", "chefe@example.com", senha="outra-senha"
+    )
+    assert again.returncode == 1 and "já existe" in again.stderr
+    short = _gmm(settings, tmp_path, "create-admin", "--email", "x@example.com", senha="curta")
+    assert short.returncode == 2 and "8 caracteres" in short.stderr
+    assert await db.scalar(select(Usuario).where(Usuario.email == "x@example.com")) is None
+
+
+async def test_production_without_secrets_stops_with_a_clear_message(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GMM_")}
+    env.update({"GMM_ENV": "production", "GMM_DATA_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-m", "gmm.cli", "api"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "GMM_SECRET_KEY" in result.stderr and "GMM_FERNET_KEY" in result.stderr
