@@ -135,7 +135,13 @@ def cmd_worker(settings: Settings, _: argparse.Namespace) -> None:
 def cmd_megaapi_sim(settings: Settings, args: argparse.Namespace) -> None:
     from gmm.megaapi_sim.app import serve
 
-    serve(host="127.0.0.1", port=args.port, token=args.token, instance_key=args.instance_key)
+    serve(
+        host="127.0.0.1",
+        port=args.port,
+        token=args.token,
+        instance_key=args.instance_key,
+        webhook_url=args.webhook_url,
+    )
 
 
 def _child_env(settings: Settings) -> dict[str, str]:
@@ -236,6 +242,7 @@ def main(argv: list[str] | None = None) -> None:
             command.add_argument("--port", type=int, default=8900)
             command.add_argument("--token", default="simulador-token")
             command.add_argument("--instance-key", default="gmm-simulador")
+            command.add_argument("--webhook-url", default=None, help="para onde mandar acks")
     args = parser.parse_args(argv)
     try:
         # The simulator stands in for the gateway: it needs none of the product's secrets.

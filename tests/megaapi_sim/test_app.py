@@ -251,10 +251,13 @@ def _data_url(response: httpx.Response) -> tuple[str, bytes]:
     ("mimetype", "message_type", "expected_mime"),
     [
         ("image/jpeg", "imageMessage", "image/png"),
-        ("image/webp", "stickerMessage", "image/png"),
+        ("image/webp", "stickerMessage", "image/webp"),
         ("audio/ogg; codecs=opus", "audioMessage", "audio/wav"),
         ("application/pdf", "documentMessage", "application/pdf"),
         ("video/mp4", "videoMessage", "text/plain"),
+        # Spelled without "Message", as the product's download job sends it.
+        ("application/octet-stream", "sticker", "image/webp"),
+        ("application/octet-stream", "document", "application/pdf"),
     ],
 )
 async def test_download_media_returns_a_valid_small_file(
@@ -272,6 +275,12 @@ async def test_download_media_returns_a_valid_small_file(
     assert 0 < len(data) < 10_000
     if mime == "image/png":
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82")
+    elif mime == "image/webp":
+        # RIFF size field covers everything after it; VP8L chunk holds a 1×1 image.
+        assert data[:4] == b"RIFF" and data[8:16] == b"WEBPVP8L"
+        assert int.from_bytes(data[4:8], "little") == len(data) - 8
+        size_bits = int.from_bytes(data[21:25], "little")
+        assert (size_bits & 0x3FFF, (size_bits >> 14) & 0x3FFF) == (0, 0)
     elif mime == "audio/wav":
         with wave.open(io.BytesIO(data)) as audio:
             assert audio.getnframes() > 0

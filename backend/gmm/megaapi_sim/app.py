@@ -7,10 +7,11 @@ can make a fraction of them fail (5xx, 429, 401, or hang as a timeout).
 
 Control side (``/_sim/...``, no auth: it is a test double, bind it to loopback):
 ``GET /_sim/requests[?since=N]``, ``GET /_sim/stats``, ``GET|POST|DELETE /_sim/faults``,
-``POST /_sim/reset``, ``GET /_sim/webhook``, ``GET|PUT /_sim/not-on-whatsapp``.
+``POST /_sim/reset``, ``GET /_sim/webhook``, ``GET|PUT /_sim/not-on-whatsapp``,
+``GET|POST /_sim/callbacks``, ``GET /_sim/callbacks/log[?since=N]``, ``POST /_sim/inbound``.
 
-Webhook callbacks (acks, inbound messages) are not sent yet; they will hang off
-``SimState.send_hooks``, which run after each accepted send.
+Webhook callbacks (callbacks.py): with a webhook configured, each accepted send is
+followed by ``message.ack`` 2, 3, 4; ``/_sim/inbound`` posts a contractor's reply.
 """
 
 from __future__ import annotations
@@ -23,17 +24,31 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+import httpx
+from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.background import BackgroundTask
 
+from gmm.megaapi_sim import payloads
+from gmm.megaapi_sim.callbacks import Callbacks, CallbackSettings, mask_secrets
 from gmm.megaapi_sim.media import sample_for
-from gmm.megaapi_sim.state import Fault, FaultMode, Record, SentMessage, SimState, send_key
+from gmm.megaapi_sim.payloads import InboundRequest
+from gmm.megaapi_sim.state import (
+    SIM_USER,
+    Fault,
+    FaultMode,
+    Record,
+    SentMessage,
+    SimState,
+    new_message_id,
+    send_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +60,6 @@ _TO = re.compile(r"\d{8,15}(@s\.whatsapp\.net)?|[\d-]+@g\.us")
 _BRAZILIAN = re.compile(r"55\d{10,11}")
 _DATA_URL = re.compile(r"data:[^,]*?;base64,(?P<data>.*)", re.DOTALL)
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-SIM_USER = {"id": "5511900000000:1@s.whatsapp.net", "name": "Simulador GMM"}
 
 
 class Reject(Exception):
@@ -70,11 +84,6 @@ class Answer:
 
 
 Handler = Callable[[SimState, Any, Request], Answer]
-
-
-def new_message_id() -> str:
-    # Baileys ids sent from the web client look like this.
-    return "3EB0" + secrets.token_hex(8).upper()
 
 
 # -- body checks ---------------------------------------------------------------
@@ -246,7 +255,15 @@ def _download(sim: SimState, body: Any, request: Request) -> Answer:
         raise _bad("messageKeys é obrigatório")
     for name in ("mediaKey", "directPath", "url", "mimetype", "messageType"):
         _required_str(keys, name, "messageKeys")
-    mime, content = sample_for(keys["mimetype"], keys["messageType"])
+    issued = sim.inbound_media.get(keys["mediaKey"])
+    if issued is None:
+        # Keys the simulator never announced: any file of the asked family will do.
+        mime, content = sample_for(keys["mimetype"], keys["messageType"])
+    elif keys["directPath"] != issued.direct_path:
+        # The real gateway cannot decrypt a file with another file's key either.
+        raise _bad("messageKeys.directPath não corresponde ao mediaKey")
+    else:
+        mime, content = issued.mime_type, issued.content
     data_url = f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
     return Answer({"error": False, "data": data_url})
 
@@ -275,7 +292,13 @@ def _sim(request: Request) -> SimState:
     return state
 
 
+def _callbacks(request: Request) -> Callbacks:
+    callbacks: Callbacks = request.app.state.callbacks
+    return callbacks
+
+
 SimDep = Annotated[SimState, Depends(_sim)]
+CallbacksDep = Annotated[Callbacks, Depends(_callbacks)]
 
 
 async def _read_json(request: Request) -> tuple[Any, bool]:
@@ -458,9 +481,11 @@ async def clear_fault(sim: SimDep) -> dict[str, Any]:
 
 
 @control.post("/reset", status_code=204)
-async def reset(sim: SimDep) -> None:
-    """Esquece chamadas, falha, webhook e volta a lista de ausentes à inicial."""
+async def reset(sim: SimDep, callbacks: CallbacksDep) -> None:
+    """Esquece chamadas, falha e callbacks pendentes; webhook, ausentes e callbacks voltam
+    aos da inicialização."""
     sim.reset()
+    callbacks.reset()
 
 
 @control.get("/webhook")
@@ -480,23 +505,96 @@ async def put_not_on_whatsapp(request: NumbersRequest, sim: SimDep) -> dict[str,
     return {"numbers": sorted(sim.not_on_whatsapp)}
 
 
+@control.get("/callbacks")
+async def get_callbacks(callbacks: CallbacksDep) -> dict[str, Any]:
+    """Configuração dos acks, o webhook (token mascarado) e mensagens com acks por vir."""
+    return callbacks.describe()
+
+
+@control.post("/callbacks")
+async def set_callbacks(settings: CallbackSettings, callbacks: CallbacksDep) -> dict[str, Any]:
+    """Substitui a configuração dos acks (campos omitidos: o padrão); vale para envios
+    seguintes, os já planejados seguem como estavam."""
+    callbacks.configure(settings)
+    return callbacks.describe()
+
+
+@control.get("/callbacks/log")
+async def callbacks_log(
+    callbacks: CallbacksDep, since: Annotated[int, Query(ge=0)] = 0
+) -> list[dict[str, Any]]:
+    """Cada tentativa de POST ao webhook, em ordem; ``since`` é o índice do primeiro."""
+    return [d.as_json() for d in callbacks.log[since:]]
+
+
+@control.post("/inbound")
+async def inbound(
+    request: Annotated[InboundRequest, Body()], sim: SimDep, callbacks: CallbacksDep
+) -> dict[str, Any]:
+    """Posta no webhook, agora, um evento como a MegaAPI: resposta de texto, botão, lista,
+    mídia, eco de mensagem nossa ou mudança de conexão. Responde depois da entrega, com o
+    status HTTP que o webhook deu (null se não respondeu)."""
+    if sim.webhook_url() is None:
+        raise HTTPException(409, "nenhum webhook configurado (configWebhook ou --webhook-url)")
+    event = payloads.inbound(request, sim.instance_key)
+    if event.media is not None:
+        # Before posting: the product may fetch the file while handling the webhook.
+        media_key, issued = event.media
+        sim.inbound_media[media_key] = issued
+    delivery = await callbacks.send_inbound(event)
+    return {
+        "id": event.message_id,
+        "status": None if delivery is None else delivery.response_status,
+        "error": None if delivery is None else delivery.error,
+        "payload": event.payload,
+    }
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # Receipts still waiting would otherwise outlive the server (and its loop).
+    callbacks: Callbacks = app.state.callbacks
+    await callbacks.aclose()
+
+
 def create_sim_app(
     *,
     token: str,
     instance_key: str,
     latency_s: float = 0.0,
     not_on_whatsapp: Iterable[str] = (),
+    webhook_url: str | None = None,
+    callback_settings: CallbackSettings | None = None,
+    webhook_http: httpx.AsyncClient | None = None,
 ) -> FastAPI:
+    """The simulator app.
+
+    ``webhook_url`` is a webhook configured from the start (as configWebhook would);
+    ``callback_settings`` how receipts behave until ``POST /_sim/callbacks`` (and after
+    ``/_sim/reset``); ``webhook_http`` a client for the callbacks (tests pass one on an
+    ASGI transport; the caller closes it), otherwise the app makes and closes its own.
+    """
+    if webhook_url is not None and not webhook_url.startswith(("http://", "https://")):
+        raise ValueError(f"webhook_url deve ser http(s): {mask_secrets(webhook_url)}")
     app = FastAPI(
         title="Simulador da MegaAPI (GMM)",
         description="Dublê da MegaAPI para desenvolvimento, testes e benchmarks.",
+        lifespan=_lifespan,
     )
-    app.state.sim = SimState(
+    sim = SimState(
         token=token,
         instance_key=instance_key,
         latency_s=latency_s,
         initial_not_on_whatsapp=frozenset(not_on_whatsapp),
+        initial_webhook=(
+            None if webhook_url is None else {"webhookUrl": webhook_url, "webhookEnabled": True}
+        ),
     )
+    callbacks = Callbacks(sim, callback_settings, http=webhook_http)
+    sim.send_hooks.append(callbacks.on_send)
+    app.state.sim = sim
+    app.state.callbacks = callbacks
     app.include_router(gateway)
     app.include_router(control)
 
@@ -513,16 +611,30 @@ def create_sim_app(
     return app
 
 
-def serve(*, host: str = "127.0.0.1", port: int, token: str, instance_key: str) -> None:
-    """Run the simulator until interrupted (``gmm megaapi-sim``)."""
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int,
+    token: str,
+    instance_key: str,
+    webhook_url: str | None = None,
+) -> None:
+    """Run the simulator until interrupted (``gmm megaapi-sim``).
+
+    ``webhook_url``: where acks and inbound events go from the start (configWebhook
+    can still change it).
+    """
     import uvicorn
 
     if host not in LOOPBACK:
         log.warning("simulador em %s: /_sim/ não tem autenticação, prefira 127.0.0.1", host)
     log.info("Simulador da MegaAPI em http://%s:%d (instância %s)", host, port, instance_key)
+    if webhook_url is not None:
+        log.info("Callbacks para %s", mask_secrets(webhook_url))
+    app = create_sim_app(token=token, instance_key=instance_key, webhook_url=webhook_url)
     # Access logs would drown a benchmark's output; /_sim/requests has it all.
     uvicorn.run(
-        create_sim_app(token=token, instance_key=instance_key),
+        app,
         host=host,
         port=port,
         log_level="info",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import struct
 import wave
@@ -58,14 +59,25 @@ def pdf_one_page(text: str = "Arquivo simulado") -> bytes:
     return bytes(out)
 
 
+def webp_1x1() -> bytes:
+    # Encoding VP8L by hand is not worth it: this is the 1×1 lossless WebP that
+    # browsers' feature checks (Modernizr's among them) decode, 34 bytes.
+    return base64.b64decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==")
+
+
 def sample_for(mimetype: str, message_type: str) -> tuple[str, bytes]:
     """A file of the asked family, with the MIME type it really has."""
-    family = mimetype.split("/", 1)[0].lower()
-    if family == "image" or message_type in ("imageMessage", "stickerMessage"):
+    mime = mimetype.split(";", 1)[0].strip().lower()
+    family = mime.split("/", 1)[0]
+    # Callers spell the type as the webhook does ("imageMessage") or bare ("image").
+    kind = message_type.removesuffix("Message")
+    if mime == "image/webp" or (family != "image" and kind == "sticker"):
+        return "image/webp", webp_1x1()
+    if family == "image" or kind == "image":
         return "image/png", png_1x1()
-    if family == "audio" or message_type == "audioMessage":
+    if family == "audio" or kind == "audio":
         return "audio/wav", wav_silence()
-    if mimetype.lower().startswith("application/pdf") or message_type == "documentMessage":
+    if mime == "application/pdf" or kind == "document":
         return "application/pdf", pdf_one_page()
     # No tiny valid video can be made by hand; a text file is still a real file.
     return "text/plain", b"arquivo simulado pelo simulador da MegaAPI do GMM\n"

@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import random
+import secrets
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
@@ -19,6 +20,12 @@ from typing import Any, Literal
 log = logging.getLogger(__name__)
 
 FaultMode = Literal["5xx", "timeout", "429", "401"]
+
+# The simulated instance's own number: the "jid" of every webhook and the user of
+# /rest/instance.
+SIM_PHONE = "5511900000000"
+SIM_JID = f"{SIM_PHONE}@s.whatsapp.net"
+SIM_USER = {"id": f"{SIM_PHONE}:1@s.whatsapp.net", "name": "Simulador GMM"}
 
 # Records keep bodies as received so tests can check them, except inline files
 # this big, which would make /_sim/requests slow without telling anyone anything.
@@ -88,6 +95,20 @@ class SentMessage:
 SendHook = Callable[[SentMessage], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class IssuedMedia:
+    """A file an inbound webhook announced; downloadMediaMessage hands it back by its keys."""
+
+    direct_path: str
+    mime_type: str
+    content: bytes
+
+
+def new_message_id() -> str:
+    # Baileys ids sent from the web client look like this.
+    return "3EB0" + secrets.token_hex(8).upper()
+
+
 def _for_record(body: Any) -> Any:
     if not isinstance(body, dict) or not isinstance(body.get("messageData"), dict):
         return body
@@ -109,20 +130,34 @@ class SimState:
     records: list[Record] = field(default_factory=list)
     fault: Fault | None = None
     rng: random.Random = field(default_factory=random.Random)
+    # The webhook given at startup (create_sim_app's webhook_url), which reset() restores.
+    initial_webhook: dict[str, Any] | None = None
+    # The one in force: the startup one or what configWebhook stored since.
     webhook: dict[str, Any] | None = None
     not_on_whatsapp: set[str] = field(default_factory=set)
+    # Files announced by /_sim/inbound, by mediaKey.
+    inbound_media: dict[str, IssuedMedia] = field(default_factory=dict)
     # Called after each accepted send, once the answer has gone out.
     send_hooks: list[SendHook] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.not_on_whatsapp = set(self.initial_not_on_whatsapp)
+        self.webhook = self.initial_webhook
 
     def reset(self) -> None:
-        """Back to how the app started: no records, no fault, no webhook."""
+        """Back to how the app started: no records, no fault, the startup webhook (if any)."""
         self.records.clear()
         self.fault = None
-        self.webhook = None
+        self.webhook = self.initial_webhook
         self.not_on_whatsapp = set(self.initial_not_on_whatsapp)
+        self.inbound_media.clear()
+
+    def webhook_url(self) -> str | None:
+        """Where callbacks go now: None when no webhook is set or it is disabled."""
+        if self.webhook is None or not self.webhook.get("webhookEnabled"):
+            return None
+        url: str = self.webhook["webhookUrl"]
+        return url
 
     def set_not_on_whatsapp(self, numbers: Iterable[str]) -> None:
         self.not_on_whatsapp = {"".join(c for c in n if c.isdigit()) for n in numbers}
