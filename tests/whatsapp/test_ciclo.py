@@ -1,0 +1,78 @@
+"""The whole loop with no phone: API → worker → simulator → webhooks → API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gmm.config import Settings
+from gmm.conversas.models import Direcao, Mensagem, StatusEnvio
+from gmm.main import create_app
+from tests import factories as f
+from tests.servidor import servir
+from tests.whatsapp.conftest import Simulador, WorkerFactory
+from tests.whatsapp.test_entrega import _esperar
+
+
+@pytest.fixture(scope="session")
+def api_ao_vivo(settings: Settings) -> Iterator[str]:
+    with servir(create_app(settings)) as url:
+        yield url
+
+
+async def test_receipts_and_a_reply_come_back_through_the_webhook(
+    db: AsyncSession,
+    settings: Settings,
+    simulador: Simulador,
+    worker: WorkerFactory,
+    api_ao_vivo: str,
+) -> None:
+    webhook = f"{api_ao_vivo}/webhook/whatsapp?token={settings.secret('webhook_token')}"
+    from tests.whatsapp.conftest import SIM_INSTANCE, SIM_TOKEN
+
+    configured = await simulador.http.post(
+        f"/rest/webhook/{SIM_INSTANCE}/configWebhook",
+        json={"messageData": {"webhookUrl": webhook, "webhookEnabled": True}},
+        headers={"Authorization": f"Bearer {SIM_TOKEN}"},
+    )
+    assert configured.status_code == 200, configured.text
+    await simulador.http.post(
+        "/_sim/callbacks",
+        json={"server_delay_s": 0.05, "delivered_delay_s": 0.1, "read_delay_s": 0.2,
+              "duplicate_fraction": 0.5, "out_of_order_fraction": 0.5, "seed": 7},
+    )  # fmt: skip
+    user = await f.usuario(db)
+    t = await f.terceirizado(db, telefone="5511987654321")
+    async with httpx.AsyncClient(base_url=api_ao_vivo, headers=f.headers(user, settings)) as api:
+        criado = await api.post(
+            "/api/chamados", json={"terceirizado_id": t.id, "titulo": "Porta emperrada"}
+        )
+        assert criado.status_code == 201
+        chamado_id = criado.json()["chamado"]["id"]
+        mensagem_id = criado.json()["mensagem"]["id"]
+        await worker()
+
+        async def lida() -> bool:
+            row = await db.get(Mensagem, mensagem_id, populate_existing=True)
+            return row is not None and row.status_envio == StatusEnvio.lido
+
+        await _esperar(lida)
+        row = await db.get(Mensagem, mensagem_id, populate_existing=True)
+        assert row is not None
+        assert row.enviado_em and row.entregue_em and row.lido_em
+        assert row.enviado_em <= row.entregue_em <= row.lido_em
+
+        # The contractor answers from a phone without the 9th digit.
+        resposta = await simulador.http.post(
+            "/_sim/inbound", json={"type": "text", "from": "551187654321", "text": "Vou hoje"}
+        )
+        assert resposta.json()["status"] == 200
+        historico = (await api.get(f"/api/conversas/{chamado_id}/mensagens")).json()["items"]
+        assert [(m["direcao"], m["texto"]) for m in historico][-1] == ("inbound", "Vou hoje")
+        assert historico[0]["status_envio"] == "lido"
+    inbound = list(await db.scalars(select(Mensagem).where(Mensagem.direcao == Direcao.inbound)))
+    assert len(inbound) == 1
