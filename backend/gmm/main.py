@@ -20,6 +20,7 @@ from gmm.conversas.router import mensagens_router
 from gmm.conversas.router import router as conversas_router
 from gmm.db import create_engine, create_sessionmaker
 from gmm.errors import NotFound, install_handlers
+from gmm.eventos.router import router as eventos_router
 from gmm.health.router import router as health_router
 from gmm.terceirizados.router import router as terceirizados_router
 from gmm.whatsapp.router import router as whatsapp_router
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chamados_router,
         conversas_router,
         mensagens_router,
+        eventos_router,
         whatsapp_router,
         webhook_router,
     ):

@@ -401,3 +401,53 @@ async def test_database_outage_answers_503_so_megaapi_retries(settings: Settings
             response = await http.post(_url(settings), json=texto("5511987654321", "oi"))
     assert response.status_code == 503
     assert response.json()["error"] == "indisponivel" and response.headers["Retry-After"]
+
+
+async def _eventos(redis: Redis) -> list[tuple[str, dict[str, Any]]]:
+    import json
+
+    entradas = await redis.xrange("gmm:eventos")
+    return [(campos["tipo"], json.loads(campos["dados"])) for _, campos in entradas]
+
+
+async def test_every_change_is_published_for_the_screens(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings, redis: Redis
+) -> None:
+    t = await f.terceirizado(db, telefone="5511987654321")
+    c = await f.chamado(db, t)
+    chamado_id = c.id
+    h = f.headers(await f.usuario(db), settings)
+    resposta = await client.post(
+        f"/api/chamados/{chamado_id}/responder", json={"mensagem": "Pode vir?"}, headers=h
+    )
+    saida_id = resposta.json()["mensagem"]["id"]
+    await client.post(_url(settings), json=texto("5511987654321", "Posso", msg_id="EV1"))
+    m = await db.get(Mensagem, saida_id)
+    assert m is not None
+    m.megaapi_id = "EVOUT"
+    m.status_envio = StatusEnvio.enviado
+    await db.commit()
+    await client.post(_url(settings), json=ack("EVOUT", 3))
+    await client.post(f"/api/chamados/{chamado_id}/finalizar", headers=h)
+    await client.post(
+        _url(settings), json={"messageType": "connection_update", "connection_state": "open"}
+    )
+    eventos = await _eventos(redis)
+    tipos = [tipo for tipo, _ in eventos]
+    assert tipos == [
+        "mensagem.nova",  # the operator's reply
+        "mensagem.nova",  # the contractor's answer
+        "mensagem.status",  # delivered
+        "chamado.atualizado",  # finalizado
+        "mensagem.nova",  # and the finalizacao message it sends
+        "conexao",
+    ]
+    assert eventos[1][1]["direcao"] == "inbound" and eventos[1][1]["chamado_id"] == chamado_id
+    assert eventos[2][1] == {
+        "mensagem_id": saida_id,
+        "chamado_id": chamado_id,
+        "direcao": "outbound",
+        "status_envio": "entregue",
+        "erro": None,
+    }
+    assert eventos[3][1]["status"] == "concluido"

@@ -90,10 +90,14 @@ async def obter(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> Cham
     "/{chamado_id}", operation_id="atualizar_chamado", responses=errors(401, 404, 409, 422)
 )
 async def atualizar(
-    chamado_id: IdPath, body: ChamadoUpdate, session: SessionDep, _: CurrentUser
+    chamado_id: IdPath,
+    body: ChamadoUpdate,
+    session: SessionDep,
+    whatsapp: WhatsAppDep,
+    _: CurrentUser,
 ) -> ChamadoOut:
     """Altera título, descrição, prioridade, prazo ou status (exceto concluir)."""
-    return ChamadoOut.model_validate(await service.atualizar(session, chamado_id, body))
+    return ChamadoOut.model_validate(await service.atualizar(session, whatsapp, chamado_id, body))
 
 
 @router.get("/{chamado_id}/info", operation_id="info_chamado", responses=errors(401, 404, 422))

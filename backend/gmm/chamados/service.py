@@ -131,7 +131,9 @@ async def criar(
     return chamado, envio
 
 
-async def atualizar(session: AsyncSession, chamado_id: int, dados: ChamadoUpdate) -> Chamado:
+async def atualizar(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado_id: int, dados: ChamadoUpdate
+) -> Chamado:
     chamado = await obter(session, chamado_id, bloquear=True)
     campos = dados.model_dump(exclude_unset=True)
     if chamado.status in FINALIZADOS and campos:
@@ -141,6 +143,7 @@ async def atualizar(session: AsyncSession, chamado_id: int, dados: ChamadoUpdate
     for campo, valor in campos.items():
         setattr(chamado, campo, valor)
     await session.flush()
+    whatsapp.notificar_chamado(chamado)
     return chamado
 
 
@@ -173,6 +176,7 @@ async def finalizar(
         raise Conflict(f"o chamado {chamado.numero_chamado} já está {chamado.status.value}")
     chamado.status = StatusChamado.concluido
     chamado.finalizado_em = utcnow()
+    whatsapp.notificar_chamado(chamado)
     envio = await whatsapp.enviar_mensagem(
         chamado, TipoMensagem.finalizacao, textos.finalizacao(chamado, chamado.terceirizado)
     )

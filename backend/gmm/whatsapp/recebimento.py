@@ -23,11 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm.chamados.models import ABERTOS, Chamado
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
 from gmm.db import after_commit
+from gmm.eventos.service import publicar
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.telefone import TelefoneInvalido, chave
 from gmm.whatsapp import webhook
 from gmm.whatsapp.fila import Fila
 from gmm.whatsapp.models import AckPendente
+from gmm.whatsapp.service import evento_mensagem
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +222,8 @@ async def tratar(
         resultado = await registrar_recebida(session, evento)
         if resultado.mensagem is None:
             return "duplicada"
+        dados = evento_mensagem(resultado.mensagem)
+        after_commit(session, lambda: publicar(redis, "mensagem.nova", dados))
         if "midia" in evento.conteudo:
             mensagem_id = resultado.mensagem.id
             after_commit(session, lambda: fila.baixar_midia(mensagem_id))
@@ -229,6 +233,8 @@ async def tratar(
             return "ack_sem_efeito"
         movida = await aplicar_ack(session, evento.megaapi_id, evento.status)
         if movida is not None:
+            dados = evento_mensagem(movida)
+            after_commit(session, lambda: publicar(redis, "mensagem.status", dados))
             return "ack_aplicado"
         pendente = await session.scalar(
             select(AckPendente.megaapi_id).where(AckPendente.megaapi_id == evento.megaapi_id)
@@ -236,6 +242,7 @@ async def tratar(
         return "ack_pendente" if pendente else "ack_sem_efeito"
     if isinstance(evento, webhook.Conexao):
         await registrar_conexao(redis, evento)
+        await publicar(redis, "conexao", {"estado": evento.estado, "motivo": evento.motivo})
         return "conexao"
     log.info("webhook ignorado: %s", evento.motivo)
     return "ignorado"

@@ -21,6 +21,7 @@ from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, TipoMensagem
 from gmm.db import after_commit, utcnow
 from gmm.errors import Conflict, DomainError, NotFound, ServiceUnavailable
+from gmm.eventos.service import TipoEvento, publicar
 from gmm.terceirizados.telefone import normalizar
 from gmm.whatsapp import credenciais
 from gmm.whatsapp.fila import Fila
@@ -29,6 +30,17 @@ from gmm.whatsapp.megaapi import MegaAPIClient, MegaAPIError, OnWhatsApp
 # The same text to the same chamado this soon is a double click, not a new message.
 JANELA_DUPLICATA = timedelta(seconds=30)
 URGENTES = (Prioridade.alta, Prioridade.urgente)
+
+
+def evento_mensagem(mensagem: Mensagem) -> dict[str, Any]:
+    """What screens need to know of a message event to refresh the right chat."""
+    return {
+        "mensagem_id": mensagem.id,
+        "chamado_id": mensagem.chamado_id,
+        "direcao": mensagem.direcao,
+        "status_envio": mensagem.status_envio,
+        "erro": mensagem.erro,
+    }
 
 
 class Envio(StrEnum):
@@ -117,6 +129,7 @@ class WhatsAppService:
         mensagem.reservado_ate = None
         await self.session.flush()
         self._enfileirar_apos_commit(mensagem)
+        self.notificar("mensagem.status", evento_mensagem(mensagem))
         return mensagem
 
     async def _registrar(
@@ -152,6 +165,7 @@ class WhatsAppService:
         await self.session.flush()
         await self.session.refresh(mensagem)
         self._enfileirar_apos_commit(mensagem)
+        self.notificar("mensagem.nova", evento_mensagem(mensagem))
         return ResultadoEnvio(mensagem, Envio.enfileirada)
 
     async def _duplicata(
@@ -178,6 +192,17 @@ class WhatsAppService:
                 "fila cheia: há mensagens demais aguardando envio ao WhatsApp; "
                 "tente novamente em alguns minutos"
             )
+
+    def notificar(self, tipo: TipoEvento, dados: dict[str, Any]) -> None:
+        """Tell every operator's screen, once this transaction has committed."""
+        redis = self.fila.arq
+        after_commit(self.session, lambda: publicar(redis, tipo, dados))
+
+    def notificar_chamado(self, chamado: Chamado) -> None:
+        self.notificar(
+            "chamado.atualizado",
+            {"chamado_id": chamado.id, "status": chamado.status, "prioridade": chamado.prioridade},
+        )
 
     def _enfileirar_apos_commit(self, mensagem: Mensagem) -> None:
         mensagem_id, urgente = mensagem.id, mensagem.prioridade in URGENTES

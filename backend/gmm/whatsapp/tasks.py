@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo
 from gmm.db import create_engine, create_sessionmaker, session_scope, utcnow
+from gmm.eventos.service import publicar
 from gmm.whatsapp import credenciais, recebimento
 from gmm.whatsapp import midia as midia_arquivos
 from gmm.whatsapp.circuit_breaker import CircuitBreaker
@@ -43,7 +44,7 @@ from gmm.whatsapp.megaapi import (
     MegaAPITransientError,
 )
 from gmm.whatsapp.rate_limiter import RateLimiter
-from gmm.whatsapp.service import URGENTES
+from gmm.whatsapp.service import URGENTES, evento_mensagem
 
 log = logging.getLogger(__name__)
 
@@ -278,6 +279,7 @@ async def _enviado(c: Contexto, mensagem_id: int, megaapi_id: str) -> None:
             )
         )
         await recebimento.aplicar_pendentes(session, megaapi_id)
+    await _notificar(c, mensagem_id)
 
 
 async def _falhou(c: Contexto, mensagem_id: int, motivo: str) -> None:
@@ -288,6 +290,7 @@ async def _falhou(c: Contexto, mensagem_id: int, motivo: str) -> None:
             .values(status_envio=StatusEnvio.falhou, erro=motivo, reservado_ate=None)
         )
     log.warning("mensagem %s falhou: %s", mensagem_id, motivo)
+    await _notificar(c, mensagem_id)
 
 
 async def _liberar(c: Contexto, mensagem_id: int, motivo: str) -> None:
@@ -351,6 +354,15 @@ async def _midia_status(
             mensagem.url_midia = url
         if erro is not None:
             mensagem.erro = f"não foi possível baixar o arquivo: {erro}"
+    await _notificar(c, mensagem_id)
+
+
+async def _notificar(c: Contexto, mensagem_id: int) -> None:
+    """Publish the message's committed state to every operator's screen."""
+    async with c.sessionmaker() as session:
+        mensagem = await session.get(Mensagem, mensagem_id)
+        if mensagem is not None:
+            await publicar(c.redis, "mensagem.status", evento_mensagem(mensagem))
 
 
 async def varrer_pendentes(ctx: dict[str, Any]) -> int:

@@ -391,6 +391,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/eventos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Eventos
+         * @description Eventos em tempo real (Server-Sent Events) para a tela se atualizar sem recarregar.
+         *
+         *     Cada evento traz `id`, `event` (o tipo) e `data` (JSON com os ids e os campos que
+         *     mudaram; busque o recurso para o resto):
+         *
+         *     | event | data |
+         *     |---|---|
+         *     | `mensagem.nova` | `chamado_id`, `mensagem_id`, `direcao`, `status_envio` |
+         *     | `mensagem.status` | `mensagem_id`, `chamado_id`, `status_envio`, `erro` |
+         *     | `chamado.atualizado` | `chamado_id`, `status`, `prioridade` |
+         *     | `conexao` | estado da conexão do WhatsApp |
+         *     | `alerta` | alerta do monitoramento |
+         *     | `reset` | os eventos desde o `Last-Event-ID` já não estão disponíveis: recarregue tudo |
+         *
+         *     Ao reconectar, envie o id do último evento recebido (`Last-Event-ID` ou
+         *     `?last_event_id=`) para receber o que foi publicado nos últimos minutos. Um
+         *     comentário `: ping` chega a cada 15 s sem eventos. O navegador (EventSource) não
+         *     envia cabeçalhos: passe o token como `?access_token=`.
+         */
+        get: operations["eventos"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mensagens/{mensagem_id}/reenviar": {
         parameters: {
             query?: never;
@@ -2193,6 +2230,70 @@ export interface operations {
             };
             /** @description Dados inválidos */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    eventos: {
+        parameters: {
+            query?: {
+                /** @description Id do último evento recebido: a transmissão retoma logo depois dele */
+                last_event_id?: string | null;
+                /** @description O mesmo token, para o que o navegador busca sem cabeçalhos (<img>, <audio>, EventSource) */
+                access_token?: string | null;
+            };
+            header?: {
+                /** @description Id do último evento recebido: a transmissão retoma logo depois dele (o EventSource do navegador o envia ao reconectar) */
+                "Last-Event-ID"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Fluxo Server-Sent Events, aberto enquanto o cliente estiver conectado */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 3000
+                     *
+                     *     id: 1767225600000-0
+                     *     event: mensagem.nova
+                     *     data: {"chamado_id":7,"mensagem_id":42,"direcao":"inbound","status_envio":"entregue"}
+                     *
+                     *     : ping
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Serviço indisponível */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
+
+from gmm.deps import CurrentUserOrQuery, SettingsDep
+from gmm.eventos.service import ID_PATTERN, Assinatura, Ritmo
+from gmm.openapi_docs import errors
+
+router = APIRouter(prefix="/api/eventos", tags=["eventos"])
+
+
+def get_ritmo() -> Ritmo:
+    """The stream's timing; the tests override this dependency to shorten it."""
+    return Ritmo()
+
+
+RitmoDep = Annotated[Ritmo, Depends(get_ritmo)]
+
+_EXEMPLO = (
+    "retry: 3000\n\n"
+    "id: 1767225600000-0\n"
+    "event: mensagem.nova\n"
+    'data: {"chamado_id":7,"mensagem_id":42,"direcao":"inbound","status_envio":"entregue"}\n\n'
+    ": ping\n\n"
+)
+
+_RESPOSTAS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Fluxo Server-Sent Events, aberto enquanto o cliente estiver conectado",
+        "content": {"text/event-stream": {"schema": {"type": "string"}, "example": _EXEMPLO}},
+    },
+    **errors(401, 422, 503),
+}
+
+_ID_DESCRICAO = "Id do último evento recebido: a transmissão retoma logo depois dele"
+
+
+@router.get(
+    "",
+    operation_id="eventos",
+    response_class=StreamingResponse,
+    responses=_RESPOSTAS,
+)
+async def eventos(
+    request: Request,
+    _: CurrentUserOrQuery,
+    settings: SettingsDep,
+    ritmo: RitmoDep,
+    last_event_id: Annotated[
+        str | None, Query(pattern=ID_PATTERN, max_length=41, description=_ID_DESCRICAO)
+    ] = None,
+    last_event_id_header: Annotated[
+        str | None,
+        Header(
+            alias="Last-Event-ID",
+            pattern=ID_PATTERN,
+            max_length=41,
+            description=_ID_DESCRICAO + " (o EventSource do navegador o envia ao reconectar)",
+        ),
+    ] = None,
+) -> StreamingResponse:
+    """Eventos em tempo real (Server-Sent Events) para a tela se atualizar sem recarregar.
+
+    Cada evento traz `id`, `event` (o tipo) e `data` (JSON com os ids e os campos que
+    mudaram; busque o recurso para o resto):
+
+    | event | data |
+    |---|---|
+    | `mensagem.nova` | `chamado_id`, `mensagem_id`, `direcao`, `status_envio` |
+    | `mensagem.status` | `mensagem_id`, `chamado_id`, `status_envio`, `erro` |
+    | `chamado.atualizado` | `chamado_id`, `status`, `prioridade` |
+    | `conexao` | estado da conexão do WhatsApp |
+    | `alerta` | alerta do monitoramento |
+    | `reset` | os eventos desde o `Last-Event-ID` já não estão disponíveis: recarregue tudo |
+
+    Ao reconectar, envie o id do último evento recebido (`Last-Event-ID` ou
+    `?last_event_id=`) para receber o que foi publicado nos últimos minutos. Um
+    comentário `: ping` chega a cada 15 s sem eventos. O navegador (EventSource) não
+    envia cabeçalhos: passe o token como `?access_token=`.
+    """
+    assert settings.redis_url  # create_app refuses to start without it
+    assinatura = await Assinatura.abrir(
+        settings.redis_url, last_event_id_header or last_event_id, ritmo
+    )
+    return StreamingResponse(
+        assinatura.mensagens(request.is_disconnected),
+        media_type="text/event-stream",
+        # No caching, and no buffering by nginx-like proxies: events must flow at once.
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        # The stream closes its Redis connection itself; this covers a client gone
+        # before the first byte, when the stream never even started.
+        background=BackgroundTask(assinatura.fechar),
+    )
