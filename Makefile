@@ -56,6 +56,7 @@ test: system-deps lint frontend frontend-test pytest
 bench: $(STAMP)
 	$(BIN)/python benchmarks/conversas.py
 	$(BIN)/python benchmarks/delivery.py
+	$(BIN)/python benchmarks/webhooks.py
 
 clean:
 	rm -rf $(VENV) .gmm frontend/node_modules frontend/dist

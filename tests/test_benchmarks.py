@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import conversas, delivery
+from benchmarks import conversas, delivery, webhooks
 
 
 async def test_conversas_benchmark_runs_end_to_end() -> None:
@@ -20,3 +20,9 @@ async def test_delivery_benchmark_runs_end_to_end() -> None:
         assert resultado.enviados == 20 and resultado.perdidos == 0
     com_falha = figures["simulador 100 % fora por 2 s"]
     assert com_falha.aberturas is not None and com_falha.aberturas >= 1
+
+
+async def test_webhooks_benchmark_runs_end_to_end() -> None:
+    figures = await webhooks.run(eventos=5)
+    assert set(figures) == {"texto recebido", "ack"}
+    assert all(p99 >= median > 0 for median, p99 in figures.values())
