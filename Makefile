@@ -42,8 +42,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check backend tests alembic benchmarks
 	$(BIN)/mypy
 
+# The browser tests run in their own pytest process: their session-wide server and
+# Chromium (with live event streams open) must not outlive into the other tests.
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest tests/e2e
+	$(BIN)/pytest --ignore=tests/e2e
 
 # tsc --noEmit, the staleness check of src/lib/api-types.ts, and Vitest.
 frontend-test:

@@ -8,6 +8,7 @@ import atexit
 import getpass
 import logging
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -108,18 +109,37 @@ def cmd_seed(settings: Settings, _: argparse.Namespace) -> None:
     print("Dados de exemplo criados." if dados else "Já havia dados; nada foi criado.")
 
 
+class MascararTokens(logging.Filter):
+    """Hide secrets that travel in URLs (the webhook's ?token=, EventSource's and
+    <img>'s ?access_token=) from uvicorn's access log."""
+
+    _padrao = re.compile(r"((?:access_)?token=)[^&\s]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self._padrao.sub(r"\1***", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
 def cmd_api(settings: Settings, _: argparse.Namespace) -> None:
     import uvicorn
 
     from gmm.main import create_app
 
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         proxy_headers=True,
         log_level="info",
+        # Open event streams must not hold a restart for minutes.
+        timeout_graceful_shutdown=5,
     )
+    logging.getLogger("uvicorn.access").addFilter(MascararTokens())
+    uvicorn.Server(config).run()
 
 
 def cmd_worker(settings: Settings, _: argparse.Namespace) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from playwright.async_api import Page, expect
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm.auth.models import Usuario
 from gmm.auth.service import CREDENCIAIS_INVALIDAS
 from gmm.chamados.models import Chamado, Prioridade, StatusChamado
+from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.telefone import TelefoneInvalido, normalizar
@@ -97,7 +99,7 @@ async def test_central_lists_conversations_and_opening_one_reads_it(
     await expect(item.get_by_label("2 não lidas")).to_have_text("2")
     await expect(item).to_contain_text("Aguardando")
     await expect(item).to_contain_text("Alta")
-    await expect(page.get_by_text("atualização automática a cada 30s")).to_be_visible()
+    await expect(page.locator(".lista-rodape")).to_have_text("ao vivo")
 
     await item.click()
     await expect(page).to_have_url(f"{live_server}/central/{c.id}")
@@ -353,3 +355,37 @@ async def test_phone_width_shows_list_then_chat_with_back_button(
     await chat.get_by_role("link", name="Voltar às conversas").click()
     await expect(phone).to_have_url(f"{live_server}/central")
     await expect(lista).to_be_visible()
+
+
+async def test_a_reply_shows_up_live_without_reload(
+    page: Page, live_server: str, db: AsyncSession, settings: Settings
+) -> None:
+    user, t, c = await _conversa(db)
+    await login(page, live_server, user.email, path=f"/central/{c.id}")
+    chat = page.get_by_role("region", name="Conversa")
+    # Live: events keep the chat fresh and the 5 s polling is off.
+    await expect(chat.locator(".chat-ao-vivo")).to_have_text("ao vivo")
+    await expect(page.locator(".lista-rodape")).to_have_text("ao vivo")
+
+    # The contractor answers: MegaAPI calls the webhook.
+    payload = {
+        "instance_key": "inst",
+        "messageType": "conversation",
+        "key": {"remoteJid": f"{t.telefone}@s.whatsapp.net", "fromMe": False, "id": "E2E-SSE-1"},
+        "messageTimestamp": int(datetime.now(UTC).timestamp()),
+        "pushName": t.nome,
+        "message": {"conversation": "Chego em 10 minutos"},
+    }
+    async with httpx.AsyncClient(base_url=live_server) as http:
+        resposta = await http.post(
+            "/webhook/whatsapp",
+            params={"token": settings.secret("webhook_token")},
+            json=payload,
+        )
+    assert resposta.status_code == 200, resposta.text
+    # Well under the 5 s poll: only the event stream can have brought it.
+    bolha = chat.locator(".bolha-texto", has_text="Chego em 10 minutos")
+    await expect(bolha).to_be_visible(timeout=2_000)
+    item = page.locator(f'[data-conversa-id="{c.id}"]')
+    await expect(item).to_contain_text("Chego em 10 minutos", timeout=2_000)
+    await expect(page).to_have_url(f"{live_server}/central/{c.id}")

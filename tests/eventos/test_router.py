@@ -44,6 +44,16 @@ async def _conexoes_de_eventos(redis: Redis) -> set[str]:
     }
 
 
+async def _fechadas(redis: Redis, conexoes: set[str]) -> bool:
+    """Whether Redis dropped these connections (it sees a close a moment after it
+    happens, so this asks for up to two seconds)."""
+    for _ in range(40):
+        if not conexoes & await _conexoes_de_eventos(redis):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
 # --- authentication ---------------------------------------------------------------
 
 
@@ -349,7 +359,7 @@ async def test_disconnect_stops_the_stream_and_frees_its_connections(
             assert len(propria) == 1
             assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
         # conectar's exit waited for the app to stop (or failed the test).
-        assert not propria & await _conexoes_de_eventos(redis)
+        assert await _fechadas(redis, propria)
 
 
 async def test_the_stream_ends_after_its_maximum_duration(
@@ -367,6 +377,6 @@ async def test_the_stream_ends_after_its_maximum_duration(
             # The server ends it; the browser reconnects with Last-Event-ID.
             assert await leitor.proximo(timeout=3) is None
             assert leitor.terminou
-        assert not propria & await _conexoes_de_eventos(redis)
+        assert await _fechadas(redis, propria)
     finally:
         app.dependency_overrides.pop(get_ritmo, None)

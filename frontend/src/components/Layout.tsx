@@ -1,12 +1,15 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, NavLink, Outlet } from "react-router";
 import { useMe } from "../lib/api/auth";
+import { useLiveUpdates } from "../lib/live/useLiveUpdates";
 import { encerrarSessao, useSessao } from "../lib/session";
 
 export function Layout() {
   const sessao = useSessao();
   const me = useMe();
   const qc = useQueryClient();
+  // The event stream stays open on every screen, so whatever is cached is kept fresh.
+  useLiveUpdates();
   const nome = me.data?.nome ?? sessao?.usuario.nome ?? "";
 
   function sair() {

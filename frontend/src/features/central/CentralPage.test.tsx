@@ -1,9 +1,10 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { iniciarSessao } from "../../lib/session";
 import type { Chamado } from "../../lib/types";
 import { conversa, mensagem, usuario } from "../../test/dados";
+import { FakeEventSource, stubEventSource } from "../../test/eventSource";
 import { renderRotas, stubFetch } from "../../test/utils";
 import { CentralPage } from "./CentralPage";
 
@@ -45,7 +46,8 @@ describe("CentralPage", () => {
     expect(within(item).getByText("Alta")).toBeInTheDocument();
     expect(within(item).getByText("Atrasado")).toBeInTheDocument();
     expect(within(item).getByText("Chego às 14h")).toBeInTheDocument();
-    expect(screen.getByText("atualização automática a cada 30s")).toBeInTheDocument();
+    // jsdom has no EventSource: the list polls and says so.
+    expect(screen.getByText("sem conexão ao vivo — atualizando a cada 30s")).toBeInTheDocument();
   });
 
   it("opens a chat, marks it read, and shows a sent message once", async () => {
@@ -99,6 +101,58 @@ describe("CentralPage", () => {
     expect(chamadas.find((c) => c.url.pathname === "/api/chamados/7/responder")?.corpo).toEqual({
       mensagem: "Combinado!",
     });
+  });
+
+  it("shows a new message and a tick change as the events arrive", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    stubEventSource();
+    const enviada = mensagem({ id: 1, texto: "Pode vir às 14h?", status_envio: "enviado" });
+    const resposta = mensagem({ id: 2, direcao: "inbound", tipo: "recebida", texto: "Chego já" });
+    let servidor = [enviada];
+    const { chamadas } = stubFetch({
+      "GET /api/conversas": { body: { items: [conversa({ nao_lidas: 0 })], next_cursor: null } },
+      "GET /api/chamados/7": { body: chamado },
+      "GET /api/conversas/7/mensagens": () => ({ body: { items: servidor, next_cursor: null } }),
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+    });
+    renderRotas(rotas, "/central/7");
+    expect(await screen.findByText("Pode vir às 14h?")).toBeInTheDocument();
+    // The list and the chat share one stream.
+    expect(FakeEventSource.abertas()).toHaveLength(1);
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+    expect(await screen.findAllByText("ao vivo")).toHaveLength(2);
+
+    // Events are published after the commit: the server already has the change.
+    servidor = [{ ...enviada, status_envio: "lido" }];
+    act(() =>
+      fonte.emitir("mensagem.status", {
+        mensagem_id: 1,
+        chamado_id: 7,
+        status_envio: "lido",
+        erro: null,
+      }),
+    );
+    await waitFor(() =>
+      expect(
+        document.querySelector('[data-mensagem-id="1"] [data-status-envio="lido"]'),
+      ).not.toBeNull(),
+    );
+
+    servidor = [{ ...enviada, status_envio: "lido" }, resposta];
+    const antes = chamadas.filter((c) => c.url.pathname === "/api/conversas/7/mensagens").length;
+    act(() =>
+      fonte.emitir("mensagem.nova", {
+        chamado_id: 7,
+        mensagem_id: 2,
+        direcao: "inbound",
+        status_envio: "entregue",
+      }),
+    );
+    expect(await screen.findByText("Chego já")).toBeInTheDocument();
+    expect(
+      chamadas.filter((c) => c.url.pathname === "/api/conversas/7/mensagens").length,
+    ).toBeGreaterThan(antes);
   });
 
   it("shows the 409 message when finishing fails", async () => {

@@ -14,6 +14,7 @@ import { useMarcarLidas, useMensagens, useReenviarMensagem } from "../../lib/api
 import { chaveDia, rotuloDia } from "../../lib/format";
 import { ApiError, mensagemDeErro } from "../../lib/http";
 import { chamadoAberto } from "../../lib/labels";
+import type { ModoAoVivo } from "../../lib/live/conexao";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
 import type { Mensagem } from "../../lib/types";
 import { Bolha } from "./Bolha";
@@ -215,6 +216,7 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
           carregandoAnteriores={mensagens.isFetchingNextPage}
           carregarAnteriores={() => mensagens.fetchNextPage()}
           rodape={aoVivo.descricao("conversa")}
+          modoAoVivo={aoVivo.modo}
           onReenviar={reenviarMensagem}
           reenviandoId={reenviar.isPending ? reenviar.variables : undefined}
         />
@@ -268,6 +270,7 @@ interface MensagensProps {
   carregandoAnteriores: boolean;
   carregarAnteriores: () => void;
   rodape: string;
+  modoAoVivo: ModoAoVivo;
   onReenviar: (mensagem: Mensagem) => void;
   reenviandoId: number | undefined;
 }
@@ -282,6 +285,7 @@ function Mensagens({
   carregandoAnteriores,
   carregarAnteriores,
   rodape,
+  modoAoVivo,
   onReenviar,
   reenviandoId,
 }: MensagensProps) {
@@ -364,7 +368,7 @@ function Mensagens({
           </ol>
         </div>
       ))}
-      <p className="chat-ao-vivo">{rodape}</p>
+      <p className={`chat-ao-vivo ao-vivo ao-vivo-${modoAoVivo}`}>{rodape}</p>
     </div>
   );
 }

@@ -158,7 +158,7 @@ export function ListaConversas() {
           </div>
         ) : null}
       </div>
-      <p className="lista-rodape">
+      <p className={`lista-rodape ao-vivo ao-vivo-${aoVivo.modo}`}>
         {conversas.isError && conversas.data ? "Sem conexão: tentando de novo · " : ""}
         {aoVivo.descricao("conversas")}
       </p>

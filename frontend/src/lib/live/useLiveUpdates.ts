@@ -1,10 +1,14 @@
 /**
- * How the screens stay live. Today: polling (5 s for the open chat, 30 s for the
- * conversation list). When the API gains SSE (`/api/eventos`), this module opens
- * the EventSource, invalidates the affected query keys on each event and answers
- * `intervalo() === false` while connected, falling back to polling when it drops;
- * the screens only ever ask this hook, so nothing else changes.
+ * How the screens stay live: Server-Sent Events from `/api/eventos` update the
+ * query cache as things happen (see conexao.ts and eventos.ts); while the stream
+ * is down the screens fall back to polling (5 s for the open chat, 30 s for the
+ * conversation list) and say so. Screens only ever ask this hook.
  */
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useSyncExternalStore } from "react";
+import { useSessao } from "../session";
+import { type ModoAoVivo, conexaoDe } from "./conexao";
+
 export type AlvoAoVivo = "conversa" | "conversas";
 
 export const POLLING_MS: Record<AlvoAoVivo, number> = {
@@ -13,19 +17,32 @@ export const POLLING_MS: Record<AlvoAoVivo, number> = {
 };
 
 export interface AoVivo {
-  modo: "polling" | "sse";
+  modo: ModoAoVivo;
   /** refetchInterval for a query of that kind, or false when events keep it fresh. */
   intervalo: (alvo: AlvoAoVivo) => number | false;
   /** A discreet line for the UI. */
   descricao: (alvo: AlvoAoVivo) => string;
 }
 
-const polling: AoVivo = {
-  modo: "polling",
-  intervalo: (alvo) => POLLING_MS[alvo],
-  descricao: (alvo) => `atualização automática a cada ${POLLING_MS[alvo] / 1000}s`,
+const AO_VIVO: Record<ModoAoVivo, AoVivo> = {
+  sse: { modo: "sse", intervalo: () => false, descricao: () => "ao vivo" },
+  // Polls meanwhile: the stream usually opens long before the first interval ends.
+  conectando: {
+    modo: "conectando",
+    intervalo: (alvo) => POLLING_MS[alvo],
+    descricao: () => "conectando ao vivo…",
+  },
+  polling: {
+    modo: "polling",
+    intervalo: (alvo) => POLLING_MS[alvo],
+    descricao: (alvo) => `sem conexão ao vivo — atualizando a cada ${POLLING_MS[alvo] / 1000}s`,
+  },
 };
 
+/** Keeps the app's event stream open while mounted; answers how fresh data stays. */
 export function useLiveUpdates(): AoVivo {
-  return polling;
+  const conexao = conexaoDe(useQueryClient());
+  const token = useSessao()?.token ?? null;
+  useEffect(() => conexao.usar(token), [conexao, token]);
+  return AO_VIVO[useSyncExternalStore(conexao.assinar, conexao.getModo, conexao.getModo)];
 }

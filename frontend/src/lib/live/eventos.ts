@@ -1,0 +1,122 @@
+/**
+ * What each server event does to the query cache. Events carry ids and the fields
+ * that changed, never whole rows: a tick is updated in place at once, and the
+ * affected queries are invalidated so the screens on view refetch the rest (only
+ * active queries refetch; the others are just marked stale).
+ */
+import type { InfiniteData, QueryClient } from "@tanstack/react-query";
+import { chamadosKeys } from "../api/chamados";
+import { conversasKeys } from "../api/conversas";
+import type { Conversa, Mensagem, Page, Prioridade, StatusChamado, StatusEnvio } from "../types";
+
+/** The payloads of GET /api/eventos (see its description in openapi.yaml). */
+export interface MensagemNova {
+  chamado_id: number | null;
+  mensagem_id: number;
+  direcao: "inbound" | "outbound";
+  status_envio: StatusEnvio;
+}
+
+export interface MensagemStatus {
+  mensagem_id: number;
+  chamado_id: number | null;
+  status_envio: StatusEnvio;
+  erro?: string | null;
+}
+
+export interface ChamadoAtualizado {
+  chamado_id: number;
+  status?: StatusChamado;
+  prioridade?: Prioridade;
+}
+
+export const TIPOS_EVENTO = ["mensagem.nova", "mensagem.status", "chamado.atualizado", "reset"];
+
+function mudarMensagens(
+  dados: InfiniteData<Page<Mensagem>> | undefined,
+  evento: MensagemStatus,
+): InfiniteData<Page<Mensagem>> | undefined {
+  if (!dados) return dados;
+  return {
+    ...dados,
+    pages: dados.pages.map((pagina) => ({
+      ...pagina,
+      items: pagina.items.map((m) =>
+        m.id === evento.mensagem_id
+          ? { ...m, status_envio: evento.status_envio, erro: evento.erro ?? m.erro }
+          : m,
+      ),
+    })),
+  };
+}
+
+function mudarConversas(
+  dados: InfiniteData<Page<Conversa>> | undefined,
+  evento: MensagemStatus,
+): InfiniteData<Page<Conversa>> | undefined {
+  if (!dados) return dados;
+  return {
+    ...dados,
+    pages: dados.pages.map((pagina) => ({
+      ...pagina,
+      items: pagina.items.map((c) =>
+        c.ultima_mensagem?.id === evento.mensagem_id
+          ? { ...c, ultima_mensagem: { ...c.ultima_mensagem, status_envio: evento.status_envio } }
+          : c,
+      ),
+    })),
+  };
+}
+
+function invalidarConversa(qc: QueryClient, chamadoId: number | null): void {
+  void qc.invalidateQueries({ queryKey: conversasKeys.listas });
+  if (chamadoId == null) return;
+  void qc.invalidateQueries({ queryKey: conversasKeys.mensagens(chamadoId) });
+  void qc.invalidateQueries({ queryKey: chamadosKeys.info(chamadoId) });
+}
+
+/** Apply one event to the cache; unknown types are ignored (newer servers may add some). */
+export function aplicarEvento(qc: QueryClient, tipo: string, dados: unknown): void {
+  switch (tipo) {
+    case "mensagem.nova": {
+      invalidarConversa(qc, (dados as MensagemNova).chamado_id);
+      return;
+    }
+    case "mensagem.status": {
+      const evento = dados as MensagemStatus;
+      // The ticks move at once. The list shows nothing else of a status, so it is
+      // not refetched (acks come three per message); the chat is, for what else
+      // changed with it (a downloaded file's URL, the times).
+      qc.setQueriesData<InfiniteData<Page<Conversa>>>({ queryKey: conversasKeys.listas }, (atual) =>
+        mudarConversas(atual, evento),
+      );
+      if (evento.chamado_id == null) return;
+      qc.setQueryData<InfiniteData<Page<Mensagem>>>(
+        conversasKeys.mensagens(evento.chamado_id),
+        (atual) => mudarMensagens(atual, evento),
+      );
+      void qc.invalidateQueries({ queryKey: conversasKeys.mensagens(evento.chamado_id) });
+      void qc.invalidateQueries({ queryKey: chamadosKeys.info(evento.chamado_id) });
+      return;
+    }
+    case "chamado.atualizado": {
+      const { chamado_id } = dados as ChamadoAtualizado;
+      void qc.invalidateQueries({ queryKey: chamadosKeys.detalhe(chamado_id) });
+      void qc.invalidateQueries({ queryKey: chamadosKeys.info(chamado_id) });
+      void qc.invalidateQueries({ queryKey: chamadosKeys.listas });
+      void qc.invalidateQueries({ queryKey: conversasKeys.listas });
+      return;
+    }
+    case "reset": {
+      // Events were lost (the client was away too long): refetch everything on view.
+      void qc.invalidateQueries();
+      return;
+    }
+  }
+}
+
+/** After a stretch without events (polling fallback), refresh what events keep fresh. */
+export function recuperarAposQueda(qc: QueryClient): void {
+  void qc.invalidateQueries({ queryKey: conversasKeys.all });
+  void qc.invalidateQueries({ queryKey: chamadosKeys.all });
+}

@@ -1,0 +1,269 @@
+import { type InfiniteData, type QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { act, renderHook } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { conversa, mensagem, usuario } from "../../test/dados";
+import { FakeEventSource, stubEventSource } from "../../test/eventSource";
+import { novoQueryClient } from "../../test/utils";
+import { chamadosKeys } from "../api/chamados";
+import { conversasKeys } from "../api/conversas";
+import { encerrarSessao, iniciarSessao } from "../session";
+import type { Conversa, Mensagem, Page } from "../types";
+import { ESPERA_ABRIR_MS, NOVA_TENTATIVA_MS } from "./conexao";
+import { useLiveUpdates } from "./useLiveUpdates";
+
+function pagina<T>(items: T[]): InfiniteData<Page<T>> {
+  return { pages: [{ items, next_cursor: null }], pageParams: [null] };
+}
+
+function montar(qc: QueryClient = novoQueryClient()) {
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={qc}>{children}</QueryClientProvider>
+  );
+  return { qc, ...renderHook(() => useLiveUpdates(), { wrapper }) };
+}
+
+function invalidada(qc: QueryClient, chave: readonly unknown[]): boolean {
+  return qc.getQueryState(chave)?.isInvalidated ?? false;
+}
+
+const LISTA = conversasKeys.lista({});
+
+/** A cache as the central leaves it: two chats, the list, a chamado and its info. */
+function cacheDaCentral(qc: QueryClient): void {
+  qc.setQueryData(
+    conversasKeys.mensagens(7),
+    pagina([mensagem({ id: 41, status_envio: "enviado" }), mensagem({ id: 42 })]),
+  );
+  qc.setQueryData(conversasKeys.mensagens(8), pagina([mensagem({ id: 50, chamado_id: 8 })]));
+  qc.setQueryData(
+    LISTA,
+    pagina([
+      conversa({
+        ultima_mensagem: {
+          id: 41,
+          texto: "Olá",
+          direcao: "outbound",
+          tipo_conteudo: "text",
+          status_envio: "enviado",
+          criado_em: "2026-03-10T13:00:00Z",
+        },
+      }),
+    ]),
+  );
+  qc.setQueryData(chamadosKeys.detalhe(7), { id: 7 });
+  qc.setQueryData(chamadosKeys.info(7), { id: 7 });
+  qc.setQueryData(chamadosKeys.detalhe(8), { id: 8 });
+  qc.setQueryData(chamadosKeys.lista({}), pagina([]));
+}
+
+describe("useLiveUpdates", () => {
+  beforeEach(() => {
+    stubEventSource();
+    iniciarSessao("tok-123", usuario, 3600);
+  });
+
+  it("opens one stream with the token and goes live without polling", () => {
+    const { result, qc } = montar();
+    // A second screen of the same app shares the stream.
+    montar(qc);
+    expect(FakeEventSource.instancias).toHaveLength(1);
+    const fonte = FakeEventSource.ultima();
+    expect(fonte.url.startsWith("/api/eventos?")).toBe(true);
+    expect(fonte.params.get("access_token")).toBe("tok-123");
+    expect(result.current.modo).toBe("conectando");
+
+    act(() => fonte.abrir());
+    expect(result.current.modo).toBe("sse");
+    expect(result.current.intervalo("conversa")).toBe(false);
+    expect(result.current.intervalo("conversas")).toBe(false);
+    expect(result.current.descricao("conversa")).toBe("ao vivo");
+  });
+
+  it("mensagem.status moves the ticks at once and refreshes that chat only", () => {
+    const { qc } = montar();
+    cacheDaCentral(qc);
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+
+    act(() =>
+      fonte.emitir(
+        "mensagem.status",
+        { mensagem_id: 41, chamado_id: 7, status_envio: "lido", erro: null },
+        "1767225600000-0",
+      ),
+    );
+    const chat = qc.getQueryData<InfiniteData<Page<Mensagem>>>(conversasKeys.mensagens(7));
+    expect(chat?.pages[0]?.items.map((m) => [m.id, m.status_envio])).toEqual([
+      [41, "lido"],
+      [42, "enviado"],
+    ]);
+    const lista = qc.getQueryData<InfiniteData<Page<Conversa>>>(LISTA);
+    expect(lista?.pages[0]?.items[0]?.ultima_mensagem?.status_envio).toBe("lido");
+    expect(invalidada(qc, conversasKeys.mensagens(7))).toBe(true);
+    expect(invalidada(qc, chamadosKeys.info(7))).toBe(true);
+    expect(invalidada(qc, LISTA)).toBe(false);
+    expect(invalidada(qc, conversasKeys.mensagens(8))).toBe(false);
+    expect(invalidada(qc, chamadosKeys.detalhe(7))).toBe(false);
+  });
+
+  it("a failure shows its reason on the bubble", () => {
+    const { qc } = montar();
+    cacheDaCentral(qc);
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+    act(() =>
+      fonte.emitir("mensagem.status", {
+        mensagem_id: 42,
+        chamado_id: 7,
+        status_envio: "falhou",
+        erro: "número sem WhatsApp",
+      }),
+    );
+    const chat = qc.getQueryData<InfiniteData<Page<Mensagem>>>(conversasKeys.mensagens(7));
+    expect(chat?.pages[0]?.items[1]).toMatchObject({
+      status_envio: "falhou",
+      erro: "número sem WhatsApp",
+    });
+  });
+
+  it("mensagem.nova refreshes that chat, the list and the chamado's numbers only", () => {
+    const { qc } = montar();
+    cacheDaCentral(qc);
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+    act(() =>
+      fonte.emitir("mensagem.nova", {
+        chamado_id: 8,
+        mensagem_id: 51,
+        direcao: "inbound",
+        status_envio: "entregue",
+      }),
+    );
+    expect(invalidada(qc, conversasKeys.mensagens(8))).toBe(true);
+    expect(invalidada(qc, LISTA)).toBe(true);
+    expect(invalidada(qc, conversasKeys.mensagens(7))).toBe(false);
+    expect(invalidada(qc, chamadosKeys.info(7))).toBe(false);
+  });
+
+  it("chamado.atualizado refreshes the chamado's queries and the lists", () => {
+    const { qc } = montar();
+    cacheDaCentral(qc);
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+    act(() =>
+      fonte.emitir("chamado.atualizado", {
+        chamado_id: 7,
+        status: "concluido",
+        prioridade: "alta",
+      }),
+    );
+    expect(invalidada(qc, chamadosKeys.detalhe(7))).toBe(true);
+    expect(invalidada(qc, chamadosKeys.info(7))).toBe(true);
+    expect(invalidada(qc, chamadosKeys.lista({}))).toBe(true);
+    expect(invalidada(qc, LISTA)).toBe(true);
+    expect(invalidada(qc, chamadosKeys.detalhe(8))).toBe(false);
+    expect(invalidada(qc, conversasKeys.mensagens(7))).toBe(false);
+  });
+
+  it("reset refreshes everything", () => {
+    const { qc } = montar();
+    cacheDaCentral(qc);
+    qc.setQueryData(["auth", "me"], usuario);
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+    act(() => fonte.emitir("reset", { motivo: "o ponto de retomada saiu da janela de eventos" }));
+    for (const query of qc.getQueryCache().getAll()) {
+      expect(query.state.isInvalidated, JSON.stringify(query.queryKey)).toBe(true);
+    }
+  });
+
+  it("falls back to polling when the server refuses the stream, and back to live later", () => {
+    vi.useFakeTimers();
+    const { result, qc } = montar();
+    cacheDaCentral(qc);
+    const primeira = FakeEventSource.ultima();
+    act(() => primeira.abrir());
+    act(() => primeira.emitir("mensagem.nova", { chamado_id: 7, mensagem_id: 43 }, "170-3"));
+    // Processed events are not "missed": clear the marks to see what recovery does.
+    for (const query of qc.getQueryCache().getAll()) query.setState({ isInvalidated: false });
+
+    act(() => primeira.falhar({ definitivo: true }));
+    expect(result.current.modo).toBe("polling");
+    expect(result.current.intervalo("conversa")).toBe(5_000);
+    expect(result.current.intervalo("conversas")).toBe(30_000);
+    expect(result.current.descricao("conversa")).toBe(
+      "sem conexão ao vivo — atualizando a cada 5s",
+    );
+    expect(result.current.descricao("conversas")).toBe(
+      "sem conexão ao vivo — atualizando a cada 30s",
+    );
+
+    act(() => vi.advanceTimersByTime(NOVA_TENTATIVA_MS));
+    expect(FakeEventSource.instancias).toHaveLength(2);
+    const segunda = FakeEventSource.ultima();
+    // A new EventSource cannot send Last-Event-ID: the query string carries it.
+    expect(segunda.params.get("last_event_id")).toBe("170-3");
+    expect(result.current.modo).toBe("polling");
+
+    act(() => segunda.abrir());
+    expect(result.current.modo).toBe("sse");
+    expect(result.current.intervalo("conversa")).toBe(false);
+    // What changed while polling is fetched once.
+    expect(invalidada(qc, conversasKeys.mensagens(7))).toBe(true);
+    expect(invalidada(qc, chamadosKeys.detalhe(7))).toBe(true);
+  });
+
+  it("polls when the stream does not open within a few seconds", () => {
+    vi.useFakeTimers();
+    const { result } = montar();
+    act(() => vi.advanceTimersByTime(ESPERA_ABRIR_MS - 1));
+    expect(result.current.modo).toBe("conectando");
+    expect(result.current.descricao("conversas")).toBe("conectando ao vivo…");
+    act(() => vi.advanceTimersByTime(1));
+    expect(result.current.modo).toBe("polling");
+    // The browser kept trying; when it gets through, events take over again.
+    act(() => FakeEventSource.ultima().abrir());
+    expect(result.current.modo).toBe("sse");
+  });
+
+  it("a dropped stream that the browser reconnects quickly never polls", () => {
+    vi.useFakeTimers();
+    const { result } = montar();
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+    act(() => fonte.falhar());
+    expect(result.current.modo).toBe("sse");
+    act(() => vi.advanceTimersByTime(3_000));
+    act(() => fonte.abrir());
+    expect(result.current.modo).toBe("sse");
+    act(() => vi.advanceTimersByTime(ESPERA_ABRIR_MS * 2));
+    expect(result.current.modo).toBe("sse");
+    expect(FakeEventSource.instancias).toHaveLength(1);
+
+    // A drop that lasts goes to polling, with the same EventSource still retrying.
+    act(() => fonte.falhar());
+    act(() => vi.advanceTimersByTime(ESPERA_ABRIR_MS));
+    expect(result.current.modo).toBe("polling");
+    expect(FakeEventSource.instancias).toHaveLength(1);
+  });
+
+  it("closes the stream when the last screen leaves or the session ends", async () => {
+    const { unmount } = montar();
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+    unmount();
+    await Promise.resolve();
+    expect(fonte.readyState).toBe(FakeEventSource.CLOSED);
+
+    const { result } = montar();
+    const outra = FakeEventSource.ultima();
+    expect(outra).not.toBe(fonte);
+    act(() => outra.abrir());
+    act(() => encerrarSessao("expirada"));
+    await act(() => Promise.resolve());
+    expect(outra.readyState).toBe(FakeEventSource.CLOSED);
+    expect(FakeEventSource.abertas()).toHaveLength(0);
+    expect(result.current.modo).toBe("polling");
+  });
+});
