@@ -57,9 +57,9 @@ frontend-test:
 test: system-deps lint frontend frontend-test pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/conversas.py
-	$(BIN)/python benchmarks/delivery.py
-	$(BIN)/python benchmarks/webhooks.py
+	$(BIN)/python -m benchmarks.conversas
+	$(BIN)/python -m benchmarks.delivery
+	$(BIN)/python -m benchmarks.webhooks
 
 clean:
 	rm -rf $(VENV) .gmm frontend/node_modules frontend/dist

@@ -6,7 +6,7 @@ app, ``GET /api/conversas?limit=50`` and ``GET /api/conversas/{id}/mensagens?lim
 Prints median and p99 of each and the large/small ratio.
 Goal: median under 20 ms and ratio under 1.5 (cost must not grow with history).
 
-    .venv/bin/python benchmarks/conversas.py [--scale 0.01] [--requests 300]
+    .venv/bin/python -m benchmarks.conversas [--scale 0.01] [--requests 300]
 
 Uses GMM_BENCH_DATABASE_URL / GMM_BENCH_REDIS_URL (or the GMM_TEST_* ones),
 else embedded servers under .gmm/bench.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import time
@@ -29,13 +28,12 @@ import asyncpg
 import httpx
 from pydantic import SecretStr
 
+from benchmarks.comum import servidores
 from gmm.auth import security
 from gmm.config import Settings
 from gmm.db import create_database, drop_database
 from gmm.main import create_app
 from gmm.migrations import upgrade
-
-ROOT = Path(__file__).resolve().parents[1]
 
 TEXTOS = [
     "Bom dia, já estou a caminho.",
@@ -50,18 +48,6 @@ TEXTOS = [
 class Timing:
     median_ms: float
     p99_ms: float
-
-
-def _servers() -> tuple[str, str]:
-    db = os.environ.get("GMM_BENCH_DATABASE_URL") or os.environ.get("GMM_TEST_DATABASE_URL")
-    redis = os.environ.get("GMM_BENCH_REDIS_URL") or os.environ.get("GMM_TEST_REDIS_URL")
-    if not (db and redis):
-        from gmm import embedded
-
-        db, redis = embedded.servers(ROOT / ".gmm" / "bench", db, redis)
-    url = Settings(database_url=db).database_url
-    assert url
-    return url, redis
 
 
 async def seed(database_url: str, chamados: int, mensagens: int) -> None:
@@ -228,7 +214,7 @@ async def measure(
 
 
 async def run(scale: float, requests: int, keep: bool) -> dict[str, dict[str, Timing]]:
-    server_url, redis_url = _servers()
+    server_url, redis_url = servidores()
     datasets = {
         "pequeno": (int(1_000 * scale) or 1, int(100_000 * scale)),
         "grande": (int(10_000 * scale) or 1, int(1_000_000 * scale)),

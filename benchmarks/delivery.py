@@ -8,7 +8,7 @@ duplicates at the simulator (goal 0). Then the same with the simulator failing
 100 % for 20 s in the middle: lost stays 0, and it prints how many calls reached
 the simulator while the breaker was open (goal: none but the probes).
 
-    .venv/bin/python benchmarks/delivery.py [--mensagens 600] [--por-minuto 1200]
+    .venv/bin/python -m benchmarks.delivery [--mensagens 600] [--por-minuto 1200]
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from arq import create_pool
@@ -32,6 +30,7 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
+from benchmarks.comum import servidores
 from gmm.auth.models import Papel, Usuario
 from gmm.chamados.models import Chamado
 from gmm.config import Settings
@@ -50,7 +49,6 @@ from gmm.whatsapp.circuit_breaker import CircuitBreaker
 from gmm.whatsapp.fila import Fila
 from gmm.whatsapp.service import WhatsAppService
 
-ROOT = Path(__file__).resolve().parents[1]
 SIM_TOKEN = "token-benchmark"
 SIM_INSTANCE = "bench"
 POR_CHAMADO = 10
@@ -69,22 +67,6 @@ class Resultado:
     sondas: int | None = None
     aberturas: int | None = None
     duracao_s: float = 0.0
-
-
-def _servers() -> tuple[str, str]:
-    db = os.environ.get("GMM_BENCH_DATABASE_URL") or os.environ.get("GMM_TEST_DATABASE_URL")
-    redis = os.environ.get("GMM_BENCH_REDIS_URL")
-    if not redis and os.environ.get("GMM_TEST_REDIS_URL"):
-        # Its own Redis database: the benchmark's workers must never take the
-        # test suite's jobs (or the other way round).
-        redis = urlsplit(os.environ["GMM_TEST_REDIS_URL"])._replace(path="/14").geturl()
-    if not (db and redis):
-        from gmm import embedded
-
-        db, redis = embedded.servers(ROOT / ".gmm" / "bench", db, redis)
-    url = Settings(database_url=db).database_url
-    assert url
-    return url, redis
 
 
 async def _enfileirar(settings: Settings, total: int, rodada: str) -> None:
@@ -246,7 +228,7 @@ async def _rodada(
 async def run(
     total: int, por_minuto: int, keep: bool, falha_s: float = 20.0
 ) -> dict[str, Resultado]:
-    server_url, redis_url = _servers()
+    server_url, redis_url = servidores(redis_db=14)
     name = f"gmm_bench_entrega_{uuid.uuid4().hex[:6]}"
     database_url = await create_database(server_url, name)
     await asyncio.to_thread(upgrade, database_url)

@@ -5,23 +5,22 @@ posts N inbound texts (each matched to its contractor's chamado) and N receipts
 (half for ids not stored yet, which are parked), printing median and p99 of each.
 Goal: a few milliseconds — slow work (media downloads) is left to jobs.
 
-    .venv/bin/python benchmarks/webhooks.py [--eventos 1000]
+    .venv/bin/python -m benchmarks.webhooks [--eventos 1000]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 from pydantic import SecretStr
 
+from benchmarks.comum import servidores
 from gmm.chamados.models import Chamado
 from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
@@ -30,22 +29,7 @@ from gmm.main import create_app
 from gmm.migrations import upgrade
 from gmm.terceirizados.models import Terceirizado
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "bench-webhook"
-
-
-def _servers() -> tuple[str, str]:
-    db = os.environ.get("GMM_BENCH_DATABASE_URL") or os.environ.get("GMM_TEST_DATABASE_URL")
-    redis = os.environ.get("GMM_BENCH_REDIS_URL")
-    if not redis and os.environ.get("GMM_TEST_REDIS_URL"):
-        redis = urlsplit(os.environ["GMM_TEST_REDIS_URL"])._replace(path="/14").geturl()
-    if not (db and redis):
-        from gmm import embedded
-
-        db, redis = embedded.servers(ROOT / ".gmm" / "bench", db, redis)
-    url = Settings(database_url=db).database_url
-    assert url
-    return url, redis
 
 
 def _telefone(i: int) -> str:
@@ -78,7 +62,7 @@ def _figuras(amostras: list[float]) -> tuple[float, float]:
 
 
 async def run(eventos: int) -> dict[str, tuple[float, float]]:
-    server_url, redis_url = _servers()
+    server_url, redis_url = servidores(redis_db=14)
     name = f"gmm_bench_webhook_{uuid.uuid4().hex[:6]}"
     database_url = await create_database(server_url, name)
     try:

@@ -9,18 +9,15 @@ in CI (CI=true), where a missing build is a failure.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
 
 from gmm.config import Settings
 from gmm.main import create_app
+from tests.servidor import servir
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
@@ -41,24 +38,8 @@ def live_server(settings: Settings) -> Iterator[str]:
     if not (DIST / "index.html").is_file():
         _unavailable("frontend/dist/index.html não existe: rode `make frontend`")
     app = create_app(settings.model_copy(update={"frontend_dist": DIST}))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("o servidor da API não subiu para os testes ponta a ponta")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+    with servir(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
