@@ -70,6 +70,8 @@ def settings(
         fernet_key=SecretStr("Gmj9Bd3iJZ1Oi8T6nB6Fj9m4yTCP8QGXuVFiu3g0a0U="),
         webhook_token=SecretStr("test-webhook-token"),
         frontend_dist=Path("/nonexistent"),
+        # The tests run the incident watcher by hand, when they mean to.
+        vigia_ativa=False,
     )
 
 

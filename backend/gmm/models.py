@@ -1,9 +1,12 @@
 """Every table of every feature, for Alembic and the test database."""
 
 from gmm.auth.models import Usuario
-from gmm.chamados.models import Chamado, SequenciaChamado
+from gmm.automacao.models import EstadoConversa, RegraAutomacao
+from gmm.chamados.models import Chamado, HistoricoChamado, SequenciaChamado
 from gmm.conversas.models import Mensagem
 from gmm.db import Base
+from gmm.monitoramento.models import Alerta
+from gmm.prestador.models import TokenAcesso, UsoTokenAcesso
 from gmm.terceirizados.models import Terceirizado
 from gmm.whatsapp.models import AckPendente, ConfiguracaoWhatsapp
 
@@ -11,11 +14,17 @@ metadata = Base.metadata
 
 __all__ = [
     "AckPendente",
+    "Alerta",
     "Chamado",
     "ConfiguracaoWhatsapp",
+    "EstadoConversa",
+    "HistoricoChamado",
     "Mensagem",
+    "RegraAutomacao",
     "SequenciaChamado",
     "Terceirizado",
+    "TokenAcesso",
+    "UsoTokenAcesso",
     "Usuario",
     "metadata",
 ]

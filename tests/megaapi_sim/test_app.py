@@ -443,6 +443,105 @@ async def test_invalid_send_body_is_400(
     assert record["message_id"] is None
 
 
+def _rows(n: int, prefix: str = "r") -> list[dict[str, Any]]:
+    return [{"title": f"Linha {i}", "description": "", "rowId": f"{prefix}{i}"} for i in range(n)]
+
+
+def _list(**changes: Any) -> dict[str, Any]:
+    return {"messageData": {**VALID_SENDS["listMessage"], **changes}}
+
+
+def _buttons(**changes: Any) -> dict[str, Any]:
+    return {"messageData": {**VALID_SENDS["templateMessage"], **changes}}
+
+
+def _reply(title: str) -> dict[str, str]:
+    return {"type": "replyButton", "title": title}
+
+
+# WhatsApp's limits (MEGAAPI.md), refused like the gateway would: a bug in the
+# product's own validation shows up as a failed send in integration tests.
+@pytest.mark.parametrize(
+    ("kind", "body", "words"),
+    [
+        ("templateMessage", _buttons(buttons=[_reply(f"B{i}") for i in range(4)]), "no máximo 3"),
+        ("templateMessage", _buttons(buttons=[_reply("x" * 21)]), ".title passa de 20"),
+        ("templateMessage", _buttons(text="x" * 1025), ".text passa de 1024"),
+        ("templateMessage", _buttons(footerText="x" * 61), ".footerText passa de 60"),
+        ("listMessage", _list(buttonText="x" * 21), ".buttonText passa de 20"),
+        ("listMessage", _list(text="x" * 1025), ".text passa de 1024"),
+        ("listMessage", _list(title="x" * 61), ".title passa de 60"),
+        ("listMessage", _list(description="x" * 61), ".description passa de 60"),
+        (
+            "listMessage",
+            _list(sections=[{"title": f"S{i}", "rows": _rows(1, f"s{i}-")} for i in range(11)]),
+            "no máximo 10 seções",
+        ),
+        (
+            "listMessage",
+            _list(
+                sections=[{"title": "A", "rows": _rows(6, "a")}, {"title": "B", "rows": _rows(5)}]
+            ),
+            "no máximo 10 linhas no total (11)",
+        ),
+        (
+            "listMessage",
+            _list(sections=[{"title": "x" * 25, "rows": _rows(1)}]),
+            "sections[0].title passa de 24",
+        ),
+        (
+            "listMessage",
+            _list(sections=[{"title": "S", "rows": [{"title": "x" * 25, "rowId": "a"}]}]),
+            "rows[0].title passa de 24",
+        ),
+        (
+            "listMessage",
+            _list(
+                sections=[
+                    {"title": "S", "rows": [{"title": "a", "description": "x" * 73, "rowId": "a"}]}
+                ]
+            ),
+            "rows[0].description passa de 72",
+        ),
+        (
+            "listMessage",
+            _list(sections=[{"title": "A", "rows": _rows(1)}, {"title": "B", "rows": _rows(1)}]),
+            "sections[1].rows[0].rowId repetido: r0",
+        ),
+        ("listMessage", _list(sections=[{"title": "S", "rows": []}]), "ao menos uma linha"),
+    ],
+)
+async def test_whatsapp_limits_are_400(
+    sim: httpx.AsyncClient, kind: str, body: dict[str, Any], words: str
+) -> None:
+    response = await sim.post(f"/rest/sendMessage/{INSTANCE}/{kind}", json=body, headers=AUTH)
+
+    _assert_gateway_error(response, 400, words)
+    assert (await _records(sim))[-1]["outcome"] == "bad_request"
+
+
+async def test_messages_right_at_the_limits_are_accepted(sim: httpx.AsyncClient) -> None:
+    buttons = _buttons(
+        text="x" * 1024, footerText="y" * 60, buttons=[_reply(f"{i}" * 20) for i in range(3)]
+    )
+    lista = _list(
+        buttonText="b" * 20,
+        text="t" * 1024,
+        title="h" * 60,
+        description="d" * 60,
+        sections=[
+            {
+                "title": "s" * 24,
+                "rows": [{"title": "r" * 24, "description": "d" * 72, "rowId": "um"}],
+            },
+            *({"title": f"S{i}", "rows": _rows(1, f"s{i}-")} for i in range(9)),
+        ],
+    )
+    for kind, body in (("templateMessage", buttons), ("listMessage", lista)):
+        response = await sim.post(f"/rest/sendMessage/{INSTANCE}/{kind}", json=body, headers=AUTH)
+        assert response.status_code == 200, response.text
+
+
 async def test_body_without_json_content_type_is_ignored_like_the_gateway(
     sim: httpx.AsyncClient,
 ) -> None:

@@ -7,7 +7,7 @@ import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -102,27 +102,38 @@ def entrega_settings(settings: Settings, simulador: Simulador) -> Settings:
     )
 
 
-WorkerFactory = Callable[..., Awaitable[Worker]]
+class WorkerFactory:
+    """Start in-process arq workers on demand (``await worker(settings)``); stop one
+    with ``parar``; all are stopped at the end of the test."""
 
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.running: dict[Worker, asyncio.Task[None]] = {}
 
-@pytest.fixture
-async def worker(entrega_settings: Settings) -> AsyncIterator[WorkerFactory]:
-    """Start in-process arq workers on demand; all are stopped at the end of the test."""
-    running: list[tuple[Worker, asyncio.Task[None]]] = []
-
-    async def start(settings: Settings | None = None, **overrides: Any) -> Worker:
-        options = tasks.worker_options(settings or entrega_settings, handle_signals=False)
+    async def __call__(self, settings: Settings | None = None, **overrides: Any) -> Worker:
+        options = tasks.worker_options(settings or self.settings, handle_signals=False)
         options.update(overrides)
         w = Worker(**options)
-        running.append((w, asyncio.create_task(w.main())))
+        self.running[w] = asyncio.create_task(w.main())
         return w
 
-    yield start
-    for w, task in running:
+    async def parar(self, w: Worker) -> None:
+        task = self.running.pop(w)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
         await w.close()
+
+    async def parar_todos(self) -> None:
+        for w in list(self.running):
+            await self.parar(w)
+
+
+@pytest.fixture
+async def worker(entrega_settings: Settings) -> AsyncIterator[WorkerFactory]:
+    fabrica = WorkerFactory(entrega_settings)
+    yield fabrica
+    await fabrica.parar_todos()
 
 
 @asynccontextmanager

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gmm.chamados.models import StatusChamado
 from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio
 from gmm.main import create_app
@@ -76,3 +77,50 @@ async def test_receipts_and_a_reply_come_back_through_the_webhook(
         assert historico[0]["status_envio"] == "lido"
     inbound = list(await db.scalars(select(Mensagem).where(Mensagem.direcao == Direcao.inbound)))
     assert len(inbound) == 1
+
+
+async def test_buttons_sent_and_a_simulated_tap_moves_the_chamado(
+    db: AsyncSession,
+    settings: Settings,
+    simulador: Simulador,
+    worker: WorkerFactory,
+    api_ao_vivo: str,
+) -> None:
+    from tests.whatsapp.conftest import SIM_INSTANCE, SIM_TOKEN
+
+    webhook = f"{api_ao_vivo}/webhook/whatsapp?token={settings.secret('webhook_token')}"
+    await simulador.http.post(
+        f"/rest/webhook/{SIM_INSTANCE}/configWebhook",
+        json={"messageData": {"webhookUrl": webhook, "webhookEnabled": True}},
+        headers={"Authorization": f"Bearer {SIM_TOKEN}"},
+    )
+    user = await f.usuario(db)
+    t = await f.terceirizado(db, telefone="5511987654321")
+    chamado = await f.chamado(db, t, status=StatusChamado.em_andamento)
+    async with httpx.AsyncClient(base_url=api_ao_vivo, headers=f.headers(user, settings)) as api:
+        pergunta = await api.post(f"/api/chamados/{chamado.id}/acoes/concluido")
+        assert pergunta.status_code == 201, pergunta.text
+        mensagem_id = pergunta.json()["mensagem"]["id"]
+        await worker()
+
+        async def enviada() -> bool:
+            row = await db.get(Mensagem, mensagem_id, populate_existing=True)
+            return row is not None and row.megaapi_id is not None
+
+        await _esperar(enviada)
+        [envio] = [e for e in await simulador.envios() if e["path"].endswith("/templateMessage")]
+        assert [b["title"] for b in envio["json"]["messageData"]["buttons"]] == ["Sim", "Ainda não"]
+        row = await db.get(Mensagem, mensagem_id, populate_existing=True)
+        assert row is not None and row.megaapi_id == envio["message_id"]
+
+        # The contractor taps "Sim" on that message; the gateway names the button its way.
+        toque = await simulador.http.post(
+            "/_sim/inbound",
+            json={"type": "button", "from": "5511987654321", "button_id": "0",
+                  "button_text": "Sim", "reply_to": row.megaapi_id},
+        )  # fmt: skip
+        assert toque.json()["status"] == 200, toque.text
+        movido = await api.get(f"/api/chamados/{chamado.id}")
+        assert movido.json()["status"] == "aguardando_confirmacao"
+        historico = (await api.get(f"/api/chamados/{chamado.id}/historico")).json()
+        assert historico[-1]["origem"] == "terceirizado"

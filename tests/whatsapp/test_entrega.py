@@ -23,6 +23,7 @@ from gmm.chamados.models import Chamado
 from gmm.config import Settings
 from gmm.conversas.models import Mensagem, StatusEnvio, TipoConteudo
 from gmm.db import session_scope
+from gmm.whatsapp import midia as midia_arquivos
 from gmm.whatsapp import tasks
 from gmm.whatsapp.fila import QUEUE_NAME, Fila, job_id
 from gmm.whatsapp.service import WhatsAppService
@@ -368,8 +369,7 @@ async def test_lists_buttons_and_media_reach_megaapi_in_its_shapes(
     tmp_path: Path,
 ) -> None:
     c = await f.chamado(db, await f.terceirizado(db, telefone="5521998765432"))
-    arquivo = tmp_path / "orcamento.pdf"
-    arquivo.write_bytes(b"%PDF-1.4 orcamento")
+    nome = midia_arquivos.salvar(tmp_path, "application/pdf", b"%PDF-1.4 orcamento")
     async with session_scope(app.state.sessionmaker) as session:
         chamado = await session.scalar(
             select(Chamado).options(joinedload(Chamado.terceirizado)).where(Chamado.id == c.id)
@@ -394,18 +394,18 @@ async def test_lists_buttons_and_media_reach_megaapi_in_its_shapes(
             "Aprova o orçamento de R$ 1.500?",
             {"tipo": "botoes", "rodape": "GMM", "botoes": [{"id": "sim", "titulo": "Aprovar"}]},
         )
-        midia = await whatsapp.enviar_midia(
+        documento = await whatsapp.enviar_midia(
             chamado,
             TipoConteudo.document,
             {
-                "caminho": str(arquivo),
+                "arquivo": nome,
                 "nome_arquivo": "orcamento.pdf",
                 "mime_type": "application/pdf",
                 "caption": "Orçamento",
             },
         )
-    ids = [lista.mensagem.id, botoes.mensagem.id, midia.mensagem.id]
-    await worker()
+    ids = [lista.mensagem.id, botoes.mensagem.id, documento.mensagem.id]
+    await worker(worker.settings.model_copy(update={"media_dir": tmp_path}))
     for mensagem_id in ids:
         await _esperar(_status(db, mensagem_id, StatusEnvio.enviado))
     by_kind = {

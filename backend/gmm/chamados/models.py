@@ -1,9 +1,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Identity, Index, Integer, String, Text, func, text
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gmm.db import Base, utcnow
@@ -14,11 +26,17 @@ from gmm.terceirizados.models import Terceirizado
 class StatusChamado(StrEnum):
     aguardando = "aguardando"
     em_andamento = "em_andamento"
+    # The contractor says the work is done; an operator confirms (finalizar).
+    aguardando_confirmacao = "aguardando_confirmacao"
     concluido = "concluido"
     cancelado = "cancelado"
 
 
-ABERTOS = (StatusChamado.aguardando, StatusChamado.em_andamento)
+ABERTOS = (
+    StatusChamado.aguardando,
+    StatusChamado.em_andamento,
+    StatusChamado.aguardando_confirmacao,
+)
 
 
 class Prioridade(StrEnum):
@@ -42,7 +60,9 @@ class Chamado(Base):
         Index(
             "ix_chamados_prazo_abertos",
             "prazo_combinado",
-            postgresql_where=text("status IN ('aguardando', 'em_andamento')"),
+            postgresql_where=text(
+                "status IN ('aguardando', 'em_andamento', 'aguardando_confirmacao')"
+            ),
         ),
     )
 
@@ -62,6 +82,11 @@ class Chamado(Base):
     criado_em: Mapped[datetime] = mapped_column(server_default=func.now())
     atualizado_em: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
     finalizado_em: Mapped[datetime | None]
+    # The contractor's quote, once given (a bare "1500" after a quote request, or
+    # the amount an operator sent for approval).
+    valor_orcamento: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    # The visit the contractor confirmed with "Confirmo".
+    visita_em: Mapped[datetime | None]
     # Time of the last message either way (or creation): keeps the message
     # center's "ordered by last activity" an index scan instead of an aggregate
     # over the whole history.
@@ -92,3 +117,32 @@ class SequenciaChamado(Base):
 
     ano: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     ultimo: Mapped[int] = mapped_column(Integer)
+
+
+class OrigemHistorico(StrEnum):
+    operador = "operador"
+    terceirizado = "terceirizado"  # a reply button, a keyword, a bare amount
+    automacao = "automacao"
+    prestador = "prestador"  # the contractor's link, without an account
+    sistema = "sistema"
+
+
+class HistoricoChamado(Base):
+    """What happened to a chamado and who made it happen, newest last."""
+
+    __tablename__ = "historico_chamado"
+    __table_args__ = (Index("ix_historico_chamado_chamado_id_id", "chamado_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    chamado_id: Mapped[int] = mapped_column(ForeignKey("chamados.id", ondelete="CASCADE"))
+    status_anterior: Mapped[StatusChamado | None] = mapped_column(
+        enum_column(StatusChamado, "status_anterior")
+    )
+    status_novo: Mapped[StatusChamado | None] = mapped_column(
+        enum_column(StatusChamado, "status_novo")
+    )
+    origem: Mapped[OrigemHistorico] = mapped_column(enum_column(OrigemHistorico, "origem"))
+    descricao: Mapped[str] = mapped_column(Text)
+    usuario_id: Mapped[int | None] = mapped_column(ForeignKey("usuarios.id", ondelete="SET NULL"))
+    mensagem_id: Mapped[int | None] = mapped_column(ForeignKey("mensagens.id", ondelete="SET NULL"))
+    criado_em: Mapped[datetime] = mapped_column(server_default=func.now())

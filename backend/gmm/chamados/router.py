@@ -6,31 +6,22 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, status
 
 from gmm.chamados import service
-from gmm.chamados.models import Chamado, Prioridade, StatusChamado
+from gmm.chamados.models import Prioridade, StatusChamado
 from gmm.chamados.schemas import (
     ChamadoComMensagem,
     ChamadoCreate,
     ChamadoInfo,
     ChamadoOut,
     ChamadoUpdate,
+    HistoricoOut,
     ResponderIn,
 )
-from gmm.conversas.schemas import MensagemOut
 from gmm.deps import CurrentUser, SessionDep, SettingsDep, WhatsAppDep
 from gmm.openapi_docs import errors
 from gmm.pagination import Page
 from gmm.params import CursorQuery, IdPath, LimitQuery
-from gmm.whatsapp.service import ResultadoEnvio
 
 router = APIRouter(prefix="/api/chamados", tags=["chamados"])
-
-
-def _com_mensagem(chamado: Chamado, resultado: ResultadoEnvio) -> ChamadoComMensagem:
-    return ChamadoComMensagem(
-        chamado=ChamadoOut.model_validate(chamado),
-        mensagem=MensagemOut.model_validate(resultado.mensagem),
-        envio=resultado.envio,
-    )
 
 
 @router.get("", operation_id="listar_chamados", responses=errors(401, 422))
@@ -77,7 +68,7 @@ async def criar(
     chamado, resultado = await service.criar(
         session, whatsapp, body, criado_por=usuario.id, fuso=ZoneInfo(settings.timezone)
     )
-    return _com_mensagem(chamado, resultado)
+    return ChamadoComMensagem.de(chamado, resultado)
 
 
 @router.get("/{chamado_id}", operation_id="obter_chamado", responses=errors(401, 404, 422))
@@ -94,10 +85,26 @@ async def atualizar(
     body: ChamadoUpdate,
     session: SessionDep,
     whatsapp: WhatsAppDep,
-    _: CurrentUser,
+    usuario: CurrentUser,
 ) -> ChamadoOut:
-    """Altera título, descrição, prioridade, prazo ou status (exceto concluir)."""
-    return ChamadoOut.model_validate(await service.atualizar(session, whatsapp, chamado_id, body))
+    """Altera título, descrição, prioridade, prazo ou status (exceto concluir).
+
+    Mudanças de status seguem o ciclo de vida (409 `transicao_invalida` fora dele) e
+    ficam no histórico do chamado."""
+    chamado = await service.atualizar(session, whatsapp, chamado_id, body, usuario.id)
+    return ChamadoOut.model_validate(chamado)
+
+
+@router.get(
+    "/{chamado_id}/historico",
+    operation_id="historico_chamado",
+    responses=errors(401, 404, 422),
+)
+async def historico(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> list[HistoricoOut]:
+    """O que aconteceu com o chamado, do mais antigo ao mais novo: aberturas, mudanças
+    de status (de operadores, botões tocados pelo terceirizado, regras de automação,
+    link do prestador), orçamentos e visitas."""
+    return [HistoricoOut.model_validate(h) for h in await service.historico(session, chamado_id)]
 
 
 @router.get("/{chamado_id}/info", operation_id="info_chamado", responses=errors(401, 404, 422))
@@ -128,7 +135,7 @@ async def cobrar(
     chamado, resultado = await service.cobrar(
         session, whatsapp, chamado_id, ZoneInfo(settings.timezone)
     )
-    return _com_mensagem(chamado, resultado)
+    return ChamadoComMensagem.de(chamado, resultado)
 
 
 @router.post(
@@ -149,7 +156,7 @@ async def responder(
     O mesmo texto ao mesmo chamado em menos de 30 s não é enviado de novo: a
     resposta traz a mensagem existente com `envio: "duplicada"`."""
     chamado, resultado = await service.responder(session, whatsapp, chamado_id, body.mensagem)
-    return _com_mensagem(chamado, resultado)
+    return ChamadoComMensagem.de(chamado, resultado)
 
 
 @router.post(
@@ -158,8 +165,8 @@ async def responder(
     responses=errors(401, 404, 409, 422, 503),
 )
 async def finalizar(
-    chamado_id: IdPath, session: SessionDep, whatsapp: WhatsAppDep, _: CurrentUser
+    chamado_id: IdPath, session: SessionDep, whatsapp: WhatsAppDep, usuario: CurrentUser
 ) -> ChamadoComMensagem:
     """Conclui o chamado e avisa o terceirizado. Finalizar de novo responde 409."""
-    chamado, resultado = await service.finalizar(session, whatsapp, chamado_id)
-    return _com_mensagem(chamado, resultado)
+    chamado, resultado = await service.finalizar(session, whatsapp, chamado_id, usuario.id)
+    return ChamadoComMensagem.de(chamado, resultado)

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -12,8 +13,12 @@ from pydantic import (
     model_validator,
 )
 
-from gmm.chamados.models import Prioridade, StatusChamado
+from gmm.chamados.models import OrigemHistorico, Prioridade, StatusChamado
 from gmm.conversas.schemas import MensagemOut
+
+if TYPE_CHECKING:
+    from gmm.chamados.models import Chamado
+    from gmm.whatsapp.service import ResultadoEnvio
 
 Titulo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 Descricao = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
@@ -87,6 +92,27 @@ class ChamadoOut(BaseModel):
     atualizado_em: datetime
     finalizado_em: datetime | None
     ultima_atividade_em: datetime
+    valor_orcamento: Decimal | None = Field(
+        description="Orçamento do terceirizado (informado por ele ou enviado para aprovação)"
+    )
+    visita_em: datetime | None = Field(description="Visita confirmada pelo terceirizado")
+
+
+class HistoricoOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    chamado_id: int
+    status_anterior: StatusChamado | None
+    status_novo: StatusChamado | None
+    origem: OrigemHistorico = Field(
+        description="operador, terceirizado (botão, palavra-chave, valor), automacao, "
+        "prestador (link sem conta) ou sistema"
+    )
+    descricao: str
+    usuario_id: int | None
+    mensagem_id: int | None
+    criado_em: datetime
 
 
 class ChamadoComMensagem(BaseModel):
@@ -98,6 +124,14 @@ class ChamadoComMensagem(BaseModel):
         description="enfileirada: nova mensagem a caminho; duplicada: o mesmo texto foi "
         "enviado a este chamado há menos de 30 s e a mensagem existente é devolvida"
     )
+
+    @classmethod
+    def de(cls, chamado: Chamado, resultado: ResultadoEnvio) -> ChamadoComMensagem:
+        return cls(
+            chamado=ChamadoOut.model_validate(chamado),
+            mensagem=MensagemOut.model_validate(resultado.mensagem),
+            envio=resultado.envio.value,
+        )
 
 
 class EstatisticasChamado(BaseModel):

@@ -11,7 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from gmm.chamados import textos
-from gmm.chamados.models import ABERTOS, Chamado, Prioridade, SequenciaChamado, StatusChamado
+from gmm.chamados.models import (
+    ABERTOS,
+    Chamado,
+    HistoricoChamado,
+    OrigemHistorico,
+    Prioridade,
+    SequenciaChamado,
+    StatusChamado,
+)
 from gmm.chamados.schemas import (
     ChamadoCreate,
     ChamadoOut,
@@ -26,6 +34,33 @@ from gmm.terceirizados import service as terceirizados
 from gmm.whatsapp.service import ResultadoEnvio, WhatsAppService
 
 FINALIZADOS = (StatusChamado.concluido, StatusChamado.cancelado)
+
+# The chamado's life cycle: which status may follow which. concluido and cancelado
+# are final. Whoever moves a chamado (operator, reply button, automation rule,
+# contractor link) goes through ``transicionar``, so the rule is in one place.
+TRANSICOES: dict[StatusChamado, frozenset[StatusChamado]] = {
+    StatusChamado.aguardando: frozenset(
+        {
+            StatusChamado.em_andamento,
+            StatusChamado.aguardando_confirmacao,
+            StatusChamado.concluido,
+            StatusChamado.cancelado,
+        }
+    ),
+    StatusChamado.em_andamento: frozenset(
+        {
+            StatusChamado.aguardando,
+            StatusChamado.aguardando_confirmacao,
+            StatusChamado.concluido,
+            StatusChamado.cancelado,
+        }
+    ),
+    StatusChamado.aguardando_confirmacao: frozenset(
+        {StatusChamado.em_andamento, StatusChamado.concluido, StatusChamado.cancelado}
+    ),
+    StatusChamado.concluido: frozenset(),
+    StatusChamado.cancelado: frozenset(),
+}
 
 
 class PrazoNoPassado(DomainError):
@@ -46,6 +81,17 @@ async def obter(session: AsyncSession, chamado_id: int, *, bloquear: bool = Fals
     chamado = await session.scalar(query)
     if chamado is None:
         raise NotFound(f"chamado {chamado_id} não encontrado")
+    return chamado
+
+
+async def obter_aberto(session: AsyncSession, chamado_id: int) -> Chamado:
+    """The chamado, locked, for something that sends to it: finished ones send nothing."""
+    chamado = await obter(session, chamado_id, bloquear=True)
+    if chamado.status in FINALIZADOS:
+        raise Conflict(
+            f"o chamado {chamado.numero_chamado} está {chamado.status.value}: "
+            "nada mais é enviado a ele"
+        )
     return chamado
 
 
@@ -125,6 +171,14 @@ async def criar(
     chamado.terceirizado = terceirizado
     session.add(chamado)
     await session.flush()
+    await registrar_historico(
+        session,
+        chamado,
+        OrigemHistorico.operador,
+        "chamado aberto",
+        status_novo=StatusChamado.aguardando,
+        usuario_id=criado_por,
+    )
     envio = await whatsapp.enviar_mensagem(
         chamado, TipoMensagem.criacao, textos.criacao(chamado, terceirizado, fuso)
     )
@@ -132,19 +186,115 @@ async def criar(
 
 
 async def atualizar(
-    session: AsyncSession, whatsapp: WhatsAppService, chamado_id: int, dados: ChamadoUpdate
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado_id: int,
+    dados: ChamadoUpdate,
+    usuario_id: int | None = None,
 ) -> Chamado:
     chamado = await obter(session, chamado_id, bloquear=True)
     campos = dados.model_dump(exclude_unset=True)
     if chamado.status in FINALIZADOS and campos:
         raise Conflict(f"o chamado {chamado.numero_chamado} já está {chamado.status.value}")
-    if "status" in campos and campos["status"] == StatusChamado.cancelado:
-        chamado.finalizado_em = utcnow()
+    novo_status = campos.pop("status", None)
+    if "prioridade" in campos and campos["prioridade"] != chamado.prioridade:
+        await registrar_historico(
+            session,
+            chamado,
+            OrigemHistorico.operador,
+            f"prioridade alterada para {campos['prioridade'].value}",
+            usuario_id=usuario_id,
+        )
     for campo, valor in campos.items():
         setattr(chamado, campo, valor)
+    if novo_status is not None and novo_status != chamado.status:
+        await transicionar(
+            session,
+            whatsapp,
+            chamado,
+            StatusChamado(novo_status),
+            origem=OrigemHistorico.operador,
+            descricao="status alterado pelo operador",
+            usuario_id=usuario_id,
+        )
     await session.flush()
     whatsapp.notificar_chamado(chamado)
     return chamado
+
+
+class TransicaoInvalida(Conflict):
+    error = "transicao_invalida"
+
+
+async def transicionar(
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado: Chamado,
+    novo: StatusChamado,
+    *,
+    origem: OrigemHistorico,
+    descricao: str,
+    usuario_id: int | None = None,
+    mensagem_id: int | None = None,
+) -> None:
+    """Move the (locked) chamado to ``novo``, record it in the history and tell the
+    screens. A move the life cycle does not allow raises TransicaoInvalida (409)."""
+    anterior = chamado.status
+    if novo not in TRANSICOES[anterior]:
+        raise TransicaoInvalida(
+            f"o chamado {chamado.numero_chamado} está {anterior.value}: "
+            f"não pode passar a {novo.value}"
+        )
+    chamado.status = novo
+    if novo in FINALIZADOS:
+        chamado.finalizado_em = utcnow()
+    await registrar_historico(
+        session,
+        chamado,
+        origem,
+        descricao,
+        status_anterior=anterior,
+        status_novo=novo,
+        usuario_id=usuario_id,
+        mensagem_id=mensagem_id,
+    )
+    whatsapp.notificar_chamado(chamado)
+
+
+async def registrar_historico(
+    session: AsyncSession,
+    chamado: Chamado,
+    origem: OrigemHistorico,
+    descricao: str,
+    *,
+    status_anterior: StatusChamado | None = None,
+    status_novo: StatusChamado | None = None,
+    usuario_id: int | None = None,
+    mensagem_id: int | None = None,
+) -> HistoricoChamado:
+    registro = HistoricoChamado(
+        chamado_id=chamado.id,
+        origem=origem,
+        descricao=descricao,
+        status_anterior=status_anterior,
+        status_novo=status_novo,
+        usuario_id=usuario_id,
+        mensagem_id=mensagem_id,
+    )
+    session.add(registro)
+    await session.flush()
+    return registro
+
+
+async def historico(session: AsyncSession, chamado_id: int) -> list[HistoricoChamado]:
+    await obter(session, chamado_id)
+    return list(
+        await session.scalars(
+            select(HistoricoChamado)
+            .where(HistoricoChamado.chamado_id == chamado_id)
+            .order_by(HistoricoChamado.id)
+        )
+    )
 
 
 async def cobrar(
@@ -169,14 +319,23 @@ async def responder(
 
 
 async def finalizar(
-    session: AsyncSession, whatsapp: WhatsAppService, chamado_id: int
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado_id: int,
+    usuario_id: int | None = None,
 ) -> tuple[Chamado, ResultadoEnvio]:
     chamado = await obter(session, chamado_id, bloquear=True)
     if chamado.status in FINALIZADOS:
         raise Conflict(f"o chamado {chamado.numero_chamado} já está {chamado.status.value}")
-    chamado.status = StatusChamado.concluido
-    chamado.finalizado_em = utcnow()
-    whatsapp.notificar_chamado(chamado)
+    await transicionar(
+        session,
+        whatsapp,
+        chamado,
+        StatusChamado.concluido,
+        origem=OrigemHistorico.operador,
+        descricao="chamado finalizado pelo operador",
+        usuario_id=usuario_id,
+    )
     envio = await whatsapp.enviar_mensagem(
         chamado, TipoMensagem.finalizacao, textos.finalizacao(chamado, chamado.terceirizado)
     )

@@ -27,6 +27,8 @@ class TipoMensagem(StrEnum):
     botoes = "botoes"
     midia = "midia"
     recebida = "recebida"
+    automatica = "automatica"  # sent by an automation rule or a conversation step
+    link_prestador = "link_prestador"
 
 
 class TipoConteudo(StrEnum):
@@ -60,12 +62,21 @@ class Mensagem(Base):
         ),
         # Delivery sweeps and monitoring look at messages by state and age.
         Index("ix_mensagens_status_envio_criado_em", "status_envio", "criado_em"),
+        # Monitoring's 24 h volume and delivery times read one day of messages.
+        Index("ix_mensagens_criado_em", "criado_em"),
         # Message-center search by text.
         Index(
             "ix_mensagens_texto_trgm",
             "texto",
             postgresql_using="gin",
             postgresql_ops={"texto": "gin_trgm_ops"},
+        ),
+        # Voice notes are found by what was said in them.
+        Index(
+            "ix_mensagens_transcricao_trgm",
+            "transcricao",
+            postgresql_using="gin",
+            postgresql_ops={"transcricao": "gin_trgm_ops"},
         ),
     )
 

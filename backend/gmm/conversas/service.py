@@ -81,7 +81,11 @@ async def listar(
                 Terceirizado.empresa.ilike(padrao),
                 Chamado.numero_chamado.ilike(padrao),
                 Chamado.titulo.ilike(padrao),
-                exists().where(Mensagem.chamado_id == Chamado.id, Mensagem.texto.ilike(padrao)),
+                exists().where(
+                    Mensagem.chamado_id == Chamado.id,
+                    # Voice notes are found by what was said in them.
+                    or_(Mensagem.texto.ilike(padrao), Mensagem.transcricao.ilike(padrao)),
+                ),
             )
         )
     if cursor:

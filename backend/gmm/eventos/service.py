@@ -51,7 +51,9 @@ NOME_CONEXAO = "gmm-eventos"
 # Stream ids as Redis writes them: "<ms>-<seq>".
 ID_PATTERN = r"^\d{1,20}-\d{1,20}$"
 
-TipoEvento = Literal["mensagem.nova", "mensagem.status", "chamado.atualizado", "conexao", "alerta"]
+TipoEvento = Literal[
+    "mensagem.nova", "mensagem.status", "chamado.atualizado", "conexao", "alerta", "notificacao"
+]
 
 # KEYS: stream. ARGV: tipo, dados (JSON), cap, window ms. Answers the new entry's id.
 # MINID is taken from the id Redis just generated, so only the Redis clock counts.

@@ -53,6 +53,17 @@ from gmm.megaapi_sim.state import (
 log = logging.getLogger(__name__)
 
 MAX_INLINE_MEDIA_BYTES = 16 * 1024 * 1024
+# WhatsApp's limits for interactive messages (MEGAAPI.md): the gateway refuses more.
+MAX_INTERACTIVE_TEXT = 1024
+MAX_HEADER_FOOTER = 60
+MAX_BUTTONS = 3
+MAX_BUTTON_TITLE = 20
+MAX_LIST_BUTTON_TEXT = 20
+MAX_SECTIONS = 10
+MAX_ROWS = 10
+MAX_SECTION_TITLE = 24
+MAX_ROW_TITLE = 24
+MAX_ROW_DESCRIPTION = 72
 MEDIA_TYPES = frozenset({"image", "video", "audio", "ptt", "document"})
 BUTTON_TYPES = frozenset({"replyButton", "urlButton", "callButton"})
 # Digits with country code, a full user jid, or a group jid.
@@ -101,6 +112,12 @@ def _optional_str(data: dict[str, Any], key: str, where: str = "messageData") ->
         raise _bad(f"{where}.{key} deve ser texto")
 
 
+def _max_len(data: dict[str, Any], key: str, limit: int, where: str = "messageData") -> None:
+    value = data.get(key)
+    if isinstance(value, str) and len(value) > limit:
+        raise _bad(f"{where}.{key} passa de {limit} caracteres ({len(value)})")
+
+
 def _media_fields(data: dict[str, Any]) -> None:
     media_type = _required_str(data, "type")
     if media_type not in MEDIA_TYPES:
@@ -143,14 +160,22 @@ def _check_list(data: dict[str, Any]) -> None:
     _required_str(data, "text")
     _optional_str(data, "title")
     _optional_str(data, "description")
+    _max_len(data, "buttonText", MAX_LIST_BUTTON_TEXT)
+    _max_len(data, "text", MAX_INTERACTIVE_TEXT)
+    _max_len(data, "title", MAX_HEADER_FOOTER)
+    _max_len(data, "description", MAX_HEADER_FOOTER)
     sections = data.get("sections")
     if not isinstance(sections, list) or not sections:
         raise _bad("messageData.sections deve ser uma lista com ao menos uma seção")
+    if len(sections) > MAX_SECTIONS:
+        raise _bad(f"messageData.sections: no máximo {MAX_SECTIONS} seções ({len(sections)})")
+    row_ids: set[str] = set()
     for i, section in enumerate(sections):
         where = f"messageData.sections[{i}]"
         if not isinstance(section, dict):
             raise _bad(f"{where} deve ser um objeto")
         _required_str(section, "title", where)
+        _max_len(section, "title", MAX_SECTION_TITLE, where)
         rows = section.get("rows")
         if not isinstance(rows, list) or not rows:
             raise _bad(f"{where}.rows deve ser uma lista com ao menos uma linha")
@@ -158,16 +183,27 @@ def _check_list(data: dict[str, Any]) -> None:
             if not isinstance(row, dict):
                 raise _bad(f"{where}.rows[{j}] deve ser um objeto")
             _required_str(row, "title", f"{where}.rows[{j}]")
-            _required_str(row, "rowId", f"{where}.rows[{j}]")
+            row_id = _required_str(row, "rowId", f"{where}.rows[{j}]")
             _optional_str(row, "description", f"{where}.rows[{j}]")
+            _max_len(row, "title", MAX_ROW_TITLE, f"{where}.rows[{j}]")
+            _max_len(row, "description", MAX_ROW_DESCRIPTION, f"{where}.rows[{j}]")
+            if row_id in row_ids:
+                raise _bad(f"{where}.rows[{j}].rowId repetido: {row_id}")
+            row_ids.add(row_id)
+    if len(row_ids) > MAX_ROWS:
+        raise _bad(f"messageData.sections: no máximo {MAX_ROWS} linhas no total ({len(row_ids)})")
 
 
 def _check_buttons(data: dict[str, Any]) -> None:
     _required_str(data, "text")
     _optional_str(data, "footerText")
+    _max_len(data, "text", MAX_INTERACTIVE_TEXT)
+    _max_len(data, "footerText", MAX_HEADER_FOOTER)
     buttons = data.get("buttons")
     if not isinstance(buttons, list) or not buttons:
         raise _bad("messageData.buttons deve ser uma lista com ao menos um botão")
+    if len(buttons) > MAX_BUTTONS:
+        raise _bad(f"messageData.buttons: no máximo {MAX_BUTTONS} botões ({len(buttons)})")
     for i, button in enumerate(buttons):
         where = f"messageData.buttons[{i}]"
         if not isinstance(button, dict):
@@ -176,6 +212,7 @@ def _check_buttons(data: dict[str, Any]) -> None:
         if kind not in BUTTON_TYPES:
             raise _bad(f"{where}.type inválido: {kind}")
         _required_str(button, "title", where)
+        _max_len(button, "title", MAX_BUTTON_TITLE, where)
         if kind != "replyButton":
             _required_str(button, "payload", where)
 

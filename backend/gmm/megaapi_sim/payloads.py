@@ -66,6 +66,12 @@ class ButtonInbound(_FromPhone):
     button_id: str = Field(min_length=1, max_length=256)
     button_text: str = Field(min_length=1, max_length=256)
     message_type: ButtonMessageType = "messageContextInfo"
+    reply_to: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        description="id da mensagem com os botões (vai em contextInfo.stanzaId, como no WhatsApp)",
+    )
 
 
 class ListInbound(_FromPhone):
@@ -74,6 +80,12 @@ class ListInbound(_FromPhone):
     title: str = Field(min_length=1, max_length=256)
     description: str | None = Field(None, max_length=256)
     message_type: ListMessageType = "messageContextInfo"
+    reply_to: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        description="id da mensagem com a lista (vai em contextInfo.stanzaId)",
+    )
 
 
 class MediaInbound(_FromPhone):
@@ -169,6 +181,7 @@ def inbound(request: InboundRequest, instance_key: str) -> Inbound:
         }
         if request.description is not None:
             reply["description"] = request.description
+        reply |= _quoted(request.reply_to)
         message = _message({"listResponseMessage": reply}, now, first=message_type)
     elif isinstance(request, MediaInbound):
         message_type, message, media = _media(request, now)
@@ -229,6 +242,13 @@ def _message(content: dict[str, Any], now: int, *, first: str = "") -> dict[str,
     return {**content, "messageContextInfo": _context_info(now)}
 
 
+def _quoted(reply_to: str | None) -> dict[str, Any]:
+    """The contextInfo WhatsApp puts in a reply: which message it answers."""
+    if reply_to is None:
+        return {}
+    return {"contextInfo": {"stanzaId": reply_to, "participant": SIM_JID}}
+
+
 def _button(request: ButtonInbound, now: int) -> tuple[str, dict[str, Any]]:
     if request.message_type == "templateButtonReplyMessage":
         # What WhatsApp sends for a tap on a template's quick-reply button.
@@ -237,6 +257,7 @@ def _button(request: ButtonInbound, now: int) -> tuple[str, dict[str, Any]]:
                 "selectedId": request.button_id,
                 "selectedDisplayText": request.button_text,
                 "selectedIndex": 0,
+                **_quoted(request.reply_to),
             }
         }
         return request.message_type, _message(reply, now)
@@ -245,6 +266,7 @@ def _button(request: ButtonInbound, now: int) -> tuple[str, dict[str, Any]]:
             "selectedButtonId": request.button_id,
             "selectedDisplayText": request.button_text,
             "type": 1,  # DISPLAY_TEXT
+            **_quoted(request.reply_to),
         }
     }
     return request.message_type, _message(response, now, first=request.message_type)

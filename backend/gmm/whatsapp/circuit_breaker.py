@@ -29,6 +29,8 @@ from typing import Any, Literal
 
 from redis.asyncio import Redis
 
+from gmm.config import Settings
+
 log = logging.getLogger(__name__)
 
 BreakerStatus = Literal["CLOSED", "OPEN", "HALF_OPEN"]
@@ -208,6 +210,15 @@ class CircuitBreaker:
         self._record = redis.register_script(_RECORD)
         self._snapshot = redis.register_script(_SNAPSHOT)
         self._reset = redis.register_script(_RESET)
+
+    @classmethod
+    def do_produto(cls, redis: Redis, settings: Settings) -> CircuitBreaker:
+        """The breaker every worker and API process shares for MegaAPI."""
+        return cls(
+            redis,
+            failure_threshold=settings.breaker_failure_threshold,
+            reset_seconds=settings.breaker_reset_seconds,
+        )
 
     async def acquire(self) -> BreakerDecision:
         """May a call to MegaAPI go out now? Never blocks; a rejection says how long to wait."""

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 from arq.connections import ArqRedis
 
+from gmm import logs
 from gmm.db import utcnow
 
 QUEUE_NAME = "gmm:fila:envios"
 ENVIAR = "enviar_mensagem"
 BAIXAR_MIDIA = "baixar_midia"
+TRANSCREVER = "transcrever_audio"
 # Urgent messages are queued with a score this far in the past, so every worker
 # picks them before the normal ones that are already due.
 ADIANTAMENTO_URGENTE = timedelta(minutes=5)
@@ -29,6 +31,8 @@ class Fila:
         job = await self.arq.enqueue_job(
             ENVIAR,
             mensagem_id,
+            # The request that accepted the message, so its logs can be followed into the job.
+            request_id=logs.request_id.get(),
             _job_id=job_id(mensagem_id),
             _queue_name=QUEUE_NAME,
             _defer_until=utcnow() - ADIANTAMENTO_URGENTE if urgente else None,
@@ -39,6 +43,13 @@ class Fila:
         """Queue the download of an inbound message's file (one job per message)."""
         job = await self.arq.enqueue_job(
             BAIXAR_MIDIA, mensagem_id, _job_id=f"midia:{mensagem_id}", _queue_name=QUEUE_NAME
+        )
+        return job is not None
+
+    async def transcrever(self, mensagem_id: int) -> bool:
+        """Queue the transcription of a stored voice note (one job per message)."""
+        job = await self.arq.enqueue_job(
+            TRANSCREVER, mensagem_id, _job_id=f"transcricao:{mensagem_id}", _queue_name=QUEUE_NAME
         )
         return job is not None
 

@@ -27,6 +27,8 @@ from urllib.parse import quote
 
 import httpx
 
+from gmm.monitoramento.metricas import MEGAAPI_LATENCIA
+
 log = logging.getLogger(__name__)
 
 # WhatsApp's ceiling for a file sent inline; the gateway answers 413 above it,
@@ -436,9 +438,9 @@ class MegaAPIClient:
             ) from exc
 
         status = response.status_code
-        log.debug(
-            "MegaAPI %s: HTTP %d em %.0f ms", what, status, (time.perf_counter() - started) * 1000
-        )
+        decorrido = time.perf_counter() - started
+        MEGAAPI_LATENCIA.labels(what).observe(decorrido)
+        log.debug("MegaAPI %s: HTTP %d em %.0f ms", what, status, decorrido * 1000)
         try:
             body: Any = response.json()
         except ValueError:

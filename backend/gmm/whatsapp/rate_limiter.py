@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from gmm.config import Settings
+
 WINDOW_US = 60_000_000
 
 # KEYS: tat, sent log. ARGV: interval_us, tolerance_us, window_us.
@@ -101,6 +103,15 @@ class RateLimiter:
         self._acquire = redis.register_script(_ACQUIRE)
         self._used = redis.register_script(_USED)
         self._redis = redis
+
+    @classmethod
+    def do_produto(cls, redis: Redis, settings: Settings) -> RateLimiter:
+        """The budget every worker shares: slots a margin under the configured limit."""
+        return cls(
+            redis,
+            per_minute=settings.rate_limit_per_minute * (1 - settings.rate_limit_margin),
+            burst=settings.rate_limit_burst,
+        )
 
     @property
     def emission_interval(self) -> float:

@@ -20,6 +20,7 @@ from sqlalchemy import case, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gmm.automacao import service as automacao
 from gmm.chamados.models import ABERTOS, Chamado
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
 from gmm.db import after_commit
@@ -27,9 +28,8 @@ from gmm.eventos.service import publicar
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.telefone import TelefoneInvalido, chave
 from gmm.whatsapp import webhook
-from gmm.whatsapp.fila import Fila
 from gmm.whatsapp.models import AckPendente
-from gmm.whatsapp.service import evento_mensagem
+from gmm.whatsapp.service import WhatsAppService, evento_mensagem
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ async def aplicar_pendentes(session: AsyncSession, megaapi_id: str) -> Mensagem 
 
 
 async def tratar(
-    session: AsyncSession, redis: Redis, fila: Fila, evento: webhook.Evento
+    session: AsyncSession, redis: Redis, whatsapp: WhatsAppService, evento: webhook.Evento
 ) -> Resultado:
     if isinstance(evento, webhook.Recebida):
         resultado = await registrar_recebida(session, evento)
@@ -226,7 +226,10 @@ async def tratar(
         after_commit(session, lambda: publicar(redis, "mensagem.nova", dados))
         if "midia" in evento.conteudo:
             mensagem_id = resultado.mensagem.id
-            after_commit(session, lambda: fila.baixar_midia(mensagem_id))
+            after_commit(session, lambda: whatsapp.fila.baixar_midia(mensagem_id))
+        # Only the first delivery of a message gets here, so a redelivered webhook
+        # never answers or moves a chamado twice.
+        await automacao.processar_recebida(session, whatsapp, resultado.mensagem)
         return "registrada"
     if isinstance(evento, webhook.Ack):
         if evento.status is None:

@@ -25,7 +25,7 @@ from gmm.eventos.service import TipoEvento, publicar
 from gmm.terceirizados.telefone import normalizar
 from gmm.whatsapp import credenciais
 from gmm.whatsapp.fila import Fila
-from gmm.whatsapp.megaapi import MegaAPIClient, MegaAPIError, OnWhatsApp
+from gmm.whatsapp.megaapi import InstanceStatus, MegaAPIClient, MegaAPIError, OnWhatsApp
 
 # The same text to the same chamado this soon is a double click, not a new message.
 JANELA_DUPLICATA = timedelta(seconds=30)
@@ -109,6 +109,17 @@ class WhatsAppService:
             return await client.is_on_whatsapp(normalizar(telefone))
         except MegaAPIError as exc:
             raise GatewayError(f"a MegaAPI não respondeu à consulta: {exc.reason}") from exc
+        finally:
+            await client.aclose()
+
+    async def estado_instancia(self) -> InstanceStatus | None:
+        """The instance's status at MegaAPI (None when not configured)."""
+        creds = await credenciais.carregar(self.session, self.settings)
+        if creds is None:
+            return None
+        client = MegaAPIClient(creds, timeout=self.settings.megaapi_timeout_seconds)
+        try:
+            return await client.instance_status()
         finally:
             await client.aclose()
 
@@ -202,6 +213,13 @@ class WhatsAppService:
         self.notificar(
             "chamado.atualizado",
             {"chamado_id": chamado.id, "status": chamado.status, "prioridade": chamado.prioridade},
+        )
+
+    def avisar_operadores(self, chamado: Chamado, texto: str) -> None:
+        """A note every operator's screen shows at once (a tap, a quote, a rule)."""
+        self.notificar(
+            "notificacao",
+            {"chamado_id": chamado.id, "numero_chamado": chamado.numero_chamado, "texto": texto},
         )
 
     def _enfileirar_apos_commit(self, mensagem: Mensagem) -> None:

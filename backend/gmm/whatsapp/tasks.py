@@ -13,26 +13,31 @@ import asyncio
 import logging
 import random
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from arq import Retry, cron, func
 from arq.connections import RedisSettings
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import Row, or_, select, update
 from sqlalchemy import func as sql_func
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from gmm import logs
 from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo
 from gmm.db import create_engine, create_sessionmaker, session_scope, utcnow
 from gmm.eventos.service import publicar
+from gmm.monitoramento import metricas, registro
+from gmm.monitoramento import tasks as monitoramento_tasks
+from gmm.transcricao.tasks import ESPERAS_PELO_MODELO, transcrever_audio
 from gmm.whatsapp import credenciais, recebimento
 from gmm.whatsapp import midia as midia_arquivos
 from gmm.whatsapp.circuit_breaker import CircuitBreaker
-from gmm.whatsapp.fila import BAIXAR_MIDIA, ENVIAR, QUEUE_NAME, Fila
+from gmm.whatsapp.fila import BAIXAR_MIDIA, ENVIAR, QUEUE_NAME, TRANSCREVER, Fila
 from gmm.whatsapp.megaapi import (
     ListSection,
     MediaKeys,
@@ -102,22 +107,19 @@ def criar_contexto(settings: Settings) -> Contexto:
         engine=engine,
         sessionmaker=create_sessionmaker(engine),
         redis=redis,
-        limiter=RateLimiter(
-            redis,
-            per_minute=settings.rate_limit_per_minute * (1 - settings.rate_limit_margin),
-            burst=settings.rate_limit_burst,
-        ),
-        breaker=CircuitBreaker(
-            redis,
-            failure_threshold=settings.breaker_failure_threshold,
-            reset_seconds=settings.breaker_reset_seconds,
-        ),
+        limiter=RateLimiter.do_produto(redis, settings),
+        breaker=CircuitBreaker.do_produto(redis, settings),
     )
 
 
-async def enviar_mensagem(ctx: dict[str, Any], mensagem_id: int) -> str:
+async def enviar_mensagem(
+    ctx: dict[str, Any], mensagem_id: int, request_id: str | None = None
+) -> str:
     """Send one message; answers what happened (for arq's log)."""
     c: Contexto = ctx["gmm"]
+    # Each job runs in its own task: these ids mark this job's log lines only.
+    logs.request_id.set(request_id)
+    logs.mensagem_id.set(mensagem_id)
     async with c.sessionmaker() as session:
         mensagem = await session.get(Mensagem, mensagem_id)
         if mensagem is None or mensagem.status_envio not in (
@@ -125,6 +127,7 @@ async def enviar_mensagem(ctx: dict[str, Any], mensagem_id: int) -> str:
             StatusEnvio.enfileirado,
         ):
             return "nada a fazer"
+        logs.chamado_id.set(mensagem.chamado_id)
         urgente = mensagem.prioridade in URGENTES
         creds = await credenciais.carregar(session, c.settings)
     if creds is None:
@@ -147,8 +150,9 @@ async def enviar_mensagem(ctx: dict[str, Any], mensagem_id: int) -> str:
     if alvo is None:
         return "reservada por outro job ou já tratada"
     try:
-        megaapi_id = await _chamar_megaapi(c.client(creds), alvo)
+        megaapi_id = await _chamar_megaapi(c.client(creds), alvo, c.settings)
     except MegaAPITransientError as exc:
+        await _contar(c, exc)
         await c.breaker.record_failure(decisao)
         if alvo.tentativas >= c.settings.envio_max_tentativas:
             await _falhou(c, mensagem_id, f"{exc.reason} (após {alvo.tentativas} tentativas)")
@@ -157,12 +161,28 @@ async def enviar_mensagem(ctx: dict[str, Any], mensagem_id: int) -> str:
         raise Retry(defer=backoff(alvo.tentativas)) from exc
     except MegaAPIPermanentError as exc:
         # The gateway answered: it is up, the message itself is what it refused.
+        await _contar(c, exc)
         await c.breaker.record_success(decisao)
         await _falhou(c, mensagem_id, exc.reason)
         return "falhou"
+    await _contar(c, None)
     await c.breaker.record_success(decisao)
     await _enviado(c, mensagem_id, megaapi_id)
     return "enviado"
+
+
+async def _contar(c: Contexto, falha: MegaAPIError | None) -> None:
+    """Monitoring's count of this call; never in the way of recording the send itself."""
+    resultado = (
+        "enviado"
+        if falha is None
+        else ("falha_transitoria" if falha.transient else "falha_permanente")
+    )
+    metricas.ENVIOS.labels(resultado).inc()
+    try:
+        await registro.registrar_envio(c.redis, falha)
+    except RedisError:
+        log.warning("contagem de envio para o monitoramento perdida (Redis indisponível)")
 
 
 async def _aguardar_vaga(c: Contexto, urgente: bool) -> None:
@@ -211,7 +231,7 @@ async def _reservar(c: Contexto, mensagem_id: int) -> Row[Any] | None:
         return result.first()
 
 
-async def _chamar_megaapi(client: MegaAPIClient, alvo: Row[Any]) -> str:
+async def _chamar_megaapi(client: MegaAPIClient, alvo: Row[Any], settings: Settings) -> str:
     conteudo: dict[str, Any] = alvo.conteudo or {}
     if alvo.tipo_conteudo == TipoConteudo.text:
         return await client.send_text(alvo.destinatario, alvo.texto or "")
@@ -238,16 +258,20 @@ async def _chamar_megaapi(client: MegaAPIClient, alvo: Row[Any]) -> str:
             buttons=[b["titulo"] for b in conteudo["botoes"]],
         )
     media_type: MediaType = "ptt" if conteudo.get("ptt") else alvo.tipo_conteudo.value
-    if conteudo.get("url"):
+    if settings.public_base_url:
+        # MegaAPI fetches the file from us; signed now, so a resend gets a fresh link.
         return await client.send_media_url(
             alvo.destinatario,
-            url=conteudo["url"],
+            url=midia_arquivos.url_publica(settings, conteudo["arquivo"]),
             file_name=conteudo["nome_arquivo"],
             media_type=media_type,
             mime_type=conteudo["mime_type"],
             caption=conteudo.get("caption"),
         )
-    data = await asyncio.to_thread(Path(conteudo["caminho"]).read_bytes)
+    arquivo = midia_arquivos.caminho(settings.media_dir, conteudo["arquivo"])
+    if arquivo is None:
+        raise MegaAPIPermanentError(f"o arquivo {conteudo['nome_arquivo']} não está mais guardado")
+    data = await asyncio.to_thread(arquivo.read_bytes)
     return await client.send_media_base64(
         alvo.destinatario,
         data=data,
@@ -338,6 +362,8 @@ async def baixar_midia(ctx: dict[str, Any], mensagem_id: int) -> str:
         midia_arquivos.salvar, c.settings.media_dir, baixada.mime_type, baixada.data
     )
     await _midia_status(c, mensagem_id, "pronta", url=midia_arquivos.URL_PREFIXO + nome)
+    if baixada.mime_type.startswith("audio/") and c.settings.transcricao_backend != "none":
+        await Fila(ctx["redis"]).transcrever(mensagem_id)
     return "baixada"
 
 
@@ -394,10 +420,19 @@ async def varrer_pendentes(ctx: dict[str, Any]) -> int:
 
 
 async def _startup(ctx: dict[str, Any]) -> None:
-    ctx["gmm"] = criar_contexto(ctx["settings"])
+    contexto = criar_contexto(ctx["settings"])
+    ctx["gmm"] = contexto
+    ctx["batimentos"] = asyncio.create_task(
+        monitoramento_tasks.batimentos(contexto.redis, registro.id_do_worker())
+    )
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
+    batimentos: asyncio.Task[None] | None = ctx.get("batimentos")
+    if batimentos is not None:
+        batimentos.cancel()
+        with suppress(asyncio.CancelledError):
+            await batimentos
     contexto: Contexto | None = ctx.get("gmm")
     if contexto is not None:
         await contexto.aclose()
@@ -421,6 +456,12 @@ def worker_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
                 name=BAIXAR_MIDIA,
                 timeout=settings.envio_job_timeout_seconds,
                 max_tries=MIDIA_MAX_TENTATIVAS + 1,
+            ),
+            func(
+                transcrever_audio,
+                name=TRANSCREVER,
+                timeout=settings.envio_job_timeout_seconds,
+                max_tries=ESPERAS_PELO_MODELO + 1,
             ),
         ],
         "cron_jobs": [

@@ -210,28 +210,44 @@ def _recebida(m: _Mensagem) -> Recebida | Ignorado:
 
 
 def _resposta(msg: dict[str, Any]) -> dict[str, str] | None:
-    """A tapped reply button or list row: its id and the title the contractor saw."""
+    """A tapped reply button or list row: its id, the title the contractor saw and,
+    when WhatsApp quotes it, the id of the message that carried the options."""
+    resposta: dict[str, str] | None = None
+    origem: dict[str, Any] = {}
     botao = msg.get("buttonsResponseMessage")
+    template = msg.get("templateButtonReplyMessage")
+    lista = msg.get("listResponseMessage")
     if isinstance(botao, dict) and botao.get("selectedButtonId"):
-        return {
+        origem = botao
+        resposta = {
             "tipo": "botao",
             "id": str(botao["selectedButtonId"]),
             "titulo": str(botao.get("selectedDisplayText") or botao["selectedButtonId"]),
         }
-    template = msg.get("templateButtonReplyMessage")
-    if isinstance(template, dict) and template.get("selectedId"):
-        return {
+    elif isinstance(template, dict) and template.get("selectedId"):
+        origem = template
+        resposta = {
             "tipo": "botao",
             "id": str(template["selectedId"]),
             "titulo": str(template.get("selectedDisplayText") or template["selectedId"]),
         }
-    lista = msg.get("listResponseMessage")
-    if isinstance(lista, dict):
+    elif isinstance(lista, dict):
         selecao = lista.get("singleSelectReply")
         row_id = selecao.get("selectedRowId") if isinstance(selecao, dict) else None
         if row_id:
-            return {"tipo": "lista", "id": str(row_id), "titulo": str(lista.get("title") or row_id)}
-    return None
+            origem = lista
+            resposta = {
+                "tipo": "lista",
+                "id": str(row_id),
+                "titulo": str(lista.get("title") or row_id),
+            }
+    if resposta is None:
+        return None
+    contexto = origem.get("contextInfo")
+    citada = contexto.get("stanzaId") if isinstance(contexto, dict) else None
+    if isinstance(citada, str) and citada:
+        resposta["em_resposta_a"] = citada[:128]
+    return resposta
 
 
 StatusSimples = Literal["delivered", "read", "failed"]

@@ -10,16 +10,18 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import APIKeyQuery
 from pydantic import BaseModel
 
-from gmm.deps import RedisDep, SessionDep, SettingsDep
+from gmm.db import utcnow
+from gmm.deps import RedisDep, SessionDep, SettingsDep, WhatsAppDep
 from gmm.errors import DomainError, Unauthorized
+from gmm.monitoramento import metricas, registro
 from gmm.whatsapp import recebimento, webhook
-from gmm.whatsapp.fila import Fila
 from gmm.whatsapp.webhook import StatusWebhookIn
 
 log = logging.getLogger(__name__)
@@ -103,12 +105,21 @@ def _respostas(*codes: int) -> dict[int | str, dict[str, Any]]:
         }
     },
 )
-async def receber(request: Request, session: SessionDep, redis: RedisDep) -> WebhookOut:
+async def receber(
+    request: Request, session: SessionDep, redis: RedisDep, whatsapp: WhatsAppDep
+) -> WebhookOut:
     """URL configurada na MegaAPI: mensagens recebidas, confirmações de entrega e leitura
     (`message.ack`) e mudanças de conexão. Idempotente pelo id da mensagem na MegaAPI."""
+    inicio = time.perf_counter()
     evento = webhook.ler(await _json(request))
-    fila = Fila(request.app.state.arq)
-    return WebhookOut(resultado=await recebimento.tratar(session, redis, fila, evento))
+    resultado = await recebimento.tratar(session, redis, whatsapp, evento)
+    atraso = None
+    if isinstance(evento, webhook.Recebida) and evento.recebida_em is not None:
+        atraso = (utcnow() - evento.recebida_em).total_seconds()
+    await registro.registrar_webhook(redis, atraso)
+    metricas.WEBHOOKS.labels(resultado).inc()
+    metricas.WEBHOOK_LATENCIA.observe(time.perf_counter() - inicio)
+    return WebhookOut(resultado=resultado)
 
 
 @router.post(
@@ -116,10 +127,13 @@ async def receber(request: Request, session: SessionDep, redis: RedisDep) -> Web
     operation_id="webhook_whatsapp_status",
     responses=_respostas(401, 422, 503),
 )
-async def receber_status(body: StatusWebhookIn, session: SessionDep) -> WebhookOut:
+async def receber_status(body: StatusWebhookIn, session: SessionDep, redis: RedisDep) -> WebhookOut:
     """Formato simples de status do GMM original:
     `{"message_id", "status": "delivered" | "read" | "failed", "timestamp"}`."""
     movida = await recebimento.aplicar_ack(
         session, body.message_id, webhook.STATUS_SIMPLES[body.status], body.quando()
     )
-    return WebhookOut(resultado="ack_aplicado" if movida else "ack_sem_efeito")
+    resultado: recebimento.Resultado = "ack_aplicado" if movida else "ack_sem_efeito"
+    await registro.registrar_webhook(redis, None)
+    metricas.WEBHOOKS.labels(resultado).inc()
+    return WebhookOut(resultado=resultado)

@@ -11,6 +11,19 @@ export function NaoEncontrada() {
   );
 }
 
+/** A screen for administrators reached by someone else. */
+export function SemPermissao() {
+  return (
+    <div className="pagina pagina-estreita">
+      <h1>Sem permissão</h1>
+      <p>Esta área é só para administradores. Se precisar dela, peça acesso a um administrador.</p>
+      <p>
+        <Link to="/central">Voltar à Central</Link>
+      </p>
+    </div>
+  );
+}
+
 /** Shown instead of a blank screen when a route fails to load or render. */
 export function ErroDeRota() {
   const erro = useRouteError();

@@ -4,12 +4,22 @@ import { Layout } from "../components/Layout";
 import { LoginPage } from "../features/auth/LoginPage";
 import { CentralPage } from "../features/central/CentralPage";
 import { ErroDeRota, NaoEncontrada } from "./Paginas";
+import { RequireAdmin } from "./RequireAdmin";
 import { RequireAuth } from "./RequireAuth";
 
 // The central is the landing screen and ships in the first bundle; the other
 // screens load on demand.
 export const router = createBrowserRouter([
   { path: "/login", element: <LoginPage />, errorElement: <ErroDeRota /> },
+  // The contractor's link: public (the token authenticates), outside the login guard.
+  {
+    path: "/p/:token",
+    errorElement: <ErroDeRota />,
+    hydrateFallbackElement: <Carregando />,
+    lazy: async () => ({
+      Component: (await import("../features/prestador/PrestadorPage")).PrestadorPage,
+    }),
+  },
   {
     element: <RequireAuth />,
     errorElement: <ErroDeRota />,
@@ -60,6 +70,26 @@ export const router = createBrowserRouter([
               Component: (await import("../features/terceirizados/TerceirizadoFormPage"))
                 .EditarTerceirizadoPage,
             }),
+          },
+          {
+            path: "admin",
+            element: <RequireAdmin />,
+            children: [
+              { index: true, element: <Navigate to="/admin/regras" replace /> },
+              {
+                path: "regras",
+                lazy: async () => ({
+                  Component: (await import("../features/admin/RegrasPage")).RegrasPage,
+                }),
+              },
+              {
+                path: "whatsapp",
+                lazy: async () => ({
+                  Component: (await import("../features/admin/ConfigWhatsAppPage"))
+                    .ConfigWhatsAppPage,
+                }),
+              },
+            ],
           },
           { path: "*", element: <NaoEncontrada /> },
         ],

@@ -4,6 +4,9 @@ interface Props {
   rotulo: string;
   erro?: string | undefined;
   ajuda?: string;
+  /** Shown at the end of the label's line (a character counter). */
+  contador?: React.ReactNode;
+  className?: string;
   children: React.ReactElement<{
     id?: string;
     "aria-invalid"?: boolean;
@@ -12,7 +15,7 @@ interface Props {
 }
 
 /** A label, its control and the message under it (the API's 422 text for that field). */
-export function Campo({ rotulo, erro, ajuda, children }: Props) {
+export function Campo({ rotulo, erro, ajuda, contador, className, children }: Props) {
   const id = useId();
   const idErro = `${id}-erro`;
   const idAjuda = `${id}-ajuda`;
@@ -25,8 +28,15 @@ export function Campo({ rotulo, erro, ajuda, children }: Props) {
       })
     : children;
   return (
-    <div className={`campo${erro ? " campo-com-erro" : ""}`}>
-      <label htmlFor={id}>{rotulo}</label>
+    <div className={`campo${erro ? " campo-com-erro" : ""}${className ? ` ${className}` : ""}`}>
+      {contador ? (
+        <div className="campo-rotulo-linha">
+          <label htmlFor={id}>{rotulo}</label>
+          {contador}
+        </div>
+      ) : (
+        <label htmlFor={id}>{rotulo}</label>
+      )}
       {controle}
       {ajuda ? (
         <small id={idAjuda} className="campo-ajuda">

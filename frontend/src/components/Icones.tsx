@@ -86,3 +86,25 @@ export const IconeBusca = (p: Props) => (
     <path d="M20 20l-4.2-4.2" />
   </Svg>
 );
+
+export const IconeMais = (p: Props) => (
+  <Svg {...p}>
+    <circle cx="5.5" cy="12" r="1.2" fill="currentColor" />
+    <circle cx="12" cy="12" r="1.2" fill="currentColor" />
+    <circle cx="18.5" cy="12" r="1.2" fill="currentColor" />
+  </Svg>
+);
+
+export const IconeResposta = (p: Props) => (
+  <Svg {...p}>
+    <path d="M9 14L4 9l5-5" />
+    <path d="M4 9h10.5a5.5 5.5 0 010 11H11" />
+  </Svg>
+);
+
+export const IconeLista = (p: Props) => (
+  <Svg {...p}>
+    <path d="M9 6h11M9 12h11M9 18h11" />
+    <path d="M4.5 6h.01M4.5 12h.01M4.5 18h.01" />
+  </Svg>
+);

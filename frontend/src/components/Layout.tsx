@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet } from "react-router";
 import { useMe } from "../lib/api/auth";
 import { useLiveUpdates } from "../lib/live/useLiveUpdates";
 import { encerrarSessao, useSessao } from "../lib/session";
+import { Avisos } from "./Avisos";
 
 export function Layout() {
   const sessao = useSessao();
@@ -11,6 +12,7 @@ export function Layout() {
   // The event stream stays open on every screen, so whatever is cached is kept fresh.
   useLiveUpdates();
   const nome = me.data?.nome ?? sessao?.usuario.nome ?? "";
+  const admin = (me.data?.papel ?? sessao?.usuario.papel) === "admin";
 
   function sair() {
     encerrarSessao("saiu");
@@ -30,6 +32,7 @@ export function Layout() {
           <NavLink to="/central">Central</NavLink>
           <NavLink to="/chamados">Chamados</NavLink>
           <NavLink to="/terceirizados">Terceirizados</NavLink>
+          {admin ? <NavLink to="/admin">Administração</NavLink> : null}
         </nav>
         <div className="topo-usuario">
           <span className="topo-nome" title={sessao?.usuario.email}>
@@ -43,6 +46,7 @@ export function Layout() {
       <main className="conteudo">
         <Outlet />
       </main>
+      <Avisos />
     </div>
   );
 }

@@ -201,8 +201,33 @@ export interface paths {
         /**
          * Atualizar
          * @description Altera título, descrição, prioridade, prazo ou status (exceto concluir).
+         *
+         *     Mudanças de status seguem o ciclo de vida (409 `transicao_invalida` fora dele) e
+         *     ficam no histórico do chamado.
          */
         patch: operations["atualizar_chamado"];
+        trace?: never;
+    };
+    "/api/chamados/{chamado_id}/historico": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Historico
+         * @description O que aconteceu com o chamado, do mais antigo ao mais novo: aberturas, mudanças
+         *     de status (de operadores, botões tocados pelo terceirizado, regras de automação,
+         *     link do prestador), orçamentos e visitas.
+         */
+        get: operations["historico_chamado"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/chamados/{chamado_id}/info": {
@@ -287,6 +312,158 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/chamados/{chamado_id}/acoes/solicitar-orcamento": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Solicitar Orcamento
+         * @description Pede o valor do orçamento ao terceirizado. Por 24 h, uma resposta que seja só um
+         *     valor ("1500", "R$ 1.500,00") é registrada como o orçamento do chamado.
+         */
+        post: operations["solicitar_orcamento"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chamados/{chamado_id}/acoes/orcamento": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Orcamento
+         * @description Envia o orçamento com os botões **Aprovar** / **Rejeitar**. Aprovar grava o valor e
+         *     passa o chamado a `em_andamento`; Rejeitar pede uma contraproposta.
+         */
+        post: operations["enviar_orcamento"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chamados/{chamado_id}/acoes/confirmar-visita": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirmar Visita
+         * @description Pergunta se a visita na data e hora dadas está confirmada (**Confirmo** /
+         *     **Remarcar**). Confirmo grava `visita_em`; Remarcar pede outra data.
+         */
+        post: operations["confirmar_visita"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chamados/{chamado_id}/acoes/concluido": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Concluido
+         * @description Pergunta se o serviço foi concluído (**Sim** / **Ainda não**). Sim passa o chamado a
+         *     `aguardando_confirmacao`: o operador confirma com `POST /finalizar`.
+         */
+        post: operations["perguntar_conclusao"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/automacao/regras": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Listar
+         * @description Todas as regras, na ordem em que são aplicadas.
+         */
+        get: operations["listar_regras_automacao"];
+        put?: never;
+        /**
+         * Criar
+         * @description Nova regra: palavra-chave ou regex (sem distinguir acentos e maiúsculas) → ação.
+         *     Regras ativas disparam, em ordem, a cada texto recebido num chamado aberto; no
+         *     máximo uma resposta automática por mensagem.
+         */
+        post: operations["criar_regra_automacao"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/automacao/testar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Testar
+         * @description Quais regras ativas disparariam para este texto (nada é enviado nem alterado).
+         */
+        post: operations["testar_regras_automacao"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/automacao/regras/{regra_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Obter */
+        get: operations["obter_regra_automacao"];
+        put?: never;
+        post?: never;
+        /** Remover */
+        delete: operations["remover_regra_automacao"];
+        options?: never;
+        head?: never;
+        /**
+         * Atualizar
+         * @description Altera os campos enviados (por exemplo `{"ativa": false}` para desligar).
+         */
+        patch: operations["atualizar_regra_automacao"];
         trace?: never;
     };
     "/api/conversas": {
@@ -428,6 +605,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chamados/{chamado_id}/enviar-lista": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enviar Lista
+         * @description Envia ao terceirizado uma lista nativa do WhatsApp: um texto e um botão que abre
+         *     seções com linhas para ele escolher (o `id` da linha escolhida volta no webhook).
+         *
+         *     Limites do WhatsApp, conferidos antes de gravar (422 com a regra quebrada): texto até
+         *     1024 caracteres, cabeçalho e rodapé até 60, botão até 20, de 1 a 10 seções com título
+         *     até 24, até 10 linhas no total com título até 24 e descrição até 72, ids únicos.
+         *     A mesma lista ao mesmo chamado em menos de 30 s volta com `envio: "duplicada"`.
+         */
+        post: operations["enviar_lista_chamado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chamados/{chamado_id}/enviar-botoes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enviar Botoes
+         * @description Envia ao terceirizado um texto com até 3 botões de resposta.
+         *
+         *     Limites do WhatsApp, conferidos antes de gravar (422 com a regra quebrada): texto até
+         *     1024 caracteres, rodapé até 60, de 1 a 3 botões com título até 20, ids e títulos
+         *     únicos. A mesma mensagem ao mesmo chamado em menos de 30 s volta com
+         *     `envio: "duplicada"`.
+         */
+        post: operations["enviar_botoes_chamado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chamados/{chamado_id}/enviar-midia": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enviar Midia
+         * @description Envia um arquivo ao terceirizado: foto, áudio, vídeo ou documento.
+         *
+         *     O tipo vem do conteúdo do arquivo, nunca do nome nem do Content-Type: um executável,
+         *     um zip ou uma página HTML renomeados `.jpg`/`.pdf` dão 422 (`arquivo_invalido`), assim
+         *     como um arquivo vazio ou acima do limite do WhatsApp: imagem JPEG/PNG até 5 MB; áudio
+         *     AAC/AMR/MP3/M4A/OGG até 16 MB; vídeo MP4/3GP até 16 MB; documento
+         *     PDF/DOC/DOCX/XLS/XLSX/PPT/PPTX/TXT até 100 MB (16 MB sem `GMM_PUBLIC_BASE_URL`, quando
+         *     o arquivo vai embutido na chamada à MegaAPI). O arquivo é guardado com um nome gerado;
+         *     o nome original, limpo, é o que o terceirizado vê.
+         */
+        post: operations["enviar_midia_chamado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/midias-publicas/{nome}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Obter Midia Publica
+         * @description Arquivo enviado por um operador, para a MegaAPI buscar sem login.
+         *
+         *     Só com `GMM_PUBLIC_BASE_URL` configurada: a URL que vai à MegaAPI traz `exp` e `sig`
+         *     (HMAC com `GMM_SECRET_KEY`); outra assinatura responde 403, e também passada a
+         *     validade (`GMM_MIDIA_PUBLICA_VALIDADE_SECONDS`, 7 dias por padrão).
+         */
+        get: operations["obter_midia_publica"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mensagens/{mensagem_id}/reenviar": {
         parameters: {
             query?: never;
@@ -555,14 +835,362 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chamados/{chamado_id}/link-prestador": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Criar e enviar link do prestador
+         * @description Cria um link para o prestador, sem conta, ver o chamado, enviar fotos e documentos e
+         *     marcá-lo como concluído, e o envia a ele pelo WhatsApp.
+         *
+         *     O link (`{GMM_PUBLIC_BASE_URL}/p/<token>`) é assinado, vale `validade_horas` (7 dias
+         *     por padrão) e pode ser revogado; o token não é guardado e só aparece nesta resposta
+         *     e na mensagem. Chamado concluído ou cancelado responde 409.
+         */
+        post: operations["criar_link_prestador"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chamados/{chamado_id}/links-prestador": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Listar links do prestador
+         * @description Os links do prestador deste chamado, do mais novo ao mais antigo, com situação
+         *     (ativo, expirado, revogado), último uso e contagem de acessos e de recusas.
+         */
+        get: operations["listar_links_prestador"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/links-prestador/{link_id}/revogar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revogar link do prestador
+         * @description Revoga o link na hora: quem o abrir depois recebe 410 `link_revogado`.
+         *     Revogar de novo responde 409.
+         */
+        post: operations["revogar_link_prestador"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prestador/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ver o chamado pelo link (público)
+         * @description Público (o token do link autentica): o chamado como o prestador o vê.
+         *
+         *     Número, título, descrição, situação, prazo, o nome do prestador e os arquivos já
+         *     enviados pelo link; nada interno (notas, operadores, outros prestadores). Funciona
+         *     enquanto o link valer, mesmo com o chamado encerrado. Link adulterado ou que não é
+         *     de prestador: 401; expirado ou revogado: 410. Todo acesso fica registrado.
+         */
+        get: operations["ver_chamado_prestador"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prestador/{token}/arquivos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enviar foto ou documento pelo link (público)
+         * @description Público (o token do link autentica): o prestador envia uma foto ou um documento.
+         *
+         *     O arquivo vira uma mensagem recebida no chamado, que a central vê na hora. Só foto
+         *     (JPEG/PNG até 5 MB) e documento (PDF/DOC/DOCX/XLS/XLSX/PPT/PPTX/TXT até 100 MB); o
+         *     tipo vem do conteúdo, nunca do nome: qualquer outro arquivo responde 422
+         *     `arquivo_invalido` e nada é guardado. Chamado concluído ou cancelado: 409. Cada link
+         *     faz até `GMM_LINK_PRESTADOR_ESCRITAS_POR_HORA` (30) envios por hora; além disso, 429.
+         */
+        post: operations["enviar_arquivo_prestador"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prestador/{token}/concluir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Marcar como concluído pelo link (público)
+         * @description Público (o token do link autentica): o prestador marca o serviço como concluído.
+         *
+         *     O chamado passa a `aguardando_confirmacao` (histórico com origem `prestador`) e os
+         *     operadores são avisados; a central confirma com `POST /api/chamados/{id}/finalizar`.
+         *     A `observacao`, se houver, fica como mensagem recebida. Já marcado, concluído ou
+         *     cancelado: 409.
+         */
+        post: operations["concluir_chamado_prestador"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/whatsapp/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metricas
+         * @description O painel de operação: circuit breaker, limite de envio, fila, falhas da última
+         *     hora, volume das últimas 24 h, tempos de entrega e leitura, webhooks, conexão,
+         *     workers, chamados afetados e alertas abertos. Recalculado no máximo a cada 2 s,
+         *     pode ser consultado a cada 5 s por muitos operadores.
+         */
+        get: operations["metricas_whatsapp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/alertas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Alertas
+         * @description Incidentes do monitoramento, do mais recente ao mais antigo. Abrem e fecham
+         *     sozinhos; o histórico fica.
+         */
+        get: operations["listar_alertas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics
+         * @description Métricas para o Prometheus: envios por resultado, latência da MegaAPI, estado do
+         *     breaker, fila, webhooks e requisições HTTP, somadas de todos os processos.
+         */
+        get: operations["metricas_prometheus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AcaoRegra
+         * @enum {string}
+         */
+        AcaoRegra: "responder" | "mudar_status" | "notificar" | "definir_prioridade";
+        /** AlertaOut */
+        AlertaOut: {
+            /** Id */
+            id: number;
+            tipo: components["schemas"]["TipoAlerta"];
+            severidade: components["schemas"]["Severidade"];
+            /** Mensagem */
+            mensagem: string;
+            /** Dados */
+            dados: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Aberto Em
+             * Format: date-time
+             */
+            aberto_em: string;
+            /** Fechado Em */
+            fechado_em: string | null;
+            /** Email Enviado Em */
+            email_enviado_em: string | null;
+            /** Email Recuperacao Em */
+            email_recuperacao_em: string | null;
+        };
+        /**
+         * ArquivoPrestadorOut
+         * @description A file the contractor sent through the link.
+         */
+        ArquivoPrestadorOut: {
+            /**
+             * Id
+             * @description Id da mensagem recebida que guarda o arquivo
+             */
+            id: number;
+            /** Nome Arquivo */
+            nome_arquivo: string;
+            /** @description image ou document */
+            tipo_conteudo: components["schemas"]["TipoConteudo"];
+            /** Mime Type */
+            mime_type: string;
+            /**
+             * Tamanho
+             * @description Bytes
+             */
+            tamanho: number | null;
+            /** Caption */
+            caption: string | null;
+            /**
+             * Criado Em
+             * Format: date-time
+             */
+            criado_em: string;
+        };
         /** AtribuirIn */
         AtribuirIn: {
             /** Chamado Id */
             chamado_id: number;
+        };
+        /** Body_enviar_arquivo_prestador */
+        Body_enviar_arquivo_prestador: {
+            /**
+             * Arquivo
+             * @description Foto ou documento (multipart/form-data)
+             */
+            arquivo: string;
+            /**
+             * Caption
+             * @description Legenda do arquivo, até 1024 caracteres
+             * @default
+             */
+            caption: string;
+        };
+        /** Body_enviar_midia_chamado */
+        Body_enviar_midia_chamado: {
+            /**
+             * Arquivo
+             * @description O arquivo (multipart/form-data)
+             */
+            arquivo: string;
+            /**
+             * Caption
+             * @description Legenda mostrada com o arquivo, até 1024 caracteres
+             * @default
+             */
+            caption: string;
+        };
+        /** BotaoIn */
+        BotaoIn: {
+            /**
+             * Id
+             * @description Volta no webhook quando o terceirizado toca o botão
+             */
+            id: string;
+            /**
+             * Titulo
+             * @description Até 20 caracteres
+             */
+            titulo: string;
+        };
+        /**
+         * BotoesIn
+         * @description Reply buttons: a text and 1 to 3 buttons the contractor taps to answer.
+         */
+        BotoesIn: {
+            /**
+             * Texto
+             * @description Até 1024 caracteres
+             */
+            texto: string;
+            /**
+             * Rodape
+             * @description Até 60 caracteres
+             * @default
+             */
+            rodape: string;
+            /**
+             * Botoes
+             * @description De 1 a 3 botões; ids e títulos únicos
+             */
+            botoes: components["schemas"]["BotaoIn"][];
+        };
+        /** ChamadoAfetado */
+        ChamadoAfetado: {
+            /** Chamado Id */
+            chamado_id: number;
+            /** Numero Chamado */
+            numero_chamado: string;
+            /** Titulo */
+            titulo: string;
+            /**
+             * Aguardando
+             * @description Mensagens pendentes ou na fila
+             */
+            aguardando: number;
+            /**
+             * Falhas
+             * @description Mensagens que falharam nas últimas 24 h
+             */
+            falhas: number;
         };
         /**
          * ChamadoComMensagem
@@ -640,6 +1268,16 @@ export interface components {
              * Format: date-time
              */
             ultima_atividade_em: string;
+            /**
+             * Valor Orcamento
+             * @description Orçamento do terceirizado (informado por ele ou enviado para aprovação)
+             */
+            valor_orcamento: string | null;
+            /**
+             * Visita Em
+             * @description Visita confirmada pelo terceirizado
+             */
+            visita_em: string | null;
         };
         /**
          * ChamadoUpdate
@@ -658,6 +1296,28 @@ export interface components {
              * @description Para concluir use POST /api/chamados/{id}/finalizar
              */
             status?: ("aguardando" | "em_andamento" | "cancelado") | null;
+        };
+        /** CircuitBreakerOut */
+        CircuitBreakerOut: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "CLOSED" | "HALF_OPEN" | "OPEN";
+            /** Failure Count */
+            failure_count: number;
+            /** Threshold */
+            threshold: number;
+            /** Opened At */
+            opened_at: string | null;
+        };
+        /** ConcluirIn */
+        ConcluirIn: {
+            /**
+             * Observacao
+             * @description Comentário do prestador, guardado como mensagem recebida
+             */
+            observacao?: string | null;
         };
         /** ConfiguracaoIn */
         ConfiguracaoIn: {
@@ -697,6 +1357,32 @@ export interface components {
             /** Atualizado Em */
             atualizado_em: string | null;
         };
+        /** ConfirmarVisitaIn */
+        ConfirmarVisitaIn: {
+            /**
+             * Data Hora
+             * Format: date-time
+             * @description Data e hora da visita, com fuso, no futuro
+             */
+            data_hora: string;
+        };
+        /** ConnectionOut */
+        ConnectionOut: {
+            /**
+             * State
+             * @description Último connection_update (open, connecting, close)
+             */
+            state: string | null;
+            /** Since */
+            since: string | null;
+            /**
+             * Instance Status
+             * @description Status da instância na última consulta
+             */
+            instance_status: string | null;
+            /** Instance Checked At */
+            instance_checked_at: string | null;
+        };
         /**
          * ConversaOut
          * @description One row of the message center: a chamado and its conversation.
@@ -730,6 +1416,19 @@ export interface components {
              * Format: date-time
              */
             ultima_atividade_em: string;
+        };
+        /** DeliveryOut */
+        DeliveryOut: {
+            /** Failure Rate 24H */
+            failure_rate_24h: number;
+            /** P50 Entrega S */
+            p50_entrega_s: number | null;
+            /** P95 Entrega S */
+            p95_entrega_s: number | null;
+            /** P50 Leitura S */
+            p50_leitura_s: number | null;
+            /** P95 Leitura S */
+            p95_leitura_s: number | null;
         };
         /**
          * Direcao
@@ -777,6 +1476,36 @@ export interface components {
             /** Atrasado */
             atrasado: boolean;
         };
+        /** FailuresOut */
+        FailuresOut: {
+            /** Last Hour */
+            last_hour: number;
+            /**
+             * By Reason
+             * @description timeout, conexao, http_5xx, http_429, http_4xx, resposta_invalida, outro
+             */
+            by_reason: {
+                [key: string]: number;
+            };
+        };
+        /** FilaOut */
+        FilaOut: {
+            /**
+             * Queue Size
+             * @description Jobs prontos para sair
+             */
+            queue_size: number;
+            /**
+             * Deferred
+             * @description Jobs adiados (limite, breaker, nova tentativa)
+             */
+            deferred: number;
+            /**
+             * Oldest Age S
+             * @description Idade da mensagem mais antiga aguardando
+             */
+            oldest_age_s: number | null;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -790,10 +1519,149 @@ export interface components {
              */
             status: "ok";
         };
+        /** HistoricoOut */
+        HistoricoOut: {
+            /** Id */
+            id: number;
+            /** Chamado Id */
+            chamado_id: number;
+            status_anterior: components["schemas"]["StatusChamado"] | null;
+            status_novo: components["schemas"]["StatusChamado"] | null;
+            /** @description operador, terceirizado (botão, palavra-chave, valor), automacao, prestador (link sem conta) ou sistema */
+            origem: components["schemas"]["OrigemHistorico"];
+            /** Descricao */
+            descricao: string;
+            /** Usuario Id */
+            usuario_id: number | null;
+            /** Mensagem Id */
+            mensagem_id: number | null;
+            /**
+             * Criado Em
+             * Format: date-time
+             */
+            criado_em: string;
+        };
         /** LidasOut */
         LidasOut: {
             /** Marcadas */
             marcadas: number;
+        };
+        /** LinhaIn */
+        LinhaIn: {
+            /**
+             * Id
+             * @description Volta no webhook quando o terceirizado escolhe a linha
+             */
+            id: string;
+            /**
+             * Titulo
+             * @description Até 24 caracteres
+             */
+            titulo: string;
+            /**
+             * Descricao
+             * @description Até 72 caracteres
+             * @default
+             */
+            descricao: string;
+        };
+        /**
+         * LinkPrestadorCriado
+         * @description The new link, the chamado and the WhatsApp message that carries the link.
+         */
+        LinkPrestadorCriado: {
+            chamado: components["schemas"]["ChamadoOut"];
+            mensagem: components["schemas"]["MensagemOut"];
+            /**
+             * Envio
+             * @description enfileirada: nova mensagem a caminho; duplicada: o mesmo texto foi enviado a este chamado há menos de 30 s e a mensagem existente é devolvida
+             * @enum {string}
+             */
+            envio: "enfileirada" | "duplicada";
+            /**
+             * Url
+             * @description O endereço do link; só aparece nesta resposta
+             */
+            url: string;
+            link: components["schemas"]["LinkPrestadorOut"];
+        };
+        /** LinkPrestadorIn */
+        LinkPrestadorIn: {
+            /**
+             * Validade Horas
+             * @description Por quantas horas o link vale (1 a 720); sem ele, GMM_LINK_PRESTADOR_VALIDADE_HORAS (7 dias)
+             */
+            validade_horas?: number | null;
+        };
+        /**
+         * LinkPrestadorOut
+         * @description A contractor link as operators see it: never the token (it is not stored).
+         */
+        LinkPrestadorOut: {
+            /** Id */
+            id: number;
+            /** Chamado Id */
+            chamado_id: number;
+            /** Criado Por */
+            criado_por: number | null;
+            /**
+             * Criado Em
+             * Format: date-time
+             */
+            criado_em: string;
+            /**
+             * Expira Em
+             * Format: date-time
+             */
+            expira_em: string;
+            /** Revogado Em */
+            revogado_em: string | null;
+            /** Ultimo Uso Em */
+            ultimo_uso_em: string | null;
+            status: components["schemas"]["StatusLink"];
+            /**
+             * Usos
+             * @description Acessos aceitos: ver, enviar arquivo, concluir
+             */
+            usos: number;
+            /**
+             * Recusas
+             * @description Tentativas recusadas: link expirado, revogado ou adulterado, arquivo inválido, chamado encerrado, limite de envios
+             */
+            recusas: number;
+        };
+        /**
+         * ListaIn
+         * @description A native list: a text, a button that opens the list, sections with rows.
+         */
+        ListaIn: {
+            /**
+             * Texto
+             * @description Até 1024 caracteres
+             */
+            texto: string;
+            /**
+             * Botao
+             * @description O botão que abre a lista, até 20 caracteres
+             */
+            botao: string;
+            /**
+             * Titulo
+             * @description Cabeçalho, até 60 caracteres
+             * @default
+             */
+            titulo: string;
+            /**
+             * Descricao
+             * @description Rodapé, até 60 caracteres
+             * @default
+             */
+            descricao: string;
+            /**
+             * Secoes
+             * @description De 1 a 10 seções e até 10 linhas no total; ids das linhas únicos
+             */
+            secoes: components["schemas"]["SecaoIn"][];
         };
         /** LoginIn */
         LoginIn: {
@@ -813,6 +1681,13 @@ export interface components {
             tipo_conteudo: components["schemas"]["TipoConteudo"];
             /** Texto */
             texto: string | null;
+            /**
+             * Conteudo
+             * @description Botões, seções da lista e a resposta escolhida (`resposta`: id, título, `opcao_id` e `pergunta_id` quando o toque respondeu a uma pergunta nossa), nome e tipo do arquivo, `midia_status`
+             */
+            conteudo: {
+                [key: string]: unknown;
+            } | null;
             /** Destinatario */
             destinatario: string;
             /** Url Midia */
@@ -842,6 +1717,47 @@ export interface components {
             entregue_em: string | null;
             /** Lido Em */
             lido_em: string | null;
+        };
+        /** MetricasOut */
+        MetricasOut: {
+            /**
+             * Gerado Em
+             * Format: date-time
+             */
+            gerado_em: string;
+            circuit_breaker: components["schemas"]["CircuitBreakerOut"];
+            rate_limiter: components["schemas"]["RateLimiterOut"];
+            fila: components["schemas"]["FilaOut"];
+            failures: components["schemas"]["FailuresOut"];
+            /** Volume 24H */
+            volume_24h: components["schemas"]["VolumeHora"][];
+            delivery: components["schemas"]["DeliveryOut"];
+            webhooks: components["schemas"]["WebhooksOut"];
+            connection: components["schemas"]["ConnectionOut"];
+            workers: components["schemas"]["WorkersOut"];
+            /** Chamados Afetados */
+            chamados_afetados: components["schemas"]["ChamadoAfetado"][];
+            /** Alertas Abertos */
+            alertas_abertos: components["schemas"]["AlertaOut"][];
+        };
+        /** OrcamentoIn */
+        OrcamentoIn: {
+            /** Valor */
+            valor: number | string;
+            /** Observacao */
+            observacao?: string | null;
+        };
+        /**
+         * OrigemHistorico
+         * @enum {string}
+         */
+        OrigemHistorico: "operador" | "terceirizado" | "automacao" | "prestador" | "sistema";
+        /** Page[AlertaOut] */
+        Page_AlertaOut_: {
+            /** Items */
+            items: components["schemas"]["AlertaOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** Page[ChamadoOut] */
         Page_ChamadoOut_: {
@@ -877,10 +1793,70 @@ export interface components {
          */
         Papel: "admin" | "operador";
         /**
+         * PrestadorChamadoOut
+         * @description What the contractor sees through the link: the work, nothing internal.
+         */
+        PrestadorChamadoOut: {
+            /** Numero Chamado */
+            numero_chamado: string;
+            /** Titulo */
+            titulo: string;
+            /** Descricao */
+            descricao: string | null;
+            status: components["schemas"]["StatusChamado"];
+            /** Prazo Combinado */
+            prazo_combinado: string | null;
+            /** Atrasado */
+            atrasado: boolean;
+            /**
+             * Prestador
+             * @description Nome do terceirizado do chamado
+             */
+            prestador: string;
+            /**
+             * Link Expira Em
+             * Format: date-time
+             */
+            link_expira_em: string;
+            /**
+             * Pode Enviar
+             * @description Ainda aceita fotos e documentos
+             */
+            pode_enviar: boolean;
+            /**
+             * Pode Concluir
+             * @description Ainda pode ser marcado como concluído
+             */
+            pode_concluir: boolean;
+            /**
+             * Arquivos
+             * @description Enviados por link, do mais antigo
+             */
+            arquivos: components["schemas"]["ArquivoPrestadorOut"][];
+        };
+        /**
          * Prioridade
          * @enum {string}
          */
         Prioridade: "baixa" | "normal" | "alta" | "urgente";
+        /** RateLimiterOut */
+        RateLimiterOut: {
+            /**
+             * Count
+             * @description Envios liberados nos últimos 60 s
+             */
+            count: number;
+            /**
+             * Max
+             * @description Limite por minuto (GMM_RATE_LIMIT_PER_MINUTE)
+             */
+            max: number;
+            /**
+             * Can Send
+             * @description Há vaga agora e o breaker não está aberto
+             */
+            can_send: boolean;
+        };
         /** ReadyOut */
         ReadyOut: {
             /**
@@ -893,21 +1869,123 @@ export interface components {
             /** Redis */
             redis: boolean;
         };
+        /**
+         * RegraIn
+         * @description A rule applied to every text a contractor sends on an open chamado.
+         *
+         *     `parametro` by action: `responder` → the text sent back; `mudar_status` → a
+         *     chamado status (em_andamento, aguardando_confirmacao, ...); `definir_prioridade`
+         *     → baixa, normal, alta or urgente; `notificar` → what operators are told (empty:
+         *     the rule's name and the contractor's text).
+         */
+        RegraIn: {
+            /** Nome */
+            nome: string;
+            /** @description palavra_chave: palavra ou frase inteira; regex: expressão regular. Ambos ignoram acentos e maiúsculas */
+            tipo_padrao: components["schemas"]["TipoPadrao"];
+            /** Padrao */
+            padrao: string;
+            acao: components["schemas"]["AcaoRegra"];
+            /**
+             * Parametro
+             * @default
+             */
+            parametro: string;
+            /**
+             * Ordem
+             * @description Menor primeiro
+             * @default 0
+             */
+            ordem: number;
+            /**
+             * Ativa
+             * @default true
+             */
+            ativa: boolean;
+        };
+        /** RegraOut */
+        RegraOut: {
+            /** Id */
+            id: number;
+            /** Nome */
+            nome: string;
+            tipo_padrao: components["schemas"]["TipoPadrao"];
+            /** Padrao */
+            padrao: string;
+            acao: components["schemas"]["AcaoRegra"];
+            /** Parametro */
+            parametro: string;
+            /** Ordem */
+            ordem: number;
+            /** Ativa */
+            ativa: boolean;
+            /**
+             * Criado Em
+             * Format: date-time
+             */
+            criado_em: string;
+            /**
+             * Atualizado Em
+             * Format: date-time
+             */
+            atualizado_em: string;
+        };
+        /**
+         * RegraUpdate
+         * @description Only the fields sent change.
+         */
+        RegraUpdate: {
+            /** Nome */
+            nome?: string | null;
+            tipo_padrao?: components["schemas"]["TipoPadrao"] | null;
+            /** Padrao */
+            padrao?: string | null;
+            acao?: components["schemas"]["AcaoRegra"] | null;
+            /** Parametro */
+            parametro?: string | null;
+            /** Ordem */
+            ordem?: number | null;
+            /** Ativa */
+            ativa?: boolean | null;
+        };
         /** ResponderIn */
         ResponderIn: {
             /** Mensagem */
             mensagem: string;
         };
+        /** SecaoIn */
+        SecaoIn: {
+            /**
+             * Titulo
+             * @description Até 24 caracteres
+             */
+            titulo: string;
+            /**
+             * Linhas
+             * @description Ao menos 1 linha
+             */
+            linhas: components["schemas"]["LinhaIn"][];
+        };
+        /**
+         * Severidade
+         * @enum {string}
+         */
+        Severidade: "aviso" | "critico";
         /**
          * StatusChamado
          * @enum {string}
          */
-        StatusChamado: "aguardando" | "em_andamento" | "concluido" | "cancelado";
+        StatusChamado: "aguardando" | "em_andamento" | "aguardando_confirmacao" | "concluido" | "cancelado";
         /**
          * StatusEnvio
          * @enum {string}
          */
         StatusEnvio: "pendente" | "enfileirado" | "enviado" | "entregue" | "lido" | "falhou";
+        /**
+         * StatusLink
+         * @enum {string}
+         */
+        StatusLink: "ativo" | "expirado" | "revogado";
         /**
          * StatusWebhookIn
          * @description The original GMM design's receipt shape.
@@ -991,6 +2069,24 @@ export interface components {
             /** Ativo */
             ativo?: boolean | null;
         };
+        /** TestarRegrasIn */
+        TestarRegrasIn: {
+            /** Texto */
+            texto: string;
+        };
+        /** TestarRegrasOut */
+        TestarRegrasOut: {
+            /**
+             * Regras
+             * @description Regras ativas que disparariam, na ordem
+             */
+            regras: components["schemas"]["RegraOut"][];
+        };
+        /**
+         * TipoAlerta
+         * @enum {string}
+         */
+        TipoAlerta: "breaker_aberto" | "fila_alta" | "fila_cheia" | "taxa_falhas" | "webhooks_ausentes" | "worker_ausente";
         /**
          * TipoConteudo
          * @enum {string}
@@ -1000,7 +2096,12 @@ export interface components {
          * TipoMensagem
          * @enum {string}
          */
-        TipoMensagem: "criacao" | "cobranca" | "resposta_manual" | "finalizacao" | "lista_interativa" | "botoes" | "midia" | "recebida";
+        TipoMensagem: "criacao" | "cobranca" | "resposta_manual" | "finalizacao" | "lista_interativa" | "botoes" | "midia" | "recebida" | "automatica" | "link_prestador";
+        /**
+         * TipoPadrao
+         * @enum {string}
+         */
+        TipoPadrao: "palavra_chave" | "regex";
         /** TokenOut */
         TokenOut: {
             /** Access Token */
@@ -1084,6 +2185,24 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /** VolumeHora */
+        VolumeHora: {
+            /**
+             * Hora
+             * Format: date-time
+             */
+            hora: string;
+            /** Enviadas */
+            enviadas: number;
+            /** Entregues */
+            entregues: number;
+            /** Lidas */
+            lidas: number;
+            /** Falhas */
+            falhas: number;
+            /** Recebidas */
+            recebidas: number;
+        };
         /** WebhookOut */
         WebhookOut: {
             /**
@@ -1097,6 +2216,23 @@ export interface components {
              * @enum {string}
              */
             resultado: "registrada" | "duplicada" | "ack_aplicado" | "ack_pendente" | "ack_sem_efeito" | "conexao" | "ignorado";
+        };
+        /** WebhooksOut */
+        WebhooksOut: {
+            /** Last Received At */
+            last_received_at: string | null;
+            /**
+             * Lag S
+             * @description Atraso do último webhook em relação ao evento
+             */
+            lag_s: number | null;
+        };
+        /** WorkersOut */
+        WorkersOut: {
+            /** Alive */
+            alive: number;
+            /** Last Heartbeat */
+            last_heartbeat: string | null;
         };
     };
     responses: never;
@@ -1731,6 +2867,55 @@ export interface operations {
             };
         };
     };
+    historico_chamado: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoricoOut"][];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     info_chamado: {
         parameters: {
             query?: never;
@@ -1976,6 +3161,598 @@ export interface operations {
             };
             /** @description Serviço indisponível */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    solicitar_orcamento: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChamadoComMensagem"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Serviço indisponível */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    enviar_orcamento: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrcamentoIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChamadoComMensagem"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Serviço indisponível */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    confirmar_visita: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmarVisitaIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChamadoComMensagem"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Serviço indisponível */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    perguntar_conclusao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChamadoComMensagem"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Serviço indisponível */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    listar_regras_automacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegraOut"][];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    criar_regra_automacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegraIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegraOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    testar_regras_automacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestarRegrasIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestarRegrasOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    obter_regra_automacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                regra_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegraOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    remover_regra_automacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                regra_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    atualizar_regra_automacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                regra_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegraUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegraOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2294,6 +4071,280 @@ export interface operations {
             };
             /** @description Serviço indisponível */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    enviar_lista_chamado: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListaIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChamadoComMensagem"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Serviço indisponível */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    enviar_botoes_chamado: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BotoesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChamadoComMensagem"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Serviço indisponível */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    enviar_midia_chamado: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_enviar_midia_chamado"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChamadoComMensagem"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Serviço indisponível */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    obter_midia_publica: {
+        parameters: {
+            query: {
+                /** @description Validade (Unix, segundos) */
+                exp: number;
+            };
+            header?: never;
+            path: {
+                nome: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description O arquivo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Assinatura ausente */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Assinatura inválida ou link expirado */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2682,6 +4733,481 @@ export interface operations {
             };
             /** @description banco de dados indisponível; a MegaAPI deve repetir */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    criar_link_prestador: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LinkPrestadorIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkPrestadorCriado"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Serviço indisponível */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    listar_links_prestador: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkPrestadorOut"][];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    revogar_link_prestador: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkPrestadorOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    ver_chamado_prestador: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description O token do link (o que vem depois de `/p/`); ele é a credencial */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrestadorChamadoOut"];
+                };
+            };
+            /** @description Link inválido: adulterado, desconhecido ou um token que não é de link de prestador */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Link expirado (`link_expirado`) ou revogado (`link_revogado`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    enviar_arquivo_prestador: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description O token do link (o que vem depois de `/p/`); ele é a credencial */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_enviar_arquivo_prestador"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArquivoPrestadorOut"];
+                };
+            };
+            /** @description Link inválido: adulterado, desconhecido ou um token que não é de link de prestador */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Link expirado (`link_expirado`) ou revogado (`link_revogado`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Muitas tentativas; veja Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    concluir_chamado_prestador: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description O token do link (o que vem depois de `/p/`); ele é a credencial */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ConcluirIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrestadorChamadoOut"];
+                };
+            };
+            /** @description Link inválido: adulterado, desconhecido ou um token que não é de link de prestador */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Link expirado (`link_expirado`) ou revogado (`link_revogado`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Muitas tentativas; veja Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    metricas_whatsapp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricasOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    listar_alertas: {
+        parameters: {
+            query?: {
+                /** @description Só os incidentes em aberto */
+                abertos?: boolean;
+                /** @description Itens por página */
+                limit?: number;
+                /** @description `next_cursor` da página anterior */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AlertaOut_"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    metricas_prometheus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Formato de exposição do Prometheus */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": unknown;
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

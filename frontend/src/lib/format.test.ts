@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { formatarDuracao, formatarTelefone, isoParaLocal, localParaIso, rotuloDia } from "./format";
+import {
+  formatarDuracao,
+  formatarMoeda,
+  formatarTamanho,
+  formatarTelefone,
+  isoParaLocal,
+  lerValor,
+  localParaIso,
+  rotuloDia,
+} from "./format";
 
 describe("localParaIso", () => {
   it("keeps the wall-clock time and adds the browser's offset", () => {
@@ -37,4 +46,25 @@ it("formats durations and phones for people", () => {
   expect(formatarDuracao(125 * 60)).toBe("2 h 5 min");
   expect(formatarTelefone("5511987654321")).toBe("+55 (11) 98765-4321");
   expect(formatarTelefone("553132221100")).toBe("+55 (31) 3222-1100");
+});
+
+describe("valores", () => {
+  it("reads amounts as operators type them", () => {
+    expect(lerValor("1500")).toBe("1500.00");
+    expect(lerValor("1.500,5")).toBe("1500.50");
+    expect(lerValor("R$ 1.500,00")).toBe("1500.00");
+    expect(lerValor("1.500")).toBe("1500.00");
+    expect(lerValor("1500.75")).toBe("1500.75");
+    expect(lerValor("0")).toBeNull();
+    expect(lerValor("1,234")).toBeNull();
+    expect(lerValor("dez")).toBeNull();
+  });
+
+  it("formats reais and file sizes", () => {
+    expect(formatarMoeda("1500.00").replace(/\s/g, " ")).toBe("R$ 1.500,00");
+    expect(formatarMoeda(null)).toBe("—");
+    expect(formatarTamanho(512)).toBe("512 B");
+    expect(formatarTamanho(820 * 1024)).toBe("820 KB");
+    expect(formatarTamanho(4.8 * 1024 * 1024)).toBe("4,8 MB");
+  });
 });

@@ -102,3 +102,38 @@ export function formatarTelefone(telefone: string): string {
   const m = /^55(\d{2})(\d{4,5})(\d{4})$/.exec(telefone);
   return m ? `+55 (${m[1]}) ${m[2]}-${m[3]}` : telefone;
 }
+
+const moeda = new Intl.NumberFormat("pt-BR", { style: "currency", currency: "BRL" });
+
+/** A decimal from the API ("1500.00") as "R$ 1.500,00"; "—" when absent. */
+export function formatarMoeda(valor: string | number | null | undefined): string {
+  if (valor === null || valor === undefined || valor === "") return "—";
+  const numero = typeof valor === "number" ? valor : Number(valor);
+  return Number.isFinite(numero) ? moeda.format(numero) : String(valor);
+}
+
+/**
+ * What an operator types as an amount ("1500", "1.500,50", "R$ 1500.5") → the
+ * decimal string the API takes ("1500.50"), or null when it is not one.
+ */
+export function lerValor(texto: string): string | null {
+  let limpo = texto.replace(/R\$/i, "").replace(/\s/g, "");
+  if (!limpo) return null;
+  if (limpo.includes(",")) {
+    // pt-BR: dots group thousands, the comma separates the cents.
+    limpo = limpo.replace(/\./g, "").replace(",", ".");
+  } else if (/^\d{1,3}(\.\d{3})+$/.test(limpo)) {
+    limpo = limpo.replace(/\./g, "");
+  }
+  if (!/^\d+(\.\d{1,2})?$/.test(limpo)) return null;
+  const numero = Number(limpo);
+  if (!(numero > 0)) return null;
+  return numero.toFixed(2);
+}
+
+/** Size of a file for people: "820 KB", "4,8 MB". */
+export function formatarTamanho(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toLocaleString("pt-BR", { maximumFractionDigits: 1 })} MB`;
+}

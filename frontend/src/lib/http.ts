@@ -70,8 +70,9 @@ function mensagemPadrao(status: number): string {
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
 export interface Opcoes {
-  method?: "GET" | "POST" | "PATCH" | "DELETE";
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   query?: Query;
+  /** JSON, or a FormData sent as multipart/form-data (file uploads). */
   body?: unknown;
   /** false for the login call: its 401 means wrong credentials, not an expired session. */
   autenticado?: boolean;
@@ -91,7 +92,9 @@ export function montarUrl(caminho: string, query?: Query): string {
 export async function api<T>(caminho: string, opcoes: Opcoes = {}): Promise<T> {
   const { method = "GET", query, body, autenticado = true, signal } = opcoes;
   const headers: Record<string, string> = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const multipart = typeof FormData !== "undefined" && body instanceof FormData;
+  // The browser writes multipart's Content-Type itself (with the boundary).
+  if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
   if (autenticado) {
     const token = getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -101,7 +104,7 @@ export async function api<T>(caminho: string, opcoes: Opcoes = {}): Promise<T> {
     resposta = await fetch(montarUrl(caminho, query), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : multipart ? (body as FormData) : JSON.stringify(body),
       signal,
     });
   } catch (erro) {
@@ -127,4 +130,15 @@ export async function api<T>(caminho: string, opcoes: Opcoes = {}): Promise<T> {
 export function mensagemDeErro(erro: unknown): string {
   if (erro instanceof Error) return erro.message;
   return "Algo deu errado.";
+}
+
+/**
+ * A file URL of our API for the browser to fetch by itself (<img>, <audio>, a
+ * download link), which sends no Authorization header: the token goes as
+ * `?access_token=`, as the API accepts for these.
+ */
+export function urlComToken(url: string): string {
+  const token = getToken();
+  if (!token || !url.startsWith("/api/")) return url;
+  return `${url}${url.includes("?") ? "&" : "?"}access_token=${encodeURIComponent(token)}`;
 }

@@ -25,3 +25,75 @@ export interface Page<T> {
   items: T[];
   next_cursor?: string | null;
 }
+
+export type Papel = S["Papel"];
+export type Historico = S["HistoricoOut"];
+export type OrigemHistorico = S["OrigemHistorico"];
+export type ListaIn = S["ListaIn"];
+export type BotoesIn = S["BotoesIn"];
+export type OrcamentoIn = S["OrcamentoIn"];
+export type ConfirmarVisitaIn = S["ConfirmarVisitaIn"];
+export type Regra = S["RegraOut"];
+export type RegraIn = S["RegraIn"];
+export type RegraUpdate = S["RegraUpdate"];
+export type AcaoRegra = S["AcaoRegra"];
+export type TipoPadrao = S["TipoPadrao"];
+export type TestarRegrasOut = S["TestarRegrasOut"];
+export type ConfiguracaoWhatsApp = S["ConfiguracaoOut"];
+export type ConfiguracaoWhatsAppIn = S["ConfiguracaoIn"];
+export type LinkPrestadorIn = S["LinkPrestadorIn"];
+export type LinkPrestadorCriado = S["LinkPrestadorCriado"];
+
+/*
+ * `MensagemOut.conteudo` is a free-form object in the schema; these are the shapes
+ * the API writes into it (read them through features/central/conteudo.ts, which
+ * checks them at run time).
+ */
+export interface OpcaoBotao {
+  id: string;
+  titulo: string;
+}
+
+export interface LinhaLista {
+  id: string;
+  titulo: string;
+  descricao?: string;
+}
+
+export interface SecaoLista {
+  titulo: string;
+  linhas: LinhaLista[];
+}
+
+/** Which option of one of our questions the contractor tapped. */
+export interface Respondida {
+  opcao_id: string;
+  mensagem_id?: number;
+}
+
+export interface ConteudoBotoes {
+  tipo: "botoes";
+  botoes: OpcaoBotao[];
+  rodape?: string;
+  /** Set by the ready-made actions: what a tap on this question does. */
+  acao?: { tipo: string } & Record<string, unknown>;
+  respondida?: Respondida;
+}
+
+export interface ConteudoLista {
+  tipo: "lista";
+  botao: string;
+  titulo?: string;
+  descricao?: string;
+  secoes: SecaoLista[];
+  respondida?: Respondida;
+}
+
+/** A contractor's tap on a reply button or a list row. */
+export interface RespostaToque {
+  tipo: "botao" | "lista";
+  id: string;
+  titulo: string;
+  opcao_id?: string;
+  pergunta_id?: number;
+}

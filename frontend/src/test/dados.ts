@@ -1,4 +1,4 @@
-import type { Conversa, Mensagem, Usuario } from "../lib/types";
+import type { Chamado, Conversa, Mensagem, Usuario } from "../lib/types";
 
 export const usuario: Usuario = {
   id: 1,
@@ -17,6 +17,7 @@ export function mensagem(parcial: Partial<Mensagem> = {}): Mensagem {
     tipo: "resposta_manual",
     tipo_conteudo: "text",
     texto: "Olá",
+    conteudo: null,
     destinatario: "5511987654321",
     url_midia: null,
     caption: null,
@@ -58,6 +59,29 @@ export function conversa(parcial: Partial<Conversa> = {}): Conversa {
     },
     nao_lidas: 2,
     ultima_atividade_em: "2026-03-10T13:00:00Z",
+    ...parcial,
+  };
+}
+
+export function chamado(parcial: Partial<Chamado> = {}): Chamado {
+  return {
+    id: 7,
+    numero_chamado: "CH-2026-0007",
+    terceirizado_id: 3,
+    terceirizado: { id: 3, nome: "Carlos Pereira", empresa: "Polar", telefone: "5511987654321" },
+    titulo: "Ar-condicionado não gela",
+    descricao: null,
+    status: "em_andamento",
+    prioridade: "alta",
+    prazo_combinado: null,
+    atrasado: false,
+    criado_por: 1,
+    criado_em: "2026-03-10T12:00:00Z",
+    atualizado_em: "2026-03-10T12:00:00Z",
+    finalizado_em: null,
+    ultima_atividade_em: "2026-03-10T13:00:00Z",
+    valor_orcamento: null,
+    visita_em: null,
     ...parcial,
   };
 }

@@ -1,7 +1,9 @@
 import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { StatusEnvio } from "../../lib/types";
-import { mensagem } from "../../test/dados";
+import { iniciarSessao } from "../../lib/session";
+import { mensagem, usuario } from "../../test/dados";
 import { Bolha } from "./Bolha";
 import { formatarWhatsApp } from "./formatacao";
 
@@ -100,6 +102,135 @@ describe("Bolha", () => {
     const doc = screen.getByRole("link", { name: /orcamento 2026\.pdf/ });
     expect(doc).toHaveAttribute("href", "/m/orcamento%202026.pdf");
     expect(doc).toHaveAttribute("download");
+  });
+
+  it("draws outbound buttons under the text and marks the one tapped", () => {
+    renderBolha(
+      mensagem({
+        tipo: "botoes",
+        tipo_conteudo: "interactive",
+        texto: "Orçamento de R$ 1.500,00. Aprova?",
+        conteudo: {
+          tipo: "botoes",
+          rodape: "GMM Manutenção",
+          botoes: [
+            { id: "orcamento:aprovar", titulo: "Aprovar" },
+            { id: "orcamento:rejeitar", titulo: "Rejeitar" },
+          ],
+          acao: { tipo: "orcamento", valor: "1500.00" },
+          respondida: { opcao_id: "orcamento:aprovar", mensagem_id: 9 },
+        },
+      }),
+    );
+    expect(screen.getByText("Orçamento", { selector: ".bolha-rotulo" })).toBeInTheDocument();
+    expect(screen.getByText("Orçamento de R$ 1.500,00. Aprova?")).toBeInTheDocument();
+    expect(screen.getByText("GMM Manutenção")).toHaveClass("bolha-rodape-texto");
+    const botoes = within(screen.getByRole("list", { name: "Botões" })).getAllByRole("listitem");
+    expect(botoes.map((b) => b.textContent)).toEqual(["Aprovar ✓ escolhido", "Rejeitar"]);
+    expect(botoes[0]).toHaveAttribute("data-escolhido", "true");
+    expect(botoes[1]).not.toHaveAttribute("data-escolhido");
+  });
+
+  it("draws a list as its button, opening the sections with the chosen row", async () => {
+    const { container } = renderBolha(
+      mensagem({
+        tipo: "lista_interativa",
+        tipo_conteudo: "interactive",
+        texto: "Quando pode vir?",
+        conteudo: {
+          tipo: "lista",
+          botao: "Ver horários",
+          titulo: "Agenda",
+          descricao: "",
+          secoes: [
+            {
+              titulo: "Sábado",
+              linhas: [
+                { id: "sab-manha", titulo: "Manhã", descricao: "8h às 12h" },
+                { id: "sab-tarde", titulo: "Tarde", descricao: "" },
+              ],
+            },
+          ],
+          respondida: { opcao_id: "sab-tarde" },
+        },
+      }),
+    );
+    expect(screen.getByText("Agenda")).toHaveClass("bolha-cabecalho");
+    const detalhes = container.querySelector("details") as HTMLDetailsElement;
+    expect(detalhes.open).toBe(false);
+    await userEvent.setup().click(screen.getByText("Ver horários"));
+    expect(detalhes.open).toBe(true);
+    expect(screen.getByText("8h às 12h")).toBeInTheDocument();
+    const escolhida = container.querySelector('[data-escolhido="true"]');
+    expect(escolhida).toHaveTextContent("Tarde ✓ escolhida");
+  });
+
+  it("shows an inbound tap as a reply with the option's title", () => {
+    renderBolha(
+      mensagem({
+        direcao: "inbound",
+        tipo: "recebida",
+        tipo_conteudo: "interactive",
+        texto: "Aprovar",
+        conteudo: {
+          resposta: {
+            tipo: "botao",
+            id: "0",
+            titulo: "Aprovar",
+            opcao_id: "orcamento:aprovar",
+            pergunta_id: 8,
+          },
+        },
+      }),
+    );
+    const toque = screen.getByText("Aprovar").closest(".bolha-toque");
+    expect(toque).toHaveTextContent("Tocou no botão: ↩ Aprovar");
+    expect(toque).toHaveAttribute("title", "Tocou no botão");
+  });
+
+  it("shows a voice note's transcription under the player", () => {
+    const { container } = renderBolha(
+      mensagem({
+        direcao: "inbound",
+        tipo: "recebida",
+        tipo_conteudo: "audio",
+        texto: null,
+        url_midia: "/api/midias/abc.ogg",
+        transcricao: "Chego às três",
+      }),
+    );
+    expect(container.querySelector(".bolha-transcricao")).toHaveTextContent(
+      "Transcrição: Chego às três",
+    );
+  });
+
+  it("names a document by its file name and passes the token to the browser's download", () => {
+    iniciarSessao("tok 1", usuario, 3600);
+    renderBolha(
+      mensagem({
+        tipo: "midia",
+        tipo_conteudo: "document",
+        texto: null,
+        url_midia: "/api/midias/9f2c.pdf",
+        conteudo: { nome_arquivo: "Orçamento março.pdf", mime_type: "application/pdf" },
+      }),
+    );
+    const doc = screen.getByRole("link", { name: /Orçamento março\.pdf/ });
+    expect(doc).toHaveAttribute("href", "/api/midias/9f2c.pdf?access_token=tok%201");
+    expect(doc).toHaveAttribute("download", "Orçamento março.pdf");
+  });
+
+  it("says when an inbound file is still downloading", () => {
+    renderBolha(
+      mensagem({
+        direcao: "inbound",
+        tipo_conteudo: "image",
+        texto: null,
+        url_midia: null,
+        conteudo: { midia_status: "baixando" },
+      }),
+    );
+    expect(screen.getByText("Recebendo imagem…")).toBeInTheDocument();
   });
 
   it("labels automatic messages and keeps line breaks", () => {

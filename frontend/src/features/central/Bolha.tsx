@@ -1,6 +1,8 @@
-import { IconeDocumento } from "../../components/Icones";
+import { IconeDocumento, IconeLista, IconeResposta } from "../../components/Icones";
 import { formatarHora } from "../../lib/format";
-import type { Mensagem } from "../../lib/types";
+import { urlComToken } from "../../lib/http";
+import type { ConteudoBotoes, ConteudoLista, Mensagem } from "../../lib/types";
+import { ROTULO_ACAO, lerBotoes, lerLista, lerMidia, lerResposta } from "./conteudo";
 import { formatarWhatsApp } from "./formatacao";
 import { Ticks } from "./Ticks";
 
@@ -10,17 +12,33 @@ const ROTULO_TIPO: Partial<Record<Mensagem["tipo"], string>> = {
   finalizacao: "Finalização",
   lista_interativa: "Lista interativa",
   botoes: "Botões",
+  automatica: "Resposta automática",
+  link_prestador: "Link do prestador",
 };
 
 function nomeArquivo(mensagem: Mensagem): string {
+  const { nomeArquivo: nome } = lerMidia(mensagem);
+  if (nome) return nome;
   if (mensagem.caption) return mensagem.caption;
   const url = mensagem.url_midia ?? "";
   const ultimo = url.split("?")[0]?.split("/").pop();
   return ultimo ? decodeURIComponent(ultimo) : "Documento";
 }
 
+/** A file not there yet: still downloading from WhatsApp, or lost. */
+function Indisponivel({ mensagem, nome }: { mensagem: Mensagem; nome: string }) {
+  const status = lerMidia(mensagem).status;
+  const minusculo = nome.toLowerCase();
+  if (status === "baixando") return <p className="bolha-indisponivel">Recebendo {minusculo}…</p>;
+  if (status === "falhou") {
+    return <p className="bolha-indisponivel">Não foi possível baixar o arquivo ({minusculo}).</p>;
+  }
+  return <p className="bolha-indisponivel">{nome} indisponível</p>;
+}
+
 function Conteudo({ mensagem }: { mensagem: Mensagem }) {
-  const { tipo_conteudo: tipo, url_midia: url } = mensagem;
+  const { tipo_conteudo: tipo } = mensagem;
+  const url = mensagem.url_midia ? urlComToken(mensagem.url_midia) : null;
   const texto = mensagem.texto ? (
     <p className="bolha-texto">{formatarWhatsApp(mensagem.texto)}</p>
   ) : null;
@@ -34,10 +52,14 @@ function Conteudo({ mensagem }: { mensagem: Mensagem }) {
       <>
         {url ? (
           <a href={url} target="_blank" rel="noreferrer" className="bolha-midia">
-            <img src={url} alt={mensagem.caption ?? "Imagem recebida"} loading="lazy" />
+            <img
+              src={url}
+              alt={mensagem.caption ?? lerMidia(mensagem).nomeArquivo ?? "Imagem"}
+              loading="lazy"
+            />
           </a>
         ) : (
-          <p className="bolha-indisponivel">Imagem indisponível</p>
+          <Indisponivel mensagem={mensagem} nome="Imagem" />
         )}
         {legenda}
         {texto}
@@ -52,12 +74,11 @@ function Conteudo({ mensagem }: { mensagem: Mensagem }) {
             <a href={url}>Baixar áudio</a>
           </audio>
         ) : (
-          <p className="bolha-indisponivel">Áudio indisponível</p>
+          <Indisponivel mensagem={mensagem} nome="Áudio" />
         )}
         {mensagem.transcricao ? (
           <p className="bolha-transcricao">
-            <span>Transcrição</span>
-            {mensagem.transcricao}
+            <span>Transcrição:</span> {mensagem.transcricao}
           </p>
         ) : null}
         {texto}
@@ -70,7 +91,7 @@ function Conteudo({ mensagem }: { mensagem: Mensagem }) {
         {url ? (
           <video controls preload="metadata" src={url} className="bolha-video" />
         ) : (
-          <p className="bolha-indisponivel">Vídeo indisponível</p>
+          <Indisponivel mensagem={mensagem} nome="Vídeo" />
         )}
         {legenda}
         {texto}
@@ -78,30 +99,121 @@ function Conteudo({ mensagem }: { mensagem: Mensagem }) {
     );
   }
   if (tipo === "document") {
+    const nome = nomeArquivo(mensagem);
     return (
       <>
         {url ? (
-          <a href={url} download className="bolha-documento" target="_blank" rel="noreferrer">
+          <a
+            href={url}
+            download={nome}
+            className="bolha-documento"
+            target="_blank"
+            rel="noreferrer"
+          >
             <IconeDocumento width={28} height={28} />
-            <span className="bolha-documento-nome">{nomeArquivo(mensagem)}</span>
+            <span className="bolha-documento-nome">{nome}</span>
             <span className="bolha-documento-acao">Baixar</span>
           </a>
         ) : (
-          <p className="bolha-indisponivel">Documento indisponível</p>
+          <Indisponivel mensagem={mensagem} nome="Documento" />
         )}
+        {legenda}
         {texto}
       </>
     );
   }
   if (tipo === "interactive" && mensagem.direcao === "inbound") {
+    const resposta = lerResposta(mensagem);
+    const titulo = resposta?.titulo ?? mensagem.texto ?? "";
+    return (
+      <p
+        className="bolha-toque"
+        title={resposta?.tipo === "lista" ? "Escolheu na lista" : "Tocou no botão"}
+      >
+        <IconeResposta width={16} height={16} aria-hidden="true" />
+        <span className="sr-only">
+          {resposta?.tipo === "lista" ? "Escolheu na lista: " : "Tocou no botão: "}
+        </span>
+        <span aria-hidden="true">↩ </span>
+        <span className="bolha-toque-titulo">{titulo}</span>
+      </p>
+    );
+  }
+  if (tipo === "interactive") {
+    const lista = lerLista(mensagem);
+    const rodape = lista?.descricao || lerBotoes(mensagem)?.rodape;
     return (
       <>
-        <p className="bolha-rotulo">Resposta selecionada</p>
+        {lista?.titulo ? <p className="bolha-cabecalho">{lista.titulo}</p> : null}
         {texto}
+        {rodape ? <p className="bolha-rodape-texto">{rodape}</p> : null}
       </>
     );
   }
   return texto ?? <p className="bolha-indisponivel">Mensagem sem texto</p>;
+}
+
+/** Reply buttons under the text, as WhatsApp draws them; the tapped one is marked. */
+function Botoes({ conteudo }: { conteudo: ConteudoBotoes }) {
+  const escolhido = conteudo.respondida?.opcao_id;
+  return (
+    <ul className="bolha-botoes" aria-label="Botões">
+      {conteudo.botoes.map((botao) => {
+        const marcado = botao.id === escolhido;
+        return (
+          <li
+            key={botao.id}
+            className={`bolha-botao${marcado ? " bolha-botao-escolhido" : ""}`}
+            data-escolhido={marcado ? "true" : undefined}
+          >
+            <IconeResposta width={15} height={15} />
+            <span>{botao.titulo}</span>
+            {marcado ? <span className="bolha-escolha"> ✓ escolhido</span> : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** The list's button; it opens the sections as the contractor saw them. */
+function Lista({ conteudo }: { conteudo: ConteudoLista }) {
+  const escolhido = conteudo.respondida?.opcao_id;
+  return (
+    <details className="bolha-lista">
+      <summary className="bolha-botao">
+        <IconeLista width={15} height={15} />
+        <span>{conteudo.botao}</span>
+      </summary>
+      <div className="bolha-lista-secoes">
+        {conteudo.secoes.map((secao, i) => (
+          <section key={i} aria-label={secao.titulo || `Seção ${i + 1}`}>
+            {secao.titulo ? <p className="bolha-lista-secao">{secao.titulo}</p> : null}
+            <ul>
+              {secao.linhas.map((linha) => {
+                const marcado = linha.id === escolhido;
+                return (
+                  <li
+                    key={linha.id}
+                    className={marcado ? "bolha-linha-escolhida" : undefined}
+                    data-escolhido={marcado ? "true" : undefined}
+                  >
+                    <span className="bolha-linha-titulo">
+                      {linha.titulo}
+                      {marcado ? <span className="bolha-escolha"> ✓ escolhida</span> : null}
+                    </span>
+                    {linha.descricao ? (
+                      <span className="bolha-linha-descricao">{linha.descricao}</span>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        ))}
+      </div>
+    </details>
+  );
 }
 
 interface Props {
@@ -114,10 +226,15 @@ interface Props {
 
 export function Bolha({ mensagem, otimista, onReenviar, reenviando }: Props) {
   const saida = mensagem.direcao === "outbound";
-  const rotulo = ROTULO_TIPO[mensagem.tipo];
+  const botoes = saida ? lerBotoes(mensagem) : null;
+  const lista = saida ? lerLista(mensagem) : null;
+  const acao = botoes?.acao?.tipo;
+  const rotulo = (acao ? ROTULO_ACAO[acao] : undefined) ?? ROTULO_TIPO[mensagem.tipo];
+  const respondida = Boolean(botoes?.respondida ?? lista?.respondida);
   const classes = [
     "bolha",
     saida ? "bolha-saida" : "bolha-entrada",
+    botoes || lista ? "bolha-interativa" : "",
     mensagem.status_envio === "falhou" ? "bolha-falhou" : "",
     otimista ? "bolha-otimista" : "",
   ]
@@ -128,6 +245,7 @@ export function Bolha({ mensagem, otimista, onReenviar, reenviando }: Props) {
       className={`linha-bolha ${saida ? "linha-saida" : "linha-entrada"}`}
       data-mensagem-id={otimista ? undefined : mensagem.id}
       data-direcao={mensagem.direcao}
+      data-respondida={respondida ? "true" : undefined}
     >
       <div className={classes}>
         {rotulo ? <p className="bolha-rotulo">{rotulo}</p> : null}
@@ -136,6 +254,8 @@ export function Bolha({ mensagem, otimista, onReenviar, reenviando }: Props) {
           <time dateTime={mensagem.criado_em}>{formatarHora(mensagem.criado_em)}</time>
           {saida ? <Ticks status={mensagem.status_envio} erro={mensagem.erro} /> : null}
         </div>
+        {botoes && botoes.botoes.length > 0 ? <Botoes conteudo={botoes} /> : null}
+        {lista ? <Lista conteudo={lista} /> : null}
         {mensagem.status_envio === "falhou" ? (
           <div className="bolha-erro">
             <span title={mensagem.erro ?? undefined}>

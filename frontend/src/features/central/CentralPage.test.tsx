@@ -24,6 +24,8 @@ const chamado: Chamado = {
   atualizado_em: "2026-03-10T12:00:00Z",
   finalizado_em: null,
   ultima_atividade_em: "2026-03-10T13:00:00Z",
+  valor_orcamento: null,
+  visita_em: null,
 };
 
 const rotas = [
@@ -175,5 +177,84 @@ describe("CentralPage", () => {
     expect(await within(dialogo).findByRole("alert")).toHaveTextContent("já está concluido");
     await user.keyboard("{Escape}");
     expect(screen.queryByRole("alertdialog")).toBeNull();
+  });
+
+  it("sends a ready-made question from the composer's menu, loading its dialog on demand", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    const pergunta = mensagem({
+      id: 5,
+      tipo: "botoes",
+      tipo_conteudo: "interactive",
+      texto: "O serviço do chamado CH-2026-0007 foi concluído?",
+      status_envio: "pendente",
+      conteudo: {
+        tipo: "botoes",
+        botoes: [
+          { id: "conclusao:sim", titulo: "Sim" },
+          { id: "conclusao:nao", titulo: "Ainda não" },
+        ],
+        acao: { tipo: "conclusao" },
+      },
+    });
+    let servidor: ReturnType<typeof mensagem>[] = [];
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/7": { body: chamado },
+      "GET /api/conversas/7/mensagens": () => ({ body: { items: servidor, next_cursor: null } }),
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+      "POST /api/chamados/7/acoes/concluido": () => {
+        servidor = [pergunta];
+        return { status: 201, body: { chamado, mensagem: pergunta, envio: "enfileirada" } };
+      },
+    });
+    renderRotas(rotas, "/central/7");
+    const user = userEvent.setup();
+    const menu = await screen.findByRole("button", { name: "Mais ações" });
+    await waitFor(() => expect(menu).toBeEnabled());
+    await user.click(menu);
+    await user.click(screen.getByRole("menuitem", { name: "Concluído?" }));
+    const dialogo = await screen.findByRole("dialog", { name: "Perguntar se concluiu" });
+    await user.click(within(dialogo).getByRole("button", { name: "Enviar pergunta" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(menu).toHaveFocus();
+    const bolha = await screen.findByText("O serviço do chamado CH-2026-0007 foi concluído?");
+    const linha = bolha.closest("li") as HTMLElement;
+    expect(within(linha).getByText("Conclusão do serviço")).toBeInTheDocument();
+    expect(within(linha).getByText("Sim")).toBeInTheDocument();
+    expect(within(linha).getByText("Ainda não")).toBeInTheDocument();
+  });
+
+  it("asks to confirm the conclusion when the contractor said it is done", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/7": { body: { ...chamado, status: "aguardando_confirmacao" } },
+      "GET /api/conversas/7/mensagens": { body: { items: [], next_cursor: null } },
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+    });
+    renderRotas(rotas, "/central/7");
+    const topo = (await screen.findByRole("heading", { name: "Carlos Pereira" })).closest(
+      "header",
+    ) as HTMLElement;
+    expect(await within(topo).findByText("Aguardando confirmação")).toBeInTheDocument();
+    const confirmar = within(topo).getByRole("button", { name: "Confirmar conclusão" });
+    expect(confirmar).toHaveClass("btn-destaque");
+    expect(within(topo).queryByRole("button", { name: "Finalizar" })).toBeNull();
+    expect(screen.getByText(/informou que o serviço foi concluído/)).toBeInTheDocument();
+    await userEvent.setup().click(confirmar);
+    expect(screen.getByRole("alertdialog", { name: "Confirmar a conclusão?" })).toBeInTheDocument();
+  });
+
+  it("turns the menu off on a finished chamado", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/7": { body: { ...chamado, status: "concluido" } },
+      "GET /api/conversas/7/mensagens": { body: { items: [], next_cursor: null } },
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+    });
+    renderRotas(rotas, "/central/7");
+    expect(await screen.findByText("Concluído", { selector: ".chat-topo .badge" })).toBeVisible();
+    expect(screen.getByRole("button", { name: "Mais ações" })).toBeDisabled();
   });
 });

@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
@@ -16,10 +17,13 @@ import { ApiError, mensagemDeErro } from "../../lib/http";
 import { chamadoAberto } from "../../lib/labels";
 import type { ModoAoVivo } from "../../lib/live/conexao";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
-import type { Mensagem } from "../../lib/types";
+import { avisosDe } from "../../lib/avisos";
+import type { ChamadoComMensagem, Mensagem } from "../../lib/types";
 import { Bolha } from "./Bolha";
 import { Composer } from "./Composer";
 import { InfoPainel } from "./InfoPainel";
+import { DialogoDaAcao } from "./menu/DialogoDaAcao";
+import { type AcaoMenu, MenuAcoes } from "./menu/MenuAcoes";
 
 interface Pendente {
   chave: number;
@@ -39,6 +43,7 @@ function mensagemOtimista(p: Pendente, chamadoId: number): Mensagem {
     tipo: "resposta_manual",
     tipo_conteudo: "text",
     texto: p.texto,
+    conteudo: null,
     destinatario: "",
     url_midia: null,
     caption: null,
@@ -70,6 +75,8 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
   const [erroEnvio, setErroEnvio] = useState<string | null>(null);
   const [acao, setAcao] = useState<Acao | null>(null);
   const [infoAberta, setInfoAberta] = useState(false);
+  const [dialogo, setDialogo] = useState<AcaoMenu | null>(null);
+  const qc = useQueryClient();
   const sequencia = useRef(0);
 
   const itens = useMemo(() => {
@@ -136,8 +143,18 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
     setAcao(nova);
   }
 
+  function aoEnviarAcao(resposta: ChamadoComMensagem) {
+    setDialogo(null);
+    if (resposta.envio === "duplicada") {
+      avisosDe(qc).adicionar({
+        texto: "Igual a uma mensagem enviada há menos de 30 s: não foi enviada de novo.",
+      });
+    }
+  }
+
   const dados = chamado.data;
   const aberto = dados ? chamadoAberto(dados.status) : false;
+  const confirmarConclusao = dados?.status === "aguardando_confirmacao";
   const todas = [
     ...itens,
     ...pendentes
@@ -185,10 +202,10 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
                 </button>
                 <button
                   type="button"
-                  className="btn btn-primario btn-pequeno"
+                  className={`btn btn-primario btn-pequeno${confirmarConclusao ? " btn-destaque" : ""}`}
                   onClick={() => abrirAcao("finalizar")}
                 >
-                  Finalizar
+                  {confirmarConclusao ? "Confirmar conclusão" : "Finalizar"}
                 </button>
               </>
             ) : null}
@@ -206,6 +223,12 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
         </header>
         {chamado.isError ? (
           <ErroBox erro={chamado.error} tentarDeNovo={() => chamado.refetch()} />
+        ) : null}
+        {confirmarConclusao ? (
+          <p className="chat-faixa-confirmacao">
+            {dados.terceirizado.nome} informou que o serviço foi concluído. Confirme a conclusão
+            para finalizar o chamado.
+          </p>
         ) : null}
         <Mensagens
           itens={todas}
@@ -231,15 +254,42 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
           onEnviar={enviar}
           desabilitado={dados?.status === "cancelado"}
           motivoDesabilitado="Chamado cancelado: não é possível enviar mensagens."
+          menu={
+            <MenuAcoes
+              onEscolher={setDialogo}
+              desabilitado={!aberto}
+              motivoDesabilitado="Disponível só com o chamado aberto."
+            />
+          }
         />
       </div>
       {infoAberta ? (
         <InfoPainel chamadoId={chamadoId} onFechar={() => setInfoAberta(false)} />
       ) : null}
+      {dialogo && dados ? (
+        <DialogoDaAcao
+          acao={dialogo}
+          chamado={dados}
+          onFechar={() => setDialogo(null)}
+          onEnviado={aoEnviarAcao}
+        />
+      ) : null}
       <ConfirmDialog
         aberto={acao !== null}
-        titulo={acao === "cobrar" ? "Enviar cobrança?" : "Finalizar o chamado?"}
-        rotuloConfirmar={acao === "cobrar" ? "Enviar cobrança" : "Finalizar"}
+        titulo={
+          acao === "cobrar"
+            ? "Enviar cobrança?"
+            : confirmarConclusao
+              ? "Confirmar a conclusão?"
+              : "Finalizar o chamado?"
+        }
+        rotuloConfirmar={
+          acao === "cobrar"
+            ? "Enviar cobrança"
+            : confirmarConclusao
+              ? "Confirmar conclusão"
+              : "Finalizar"
+        }
         ocupado={mutacaoAcao?.isPending}
         erro={mutacaoAcao?.error ? mensagemDeErro(mutacaoAcao.error) : null}
         onConfirmar={confirmarAcao}

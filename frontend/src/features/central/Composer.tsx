@@ -11,6 +11,8 @@ interface Props {
   onEnviar: (texto: string) => Promise<boolean>;
   desabilitado?: boolean;
   motivoDesabilitado?: string;
+  /** Before the text box: the "…" menu of interactive messages, files and actions. */
+  menu?: React.ReactNode;
 }
 
 /**
@@ -18,7 +20,13 @@ interface Props {
  * chat shows it with a clock) but stays in the draft until the server accepts it,
  * so an expired session or an error gives it back.
  */
-export function Composer({ chaveRascunho, onEnviar, desabilitado, motivoDesabilitado }: Props) {
+export function Composer({
+  chaveRascunho,
+  onEnviar,
+  desabilitado,
+  motivoDesabilitado,
+  menu,
+}: Props) {
   const [texto, setTexto] = useState(() => lerRascunho(chaveRascunho));
   const [enviando, setEnviando] = useState(false);
   const [emEspera, setEmEspera] = useState(false);
@@ -89,6 +97,7 @@ export function Composer({ chaveRascunho, onEnviar, desabilitado, motivoDesabili
         void enviar();
       }}
     >
+      {menu}
       <label htmlFor="composer-texto" className="sr-only">
         Mensagem
       </label>

@@ -2,7 +2,13 @@ import { Link } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
 import { Carregando, ErroBox } from "../../components/Feedback";
 import { useInfo } from "../../lib/api/chamados";
-import { formatarDataHora, formatarDuracao, formatarTelefone } from "../../lib/format";
+import {
+  formatarDataHora,
+  formatarDuracao,
+  formatarMoeda,
+  formatarTelefone,
+} from "../../lib/format";
+import { Historico } from "./Historico";
 
 export function InfoPainel({ chamadoId, onFechar }: { chamadoId: number; onFechar: () => void }) {
   const info = useInfo(chamadoId);
@@ -42,6 +48,10 @@ export function InfoPainel({ chamadoId, onFechar }: { chamadoId: number; onFecha
             </dd>
             <dt>Prazo combinado</dt>
             <dd>{formatarDataHora(info.data.chamado.prazo_combinado)}</dd>
+            <dt>Orçamento</dt>
+            <dd>{formatarMoeda(info.data.chamado.valor_orcamento)}</dd>
+            <dt>Visita confirmada</dt>
+            <dd>{formatarDataHora(info.data.chamado.visita_em)}</dd>
             <dt>Aberto em</dt>
             <dd>{formatarDataHora(info.data.chamado.criado_em)}</dd>
           </dl>
@@ -76,6 +86,8 @@ export function InfoPainel({ chamadoId, onFechar }: { chamadoId: number; onFecha
             <dt>Tempo até a primeira resposta</dt>
             <dd>{formatarDuracao(info.data.estatisticas.tempo_primeira_resposta_s)}</dd>
           </dl>
+          <h3>Histórico</h3>
+          <Historico chamadoId={chamadoId} />
           <Link to={`/chamados/${chamadoId}`} className="btn btn-secundario btn-bloco">
             Ver chamado completo
           </Link>

@@ -19,6 +19,8 @@ const chamado: Chamado = {
   atualizado_em: "2026-03-01T10:00:00Z",
   finalizado_em: null,
   ultima_atividade_em: "2026-03-01T10:00:00Z",
+  valor_orcamento: null,
+  visita_em: null,
 };
 
 describe("validar", () => {

@@ -15,6 +15,7 @@ import type {
   ChamadoCreate,
   ChamadoInfo,
   ChamadoUpdate,
+  Historico,
   Mensagem,
   Page,
   Prioridade,
@@ -35,6 +36,7 @@ export const chamadosKeys = {
   lista: (filtros: FiltrosChamados) => ["chamados", "lista", filtros] as const,
   detalhe: (id: number) => ["chamados", "detalhe", id] as const,
   info: (id: number) => ["chamados", "info", id] as const,
+  historico: (id: number) => ["chamados", "historico", id] as const,
 };
 
 export function listarChamados(
@@ -85,6 +87,21 @@ export function useInfo(id: number, enabled = true) {
   return useQuery({ ...infoQuery(id), enabled });
 }
 
+/** What happened to the chamado, oldest first. */
+export function obterHistorico(id: number, signal?: AbortSignal): Promise<Historico[]> {
+  return api(`/api/chamados/${id}/historico`, { signal });
+}
+
+export const historicoQuery = (id: number) =>
+  queryOptions({
+    queryKey: chamadosKeys.historico(id),
+    queryFn: ({ signal }) => obterHistorico(id, signal),
+  });
+
+export function useHistorico(id: number, enabled = true) {
+  return useQuery({ ...historicoQuery(id), enabled });
+}
+
 export function criarChamado(dados: ChamadoCreate): Promise<ChamadoComMensagem> {
   return api("/api/chamados", { method: "POST", body: dados });
 }
@@ -120,7 +137,7 @@ function incluirMensagem(qc: QueryClient, mensagem: Mensagem): void {
 }
 
 /** A chamado changed (and maybe got a message): refresh every view of it. */
-function useAoMudar() {
+export function useAoMudarChamado() {
   const qc = useQueryClient();
   return (chamado: Chamado, mensagem?: Mensagem) => {
     qc.setQueryData(chamadoQuery(chamado.id).queryKey, chamado);
@@ -129,6 +146,7 @@ function useAoMudar() {
     void Promise.all([
       qc.invalidateQueries({ queryKey: chamadosKeys.listas }),
       qc.invalidateQueries({ queryKey: infoQuery(chamado.id).queryKey }),
+      qc.invalidateQueries({ queryKey: historicoQuery(chamado.id).queryKey }),
       qc.invalidateQueries({ queryKey: conversasKeys.listas }),
       qc.invalidateQueries({ queryKey: mensagensQuery(chamado.id).queryKey }),
     ]);
@@ -136,7 +154,7 @@ function useAoMudar() {
 }
 
 export function useCriarChamado() {
-  const aoMudar = useAoMudar();
+  const aoMudar = useAoMudarChamado();
   return useMutation({
     mutationFn: criarChamado,
     onSuccess: (r) => aoMudar(r.chamado, r.mensagem),
@@ -144,7 +162,7 @@ export function useCriarChamado() {
 }
 
 export function useAtualizarChamado(id: number) {
-  const aoMudar = useAoMudar();
+  const aoMudar = useAoMudarChamado();
   return useMutation({
     mutationFn: (dados: ChamadoUpdate) => atualizarChamado(id, dados),
     onSuccess: (chamado) => aoMudar(chamado),
@@ -152,7 +170,7 @@ export function useAtualizarChamado(id: number) {
 }
 
 export function useCobrarChamado() {
-  const aoMudar = useAoMudar();
+  const aoMudar = useAoMudarChamado();
   return useMutation({
     mutationFn: cobrarChamado,
     onSuccess: (r) => aoMudar(r.chamado, r.mensagem),
@@ -160,7 +178,7 @@ export function useCobrarChamado() {
 }
 
 export function useResponderChamado(id: number) {
-  const aoMudar = useAoMudar();
+  const aoMudar = useAoMudarChamado();
   return useMutation({
     mutationFn: (mensagem: string) => responderChamado(id, mensagem),
     onSuccess: (r) => aoMudar(r.chamado, r.mensagem),
@@ -168,7 +186,7 @@ export function useResponderChamado(id: number) {
 }
 
 export function useFinalizarChamado() {
-  const aoMudar = useAoMudar();
+  const aoMudar = useAoMudarChamado();
   return useMutation({
     mutationFn: finalizarChamado,
     onSuccess: (r) => aoMudar(r.chamado, r.mensagem),

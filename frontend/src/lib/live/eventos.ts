@@ -7,6 +7,7 @@
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { chamadosKeys } from "../api/chamados";
 import { conversasKeys } from "../api/conversas";
+import { avisosDe } from "../avisos";
 import type { Conversa, Mensagem, Page, Prioridade, StatusChamado, StatusEnvio } from "../types";
 
 /** The payloads of GET /api/eventos (see its description in openapi.yaml). */
@@ -30,7 +31,20 @@ export interface ChamadoAtualizado {
   prioridade?: Prioridade;
 }
 
-export const TIPOS_EVENTO = ["mensagem.nova", "mensagem.status", "chamado.atualizado", "reset"];
+/** What a contractor's tap, a quote or an automation rule did: a note for the operator. */
+export interface Notificacao {
+  chamado_id: number;
+  numero_chamado: string;
+  texto: string;
+}
+
+export const TIPOS_EVENTO = [
+  "mensagem.nova",
+  "mensagem.status",
+  "chamado.atualizado",
+  "notificacao",
+  "reset",
+];
 
 function mudarMensagens(
   dados: InfiniteData<Page<Mensagem>> | undefined,
@@ -75,6 +89,14 @@ function invalidarConversa(qc: QueryClient, chamadoId: number | null): void {
   void qc.invalidateQueries({ queryKey: chamadosKeys.info(chamadoId) });
 }
 
+function invalidarChamado(qc: QueryClient, chamadoId: number): void {
+  void qc.invalidateQueries({ queryKey: chamadosKeys.detalhe(chamadoId) });
+  void qc.invalidateQueries({ queryKey: chamadosKeys.info(chamadoId) });
+  void qc.invalidateQueries({ queryKey: chamadosKeys.historico(chamadoId) });
+  void qc.invalidateQueries({ queryKey: chamadosKeys.listas });
+  void qc.invalidateQueries({ queryKey: conversasKeys.listas });
+}
+
 /** Apply one event to the cache; unknown types are ignored (newer servers may add some). */
 export function aplicarEvento(qc: QueryClient, tipo: string, dados: unknown): void {
   switch (tipo) {
@@ -100,11 +122,22 @@ export function aplicarEvento(qc: QueryClient, tipo: string, dados: unknown): vo
       return;
     }
     case "chamado.atualizado": {
-      const { chamado_id } = dados as ChamadoAtualizado;
-      void qc.invalidateQueries({ queryKey: chamadosKeys.detalhe(chamado_id) });
-      void qc.invalidateQueries({ queryKey: chamadosKeys.info(chamado_id) });
-      void qc.invalidateQueries({ queryKey: chamadosKeys.listas });
-      void qc.invalidateQueries({ queryKey: conversasKeys.listas });
+      invalidarChamado(qc, (dados as ChamadoAtualizado).chamado_id);
+      return;
+    }
+    case "notificacao": {
+      const evento = dados as Notificacao;
+      if (typeof evento.texto !== "string" || !evento.texto) return;
+      avisosDe(qc).adicionar({
+        texto: evento.texto,
+        chamadoId: evento.chamado_id,
+        numeroChamado: evento.numero_chamado,
+      });
+      // The note says the chamado changed (a status, a quote, a visit): show it so.
+      if (typeof evento.chamado_id === "number") {
+        invalidarChamado(qc, evento.chamado_id);
+        void qc.invalidateQueries({ queryKey: conversasKeys.mensagens(evento.chamado_id) });
+      }
       return;
     }
     case "reset": {

@@ -1,0 +1,365 @@
+"""Ready-made actions: questions sent as reply buttons whose answers move the chamado.
+
+An action's buttons carry ids like ``orcamento:aprovar``. MegaAPI's reply buttons
+carry only a title, so the tap that comes back is matched to the question it
+answers by the quoted message id when WhatsApp sends it, else by the button's id
+or title among the chamado's recent questions. A question is answered once: later
+taps on it are recorded and ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gmm.automacao import estados, textos
+from gmm.automacao.models import Aguardando
+from gmm.chamados import service as chamados
+from gmm.chamados.models import Chamado, OrigemHistorico, StatusChamado
+from gmm.config import Settings
+from gmm.conversas.models import Direcao, Mensagem, TipoConteudo, TipoMensagem
+from gmm.db import utcnow
+from gmm.errors import DomainError
+from gmm.whatsapp.schemas import BotaoIn, BotoesIn
+from gmm.whatsapp.service import ResultadoEnvio, WhatsAppService
+
+# How far back a tap without a quoted id looks for the question it answers.
+PERGUNTAS_RECENTES = 20
+
+
+class VisitaNoPassado(DomainError):
+    status_code = 422
+    error = "data_invalida"
+
+
+def _validade(settings: Settings) -> timedelta:
+    return timedelta(hours=settings.estado_conversa_validade_horas)
+
+
+async def _perguntar(
+    whatsapp: WhatsAppService,
+    chamado: Chamado,
+    texto: str,
+    botoes: list[tuple[str, str]],
+    acao: dict[str, Any],
+) -> ResultadoEnvio:
+    pergunta = BotoesIn(
+        texto=texto,
+        rodape=textos.RODAPE,
+        botoes=[BotaoIn(id=botao_id, titulo=titulo) for botao_id, titulo in botoes],
+    )
+    return await whatsapp.enviar_botoes(
+        chamado, pergunta.texto, pergunta.conteudo() | {"acao": acao}
+    )
+
+
+# -- what operators send -----------------------------------------------------------------
+
+
+async def solicitar_orcamento(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado_id: int
+) -> tuple[Chamado, ResultadoEnvio]:
+    """Ask the contractor for a quote; their next bare amount is taken as the answer."""
+    chamado = await chamados.obter_aberto(session, chamado_id)
+    resultado = await whatsapp.enviar_mensagem(
+        chamado, TipoMensagem.resposta_manual, textos.solicitar_orcamento(chamado)
+    )
+    await estados.aguardar(
+        session, chamado, Aguardando.valor_orcamento, _validade(whatsapp.settings)
+    )
+    return chamado, resultado
+
+
+async def orcamento(
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado_id: int,
+    valor: Decimal,
+    observacao: str | None,
+) -> tuple[Chamado, ResultadoEnvio]:
+    chamado = await chamados.obter_aberto(session, chamado_id)
+    resultado = await _perguntar(
+        whatsapp,
+        chamado,
+        textos.orcamento(chamado, valor, observacao),
+        [("orcamento:aprovar", "Aprovar"), ("orcamento:rejeitar", "Rejeitar")],
+        {"tipo": "orcamento", "valor": str(valor)},
+    )
+    return chamado, resultado
+
+
+async def confirmar_visita(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado_id: int, momento: datetime
+) -> tuple[Chamado, ResultadoEnvio]:
+    if momento <= utcnow():
+        raise VisitaNoPassado("a data da visita precisa estar no futuro")
+    chamado = await chamados.obter_aberto(session, chamado_id)
+    fuso = ZoneInfo(whatsapp.settings.timezone)
+    resultado = await _perguntar(
+        whatsapp,
+        chamado,
+        textos.confirmar_visita(chamado, momento, fuso),
+        [("visita:confirmar", "Confirmo"), ("visita:remarcar", "Remarcar")],
+        {"tipo": "visita", "data_hora": momento.isoformat()},
+    )
+    return chamado, resultado
+
+
+async def perguntar_conclusao(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado_id: int
+) -> tuple[Chamado, ResultadoEnvio]:
+    chamado = await chamados.obter_aberto(session, chamado_id)
+    resultado = await _perguntar(
+        whatsapp,
+        chamado,
+        textos.concluido(chamado),
+        [("conclusao:sim", "Sim"), ("conclusao:nao", "Ainda não")],
+        {"tipo": "conclusao"},
+    )
+    return chamado, resultado
+
+
+# -- what contractors tap ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Toque:
+    """A tapped button or list row, matched to the question it answers."""
+
+    resposta: Mensagem  # the contractor's inbound message
+    pergunta: Mensagem  # our outbound buttons/list message
+    opcao_id: str  # our id of the option tapped
+
+
+def _opcoes(pergunta: Mensagem) -> list[dict[str, Any]]:
+    conteudo = pergunta.conteudo or {}
+    if conteudo.get("tipo") == "lista":
+        return [linha for secao in conteudo.get("secoes", []) for linha in secao["linhas"]]
+    return list(conteudo.get("botoes", []))
+
+
+def _opcao(pergunta: Mensagem, resposta: dict[str, Any]) -> str | None:
+    opcoes = _opcoes(pergunta)
+    for opcao in opcoes:
+        if opcao["id"] == resposta.get("id"):
+            return str(opcao["id"])
+    titulo = textos.normalizar(str(resposta.get("titulo", "")))
+    for opcao in opcoes:
+        if textos.normalizar(opcao["titulo"]) == titulo:
+            return str(opcao["id"])
+    return None
+
+
+async def identificar(session: AsyncSession, resposta: Mensagem) -> Toque | None:
+    """The question a tap answers, or None when it matches none of the chamado's."""
+    dados: dict[str, Any] = (resposta.conteudo or {}).get("resposta", {})
+    perguntas = (
+        select(Mensagem)
+        .where(
+            Mensagem.chamado_id == resposta.chamado_id,
+            Mensagem.direcao == Direcao.outbound,
+            Mensagem.tipo_conteudo == TipoConteudo.interactive,
+        )
+        .order_by(Mensagem.id.desc())
+    )
+    citada = dados.get("em_resposta_a")
+    if citada:
+        pergunta = await session.scalar(perguntas.where(Mensagem.megaapi_id == citada))
+        if pergunta is not None:
+            opcao = _opcao(pergunta, dados)
+            return Toque(resposta, pergunta, opcao) if opcao else None
+    for pergunta in await session.scalars(perguntas.limit(PERGUNTAS_RECENTES)):
+        opcao = _opcao(pergunta, dados)
+        if opcao is not None:
+            return Toque(resposta, pergunta, opcao)
+    return None
+
+
+Efeito = Callable[[AsyncSession, WhatsAppService, Chamado, Toque], Awaitable[str]]
+
+
+async def _mover(
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado: Chamado,
+    toque: Toque,
+    novo: StatusChamado,
+    descricao: str,
+) -> str:
+    if chamado.status == novo:
+        await chamados.registrar_historico(
+            session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
+        )
+        return descricao
+    try:
+        await chamados.transicionar(
+            session,
+            whatsapp,
+            chamado,
+            novo,
+            origem=OrigemHistorico.terceirizado,
+            descricao=descricao,
+            mensagem_id=toque.resposta.id,
+        )
+    except chamados.TransicaoInvalida as exc:
+        descricao = f"{descricao} (sem efeito: {exc.detail})"
+        await chamados.registrar_historico(
+            session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
+        )
+    return descricao
+
+
+def _valor(toque: Toque) -> Decimal:
+    return Decimal(str((toque.pergunta.conteudo or {})["acao"]["valor"]))
+
+
+async def _aprovar_orcamento(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
+) -> str:
+    valor = _valor(toque)
+    chamado.valor_orcamento = valor
+    descricao = await _mover(
+        session,
+        whatsapp,
+        chamado,
+        toque,
+        StatusChamado.em_andamento,
+        f"orçamento de {textos.reais(valor)} aprovado pelo terceirizado",
+    )
+    await whatsapp.enviar_mensagem(
+        chamado,
+        TipoMensagem.automatica,
+        textos.APROVADO.format(valor=textos.reais(valor), numero=chamado.numero_chamado),
+    )
+    return descricao
+
+
+async def _rejeitar_orcamento(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
+) -> str:
+    descricao = f"orçamento de {textos.reais(_valor(toque))} rejeitado pelo terceirizado"
+    await chamados.registrar_historico(
+        session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
+    )
+    await estados.aguardar(
+        session, chamado, Aguardando.valor_orcamento, _validade(whatsapp.settings)
+    )
+    await whatsapp.enviar_mensagem(
+        chamado,
+        TipoMensagem.automatica,
+        textos.PEDIR_CONTRAPROPOSTA.format(numero=chamado.numero_chamado),
+    )
+    return descricao
+
+
+async def _confirmar_visita(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
+) -> str:
+    momento = datetime.fromisoformat((toque.pergunta.conteudo or {})["acao"]["data_hora"])
+    chamado.visita_em = momento
+    fuso = ZoneInfo(whatsapp.settings.timezone)
+    descricao = f"visita de {textos.data_hora(momento, fuso)} confirmada pelo terceirizado"
+    await chamados.registrar_historico(
+        session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
+    )
+    return descricao
+
+
+async def _remarcar_visita(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
+) -> str:
+    descricao = "o terceirizado pediu para remarcar a visita"
+    await chamados.registrar_historico(
+        session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
+    )
+    await estados.aguardar(
+        session, chamado, Aguardando.nova_data_visita, _validade(whatsapp.settings)
+    )
+    await whatsapp.enviar_mensagem(
+        chamado,
+        TipoMensagem.automatica,
+        textos.PEDIR_NOVA_DATA.format(numero=chamado.numero_chamado),
+    )
+    return descricao
+
+
+async def _concluido(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
+) -> str:
+    return await _mover(
+        session,
+        whatsapp,
+        chamado,
+        toque,
+        StatusChamado.aguardando_confirmacao,
+        "o terceirizado informou que o serviço foi concluído: confirme para finalizar",
+    )
+
+
+async def _nao_concluido(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
+) -> str:
+    return await _mover(
+        session,
+        whatsapp,
+        chamado,
+        toque,
+        StatusChamado.em_andamento,
+        "o terceirizado informou que o serviço ainda não foi concluído",
+    )
+
+
+# Button id → what it does to the chamado.
+EFEITOS: dict[str, Efeito] = {
+    "orcamento:aprovar": _aprovar_orcamento,
+    "orcamento:rejeitar": _rejeitar_orcamento,
+    "visita:confirmar": _confirmar_visita,
+    "visita:remarcar": _remarcar_visita,
+    "conclusao:sim": _concluido,
+    "conclusao:nao": _nao_concluido,
+}
+
+
+async def aplicar_toque(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
+) -> None:
+    """Record which option was tapped and, the first time, do what it means."""
+    pergunta_conteudo = toque.pergunta.conteudo or {}
+    toque.resposta.conteudo = {
+        **(toque.resposta.conteudo or {}),
+        "resposta": {
+            **(toque.resposta.conteudo or {}).get("resposta", {}),
+            "opcao_id": toque.opcao_id,
+            "pergunta_id": toque.pergunta.id,
+        },
+    }
+    titulo = (toque.resposta.conteudo or {})["resposta"].get("titulo", toque.opcao_id)
+    if "respondida" in pergunta_conteudo:
+        await chamados.registrar_historico(
+            session,
+            chamado,
+            OrigemHistorico.terceirizado,
+            f"“{titulo}” tocado de novo numa pergunta já respondida: ignorado",
+            mensagem_id=toque.resposta.id,
+        )
+        return
+    toque.pergunta.conteudo = {
+        **pergunta_conteudo,
+        "respondida": {"opcao_id": toque.opcao_id, "mensagem_id": toque.resposta.id},
+    }
+    efeito = EFEITOS.get(toque.opcao_id)
+    if efeito is None:
+        descricao = f"o terceirizado respondeu “{titulo}”"
+        await chamados.registrar_historico(
+            session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
+        )
+    else:
+        descricao = await efeito(session, whatsapp, chamado, toque)
+    whatsapp.avisar_operadores(chamado, descricao)

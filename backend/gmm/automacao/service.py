@@ -1,0 +1,246 @@
+"""What happens on its own when a contractor writes: taps, awaited answers and rules.
+
+Runs in the webhook's transaction, right after the message is stored (only the first
+time: a redelivered webhook stores nothing and triggers nothing). Order: a tapped
+button answers its question; else a reply the conversation was waiting for (a bare
+amount after a quote request) is taken as that; else the automation rules run.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import regex
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gmm.automacao import acoes, estados, textos
+from gmm.automacao.models import AcaoRegra, Aguardando, RegraAutomacao, TipoPadrao
+from gmm.automacao.schemas import RegraIn, RegraUpdate
+from gmm.chamados import service as chamados
+from gmm.chamados.models import Chamado, OrigemHistorico, Prioridade, StatusChamado
+from gmm.conversas.models import Mensagem, TipoConteudo, TipoMensagem
+from gmm.errors import DomainError, NotFound
+from gmm.whatsapp.service import WhatsAppService
+
+log = logging.getLogger(__name__)
+
+# A rule's regex gets this long per message; a pathological pattern cannot stall
+# the webhook (the `regex` package enforces the timeout inside the match).
+REGEX_TIMEOUT_S = 0.05
+
+
+class RegraInvalida(DomainError):
+    status_code = 422
+    error = "regra_invalida"
+
+
+# -- matching ----------------------------------------------------------------------------
+
+
+def _compilar(regra: RegraAutomacao | RegraIn) -> regex.Pattern[str]:
+    padrao = textos.normalizar(regra.padrao)
+    if regra.tipo_padrao == TipoPadrao.palavra_chave:
+        # The whole word or phrase: "ok" must not fire on "tokens".
+        return regex.compile(r"(?<!\w)" + regex.escape(padrao) + r"(?!\w)")
+    return regex.compile(padrao, regex.IGNORECASE)
+
+
+def dispara(regra: RegraAutomacao | RegraIn, texto: str) -> bool:
+    try:
+        return (
+            _compilar(regra).search(textos.normalizar(texto), timeout=REGEX_TIMEOUT_S) is not None
+        )
+    except TimeoutError:
+        log.warning("regra %r demorou demais e foi ignorada nesta mensagem", regra.nome)
+        return False
+    except regex.error:
+        log.warning("regra %r tem um padrão inválido e foi ignorada", regra.nome)
+        return False
+
+
+def _validar(regra: RegraIn) -> None:
+    if regra.tipo_padrao == TipoPadrao.regex:
+        try:
+            _compilar(regra)
+        except regex.error as exc:
+            raise RegraInvalida(f"expressão regular inválida: {exc}") from exc
+    if regra.acao == AcaoRegra.responder and not regra.parametro:
+        raise RegraInvalida("a ação responder precisa do texto da resposta em parametro")
+    if regra.acao == AcaoRegra.mudar_status and regra.parametro not in {
+        s.value for s in StatusChamado
+    }:
+        opcoes = ", ".join(s.value for s in StatusChamado)
+        raise RegraInvalida(f"mudar_status precisa de um status em parametro ({opcoes})")
+    if regra.acao == AcaoRegra.definir_prioridade and regra.parametro not in {
+        p.value for p in Prioridade
+    }:
+        opcoes = ", ".join(p.value for p in Prioridade)
+        raise RegraInvalida(f"definir_prioridade precisa de uma prioridade em parametro ({opcoes})")
+    if regra.acao == AcaoRegra.responder and len(regra.parametro) > 1024:
+        raise RegraInvalida("a resposta automática tem no máximo 1024 caracteres")
+
+
+# -- CRUD --------------------------------------------------------------------------------
+
+
+async def listar(session: AsyncSession) -> list[RegraAutomacao]:
+    return list(
+        await session.scalars(
+            select(RegraAutomacao).order_by(RegraAutomacao.ordem, RegraAutomacao.id)
+        )
+    )
+
+
+async def obter(session: AsyncSession, regra_id: int) -> RegraAutomacao:
+    regra = await session.get(RegraAutomacao, regra_id)
+    if regra is None:
+        raise NotFound(f"regra {regra_id} não encontrada")
+    return regra
+
+
+async def criar(session: AsyncSession, dados: RegraIn) -> RegraAutomacao:
+    _validar(dados)
+    regra = RegraAutomacao(**dados.model_dump())
+    session.add(regra)
+    await session.flush()
+    return regra
+
+
+async def atualizar(session: AsyncSession, regra_id: int, dados: RegraUpdate) -> RegraAutomacao:
+    regra = await obter(session, regra_id)
+    campos = {k: v for k, v in dados.model_dump(exclude_unset=True).items() if v is not None}
+    completa = RegraIn.model_validate(
+        {**RegraIn.model_validate(regra, from_attributes=True).model_dump(), **campos}
+    )
+    _validar(completa)
+    for campo, valor in campos.items():
+        setattr(regra, campo, valor)
+    await session.flush()
+    return regra
+
+
+async def remover(session: AsyncSession, regra_id: int) -> None:
+    await session.delete(await obter(session, regra_id))
+    await session.flush()
+
+
+async def que_disparam(session: AsyncSession, texto: str) -> list[RegraAutomacao]:
+    ativas = await session.scalars(
+        select(RegraAutomacao)
+        .where(RegraAutomacao.ativa.is_(True))
+        .order_by(RegraAutomacao.ordem, RegraAutomacao.id)
+    )
+    return [regra for regra in ativas if dispara(regra, texto)]
+
+
+# -- on every inbound message ------------------------------------------------------------
+
+
+async def processar_recebida(
+    session: AsyncSession, whatsapp: WhatsAppService, mensagem: Mensagem
+) -> None:
+    """Act on a contractor's message just stored on a chamado."""
+    if mensagem.chamado_id is None:
+        return
+    chamado = await chamados.obter(session, mensagem.chamado_id, bloquear=True)
+    if chamado.status in chamados.FINALIZADOS:
+        return
+    if mensagem.tipo_conteudo == TipoConteudo.interactive:
+        toque = await acoes.identificar(session, mensagem)
+        if toque is not None:
+            await acoes.aplicar_toque(session, whatsapp, chamado, toque)
+        return
+    if mensagem.tipo_conteudo != TipoConteudo.text or not mensagem.texto:
+        return
+    if await _resposta_aguardada(session, whatsapp, chamado, mensagem):
+        return
+    await _aplicar_regras(session, whatsapp, chamado, mensagem)
+
+
+async def _resposta_aguardada(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, mensagem: Mensagem
+) -> bool:
+    estado = await estados.atual(session, mensagem.destinatario, chamado.id)
+    if estado is None or estado.aguardando != Aguardando.valor_orcamento:
+        # A new visit date is free text: it reaches the operator as any message does.
+        return False
+    valor = textos.ler_valor(mensagem.texto or "")
+    if valor is None:
+        return False
+    chamado.valor_orcamento = valor
+    await session.delete(estado)
+    descricao = f"orçamento de {textos.reais(valor)} informado pelo terceirizado"
+    await chamados.registrar_historico(
+        session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=mensagem.id
+    )
+    await whatsapp.enviar_mensagem(
+        chamado,
+        TipoMensagem.automatica,
+        textos.ORCAMENTO_RECEBIDO.format(valor=textos.reais(valor), numero=chamado.numero_chamado),
+    )
+    whatsapp.avisar_operadores(chamado, descricao)
+    whatsapp.notificar_chamado(chamado)
+    return True
+
+
+async def _aplicar_regras(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, mensagem: Mensagem
+) -> None:
+    """Every active rule that matches fires, in order; at most one automatic reply per
+    message, so overlapping rules never flood the contractor."""
+    respondeu = False
+    for regra in await que_disparam(session, mensagem.texto or ""):
+        origem = OrigemHistorico.automacao
+        if regra.acao == AcaoRegra.responder:
+            if respondeu:
+                continue
+            respondeu = True
+            await whatsapp.enviar_mensagem(chamado, TipoMensagem.automatica, regra.parametro)
+        elif regra.acao == AcaoRegra.notificar:
+            whatsapp.avisar_operadores(
+                chamado, regra.parametro or f"regra “{regra.nome}”: {mensagem.texto}"
+            )
+        elif regra.acao == AcaoRegra.definir_prioridade:
+            prioridade = Prioridade(regra.parametro)
+            if chamado.prioridade != prioridade:
+                chamado.prioridade = prioridade
+                await chamados.registrar_historico(
+                    session,
+                    chamado,
+                    origem,
+                    f"prioridade {prioridade.value} pela regra “{regra.nome}”",
+                    mensagem_id=mensagem.id,
+                )
+                whatsapp.notificar_chamado(chamado)
+        elif regra.acao == AcaoRegra.mudar_status:
+            await _mudar_status(session, whatsapp, chamado, mensagem, regra)
+
+
+async def _mudar_status(
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado: Chamado,
+    mensagem: Mensagem,
+    regra: RegraAutomacao,
+) -> None:
+    novo = StatusChamado(regra.parametro)
+    if novo == chamado.status:
+        return
+    descricao = f"status {novo.value} pela regra “{regra.nome}”"
+    try:
+        await chamados.transicionar(
+            session,
+            whatsapp,
+            chamado,
+            novo,
+            origem=OrigemHistorico.automacao,
+            descricao=descricao,
+            mensagem_id=mensagem.id,
+        )
+    except chamados.TransicaoInvalida as exc:
+        log.info("regra %r sem efeito: %s", regra.nome, exc.detail)
+        return
+    if novo in chamados.FINALIZADOS:
+        await estados.encerrar(session, chamado.id)
+    whatsapp.avisar_operadores(chamado, descricao)

@@ -1,0 +1,77 @@
+"""Background loops: the API's incident watcher and the worker's heartbeat."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from arq.connections import ArqRedis
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gmm.config import Settings
+from gmm.db import session_scope
+from gmm.monitoramento import registro, service
+from gmm.whatsapp.fila import Fila
+from gmm.whatsapp.megaapi import MegaAPIError
+from gmm.whatsapp.service import WhatsAppService
+
+log = logging.getLogger(__name__)
+
+BATIMENTO_S = 10.0
+# The instance status is asked of MegaAPI every this many watcher rounds (~1 min).
+RODADAS_POR_CONSULTA = 4
+
+
+async def verificar_instancia(
+    session: AsyncSession, redis: Redis, arq: ArqRedis, settings: Settings
+) -> None:
+    try:
+        estado = await WhatsAppService(session, Fila(arq), settings).estado_instancia()
+    except MegaAPIError as exc:
+        status = f"erro: {exc.reason}"[:200]
+    else:
+        if estado is None:
+            return
+        status = estado.status or "desconhecido"
+    segundos, _ = await redis.time()
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.hset(registro.INSTANCIA, mapping={"status": status, "verificado_em": str(segundos)})
+        await pipe.execute()
+
+
+async def vigia(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    arq: ArqRedis,
+    settings: Settings,
+) -> None:
+    """Runs for the API's lifetime; each round only one replica gets the lease."""
+    dono = registro.id_do_worker()
+    rodada = 0
+    while True:
+        try:
+            if await service.assumir_vigia(redis, settings, dono):
+                await service.vigiar(sessionmaker, redis, settings)
+                if rodada % RODADAS_POR_CONSULTA == 0:
+                    async with session_scope(sessionmaker) as session:
+                        await verificar_instancia(session, redis, arq, settings)
+                rodada += 1
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The watcher must outlive a database or Redis hiccup.
+            log.exception("vigia do monitoramento falhou nesta rodada")
+        await asyncio.sleep(settings.vigia_intervalo_seconds)
+
+
+async def batimentos(redis: Redis, worker_id: str) -> None:
+    """A worker's heartbeat, every BATIMENTO_S, for as long as it runs."""
+    while True:
+        try:
+            await registro.batimento(redis, worker_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("batimento do worker não registrado (Redis indisponível?)")
+        await asyncio.sleep(BATIMENTO_S)

@@ -1,0 +1,11 @@
+import { NavLink } from "react-router";
+
+/** The administration screens' tabs. */
+export function AdminNav() {
+  return (
+    <nav className="abas" aria-label="Administração">
+      <NavLink to="/admin/regras">Regras de automação</NavLink>
+      <NavLink to="/admin/whatsapp">Configuração MegaAPI</NavLink>
+    </nav>
+  );
+}

@@ -1,0 +1,266 @@
+"""Incidents open and close by themselves; breaker incidents that last are mailed once."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from fastapi import FastAPI
+from pydantic import SecretStr
+from redis.asyncio import Redis
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gmm.config import Settings
+from gmm.db import utcnow
+from gmm.monitoramento import registro, service
+from gmm.monitoramento.models import Alerta, TipoAlerta
+from gmm.whatsapp.circuit_breaker import CircuitBreaker
+from gmm.whatsapp.fila import Fila
+from gmm.whatsapp.megaapi import MegaAPITransientError
+from tests import factories as f
+from tests.automacao.conftest import eventos
+
+
+@dataclass
+class Caixa:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    mensagens: list[Message] = field(default_factory=list)
+    logins: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+    def autenticar(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        self.logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=True)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.mensagens.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Caixa, int]]:
+    caixa = Caixa()
+    with socket.socket() as livre:
+        livre.bind(("127.0.0.1", 0))
+        porta = livre.getsockname()[1]
+    controller = Controller(
+        caixa,
+        hostname="127.0.0.1",
+        port=porta,
+        authenticator=caixa.autenticar,
+        auth_require_tls=False,  # loopback test server, no certificate
+    )
+    controller.start()
+    try:
+        yield caixa, porta
+    finally:
+        controller.stop()
+
+
+async def _vigiar(db: AsyncSession, redis: Redis, settings: Settings) -> dict[TipoAlerta, Alerta]:
+    maker = async_sessionmaker(db.bind, expire_on_commit=False)
+    await service.vigiar(maker, redis, settings)
+    db.expire_all()
+    return {a.tipo: a for a in await service.abertos(db)}
+
+
+async def _abrir_breaker(redis: Redis, settings: Settings) -> CircuitBreaker:
+    breaker = CircuitBreaker.do_produto(redis, settings)
+    for _ in range(settings.breaker_failure_threshold):
+        await breaker.record_failure(await breaker.acquire())
+    return breaker
+
+
+async def test_breaker_incident_opens_once_closes_and_stays_in_history(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings, redis: Redis
+) -> None:
+    await registro.batimento(redis, "w")
+    assert await _vigiar(db, redis, settings) == {}
+    breaker = await _abrir_breaker(redis, settings)
+    abertos = await _vigiar(db, redis, settings)
+    assert set(abertos) == {TipoAlerta.breaker_aberto}
+    assert "circuit breaker" in abertos[TipoAlerta.breaker_aberto].mensagem
+    # Still failing: the same incident, not a new one.
+    assert set(await _vigiar(db, redis, settings)) == {TipoAlerta.breaker_aberto}
+    await breaker.reset()
+    assert await _vigiar(db, redis, settings) == {}
+
+    [alerta] = list(await db.scalars(select(Alerta)))
+    assert alerta.fechado_em is not None and alerta.motivo_fechamento == "condição normalizada"
+    avisos = await eventos(redis, "alerta")
+    assert [(a["tipo"], a["aberto"]) for a in avisos] == [
+        ("breaker_aberto", True),
+        ("breaker_aberto", False),
+    ]
+    h = f.headers(await f.usuario(db), settings)
+    historico = (await client.get("/api/admin/alertas", headers=h)).json()["items"]
+    assert [a["tipo"] for a in historico] == ["breaker_aberto"]
+    assert (await client.get("/api/admin/alertas?abertos=true", headers=h)).json()["items"] == []
+    assert (await client.get("/api/admin/alertas")).status_code == 401
+
+
+async def test_queue_warning_and_full_queue_refusing_chamados(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings, redis: Redis, app: FastAPI
+) -> None:
+    await registro.batimento(redis, "w")
+    config = settings.model_copy(update={"alerta_fila_aviso": 2, "fila_maxima": 4})
+    fila = Fila(app.state.arq)
+    for i in range(3):
+        await fila.enfileirar(500 + i)
+    assert set(await _vigiar(db, redis, config)) == {TipoAlerta.fila_alta}
+    await fila.enfileirar(600)
+    abertos = await _vigiar(db, redis, config)
+    assert set(abertos) == {TipoAlerta.fila_alta, TipoAlerta.fila_cheia}
+    assert "recusados" in abertos[TipoAlerta.fila_cheia].mensagem
+
+    # The same limit refuses new chamados (the API's own check).
+    original = app.state.settings
+    app.state.settings = config
+    try:
+        user = await f.usuario(db)
+        t = await f.terceirizado(db)
+        r = await client.post(
+            "/api/chamados",
+            json={"terceirizado_id": t.id, "titulo": "Lâmpada queimada"},
+            headers=f.headers(user, settings),
+        )
+        assert r.status_code == 503 and r.json()["error"] == "fila_cheia"
+    finally:
+        app.state.settings = original
+
+    await app.state.arq.delete("gmm:fila:envios")
+    assert await _vigiar(db, redis, config) == {}
+
+
+async def test_failure_rate_over_the_limit_with_enough_sends(
+    db: AsyncSession, settings: Settings, redis: Redis
+) -> None:
+    await registro.batimento(redis, "w")
+    for _ in range(18):
+        await registro.registrar_envio(redis)
+    await registro.registrar_envio(redis, MegaAPITransientError("erro", 502))
+    # 1 in 19: 5 %, but fewer sends than the minimum sample: no alert yet.
+    assert await _vigiar(db, redis, settings) == {}
+    await registro.registrar_envio(redis)
+    alerta = (await _vigiar(db, redis, settings))[TipoAlerta.taxa_falhas]
+    assert alerta.dados == {"taxa": 0.05, "falhas": 1, "por_motivo": {"http_5xx": 1}}
+    for _ in range(40):
+        await registro.registrar_envio(redis)
+    assert await _vigiar(db, redis, settings) == {}  # 1 in 60: under 2 %
+
+
+async def test_silent_webhooks_while_sending(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings, redis: Redis
+) -> None:
+    await registro.batimento(redis, "w")
+    segundos, _ = await redis.time()
+    # Sends three minutes ago, and no webhook since.
+    await redis.hincrby(f"{registro.ENVIOS}{int(segundos) // 60 - 3}", "enviado", 5)  # type: ignore[misc]
+    assert set(await _vigiar(db, redis, settings)) == {TipoAlerta.webhooks_ausentes}
+    ack = {
+        "messageType": "message.ack",
+        "key": {"id": "X", "fromMe": True, "remoteJid": "5511987654321@s.whatsapp.net"},
+        "update": {"status": 3},
+    }
+    r = await client.post(f"/webhook/whatsapp?token={settings.secret('webhook_token')}", json=ack)
+    assert r.status_code == 200
+    assert await _vigiar(db, redis, settings) == {}
+
+
+async def test_no_worker_heartbeat(db: AsyncSession, settings: Settings, redis: Redis) -> None:
+    abertos = await _vigiar(db, redis, settings)
+    assert set(abertos) == {TipoAlerta.worker_ausente}
+    await registro.batimento(redis, "w")
+    assert await _vigiar(db, redis, settings) == {}
+
+
+async def test_breaker_open_for_long_is_mailed_once_and_its_recovery_once(
+    db: AsyncSession, settings: Settings, redis: Redis, smtp: tuple[Caixa, int]
+) -> None:
+    caixa, porta = smtp
+    config = settings.model_copy(
+        update={
+            "smtp_url": SecretStr(f"smtp://alertas:s3nh4@127.0.0.1:{porta}"),
+            "alert_email": "ops@example.com",
+            "alerta_breaker_email_minutos": 5,
+        }
+    )
+    await registro.batimento(redis, "w")
+    breaker = await _abrir_breaker(redis, config)
+    await _vigiar(db, redis, config)
+    assert caixa.mensagens == []  # open, but not for 5 minutes yet
+    await db.execute(update(Alerta).values(aberto_em=utcnow() - timedelta(minutes=6)))
+    await db.commit()
+    for _ in range(3):
+        await _vigiar(db, redis, config)
+    await asyncio.sleep(0.1)
+    assert [m["Subject"] for m in caixa.mensagens] == [
+        "[GMM] Envios pelo WhatsApp suspensos: MegaAPI falhando"
+    ]
+    assert caixa.mensagens[0]["To"] == "ops@example.com"
+    assert caixa.logins == [(b"alertas", b"s3nh4")]
+
+    await breaker.reset()
+    for _ in range(3):
+        await _vigiar(db, redis, config)
+    await asyncio.sleep(0.1)
+    assert [m["Subject"] for m in caixa.mensagens][1:] == [
+        "[GMM] Envios pelo WhatsApp normalizados"
+    ]
+    [alerta] = list(await db.scalars(select(Alerta)))
+    assert alerta.email_enviado_em and alerta.email_recuperacao_em
+
+
+async def test_a_short_breaker_incident_sends_no_mail_and_a_dead_smtp_is_retried(
+    db: AsyncSession, settings: Settings, redis: Redis, smtp: tuple[Caixa, int]
+) -> None:
+    caixa, porta = smtp
+    await registro.batimento(redis, "w")
+    morto = settings.model_copy(
+        update={
+            "smtp_url": SecretStr("smtp://127.0.0.1:1"),
+            "alert_email": "ops@example.com",
+            "alerta_breaker_email_minutos": 0,
+        }
+    )
+    breaker = await _abrir_breaker(redis, morto)
+    await _vigiar(db, redis, morto)
+    [alerta] = list(await db.scalars(select(Alerta)))
+    assert alerta.email_enviado_em is None  # the server was down: tried again next round
+    vivo = morto.model_copy(update={"smtp_url": SecretStr(f"smtp://127.0.0.1:{porta}")})
+    await _vigiar(db, redis, vivo)
+    assert len(caixa.mensagens) == 1
+
+    await breaker.reset()
+    await _vigiar(db, redis, vivo)
+    # A second, short incident (closed before the delay) is never mailed.
+    curto = vivo.model_copy(update={"alerta_breaker_email_minutos": 60})
+    await _abrir_breaker(redis, curto)
+    await _vigiar(db, redis, curto)
+    await breaker.reset()
+    await _vigiar(db, redis, curto)
+    await asyncio.sleep(0.1)
+    assert [m["Subject"] for m in caixa.mensagens] == [
+        "[GMM] Envios pelo WhatsApp suspensos: MegaAPI falhando",
+        "[GMM] Envios pelo WhatsApp normalizados",
+    ]
+
+
+async def test_only_one_replica_watches_each_round(
+    redis: Redis, settings: Settings, clean: None
+) -> None:
+    assert await service.assumir_vigia(redis, settings, "api-1")
+    assert not await service.assumir_vigia(redis, settings, "api-2")

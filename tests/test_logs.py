@@ -1,0 +1,76 @@
+"""Logs: JSON in production with the ids of the work, secrets and phones masked."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import httpx
+import pytest
+
+from gmm import logs
+
+
+def _registro(msg: str, *args: object, nome: str = "uvicorn.access") -> logging.LogRecord:
+    return logging.LogRecord(nome, logging.INFO, __file__, 1, msg, args, None)
+
+
+def test_access_log_hides_tokens_in_urls() -> None:
+    filtro = logs.Contexto()
+    evento = _registro(
+        '%s - "%s %s HTTP/%s" %d',
+        "127.0.0.1:5000", "GET", "/api/eventos?access_token=abc.def&x=1", "1.1", 200,
+    )  # fmt: skip
+    webhook = _registro(
+        '%s - "%s %s HTTP/%s" %d',
+        "127.0.0.1:5000", "POST", "/webhook/whatsapp?token=s3cr3t", "1.1", 200,
+    )  # fmt: skip
+    assert filtro.filter(evento) and filtro.filter(webhook)
+    assert "abc.def" not in evento.getMessage() and "access_token=***&x=1" in evento.getMessage()
+    assert "s3cr3t" not in webhook.getMessage() and "token=***" in webhook.getMessage()
+
+
+@pytest.mark.parametrize(
+    ("texto", "esperado"),
+    [
+        ("envio para 5511987654321 ok", "envio para 5511*****21 ok"),
+        ("jid 551187654321@s.whatsapp.net", "jid 5511*****21@s.whatsapp.net"),
+        ("Authorization: Bearer eyJabc.def", "Authorization: Bearer ***"),
+        ('{"token": "segredo", "x": 1}', '{"token": "***", "x": 1}'),
+        ("mensagem 12345 do chamado 7", "mensagem 12345 do chamado 7"),
+    ],
+)
+def test_phones_and_secrets_are_masked_wherever_they_appear(texto: str, esperado: str) -> None:
+    assert logs.mascarar(texto) == esperado
+
+
+def test_json_lines_carry_the_ids_of_the_work() -> None:
+    saida = io.StringIO()
+    logs.configurar(json=True)
+    handler = logging.getLogger().handlers[0]
+    handler.stream = saida  # type: ignore[attr-defined]
+    try:
+        tokens = (
+            logs.request_id.set("req-1"),
+            logs.chamado_id.set(7),
+            logs.mensagem_id.set(42),
+        )
+        logging.getLogger("gmm.teste").warning("falhou para %s", "5511987654321")
+        for var, token in zip(
+            (logs.request_id, logs.chamado_id, logs.mensagem_id), tokens, strict=True
+        ):
+            var.reset(token)  # type: ignore[attr-defined]
+    finally:
+        logs.configurar(json=False)
+    linha = json.loads(saida.getvalue().strip().splitlines()[-1])
+    assert linha["message"] == "falhou para 5511*****21"
+    assert (linha["request_id"], linha["chamado_id"], linha["mensagem_id"]) == ("req-1", 7, 42)
+    assert linha["level"] == "WARNING" and linha["logger"] == "gmm.teste"
+
+
+async def test_every_response_has_a_request_id(client: httpx.AsyncClient) -> None:
+    proprio = await client.get("/healthz", headers={"X-Request-ID": "integrador-123"})
+    assert proprio.headers["x-request-id"] == "integrador-123"
+    gerado = await client.get("/healthz", headers={"X-Request-ID": "invalido com espaco;"})
+    assert len(gerado.headers["x-request-id"]) == 32
