@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
 from gmm.auth.router import router as auth_router
+from gmm.auth.router import usuarios_router
 from gmm.automacao.router import router as automacao_router
 from gmm.chamados.router import router as chamados_router
 from gmm.config import ConfigError, Settings, get_settings
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         health_router,
         auth_router,
+        usuarios_router,
         terceirizados_router,
         chamados_router,
         automacao_router,

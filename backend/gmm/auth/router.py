@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, status
 
 from gmm.auth import security, service
-from gmm.auth.schemas import LoginIn, TokenOut, UsuarioOut
-from gmm.deps import CurrentUser, RedisDep, SessionDep, SettingsDep
+from gmm.auth.schemas import LoginIn, TokenOut, UsuarioCreate, UsuarioOut, UsuarioUpdate
+from gmm.deps import AdminUser, CurrentUser, RedisDep, SessionDep, SettingsDep
 from gmm.openapi_docs import errors
+from gmm.params import IdPath
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -33,3 +34,38 @@ async def login(
 async def me(usuario: CurrentUser) -> UsuarioOut:
     """O usuário dono do token."""
     return UsuarioOut.model_validate(usuario)
+
+
+usuarios_router = APIRouter(prefix="/api/admin/usuarios", tags=["usuarios"])
+
+
+@usuarios_router.get("", operation_id="listar_usuarios", responses=errors(401, 403))
+async def listar(session: SessionDep, _: AdminUser) -> list[UsuarioOut]:
+    """Operadores e administradores, por nome."""
+    return [UsuarioOut.model_validate(u) for u in await service.listar(session)]
+
+
+@usuarios_router.post(
+    "",
+    operation_id="criar_usuario",
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(401, 403, 409, 422),
+)
+async def criar(body: UsuarioCreate, session: SessionDep, _: AdminUser) -> UsuarioOut:
+    """Nova conta. E-mail repetido (sem distinguir maiúsculas) responde 409."""
+    usuario = await service.criar_usuario(
+        session, nome=body.nome, email=body.email, senha=body.senha, papel=body.papel
+    )
+    return UsuarioOut.model_validate(usuario)
+
+
+@usuarios_router.patch(
+    "/{usuario_id}", operation_id="atualizar_usuario", responses=errors(401, 403, 404, 409, 422)
+)
+async def atualizar(
+    usuario_id: IdPath, body: UsuarioUpdate, session: SessionDep, admin: AdminUser
+) -> UsuarioOut:
+    """Altera nome, papel, senha ou desativa (`ativo: false`: o acesso cai na hora).
+    Ninguém remove o próprio acesso de administrador, e sempre resta um administrador
+    ativo (409)."""
+    return UsuarioOut.model_validate(await service.atualizar(session, usuario_id, body, admin))

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from gmm.auth.models import Papel
 
@@ -31,3 +31,28 @@ class TokenOut(BaseModel):
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a scheme name
     expires_in: int = Field(description="Segundos até o token expirar")
     usuario: UsuarioOut
+
+
+Nome = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+# Long enough to resist guessing, short enough for argon2 to hash quickly.
+Senha = Annotated[str, Field(min_length=10, max_length=256, description="De 10 a 256 caracteres")]
+
+
+class UsuarioCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    nome: Nome
+    email: EmailStr
+    senha: Senha
+    papel: Papel = Papel.operador
+
+
+class UsuarioUpdate(BaseModel):
+    """Only the fields sent change; `senha` sets a new password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nome: Nome | None = None
+    papel: Papel | None = None
+    ativo: bool | None = None
+    senha: Senha | None = None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth import security
 from gmm.auth.models import Papel, Usuario
+from gmm.auth.schemas import UsuarioUpdate
 from gmm.config import Settings
-from gmm.errors import Conflict, TooManyRequests, Unauthorized
+from gmm.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 
 CREDENCIAIS_INVALIDAS = "e-mail ou senha inválidos"
 
@@ -54,5 +55,48 @@ async def criar_usuario(
         raise Conflict(f"já existe um usuário com o e-mail {email}")
     usuario = Usuario(nome=nome, email=email, senha_hash=security.hash_senha(senha), papel=papel)
     session.add(usuario)
+    await session.flush()
+    return usuario
+
+
+async def listar(session: AsyncSession) -> list[Usuario]:
+    return list(await session.scalars(select(Usuario).order_by(Usuario.nome, Usuario.id)))
+
+
+async def atualizar(
+    session: AsyncSession, usuario_id: int, dados: UsuarioUpdate, quem: Usuario
+) -> Usuario:
+    """Edit an account. Nobody locks themselves out, and the last active admin stays."""
+    campos = dados.model_dump(exclude_unset=True, exclude_none=True)
+    if campos.get("papel", Papel.admin) != Papel.admin or campos.get("ativo") is False:
+        # This edit may remove an admin: lock every admin row, always in id order
+        # (two admins demoting each other wait in turn instead of deadlocking), so the
+        # count below sees the other's committed change.
+        await session.execute(
+            select(Usuario.id)
+            .where(Usuario.papel == Papel.admin)
+            .order_by(Usuario.id)
+            .with_for_update()
+        )
+    usuario = await session.get(Usuario, usuario_id, with_for_update=True, populate_existing=True)
+    if usuario is None:
+        raise NotFound(f"usuário {usuario_id} não encontrado")
+    perde_admin = usuario.papel == Papel.admin and (
+        campos.get("papel", Papel.admin) != Papel.admin or campos.get("ativo") is False
+    )
+    if perde_admin:
+        if usuario.id == quem.id:
+            raise Conflict("você não pode remover o próprio acesso de administrador")
+        outros = await session.scalar(
+            select(func.count()).where(
+                Usuario.papel == Papel.admin, Usuario.ativo.is_(True), Usuario.id != usuario.id
+            )
+        )
+        if not outros:
+            raise Conflict("é preciso manter ao menos um administrador ativo")
+    if "senha" in campos:
+        usuario.senha_hash = security.hash_senha(campos.pop("senha"))
+    for campo, valor in campos.items():
+        setattr(usuario, campo, valor)
     await session.flush()
     return usuario

@@ -87,6 +87,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/usuarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Listar
+         * @description Operadores e administradores, por nome.
+         */
+        get: operations["listar_usuarios"];
+        put?: never;
+        /**
+         * Criar
+         * @description Nova conta. E-mail repetido (sem distinguir maiúsculas) responde 409.
+         */
+        post: operations["criar_usuario"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/usuarios/{usuario_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Atualizar
+         * @description Altera nome, papel, senha ou desativa (`ativo: false`: o acesso cai na hora).
+         *     Ninguém remove o próprio acesso de administrador, e sempre resta um administrador
+         *     ativo (409).
+         */
+        patch: operations["atualizar_usuario"];
+        trace?: never;
+    };
     "/api/terceirizados": {
         parameters: {
             query?: never;
@@ -2134,6 +2180,23 @@ export interface components {
              */
             criado_em: string;
         };
+        /** UsuarioCreate */
+        UsuarioCreate: {
+            /** Nome */
+            nome: string;
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /**
+             * Senha
+             * @description De 10 a 256 caracteres
+             */
+            senha: string;
+            /** @default operador */
+            papel: components["schemas"]["Papel"];
+        };
         /** UsuarioOut */
         UsuarioOut: {
             /** Id */
@@ -2150,6 +2213,19 @@ export interface components {
              * Format: date-time
              */
             criado_em: string;
+        };
+        /**
+         * UsuarioUpdate
+         * @description Only the fields sent change; `senha` sets a new password.
+         */
+        UsuarioUpdate: {
+            /** Nome */
+            nome?: string | null;
+            papel?: components["schemas"]["Papel"] | null;
+            /** Ativo */
+            ativo?: boolean | null;
+            /** Senha */
+            senha?: string | null;
         };
         /** ValidarTelefoneIn */
         ValidarTelefoneIn: {
@@ -2363,6 +2439,175 @@ export interface operations {
             };
             /** @description Token ausente, inválido ou expirado */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    listar_usuarios: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsuarioOut"][];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    criar_usuario: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsuarioCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsuarioOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    atualizar_usuario: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                usuario_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsuarioUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsuarioOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
