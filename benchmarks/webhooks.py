@@ -75,6 +75,7 @@ async def run(eventos: int) -> dict[str, tuple[float, float]]:
             fernet_key=SecretStr("Gmj9Bd3iJZ1Oi8T6nB6Fj9m4yTCP8QGXuVFiu3g0a0U="),
             webhook_token=SecretStr(TOKEN),
             frontend_dist=Path("/nonexistent"),
+            vigia_ativa=False,
         )
         app = create_app(settings)
         async with app.router.lifespan_context(app):
