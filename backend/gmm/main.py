@@ -25,6 +25,7 @@ from gmm.db import create_engine, create_sessionmaker
 from gmm.errors import NotFound, install_handlers
 from gmm.eventos.router import router as eventos_router
 from gmm.health.router import router as health_router
+from gmm.idempotencia import Idempotencia
 from gmm.monitoramento import tasks as monitoramento_tasks
 from gmm.monitoramento.http import MetricasHTTP
 from gmm.monitoramento.router import router as monitoramento_router
@@ -85,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_handlers(app)
+    app.add_middleware(Idempotencia)
+    # Added last, so it runs first: the request id and timing cover everything.
     app.add_middleware(MetricasHTTP)
     for router in (
         health_router,
