@@ -8,15 +8,26 @@ in CI (CI=true), where a missing build is a failure.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import subprocess
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from arq.worker import Worker
 from playwright.async_api import Browser, Page, async_playwright
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.config import Settings
+from gmm.embedded import start_simulator
 from gmm.main import create_app
+from gmm.whatsapp import tasks
 from tests.servidor import servir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,3 +107,94 @@ async def phone(browser: Browser, live_server: str) -> AsyncIterator[Page]:
 async def screenshot(page: Page, name: str) -> None:
     if SCREENSHOTS:  # Playwright creates the folder.
         await page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
+
+
+# -- the whole loop: the SPA, the API, a worker and the MegaAPI simulator ------------------
+
+SIM_TOKEN = "token-do-simulador-e2e"
+SIM_INSTANCE = "instancia-e2e"
+
+
+@dataclass
+class SimuladorE2E:
+    """The simulator's control side, with the webhook pointed at the live server."""
+
+    url: str
+    http: httpx.AsyncClient
+
+    async def inbound(self, **evento: Any) -> dict[str, Any]:
+        """A contractor's message (text, button tap, ...) posted to our webhook now."""
+        resposta = await self.http.post("/_sim/inbound", json=evento)
+        resposta.raise_for_status()
+        corpo: dict[str, Any] = resposta.json()
+        assert corpo["status"] == 200, corpo
+        return corpo
+
+
+@pytest.fixture(scope="session")
+def simulador_e2e_processo() -> Iterator[str]:
+    process, url = start_simulator(SIM_TOKEN, SIM_INSTANCE)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+@pytest.fixture(scope="session")
+def settings_sim(settings: Settings, simulador_e2e_processo: str) -> Settings:
+    """The test settings sending through the simulator, with room to spare in the limits."""
+    return settings.model_copy(
+        update={
+            "megaapi_base_url": simulador_e2e_processo,
+            "megaapi_instance_key": SIM_INSTANCE,
+            "megaapi_token": SecretStr(SIM_TOKEN),
+            "megaapi_timeout_seconds": 5.0,
+            "rate_limit_per_minute": 6000,
+            "frontend_dist": DIST,
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server_sim(settings_sim: Settings) -> Iterator[str]:
+    """Like live_server, but whatever it queues goes out through the simulator."""
+    if not (DIST / "index.html").is_file():
+        _unavailable("frontend/dist/index.html não existe: rode `make frontend`")
+    with servir(create_app(settings_sim)) as url:
+        yield url
+
+
+@pytest.fixture
+async def simulador_e2e(
+    simulador_e2e_processo: str, live_server_sim: str, settings_sim: Settings
+) -> AsyncIterator[SimuladorE2E]:
+    """A reset simulator whose webhook (receipts, replies) calls the live server."""
+    async with httpx.AsyncClient(base_url=simulador_e2e_processo, timeout=10) as http:
+        (await http.post("/_sim/reset")).raise_for_status()
+        webhook = f"{live_server_sim}/webhook/whatsapp?token={settings_sim.secret('webhook_token')}"
+        configurado = await http.post(
+            f"/rest/webhook/{SIM_INSTANCE}/configWebhook",
+            json={"messageData": {"webhookUrl": webhook, "webhookEnabled": True}},
+            headers={"Authorization": f"Bearer {SIM_TOKEN}"},
+        )
+        configurado.raise_for_status()
+        yield SimuladorE2E(simulador_e2e_processo, http)
+
+
+@pytest.fixture
+async def worker_e2e(db: AsyncSession, settings_sim: Settings) -> AsyncIterator[Worker]:
+    """An arq worker sending the queued messages, started after the database was emptied."""
+    w = Worker(**tasks.worker_options(settings_sim, handle_signals=False))
+    task = asyncio.create_task(w.main())
+    try:
+        yield w
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        await w.close()

@@ -154,7 +154,11 @@ export function Menu<T extends string>({
               key={item.id}
               role="none"
               className={item.grupo ? "menu-grupo" : undefined}
-              onMouseEnter={() => setAtivo(indice)}
+              onMouseMove={(e) => {
+                // Only a real move: Chrome sends still "moves" when the menu appears
+                // under the pointer, which would steal the keyboard's first item.
+                if (e.movementX !== 0 || e.movementY !== 0) setAtivo(indice);
+              }}
             >
               <button
                 type="button"

@@ -134,7 +134,7 @@ export function ConfigWhatsAppPage() {
       ) : null}
       {config.data ? (
         <>
-          <p className="texto-suave">
+          <p className="texto-suave pagina-intro">
             Configuração em uso: {FONTE[config.data.fonte]}
             {config.data.atualizado_em
               ? ` · atualizada em ${formatarDataHora(config.data.atualizado_em)}`

@@ -106,11 +106,10 @@ export function RegrasPage() {
           Nova regra
         </button>
       </div>
-      <p className="texto-suave">
+      <p className="texto-suave pagina-intro">
         A cada texto de um terceirizado num chamado aberto, as regras ativas que reconhecem o texto
         disparam, na ordem abaixo.
       </p>
-      <TestarTexto />
       {atualizar.error ? <ErroBox erro={atualizar.error} /> : null}
       {regras.isPending ? <Carregando texto="Carregando regras…" /> : null}
       {regras.isError ? (
@@ -187,6 +186,7 @@ export function RegrasPage() {
           </tbody>
         </table>
       ) : null}
+      <TestarTexto />
       {editando ? (
         <RegraDialog
           key={editando === "nova" ? "nova" : editando.id}

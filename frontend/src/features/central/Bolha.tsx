@@ -130,7 +130,6 @@ function Conteudo({ mensagem }: { mensagem: Mensagem }) {
         className="bolha-toque"
         title={resposta?.tipo === "lista" ? "Escolheu na lista" : "Tocou no botão"}
       >
-        <IconeResposta width={16} height={16} aria-hidden="true" />
         <span className="sr-only">
           {resposta?.tipo === "lista" ? "Escolheu na lista: " : "Tocou no botão: "}
         </span>

@@ -1,4 +1,4 @@
-import { Suspense, lazy } from "react";
+import { Suspense, lazy, useEffect } from "react";
 import type { AcaoMenu } from "./MenuAcoes";
 import type { PropsDialogo } from "./comum";
 
@@ -32,9 +32,17 @@ const DIALOGOS: Record<AcaoMenu, React.ComponentType<PropsDialogo>> = {
   "link-prestador": LinkPrestadorDialog,
 };
 
-function Abrindo() {
+/** While the dialog's code loads: Escape or a click outside already cancel. */
+function Abrindo({ onFechar }: { onFechar: () => void }) {
+  useEffect(() => {
+    function tecla(evento: KeyboardEvent) {
+      if (evento.key === "Escape") onFechar();
+    }
+    document.addEventListener("keydown", tecla);
+    return () => document.removeEventListener("keydown", tecla);
+  }, [onFechar]);
   return (
-    <div className="modal-fundo">
+    <div className="modal-fundo" onMouseDown={(e) => e.target === e.currentTarget && onFechar()}>
       <div className="modal" role="status" aria-live="polite">
         <span className="spinner" aria-hidden="true" /> Abrindo…
       </div>
@@ -46,7 +54,7 @@ function Abrindo() {
 export function DialogoDaAcao({ acao, ...props }: PropsDialogo & { acao: AcaoMenu }) {
   const Componente = DIALOGOS[acao];
   return (
-    <Suspense fallback={<Abrindo />}>
+    <Suspense fallback={<Abrindo onFechar={props.onFechar} />}>
       <Componente {...props} />
     </Suspense>
   );
