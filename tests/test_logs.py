@@ -8,8 +8,10 @@ import logging
 
 import httpx
 import pytest
+from starlette.types import Receive, Scope, Send
 
 from gmm import logs
+from gmm.monitoramento.http import MetricasHTTP
 
 
 def _registro(msg: str, *args: object, nome: str = "uvicorn.access") -> logging.LogRecord:
@@ -74,3 +76,21 @@ async def test_every_response_has_a_request_id(client: httpx.AsyncClient) -> Non
     assert proprio.headers["x-request-id"] == "integrador-123"
     gerado = await client.get("/healthz", headers={"X-Request-ID": "invalido com espaco;"})
     assert len(gerado.headers["x-request-id"]) == 32
+
+
+async def test_a_request_about_a_chamado_carries_its_id_and_the_request_id() -> None:
+    vistos: list[tuple[str | None, int | None]] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        vistos.append((logs.request_id.get(), logs.chamado_id.get()))
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    transport = httpx.ASGITransport(app=MetricasHTTP(app))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as cliente:
+        await cliente.get("/api/chamados/77/info", headers={"X-Request-ID": "rq-77"})
+        await cliente.get("/api/conversas/8/mensagens", headers={"X-Request-ID": "rq-8"})
+        await cliente.get("/api/terceirizados/5", headers={"X-Request-ID": "rq-5"})
+    assert vistos == [("rq-77", 77), ("rq-8", 8), ("rq-5", None)]
+    # Outside a request, nothing leaks from the last one.
+    assert (logs.request_id.get(), logs.chamado_id.get()) == (None, None)

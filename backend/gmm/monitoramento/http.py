@@ -12,6 +12,8 @@ from gmm import logs
 from gmm.monitoramento.metricas import HTTP_DURACAO, HTTP_REQUISICOES
 
 _ID_VALIDO = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Requests about one chamado carry its id into every log line they produce.
+_CHAMADO = re.compile(r"^/api/(?:chamados|conversas)/(\d{1,18})(?:/|$)")
 
 
 class MetricasHTTP:
@@ -28,6 +30,8 @@ class MetricasHTTP:
         # A caller's id is kept (to follow a request across systems) if it is sane.
         rid = recebido if _ID_VALIDO.match(recebido) else uuid.uuid4().hex
         token = logs.request_id.set(rid)
+        do_chamado = _CHAMADO.match(scope["path"])
+        token_chamado = logs.chamado_id.set(int(do_chamado[1]) if do_chamado else None)
         status = 500
         inicio = time.perf_counter()
 
@@ -47,4 +51,5 @@ class MetricasHTTP:
             if rota != "/api/eventos":  # a stream's duration is not a latency
                 HTTP_DURACAO.labels(metodo, rota).observe(time.perf_counter() - inicio)
             HTTP_REQUISICOES.labels(metodo, rota, str(status)).inc()
+            logs.chamado_id.reset(token_chamado)
             logs.request_id.reset(token)
