@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,8 @@ from sqlalchemy.orm import joinedload
 
 from gmm.chamados.models import Chamado
 from gmm.config import Settings
-from gmm.conversas.models import Mensagem, StatusEnvio, TipoConteudo
-from gmm.db import session_scope
+from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, TipoMensagem
+from gmm.db import session_scope, utcnow
 from gmm.whatsapp import midia as midia_arquivos
 from gmm.whatsapp import tasks
 from gmm.whatsapp.fila import QUEUE_NAME, Fila, job_id
@@ -452,3 +453,60 @@ async def test_validar_telefone_asks_megaapi(
     assert bad.status_code == 422
     assert down.status_code == 502 and down.json()["error"] == "megaapi_indisponivel"
     assert (await client.post(url, json={"telefone": "11987654321"})).status_code == 401
+
+
+async def test_the_sweep_also_requeues_lost_downloads_and_transcriptions(
+    db: AsyncSession, settings: Settings, app: FastAPI
+) -> None:
+    chamado = await f.chamado(db, await f.terceirizado(db))
+    antes = utcnow() - timedelta(minutes=5)
+
+    def recebida(**campos: Any) -> Mensagem:
+        return Mensagem(
+            chamado_id=chamado.id,
+            direcao=Direcao.inbound,
+            tipo=TipoMensagem.recebida,
+            destinatario="5511987654321",
+            status_envio=StatusEnvio.entregue,
+            criado_em=antes,
+            **campos,
+        )
+
+    baixando = recebida(tipo_conteudo=TipoConteudo.image, conteudo={"midia_status": "baixando"})
+    audio = recebida(
+        tipo_conteudo=TipoConteudo.audio,
+        conteudo={"midia_status": "pronta"},
+        url_midia="/api/midias/" + "a" * 32 + ".ogg",
+    )
+    falhou = recebida(
+        tipo_conteudo=TipoConteudo.audio,
+        conteudo={"midia_status": "pronta", "transcricao_status": "falhou"},
+        url_midia="/api/midias/" + "b" * 32 + ".ogg",
+    )
+    transcrito = recebida(
+        tipo_conteudo=TipoConteudo.audio,
+        conteudo={"midia_status": "pronta"},
+        url_midia="/api/midias/" + "c" * 32 + ".ogg",
+        transcricao="oi",
+    )
+    recente = recebida(tipo_conteudo=TipoConteudo.image, conteudo={"midia_status": "baixando"})
+    db.add_all([baixando, audio, falhou, transcrito, recente])
+    await db.flush()
+    recente.criado_em = utcnow()
+    await db.commit()
+
+    config = settings.model_copy(
+        update={"transcricao_backend": "openai", "varredura_idade_seconds": 60}
+    )
+    contexto = tasks.criar_contexto(config)
+    try:
+        novos = await tasks.varrer_pendentes({"gmm": contexto, "redis": app.state.arq})
+    finally:
+        await contexto.aclose()
+    fila = await app.state.arq.zrange(QUEUE_NAME, 0, -1)
+    assert novos == 2
+    assert sorted(j.decode() if isinstance(j, bytes) else j for j in fila) == sorted(
+        [f"arq:job:midia:{baixando.id}", f"arq:job:transcricao:{audio.id}"]
+    ) or sorted(fila) == sorted(
+        [f"midia:{baixando.id}".encode(), f"transcricao:{audio.id}".encode()]
+    )

@@ -64,6 +64,21 @@ class Mensagem(Base):
         Index("ix_mensagens_status_envio_criado_em", "status_envio", "criado_em"),
         # Monitoring's 24 h volume and delivery times read one day of messages.
         Index("ix_mensagens_criado_em", "criado_em"),
+        # The sweep finds inbound files whose download job was lost...
+        Index(
+            "ix_mensagens_midia_baixando",
+            "criado_em",
+            postgresql_where=text("(conteudo ->> 'midia_status') = 'baixando'"),
+        ),
+        # ...and stored voice notes never transcribed (nor failed).
+        Index(
+            "ix_mensagens_audio_sem_transcricao",
+            "criado_em",
+            postgresql_where=text(
+                "tipo_conteudo = 'audio' AND url_midia IS NOT NULL AND transcricao IS NULL "
+                "AND NOT (conteudo ? 'transcricao_status')"
+            ),
+        ),
         # Message-center search by text.
         Index(
             "ix_mensagens_texto_trgm",

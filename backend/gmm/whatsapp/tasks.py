@@ -410,12 +410,45 @@ async def varrer_pendentes(ctx: dict[str, Any]) -> int:
                 .limit(VARREDURA_LOTE)
             )
         ).all()
+        # Inbound work lost the same way: a file never downloaded, a voice note
+        # never transcribed (each matched by its own partial index).
+        baixar = list(
+            await session.scalars(
+                select(Mensagem.id)
+                .where(
+                    Mensagem.conteudo["midia_status"].astext == "baixando",
+                    Mensagem.criado_em < limite,
+                )
+                .order_by(Mensagem.id)
+                .limit(VARREDURA_LOTE)
+            )
+        )
+        transcrever: list[int] = []
+        if c.settings.transcricao_backend != "none":
+            transcrever = list(
+                await session.scalars(
+                    select(Mensagem.id)
+                    .where(
+                        Mensagem.tipo_conteudo == TipoConteudo.audio,
+                        Mensagem.url_midia.is_not(None),
+                        Mensagem.transcricao.is_(None),
+                        ~Mensagem.conteudo.has_key("transcricao_status"),
+                        Mensagem.criado_em < limite,
+                    )
+                    .order_by(Mensagem.id)
+                    .limit(VARREDURA_LOTE)
+                )
+            )
     novos = 0
     for mensagem_id, prioridade in rows:
         if await fila.enfileirar(mensagem_id, urgente=prioridade in URGENTES):
             novos += 1
+    for mensagem_id in baixar:
+        novos += await fila.baixar_midia(mensagem_id)
+    for mensagem_id in transcrever:
+        novos += await fila.transcrever(mensagem_id)
     if novos:
-        log.warning("varredura: %s mensagens voltaram à fila", novos)
+        log.warning("varredura: %s tarefas voltaram à fila", novos)
     return novos
 
 
