@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth import service as auth
 from gmm.auth.models import Papel, Usuario
+from gmm.automacao import service as automacao
+from gmm.automacao.models import AcaoRegra, TipoPadrao
+from gmm.automacao.schemas import RegraIn
 from gmm.chamados import service as chamados
 from gmm.chamados.models import Prioridade
 from gmm.chamados.schemas import ChamadoCreate
@@ -36,6 +39,43 @@ _CHAMADOS = [
 ]
 
 _RESPOSTAS = ["Recebido! Passo aí amanhã cedo.", "Ok, vou verificar e retorno.", "Bom dia!"]
+
+# Automation rules worth seeing on a first run (admins edit them in /admin).
+_REGRAS = [
+    RegraIn(
+        nome="Chegou ao local",
+        tipo_padrao=TipoPadrao.regex,
+        padrao=r"cheguei|estou no local|to aqui",
+        acao=AcaoRegra.mudar_status,
+        parametro="em_andamento",
+        ordem=10,
+    ),
+    RegraIn(
+        nome="Urgência",
+        tipo_padrao=TipoPadrao.palavra_chave,
+        padrao="urgente",
+        acao=AcaoRegra.definir_prioridade,
+        parametro="urgente",
+        ordem=20,
+    ),
+    RegraIn(
+        nome="Avisar sobre atraso",
+        tipo_padrao=TipoPadrao.regex,
+        padrao=r"atras(o|ar|ado)|nao vou conseguir",
+        acao=AcaoRegra.notificar,
+        parametro="",
+        ordem=30,
+    ),
+    RegraIn(
+        nome="Bom dia",
+        tipo_padrao=TipoPadrao.regex,
+        padrao=r"^(bom dia|boa tarde|boa noite)[!.]?$",
+        acao=AcaoRegra.responder,
+        parametro="Olá! Recebemos sua mensagem; um operador responde em instantes.",
+        ordem=40,
+        ativa=False,
+    ),
+]
 
 
 async def ensure_admin(session: AsyncSession) -> bool:
@@ -86,5 +126,7 @@ async def sample_data(session: AsyncSession, whatsapp: WhatsAppService, fuso: Zo
                 status_envio=StatusEnvio.entregue,
             )
         )
+    for regra in _REGRAS:
+        await automacao.criar(session, regra)
     await session.flush()
     return True
