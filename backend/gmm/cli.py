@@ -228,6 +228,13 @@ def cmd_openapi(settings: Settings, _: argparse.Namespace) -> None:
     print(f"Escrito {write(create_app(settings))}")
 
 
+def cmd_postman(_: Settings, __: argparse.Namespace) -> None:
+    from gmm.postman_export import write
+
+    for caminho in write():
+        print(f"Escrito {caminho}")
+
+
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] = {
     "run": (cmd_run, "inicia tudo (servidores embutidos se nada estiver configurado)"),
     "api": (cmd_api, "inicia só a API"),
@@ -237,6 +244,7 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] 
     "create-admin": (cmd_create_admin, "cria um administrador"),
     "seed": (cmd_seed, "cria o usuário de demonstração e dados de exemplo"),
     "openapi": (cmd_openapi, "regera openapi.yaml a partir da aplicação"),
+    "postman": (cmd_postman, "regera a coleção do Postman (docs/postman) a partir de openapi.yaml"),
 }
 
 

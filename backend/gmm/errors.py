@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +98,25 @@ def install_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         names = {404: "nao_encontrado", 405: "metodo_nao_permitido", 401: "nao_autenticado"}
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": _allow(request)}
         return JSONResponse(
             _body(names.get(exc.status_code, "erro_http"), exc.detail),
             status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
+            headers=headers,
         )
+
+
+def _allow(request: Request) -> str:
+    """Every method the path answers to. FastAPI makes one route per method and Starlette
+    lists only the first one's in a 405, so `Allow` would leave out the others."""
+    metodos: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute) and getattr(route, "include_in_schema", False):
+            match, _ = route.matches(request.scope)
+            if match != Match.NONE:
+                metodos |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(metodos))

@@ -29,6 +29,7 @@ from gmm.idempotencia import Idempotencia
 from gmm.monitoramento import tasks as monitoramento_tasks
 from gmm.monitoramento.http import MetricasHTTP
 from gmm.monitoramento.router import router as monitoramento_router
+from gmm.openapi_docs import instalar as instalar_documentacao
 from gmm.prestador.router import router as prestador_router
 from gmm.terceirizados.router import router as terceirizados_router
 from gmm.whatsapp.router import router as whatsapp_router
@@ -41,6 +42,12 @@ terceirizados conduzidos pelo WhatsApp (MegaAPI).
 Autenticação: `POST /api/auth/login` devolve um token; envie-o em
 `Authorization: Bearer <token>`. Erros respondem `{"error": "...", "detail": ...}`.
 Listas respondem `{"items": [...], "next_cursor": "..."}`: passe `cursor` para a próxima página.
+
+Integradores podem mandar `Idempotency-Key: <até 200 caracteres>` em qualquer POST: o
+mesmo pedido repetido com a mesma chave (por 24 h) devolve a primeira resposta, com
+`Idempotent-Replayed: true`, sem criar nada de novo. Só respostas de sucesso são
+lembradas; a mesma chave com outro conteúdo responde 422, e enquanto o primeiro pedido
+ainda está em andamento, 409.
 """
 
 
@@ -106,6 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     _mount_spa(app, settings.frontend_dist)
+    # /openapi.json and /docs show the same examples and webhooks as openapi.yaml.
+    instalar_documentacao(app)
     return app
 
 

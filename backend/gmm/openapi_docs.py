@@ -1,10 +1,20 @@
-"""Documented error responses, so integrators see every 4xx/5xx an endpoint can give."""
+"""What the published contract says beyond the routes: every error response with an
+example, examples of request bodies, and MegaAPI's webhook payloads under the OpenAPI
+3.1 ``webhooks`` key.
+
+Routers declare their errors with :func:`errors`; :func:`documentar` post-processes the
+schema FastAPI generates, and :func:`instalar` makes an app serve the result at
+``/openapi.json`` and ``/docs`` (``openapi.yaml`` is the same document).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+import inspect
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from fastapi import FastAPI
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorOut(BaseModel):
@@ -25,3 +35,524 @@ _DESCRIPTIONS = {
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes}
+
+
+# -- error examples ----------------------------------------------------------------------
+
+_ERRO_EXEMPLO: dict[int, dict[str, Any]] = {
+    400: {"error": "erro_http", "detail": "There was an error parsing the body"},
+    401: {"error": "nao_autenticado", "detail": "token ausente, inválido ou expirado"},
+    403: {"error": "proibido", "detail": "apenas administradores"},
+    404: {"error": "nao_encontrado", "detail": "chamado 42 não encontrado"},
+    409: {"error": "conflito", "detail": "o chamado já está concluído"},
+    410: {"error": "link_expirado", "detail": "este link expirou; peça um novo ao operador"},
+    413: {"error": "corpo_grande", "detail": "corpo acima de 256 KB"},
+    422: {
+        "error": "dados_invalidos",
+        "detail": [
+            {
+                "loc": ["body", "titulo"],
+                "msg": "String should have at least 3 characters",
+                "type": "string_too_short",
+            }
+        ],
+    },
+    429: {"error": "muitas_tentativas", "detail": "muitas tentativas; tente em 60 s"},
+    502: {"error": "megaapi_indisponivel", "detail": "a MegaAPI não respondeu; tente de novo"},
+    503: {
+        "error": "fila_cheia",
+        "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos",
+    },
+}
+# Where one operation's error reads differently from the usual one.
+_ERRO_EXEMPLO_POR_OPERACAO: dict[tuple[str, int], dict[str, Any]] = {
+    ("webhook_whatsapp", 400): {"error": "json_invalido", "detail": "o corpo não é JSON válido"},
+    ("webhook_whatsapp", 422): {
+        "error": "payload_invalido",
+        "detail": "evento da MegaAPI malformado: key.id: Field required",
+    },
+    ("webhook_whatsapp", 503): {
+        "error": "indisponivel",
+        "detail": "banco de dados indisponível; tente novamente",
+    },
+    ("webhook_whatsapp_status", 503): {
+        "error": "indisponivel",
+        "detail": "banco de dados indisponível; tente novamente",
+    },
+    ("login", 401): {"error": "nao_autenticado", "detail": "e-mail ou senha incorretos"},
+}
+_CORPO_ILEGIVEL = "Corpo ilegível (não é JSON válido, ou multipart malformado)"
+
+
+# -- request body examples ---------------------------------------------------------------
+
+_TELEFONE = "(11) 98765-4321"
+_CORPO_EXEMPLO: dict[str, Any] = {
+    "login": {"email": "admin@example.com", "senha": "gmm-demo-2026"},
+    "criar_usuario": {
+        "nome": "Maria Souza",
+        "email": "maria.souza@example.com",
+        "senha": "uma-senha-bem-longa",
+        "papel": "operador",
+    },
+    "atualizar_usuario": {"papel": "admin"},
+    "criar_terceirizado": {
+        "nome": "João da Silva",
+        "telefone": _TELEFONE,
+        "empresa": "Silva Elétrica",
+        "email": "joao@silvaeletrica.com.br",
+        "especialidade": "Elétrica",
+    },
+    "atualizar_terceirizado": {"especialidade": "Elétrica e hidráulica"},
+    "criar_chamado": {
+        "terceirizado_id": 1,
+        "titulo": "Troca do disjuntor do quadro 2",
+        "descricao": "O disjuntor do quadro 2 desarma quando o ar-condicionado liga.",
+        "prioridade": "alta",
+        "prazo_combinado": "2030-01-15T17:00:00-03:00",
+    },
+    "atualizar_chamado": {"status": "em_andamento"},
+    "responder_chamado": {"mensagem": "Bom dia! Consegue vir amanhã às 9h?"},
+    "enviar_orcamento": {"valor": "1500.00", "observacao": "Material incluso"},
+    "confirmar_visita": {"data_hora": "2030-01-16T09:00:00-03:00"},
+    "criar_regra_automacao": {
+        "nome": "Chegada ao local",
+        "tipo_padrao": "palavra_chave",
+        "padrao": "cheguei",
+        "acao": "mudar_status",
+        "parametro": "em_andamento",
+        "ordem": 10,
+        "ativa": True,
+    },
+    "testar_regras_automacao": {"texto": "Cheguei no local, já estou subindo"},
+    "atualizar_regra_automacao": {"ativa": False},
+    "atribuir_mensagem": {"chamado_id": 1},
+    "enviar_lista_chamado": {
+        "texto": "Qual o melhor horário para a visita?",
+        "botao": "Ver horários",
+        "titulo": "Agendamento",
+        "descricao": "Escolha uma opção",
+        "secoes": [
+            {
+                "titulo": "Manhã",
+                "linhas": [
+                    {"id": "manha_8", "titulo": "8h às 10h", "descricao": "Chegada até 10h"},
+                    {"id": "manha_10", "titulo": "10h às 12h"},
+                ],
+            },
+            {"titulo": "Tarde", "linhas": [{"id": "tarde_14", "titulo": "14h às 16h"}]},
+        ],
+    },
+    "enviar_botoes_chamado": {
+        "texto": "O material já chegou?",
+        "rodape": "Toque em uma opção",
+        "botoes": [
+            {"id": "material_sim", "titulo": "Sim, chegou"},
+            {"id": "material_nao", "titulo": "Ainda não"},
+        ],
+    },
+    "validar_telefone_whatsapp": {"telefone": _TELEFONE},
+    "salvar_config_whatsapp": {
+        "base_url": "https://apistart01.megaapi.com.br",
+        "instance_key": "megabusiness-ABC123",
+        "token": "token-da-instancia-na-megaapi",
+    },
+    "webhook_whatsapp_status": {
+        "message_id": "3EB0C431C26A1916E0A2",
+        "status": "read",
+        "timestamp": 1767268800,
+    },
+    "criar_link_prestador": {"validade_horas": 72},
+    "concluir_chamado_prestador": {"observacao": "Disjuntor trocado e quadro testado."},
+}
+
+
+# -- MegaAPI's webhook payloads (shared/MEGAAPI.md, gmm/whatsapp/webhook.py) ---------------
+
+
+class _Aberto(BaseModel):
+    # MegaAPI adds fields over time; the product reads only these and keeps the rest.
+    model_config = ConfigDict(extra="allow")
+
+
+class MegaApiChave(_Aberto):
+    """Identifica a mensagem no WhatsApp."""
+
+    remoteJid: str = Field(  # noqa: N815 - MegaAPI's names
+        min_length=1,
+        max_length=128,
+        description="Conversa: 55 + DDD + número + `@s.whatsapp.net` (grupos: `@g.us`, ignorados)",
+        examples=["5511987654321@s.whatsapp.net"],
+    )
+    fromMe: bool = Field(  # noqa: N815
+        default=False, description="`true`: eco de mensagem enviada por nós (ignorada)"
+    )
+    id: str = Field(
+        min_length=1,
+        max_length=128,
+        description="Id da mensagem na MegaAPI (idempotência: o mesmo id é gravado uma vez)",
+    )
+
+
+class _Recebida(_Aberto):
+    instance_key: str | None = Field(default=None, description="A instância que recebeu")
+    jid: str | None = Field(default=None, description="O número da instância")
+    key: MegaApiChave
+    messageTimestamp: int | None = Field(  # noqa: N815
+        default=None, description="Quando o terceirizado enviou (Unix, segundos)"
+    )
+    pushName: str | None = Field(  # noqa: N815
+        default=None, max_length=200, description="Nome do contato no WhatsApp"
+    )
+
+
+class MegaApiMensagemTexto(_Recebida):
+    """Texto recebido. Com `extendedTextMessage` (resposta citando outra mensagem, link) o
+    texto vem em `message.extendedTextMessage.text`; os dois formatos são lidos."""
+
+    messageType: Literal["conversation", "extendedTextMessage"]  # noqa: N815
+    message: dict[str, Any] = Field(
+        description='`{"conversation": "..."}` ou `{"extendedTextMessage": {"text": "..."}}`'
+    )
+
+
+class MegaApiMensagemMidia(_Recebida):
+    """Foto, áudio, vídeo, documento ou figurinha. `message.<tipo>` traz `url` (cifrada),
+    `mimetype`, `mediaKey`, `directPath`, `fileLength`, `caption`, `fileName` (documentos),
+    `seconds` e `ptt` (áudios). O arquivo é baixado na hora pela MegaAPI
+    (`downloadMediaMessage`) e guardado; áudios são transcritos quando configurado.
+    Documentos com legenda chegam em `message.documentWithCaptionMessage.message`."""
+
+    messageType: Literal[  # noqa: N815
+        "imageMessage",
+        "audioMessage",
+        "videoMessage",
+        "documentMessage",
+        "documentWithCaptionMessage",
+        "stickerMessage",
+    ]
+    message: dict[str, Any]
+
+
+class MegaApiRespostaInterativa(_Recebida):
+    """O terceirizado tocou um botão (`buttonsResponseMessage.selectedButtonId`,
+    `templateButtonReplyMessage.selectedId`) ou escolheu uma linha de lista
+    (`listResponseMessage.singleSelectReply.selectedRowId`). O id volta ao chamado e
+    dispara a ação combinada (aprovar orçamento, confirmar visita, ...)."""
+
+    messageType: Literal[  # noqa: N815
+        "messageContextInfo",
+        "buttonsResponseMessage",
+        "listResponseMessage",
+        "templateButtonReplyMessage",
+    ]
+    message: dict[str, Any]
+
+
+class MegaApiAtualizacao(_Aberto):
+    status: int = Field(
+        description="0 erro, 1 pendente, 2 enviada ao servidor, 3 entregue, 4 lida, "
+        "5 reproduzida (áudio)"
+    )
+
+
+class MegaApiConfirmacao(_Aberto):
+    """Confirmação de entrega ou leitura de uma mensagem nossa. Podem chegar fora de
+    ordem, repetidas ou antes de o envio ter sido gravado (ficam guardadas e valem
+    quando o id aparecer); o status só avança."""
+
+    messageType: Literal["message.ack"]  # noqa: N815
+    key: MegaApiChave
+    update: MegaApiAtualizacao
+
+
+class MegaApiConexao(_Aberto):
+    """A instância conectou ou caiu (celular sem internet, sessão encerrada)."""
+
+    messageType: Literal["connection_update"]  # noqa: N815
+    connection_state: str | None = Field(
+        default=None, max_length=64, examples=["open", "close", "connecting"]
+    )
+    closeReason: Any = Field(default=None, description="Motivo da queda, quando houver")  # noqa: N815
+
+
+_CHAVE = {"remoteJid": "5511987654321@s.whatsapp.net", "fromMe": False}
+_RECEBIDA = {"instance_key": "megabusiness-ABC123", "jid": "5511912345678@s.whatsapp.net"}
+
+
+def _recebida(n: int, message_type: str, message: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **_RECEBIDA,
+        "messageType": message_type,
+        "key": {**_CHAVE, "id": f"3EB0A1B2C3D4E5F6000{n}"},
+        "messageTimestamp": 1767268800 + n,
+        "pushName": "João da Silva",
+        "message": message,
+    }
+
+
+# (name in `webhooks`, model, summary, examples)
+_WEBHOOKS: list[tuple[str, type[BaseModel], str, dict[str, dict[str, Any]]]] = [
+    (
+        "megaapiMensagemTexto",
+        MegaApiMensagemTexto,
+        "Mensagem de texto recebida",
+        {
+            "conversation": _recebida(1, "conversation", {"conversation": "Chego às 14h."}),
+            "extendedTextMessage": _recebida(
+                2,
+                "extendedTextMessage",
+                {"extendedTextMessage": {"text": "Segue o orçamento: R$ 1.500,00"}},
+            ),
+        },
+    ),
+    (
+        "megaapiMensagemMidia",
+        MegaApiMensagemMidia,
+        "Foto, áudio, vídeo ou documento recebido",
+        {
+            "foto": _recebida(
+                3,
+                "imageMessage",
+                {
+                    "imageMessage": {
+                        "url": "https://mmg.whatsapp.net/o1/v/t62.7118-24/f1/abc.enc",
+                        "mimetype": "image/jpeg",
+                        "caption": "Quadro depois da troca",
+                        "fileLength": "84211",
+                        "mediaKey": "p6p0yV1S6c0S2kq1QeXw4Zt2y5wW1H0a0f8h3lq9R5Q=",
+                        "directPath": "/o1/v/t62.7118-24/f1/abc.enc",
+                    }
+                },
+            ),
+            "audio": _recebida(
+                4,
+                "audioMessage",
+                {
+                    "audioMessage": {
+                        "url": "https://mmg.whatsapp.net/v/t62.7117-24/def.enc",
+                        "mimetype": "audio/ogg; codecs=opus",
+                        "seconds": 7,
+                        "ptt": True,
+                        "mediaKey": "Zx1vP0m9wq8r7e6t5y4u3i2o1pLkJhGfDsA0987654=",
+                        "directPath": "/v/t62.7117-24/def.enc",
+                    }
+                },
+            ),
+        },
+    ),
+    (
+        "megaapiRespostaInterativa",
+        MegaApiRespostaInterativa,
+        "Resposta a botões ou lista",
+        {
+            "botao": _recebida(
+                5,
+                "messageContextInfo",
+                {
+                    "buttonsResponseMessage": {
+                        "selectedButtonId": "orcamento_aprovar",
+                        "selectedDisplayText": "Aprovar",
+                        "contextInfo": {"stanzaId": "3EB0C431C26A1916E0A2"},
+                    }
+                },
+            ),
+            "lista": _recebida(
+                6,
+                "listResponseMessage",
+                {
+                    "listResponseMessage": {
+                        "title": "8h às 10h",
+                        "singleSelectReply": {"selectedRowId": "manha_8"},
+                    }
+                },
+            ),
+        },
+    ),
+    (
+        "megaapiConfirmacao",
+        MegaApiConfirmacao,
+        "Confirmação de entrega ou leitura (message.ack)",
+        {
+            "entregue": {
+                "messageType": "message.ack",
+                "key": {
+                    "remoteJid": "5511987654321@s.whatsapp.net",
+                    "fromMe": True,
+                    "id": "3EB0C431C26A1916E0A2",
+                },
+                "update": {"status": 3},
+            },
+            "lida": {
+                "messageType": "message.ack",
+                "key": {
+                    "remoteJid": "5511987654321@s.whatsapp.net",
+                    "fromMe": True,
+                    "id": "3EB0C431C26A1916E0A2",
+                },
+                "update": {"status": 4},
+            },
+        },
+    ),
+    (
+        "megaapiConexao",
+        MegaApiConexao,
+        "Conexão da instância mudou (connection_update)",
+        {
+            "caiu": {
+                "messageType": "connection_update",
+                "connection_state": "close",
+                "closeReason": "connectionLost",
+            }
+        },
+    ),
+]
+
+_WEBHOOK_DESCRICAO = (
+    "A MegaAPI envia cada evento por `POST` à URL configurada no painel dela: "
+    "`https://<GMM_PUBLIC_BASE_URL>/webhook/whatsapp?token=<GMM_WEBHOOK_TOKEN>` "
+    "(ela não assina nem manda cabeçalhos; o segredo vai na URL e é comparado em tempo "
+    "constante). A resposta é imediata; downloads de mídia vão para a fila."
+)
+
+
+def _webhooks(schemas: dict[str, Any]) -> dict[str, Any]:
+    webhooks: dict[str, Any] = {}
+    for nome, model, resumo, exemplos in _WEBHOOKS:
+        gerado = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(gerado.pop("$defs", {}))
+        schemas[model.__name__] = gerado
+        webhooks[nome] = {
+            "post": {
+                "operationId": nome,
+                "summary": resumo,
+                "description": f"{inspect.cleandoc(model.__doc__ or '')}\n\n{_WEBHOOK_DESCRICAO}",
+                "tags": ["webhooks"],
+                "security": [{"webhook_token": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{model.__name__}"},
+                            "examples": {k: {"value": v} for k, v in exemplos.items()},
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "Recebido (também para eventos conhecidos que não "
+                        "tratamos e para repetições)",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/WebhookOut"}
+                            }
+                        },
+                    },
+                    "401": _erro(401, "Token ausente ou inválido"),
+                    "422": _erro(422, "Evento malformado"),
+                    "503": _erro(503, "Banco de dados indisponível; a MegaAPI deve repetir"),
+                },
+            }
+        }
+    return webhooks
+
+
+def _erro(status: int, descricao: str) -> dict[str, Any]:
+    return {
+        "description": descricao,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/ErrorOut"},
+                "example": _ERRO_EXEMPLO[status],
+            }
+        },
+    }
+
+
+def _webhook_exemplos() -> dict[str, Any]:
+    return {
+        f"{nome}_{chave}": {"summary": f"{resumo} ({chave})", "value": valor}
+        for nome, _, resumo, exemplos in _WEBHOOKS
+        for chave, valor in exemplos.items()
+    }
+
+
+# -- the post-processing -----------------------------------------------------------------
+
+_INT64_MAX = 2**63 - 1
+_LIMITES = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _limites_inteiros(no: Any) -> None:
+    """FastAPI writes body models' numeric bounds as floats: ``le=2**63 - 1`` becomes
+    9.223372036854776e18, which is 2**63 and lets clients send an id the API refuses.
+    Integer schemas get integer bounds back."""
+    if isinstance(no, dict):
+        if no.get("type") == "integer":
+            for chave in _LIMITES:
+                valor = no.get(chave)
+                if isinstance(valor, float):
+                    no[chave] = min(int(valor), _INT64_MAX)
+        for valor in no.values():
+            _limites_inteiros(valor)
+    elif isinstance(no, list):
+        for valor in no:
+            _limites_inteiros(valor)
+
+
+def _operacoes(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (operacao["operationId"], operacao)
+        for metodos in schema.get("paths", {}).values()
+        for operacao in metodos.values()
+    ]
+
+
+def documentar(gerado: dict[str, Any]) -> dict[str, Any]:
+    """The schema FastAPI generated, completed (a new dict; applying it twice is harmless)."""
+    schema = copy.deepcopy(gerado)
+    _limites_inteiros(schema)
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    for operation_id, operacao in _operacoes(schema):
+        respostas = operacao.setdefault("responses", {})
+        corpo = operacao.get("requestBody", {}).get("content", {})
+        if corpo and "400" not in respostas:
+            # Starlette answers 400 before validation when the body cannot be parsed.
+            respostas["400"] = {
+                "description": _CORPO_ILEGIVEL,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+                },
+            }
+        for codigo, resposta in respostas.items():
+            status = int(codigo)
+            json = resposta.get("content", {}).get("application/json")
+            if status >= 400 and json is not None:
+                json["example"] = _ERRO_EXEMPLO_POR_OPERACAO.get(
+                    (operation_id, status), _ERRO_EXEMPLO.get(status)
+                )
+        if "application/json" in corpo:
+            if operation_id == "webhook_whatsapp":
+                corpo["application/json"]["examples"] = _webhook_exemplos()
+            elif operation_id in _CORPO_EXEMPLO:
+                corpo["application/json"]["example"] = _CORPO_EXEMPLO[operation_id]
+    schema["webhooks"] = _webhooks(schemas)
+    return schema
+
+
+def instalar(app: FastAPI) -> None:
+    """Make ``app`` serve the documented schema (``/openapi.json``, ``/docs``)."""
+    if getattr(app.openapi, "documentado", False):
+        return
+    gerar = app.openapi
+
+    documentado: dict[str, Any] = {}
+
+    def openapi() -> dict[str, Any]:
+        if not documentado:
+            documentado.update(documentar(gerar()))
+            app.openapi_schema = documentado
+        return documentado
+
+    openapi.documentado = True  # type: ignore[attr-defined]
+    app.openapi = openapi  # type: ignore[method-assign]

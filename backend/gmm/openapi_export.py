@@ -8,13 +8,27 @@ from typing import Any
 import yaml
 from fastapi import FastAPI
 
+from gmm.openapi_docs import instalar
+
 ROOT = Path(__file__).resolve().parents[2]
 OPENAPI_PATH = ROOT / "openapi.yaml"
 
 
+def schema(app: FastAPI) -> dict[str, Any]:
+    """The documented schema: routes plus error and body examples and MegaAPI's webhooks."""
+    instalar(app)
+    return app.openapi()
+
+
+class _Dumper(yaml.SafeDumper):
+    # Examples shared between a path and `webhooks` are written out in full, not as
+    # YAML anchors that code generators and readers would have to resolve.
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def render(app: FastAPI) -> str:
-    schema: dict[str, Any] = app.openapi()
-    return yaml.safe_dump(schema, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(schema(app), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def write(app: FastAPI) -> Path:

@@ -198,3 +198,71 @@ async def worker_e2e(db: AsyncSession, settings_sim: Settings) -> AsyncIterator[
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
         await w.close()
+
+
+# -- operations: a breaker that opens and heals within a test, and the incident watcher ----
+
+
+@pytest.fixture(scope="session")
+def settings_operacao(settings_sim: Settings) -> Settings:
+    """settings_sim with a breaker quick to open (2 failures) and open long enough to be
+    seen (15 s), room for retries, and the incident watcher on every second."""
+    return settings_sim.model_copy(
+        update={
+            "breaker_failure_threshold": 2,
+            "breaker_reset_seconds": 15.0,
+            "envio_max_tentativas": 50,
+            "vigia_ativa": True,
+            "vigia_intervalo_seconds": 1.0,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def live_server_operacao(settings_operacao: Settings) -> Iterator[str]:
+    """Like live_server_sim, with settings_operacao. Module-scoped: its watcher stops
+    with the module instead of opening incidents under the next tests."""
+    if not (DIST / "index.html").is_file():
+        _unavailable("frontend/dist/index.html não existe: rode `make frontend`")
+    with servir(create_app(settings_operacao)) as url:
+        yield url
+
+
+@pytest.fixture
+async def simulador_operacao(
+    simulador_e2e_processo: str, live_server_operacao: str, settings_operacao: Settings
+) -> AsyncIterator[SimuladorE2E]:
+    """A reset simulator (no fault, default receipts) calling live_server_operacao back."""
+    async with httpx.AsyncClient(base_url=simulador_e2e_processo, timeout=10) as http:
+        (await http.post("/_sim/reset")).raise_for_status()
+        token = settings_operacao.secret("webhook_token")
+        configurado = await http.post(
+            f"/rest/webhook/{SIM_INSTANCE}/configWebhook",
+            json={
+                "messageData": {
+                    "webhookUrl": f"{live_server_operacao}/webhook/whatsapp?token={token}",
+                    "webhookEnabled": True,
+                }
+            },
+            headers={"Authorization": f"Bearer {SIM_TOKEN}"},
+        )
+        configurado.raise_for_status()
+        try:
+            yield SimuladorE2E(simulador_e2e_processo, http)
+        finally:
+            # Whatever a test broke, the next one (of any module) starts healthy.
+            await http.delete("/_sim/faults")
+
+
+@pytest.fixture
+async def worker_operacao(db: AsyncSession, settings_operacao: Settings) -> AsyncIterator[Worker]:
+    """An arq worker with settings_operacao, started after the database was emptied."""
+    w = Worker(**tasks.worker_options(settings_operacao, handle_signals=False))
+    task = asyncio.create_task(w.main())
+    try:
+        yield w
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        await w.close()

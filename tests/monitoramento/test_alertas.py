@@ -90,8 +90,11 @@ async def test_breaker_incident_opens_once_closes_and_stays_in_history(
     await registro.batimento(redis, "w")
     assert await _vigiar(db, redis, settings) == {}
     breaker = await _abrir_breaker(redis, settings)
+    await redis.set(service.CACHE, "{}")  # the panel as some operator last saw it
     abertos = await _vigiar(db, redis, settings)
     assert set(abertos) == {TipoAlerta.breaker_aberto}
+    # The alert event's refetch gets fresh figures, not the cached ones.
+    assert await redis.get(service.CACHE) is None
     assert "circuit breaker" in abertos[TipoAlerta.breaker_aberto].mensagem
     # Still failing: the same incident, not a new one.
     assert set(await _vigiar(db, redis, settings)) == {TipoAlerta.breaker_aberto}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm.chamados.models import StatusChamado
 from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo
+from gmm.eventos.service import STREAM
 from gmm.main import create_app
 from gmm.whatsapp import tasks
 from gmm.whatsapp.fila import QUEUE_NAME
@@ -129,7 +131,7 @@ async def test_own_echoes_groups_and_unknown_events_are_acknowledged_and_ignored
 
 
 async def test_unknown_numbers_and_contractors_without_open_chamado_are_kept_visible(
-    client: httpx.AsyncClient, db: AsyncSession, settings: Settings
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings, redis: Redis
 ) -> None:
     t = await f.terceirizado(db, telefone="5521998765432")
     await f.chamado(db, t, status=StatusChamado.concluido)
@@ -147,6 +149,11 @@ async def test_unknown_numbers_and_contractors_without_open_chamado_are_kept_vis
         f"/api/mensagens/{rows[1].id}/atribuir", json={"chamado_id": novo.id}, headers=h
     )
     assert atribuida.status_code == 200 and atribuida.json()["chamado_id"] == novo.id
+    # Other operators' screens hear of it where it now belongs.
+    entradas = await redis.xrange(STREAM)
+    ultimo = json.loads(entradas[-1][1]["dados"])
+    assert entradas[-1][1]["tipo"] == "mensagem.nova"
+    assert (ultimo["mensagem_id"], ultimo["chamado_id"]) == (rows[1].id, novo.id)
     again = await client.post(
         f"/api/mensagens/{rows[1].id}/atribuir", json={"chamado_id": novo.id}, headers=h
     )

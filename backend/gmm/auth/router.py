@@ -12,7 +12,11 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
 @router.post(
-    "/login", operation_id="login", responses=errors(401, 422, 429), response_model=TokenOut
+    "/login",
+    operation_id="login",
+    summary="Entrar com e-mail e senha",
+    responses=errors(401, 422, 429),
+    response_model=TokenOut,
 )
 async def login(
     body: LoginIn, request: Request, session: SessionDep, redis: RedisDep, settings: SettingsDep
@@ -30,7 +34,13 @@ async def login(
     )
 
 
-@router.get("/me", operation_id="me", responses=errors(401), response_model=UsuarioOut)
+@router.get(
+    "/me",
+    operation_id="me",
+    summary="Usuário do token",
+    responses=errors(401),
+    response_model=UsuarioOut,
+)
 async def me(usuario: CurrentUser) -> UsuarioOut:
     """O usuário dono do token."""
     return UsuarioOut.model_validate(usuario)
@@ -39,7 +49,9 @@ async def me(usuario: CurrentUser) -> UsuarioOut:
 usuarios_router = APIRouter(prefix="/api/admin/usuarios", tags=["usuarios"])
 
 
-@usuarios_router.get("", operation_id="listar_usuarios", responses=errors(401, 403))
+@usuarios_router.get(
+    "", operation_id="listar_usuarios", summary="Listar usuários", responses=errors(401, 403)
+)
 async def listar(session: SessionDep, _: AdminUser) -> list[UsuarioOut]:
     """Operadores e administradores, por nome."""
     return [UsuarioOut.model_validate(u) for u in await service.listar(session)]
@@ -48,6 +60,7 @@ async def listar(session: SessionDep, _: AdminUser) -> list[UsuarioOut]:
 @usuarios_router.post(
     "",
     operation_id="criar_usuario",
+    summary="Criar usuário",
     status_code=status.HTTP_201_CREATED,
     responses=errors(401, 403, 409, 422),
 )
@@ -60,7 +73,10 @@ async def criar(body: UsuarioCreate, session: SessionDep, _: AdminUser) -> Usuar
 
 
 @usuarios_router.patch(
-    "/{usuario_id}", operation_id="atualizar_usuario", responses=errors(401, 403, 404, 409, 422)
+    "/{usuario_id}",
+    operation_id="atualizar_usuario",
+    summary="Alterar usuário",
+    responses=errors(401, 403, 404, 409, 422),
 )
 async def atualizar(
     usuario_id: IdPath, body: UsuarioUpdate, session: SessionDep, admin: AdminUser

@@ -28,6 +28,7 @@ _ENVIO = errors(401, 404, 409, 422, 503)
 @router.post(
     "/api/chamados/{chamado_id}/acoes/solicitar-orcamento",
     operation_id="solicitar_orcamento",
+    summary="Pedir orçamento",
     status_code=status.HTTP_201_CREATED,
     responses=_ENVIO,
 )
@@ -42,6 +43,7 @@ async def solicitar_orcamento(
 @router.post(
     "/api/chamados/{chamado_id}/acoes/orcamento",
     operation_id="enviar_orcamento",
+    summary="Enviar orçamento para aprovação",
     status_code=status.HTTP_201_CREATED,
     responses=_ENVIO,
 )
@@ -62,6 +64,7 @@ async def orcamento(
 @router.post(
     "/api/chamados/{chamado_id}/acoes/confirmar-visita",
     operation_id="confirmar_visita",
+    summary="Confirmar visita",
     status_code=status.HTTP_201_CREATED,
     responses=_ENVIO,
 )
@@ -82,6 +85,7 @@ async def confirmar_visita(
 @router.post(
     "/api/chamados/{chamado_id}/acoes/concluido",
     operation_id="perguntar_conclusao",
+    summary="Perguntar se o serviço foi concluído",
     status_code=status.HTTP_201_CREATED,
     responses=_ENVIO,
 )
@@ -99,6 +103,7 @@ async def concluido(
 @router.get(
     "/api/admin/automacao/regras",
     operation_id="listar_regras_automacao",
+    summary="Listar regras de automação",
     responses=errors(401, 403),
 )
 async def listar(session: SessionDep, _: AdminUser) -> list[RegraOut]:
@@ -109,6 +114,7 @@ async def listar(session: SessionDep, _: AdminUser) -> list[RegraOut]:
 @router.post(
     "/api/admin/automacao/regras",
     operation_id="criar_regra_automacao",
+    summary="Criar regra de automação",
     status_code=status.HTTP_201_CREATED,
     responses=errors(401, 403, 422),
 )
@@ -122,6 +128,7 @@ async def criar(body: RegraIn, session: SessionDep, _: AdminUser) -> RegraOut:
 @router.post(
     "/api/admin/automacao/testar",
     operation_id="testar_regras_automacao",
+    summary="Testar regras com um texto",
     responses=errors(401, 403, 422),
 )
 async def testar(body: TestarRegrasIn, session: SessionDep, _: AdminUser) -> TestarRegrasOut:
@@ -133,15 +140,18 @@ async def testar(body: TestarRegrasIn, session: SessionDep, _: AdminUser) -> Tes
 @router.get(
     "/api/admin/automacao/regras/{regra_id}",
     operation_id="obter_regra_automacao",
+    summary="Ver regra de automação",
     responses=errors(401, 403, 404, 422),
 )
 async def obter(regra_id: IdPath, session: SessionDep, _: AdminUser) -> RegraOut:
+    """Uma regra de automação."""
     return RegraOut.model_validate(await service.obter(session, regra_id))
 
 
 @router.patch(
     "/api/admin/automacao/regras/{regra_id}",
     operation_id="atualizar_regra_automacao",
+    summary="Alterar regra de automação",
     responses=errors(401, 403, 404, 422),
 )
 async def atualizar(
@@ -154,9 +164,11 @@ async def atualizar(
 @router.delete(
     "/api/admin/automacao/regras/{regra_id}",
     operation_id="remover_regra_automacao",
+    summary="Remover regra de automação",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=errors(401, 403, 404, 422),
 )
 async def remover(regra_id: IdPath, session: SessionDep, _: AdminUser) -> Response:
+    """Apaga a regra (para só desligá-la, `PATCH` com `{"ativa": false}`)."""
     await service.remover(session, regra_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -24,7 +24,9 @@ from gmm.params import CursorQuery, IdPath, LimitQuery
 router = APIRouter(prefix="/api/chamados", tags=["chamados"])
 
 
-@router.get("", operation_id="listar_chamados", responses=errors(401, 422))
+@router.get(
+    "", operation_id="listar_chamados", summary="Listar chamados", responses=errors(401, 422)
+)
 async def listar(
     session: SessionDep,
     _: CurrentUser,
@@ -52,6 +54,7 @@ async def listar(
 @router.post(
     "",
     operation_id="criar_chamado",
+    summary="Abrir chamado",
     status_code=status.HTTP_201_CREATED,
     responses=errors(401, 404, 409, 422, 503),
 )
@@ -71,14 +74,22 @@ async def criar(
     return ChamadoComMensagem.de(chamado, resultado)
 
 
-@router.get("/{chamado_id}", operation_id="obter_chamado", responses=errors(401, 404, 422))
+@router.get(
+    "/{chamado_id}",
+    operation_id="obter_chamado",
+    summary="Ver chamado",
+    responses=errors(401, 404, 422),
+)
 async def obter(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> ChamadoOut:
     """Um chamado com o resumo do terceirizado."""
     return ChamadoOut.model_validate(await service.obter(session, chamado_id))
 
 
 @router.patch(
-    "/{chamado_id}", operation_id="atualizar_chamado", responses=errors(401, 404, 409, 422)
+    "/{chamado_id}",
+    operation_id="atualizar_chamado",
+    summary="Alterar chamado",
+    responses=errors(401, 404, 409, 422),
 )
 async def atualizar(
     chamado_id: IdPath,
@@ -98,6 +109,7 @@ async def atualizar(
 @router.get(
     "/{chamado_id}/historico",
     operation_id="historico_chamado",
+    summary="Histórico do chamado",
     responses=errors(401, 404, 422),
 )
 async def historico(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> list[HistoricoOut]:
@@ -107,7 +119,12 @@ async def historico(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> 
     return [HistoricoOut.model_validate(h) for h in await service.historico(session, chamado_id)]
 
 
-@router.get("/{chamado_id}/info", operation_id="info_chamado", responses=errors(401, 404, 422))
+@router.get(
+    "/{chamado_id}/info",
+    operation_id="info_chamado",
+    summary="Chamado com estatísticas da conversa",
+    responses=errors(401, 404, 422),
+)
 async def info(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> ChamadoInfo:
     """O chamado e as estatísticas da conversa: enviadas, recebidas, último contato,
     tempo até a primeira resposta, atraso e número de cobranças."""
@@ -121,6 +138,7 @@ async def info(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> Chama
 @router.post(
     "/{chamado_id}/cobrar",
     operation_id="cobrar_chamado",
+    summary="Cobrar o terceirizado",
     status_code=status.HTTP_201_CREATED,
     responses=errors(401, 404, 409, 422, 503),
 )
@@ -141,6 +159,7 @@ async def cobrar(
 @router.post(
     "/{chamado_id}/responder",
     operation_id="responder_chamado",
+    summary="Enviar mensagem ao terceirizado",
     status_code=status.HTTP_201_CREATED,
     responses=errors(401, 404, 409, 422, 503),
 )
@@ -162,6 +181,7 @@ async def responder(
 @router.post(
     "/{chamado_id}/finalizar",
     operation_id="finalizar_chamado",
+    summary="Finalizar chamado",
     responses=errors(401, 404, 409, 422, 503),
 )
 async def finalizar(

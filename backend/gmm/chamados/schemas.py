@@ -12,6 +12,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from gmm.chamados.models import OrigemHistorico, Prioridade, StatusChamado
 from gmm.conversas.schemas import MensagemOut
@@ -41,11 +42,12 @@ class ChamadoUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    titulo: Titulo | None = None
+    # Optional but never null: the schema says so (SkipJsonSchema), the validator enforces it.
+    titulo: Titulo | SkipJsonSchema[None] = None
     descricao: Descricao | None = None
-    prioridade: Prioridade | None = None
+    prioridade: Prioridade | SkipJsonSchema[None] = None
     prazo_combinado: AwareDatetime | None = None
-    status: Literal["aguardando", "em_andamento", "cancelado"] | None = Field(
+    status: Literal["aguardando", "em_andamento", "cancelado"] | SkipJsonSchema[None] = Field(
         default=None, description="Para concluir use POST /api/chamados/{id}/finalizar"
     )
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from gmm.chamados.models import StatusChamado
 from gmm.conversas import service
 from gmm.conversas.schemas import AtribuirIn, ConversaOut, LidasOut, MensagemOut
-from gmm.deps import CurrentUser, SessionDep
+from gmm.deps import CurrentUser, SessionDep, WhatsAppDep
 from gmm.openapi_docs import errors
 from gmm.pagination import Page
 from gmm.params import CursorQuery, IdPath, LimitQuery
@@ -15,7 +15,12 @@ from gmm.params import CursorQuery, IdPath, LimitQuery
 router = APIRouter(prefix="/api/conversas", tags=["conversas"])
 
 
-@router.get("", operation_id="listar_conversas", responses=errors(401, 422))
+@router.get(
+    "",
+    operation_id="listar_conversas",
+    summary="Listar conversas da Central",
+    responses=errors(401, 422),
+)
 async def listar(
     session: SessionDep,
     _: CurrentUser,
@@ -34,6 +39,7 @@ async def listar(
 @router.get(
     "/{chamado_id}/mensagens",
     operation_id="listar_mensagens_conversa",
+    summary="Mensagens da conversa",
     responses=errors(401, 404, 422),
 )
 async def mensagens(
@@ -49,7 +55,10 @@ async def mensagens(
 
 
 @router.post(
-    "/{chamado_id}/lidas", operation_id="marcar_conversa_lida", responses=errors(401, 404, 422)
+    "/{chamado_id}/lidas",
+    operation_id="marcar_conversa_lida",
+    summary="Marcar conversa como lida",
+    responses=errors(401, 404, 422),
 )
 async def lidas(chamado_id: IdPath, session: SessionDep, _: CurrentUser) -> LidasOut:
     """Marca como lidas pelo operador as mensagens recebidas do terceirizado."""
@@ -60,7 +69,10 @@ mensagens_router = APIRouter(prefix="/api/mensagens", tags=["conversas"])
 
 
 @mensagens_router.get(
-    "/nao-atribuidas", operation_id="listar_mensagens_nao_atribuidas", responses=errors(401, 422)
+    "/nao-atribuidas",
+    operation_id="listar_mensagens_nao_atribuidas",
+    summary="Listar mensagens sem chamado",
+    responses=errors(401, 422),
 )
 async def nao_atribuidas(
     session: SessionDep, _: CurrentUser, limit: LimitQuery = 50, cursor: CursorQuery = None
@@ -73,10 +85,17 @@ async def nao_atribuidas(
 @mensagens_router.post(
     "/{mensagem_id}/atribuir",
     operation_id="atribuir_mensagem",
+    summary="Atribuir mensagem a um chamado",
     responses=errors(401, 404, 409, 422),
 )
 async def atribuir(
-    mensagem_id: IdPath, body: AtribuirIn, session: SessionDep, _: CurrentUser
+    mensagem_id: IdPath,
+    body: AtribuirIn,
+    session: SessionDep,
+    whatsapp: WhatsAppDep,
+    _: CurrentUser,
 ) -> MensagemOut:
-    """Liga uma mensagem recebida sem chamado a um chamado."""
-    return MensagemOut.model_validate(await service.atribuir(session, mensagem_id, body.chamado_id))
+    """Liga uma mensagem recebida sem chamado a um chamado (e avisa as telas com
+    `mensagem.nova`)."""
+    mensagem = await service.atribuir(session, whatsapp, mensagem_id, body.chamado_id)
+    return MensagemOut.model_validate(mensagem)

@@ -14,6 +14,7 @@ from gmm.db import contains_pattern, utcnow
 from gmm.errors import Conflict, NotFound
 from gmm.pagination import Page, decode_cursor, encode_cursor
 from gmm.terceirizados.models import Terceirizado
+from gmm.whatsapp.service import WhatsAppService, evento_mensagem
 
 # Written as literals, not bound parameters, so the planner can prove the partial
 # index ix_mensagens_nao_lidas applies even with a cached generic plan.
@@ -194,7 +195,9 @@ async def nao_atribuidas(
     )
 
 
-async def atribuir(session: AsyncSession, mensagem_id: int, chamado_id: int) -> Mensagem:
+async def atribuir(
+    session: AsyncSession, whatsapp: WhatsAppService, mensagem_id: int, chamado_id: int
+) -> Mensagem:
     mensagem = await session.get(Mensagem, mensagem_id, with_for_update=True)
     if mensagem is None:
         raise NotFound(f"mensagem {mensagem_id} não encontrada")
@@ -206,4 +209,6 @@ async def atribuir(session: AsyncSession, mensagem_id: int, chamado_id: int) -> 
     mensagem.chamado_id = chamado_id
     chamado.ultima_atividade_em = utcnow()
     await session.flush()
+    # Every operator's list and chat pick it up where it now belongs.
+    whatsapp.notificar("mensagem.nova", evento_mensagem(mensagem))
     return mensagem

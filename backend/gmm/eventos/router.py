@@ -42,6 +42,7 @@ _ID_DESCRICAO = "Id do último evento recebido: a transmissão retoma logo depoi
 @router.get(
     "",
     operation_id="eventos",
+    summary="Eventos em tempo real (SSE)",
     response_class=StreamingResponse,
     responses=_RESPOSTAS,
 )
@@ -74,7 +75,8 @@ async def eventos(
     | `mensagem.status` | `mensagem_id`, `chamado_id`, `status_envio`, `erro` |
     | `chamado.atualizado` | `chamado_id`, `status`, `prioridade` |
     | `conexao` | estado da conexão do WhatsApp |
-    | `alerta` | alerta do monitoramento |
+    | `alerta` | `id`, `tipo`, `severidade`, `mensagem`, `aberto` (incidente abriu ou fechou) |
+    | `notificacao` | `chamado_id`, `numero_chamado`, `texto` (o que um toque ou regra fez) |
     | `reset` | os eventos desde o `Last-Event-ID` já não estão disponíveis: recarregue tudo |
 
     Ao reconectar, envie o id do último evento recebido (`Last-Event-ID` ou

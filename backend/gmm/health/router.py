@@ -22,7 +22,7 @@ class ReadyOut(BaseModel):
     redis: bool
 
 
-@router.get("/healthz", operation_id="healthz")
+@router.get("/healthz", operation_id="healthz", summary="Verificar se o processo está no ar")
 async def healthz() -> HealthOut:
     """O processo está no ar."""
     return HealthOut(status="ok")
@@ -48,6 +48,7 @@ async def _redis_ok(request: Request) -> bool:
 @router.get(
     "/readyz",
     operation_id="readyz",
+    summary="Verificar banco de dados e Redis",
     responses={503: {"model": ReadyOut, "description": "Banco ou Redis inacessível"}},
 )
 async def readyz(request: Request, response: Response) -> ReadyOut:

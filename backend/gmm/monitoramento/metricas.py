@@ -11,6 +11,7 @@ time, so every replica answers the same.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,10 +21,18 @@ from prometheus_client import (
     Counter,
     Histogram,
     generate_latest,
+    values,
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
+
+# Files in the shared directory are named by process; containers of different
+# replicas often share a pid (1), so the host name goes in too.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    values.ValueClass = values.MultiProcessValue(  # type: ignore[no-untyped-call]
+        lambda: f"{socket.gethostname()}_{os.getpid()}"
+    )
 
 ENVIOS = Counter(
     "gmm_envios_total",

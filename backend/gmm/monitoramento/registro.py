@@ -22,6 +22,9 @@ ENVIOS = "gmm:metricas:envios:"  # + epoch minute → hash {enviado, falha:<cate
 WEBHOOK = "gmm:metricas:webhook"  # hash {ultimo, lag_s}
 WORKERS = "gmm:workers"  # hash worker id → epoch seconds of its last heartbeat
 INSTANCIA = "gmm:whatsapp:instancia"  # hash {status, verificado_em}
+# The panel's figures, cached a moment for many pollers; dropped when the state the
+# panel shows changes (an alert, the connection), so a refetch on the event is fresh.
+PAINEL = "gmm:metricas:painel"
 VIDA_BALDES_S = 2 * 3600
 # A heartbeat older than this means the worker is gone (it beats every 10 s).
 WORKER_VIVO_S = 45.0

@@ -30,6 +30,7 @@ _scraper = HTTPBearer(
 @router.get(
     "/api/admin/whatsapp/metrics",
     operation_id="metricas_whatsapp",
+    summary="Painel de operação do WhatsApp",
     responses=errors(401),
 )
 async def metricas(
@@ -42,7 +43,12 @@ async def metricas(
     return await service.metricas(session, redis, settings)
 
 
-@router.get("/api/admin/alertas", operation_id="listar_alertas", responses=errors(401, 422))
+@router.get(
+    "/api/admin/alertas",
+    operation_id="listar_alertas",
+    summary="Listar alertas",
+    responses=errors(401, 422),
+)
 async def alertas(
     session: SessionDep,
     _: CurrentUser,
@@ -58,6 +64,7 @@ async def alertas(
 @router.get(
     "/metrics",
     operation_id="metricas_prometheus",
+    summary="Métricas para o Prometheus",
     response_class=Response,
     responses={
         200: {"content": {"text/plain": {}}, "description": "Formato de exposição do Prometheus"},

@@ -46,7 +46,7 @@ from gmm.whatsapp.recebimento import CONEXAO_CHAVE
 
 log = logging.getLogger(__name__)
 
-CACHE = "gmm:metricas:painel"
+CACHE = registro.PAINEL
 CACHE_S = 2
 VIGIA_LEASE = "gmm:vigia:lease"
 
@@ -406,7 +406,12 @@ def _avisar(
         "mensagem": condicao.mensagem,
         "aberto": aberto,
     }
-    after_commit(session, lambda: publicar(redis, "alerta", dados))
+
+    async def avisar() -> None:
+        await redis.delete(CACHE)
+        await publicar(redis, "alerta", dados)
+
+    after_commit(session, avisar)
 
 
 async def _devidos(session: AsyncSession, settings: Settings) -> list[tuple[int, str]]:

@@ -14,7 +14,12 @@ from gmm.terceirizados.schemas import TerceirizadoCreate, TerceirizadoOut, Terce
 router = APIRouter(prefix="/api/terceirizados", tags=["terceirizados"])
 
 
-@router.get("", operation_id="listar_terceirizados", responses=errors(401, 422))
+@router.get(
+    "",
+    operation_id="listar_terceirizados",
+    summary="Listar terceirizados",
+    responses=errors(401, 422),
+)
 async def listar(
     session: SessionDep,
     _: CurrentUser,
@@ -32,6 +37,7 @@ async def listar(
 @router.post(
     "",
     operation_id="criar_terceirizado",
+    summary="Cadastrar terceirizado",
     status_code=status.HTTP_201_CREATED,
     responses=errors(401, 409, 422),
 )
@@ -40,7 +46,12 @@ async def criar(body: TerceirizadoCreate, session: SessionDep, _: CurrentUser) -
     return TerceirizadoOut.model_validate(await service.criar(session, body))
 
 
-@router.get("/{terceirizado_id}", operation_id="obter_terceirizado", responses=errors(401, 404))
+@router.get(
+    "/{terceirizado_id}",
+    operation_id="obter_terceirizado",
+    summary="Ver terceirizado",
+    responses=errors(401, 404),
+)
 async def obter(terceirizado_id: IdPath, session: SessionDep, _: CurrentUser) -> TerceirizadoOut:
     """Um terceirizado."""
     return TerceirizadoOut.model_validate(await service.obter(session, terceirizado_id))
@@ -49,6 +60,7 @@ async def obter(terceirizado_id: IdPath, session: SessionDep, _: CurrentUser) ->
 @router.patch(
     "/{terceirizado_id}",
     operation_id="atualizar_terceirizado",
+    summary="Alterar terceirizado",
     responses=errors(401, 404, 409, 422),
 )
 async def atualizar(
@@ -61,6 +73,7 @@ async def atualizar(
 @router.post(
     "/{terceirizado_id}/desativar",
     operation_id="desativar_terceirizado",
+    summary="Desativar terceirizado",
     responses=errors(401, 404, 409),
 )
 async def desativar(

@@ -12,6 +12,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from gmm.terceirizados.telefone import normalizar
 
@@ -43,12 +44,13 @@ class TerceirizadoUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    nome: Nome | None = None
-    telefone: Telefone | None = None
+    # Optional but never null: the schema says so (SkipJsonSchema), the validator enforces it.
+    nome: Nome | SkipJsonSchema[None] = None
+    telefone: Telefone | SkipJsonSchema[None] = None
     empresa: TextoCurto | None = None
     email: EmailStr | None = None
     especialidade: TextoCurto | None = None
-    ativo: bool | None = None
+    ativo: bool | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _obrigatorios_nao_nulos(self) -> TerceirizadoUpdate:

@@ -25,6 +25,7 @@ from gmm.chamados.models import ABERTOS, Chamado
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
 from gmm.db import after_commit
 from gmm.eventos.service import publicar
+from gmm.monitoramento.registro import PAINEL
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.telefone import TelefoneInvalido, chave
 from gmm.whatsapp import webhook
@@ -259,4 +260,5 @@ async def registrar_conexao(redis: Redis, evento: webhook.Conexao) -> None:
         pipe.hset(CONEXAO_CHAVE, mapping=registro)
         pipe.lpush(CONEXAO_HISTORICO, json.dumps(registro, ensure_ascii=False))
         pipe.ltrim(CONEXAO_HISTORICO, 0, 199)
+        pipe.delete(PAINEL)
         await pipe.execute()

@@ -57,6 +57,7 @@ _ENVIO_ERROS = errors(401, 404, 409, 422, 503)
 @router.post(
     "/api/chamados/{chamado_id}/enviar-lista",
     operation_id="enviar_lista_chamado",
+    summary="Enviar lista de opções",
     status_code=status.HTTP_201_CREATED,
     responses=_ENVIO_ERROS,
 )
@@ -83,6 +84,7 @@ async def enviar_lista(
 @router.post(
     "/api/chamados/{chamado_id}/enviar-botoes",
     operation_id="enviar_botoes_chamado",
+    summary="Enviar botões de resposta",
     status_code=status.HTTP_201_CREATED,
     responses=_ENVIO_ERROS,
 )
@@ -121,6 +123,7 @@ def _conteudo_midia(
 @router.post(
     "/api/chamados/{chamado_id}/enviar-midia",
     operation_id="enviar_midia_chamado",
+    summary="Enviar arquivo",
     status_code=status.HTTP_201_CREATED,
     responses=_ENVIO_ERROS,
 )
@@ -173,6 +176,7 @@ _assinatura = APIKeyQuery(
 @router.get(
     "/midias-publicas/{nome}",
     operation_id="obter_midia_publica",
+    summary="Arquivo por link assinado",
     responses={
         **errors(404, 422),
         401: errors(401)[401] | {"description": "Assinatura ausente"},
@@ -211,6 +215,7 @@ async def obter_midia_publica(
 @router.post(
     "/api/mensagens/{mensagem_id}/reenviar",
     operation_id="reenviar_mensagem",
+    summary="Reenviar mensagem que falhou",
     responses=errors(401, 404, 409, 422, 503),
 )
 async def reenviar(mensagem_id: IdPath, whatsapp: WhatsAppDep, _: CurrentUser) -> MensagemOut:
@@ -221,6 +226,7 @@ async def reenviar(mensagem_id: IdPath, whatsapp: WhatsAppDep, _: CurrentUser) -
 @router.post(
     "/api/whatsapp/validar-telefone",
     operation_id="validar_telefone_whatsapp",
+    summary="Verificar se o número tem WhatsApp",
     responses={**errors(401, 422, 503), 502: errors(503)[503] | {"description": "MegaAPI falhou"}},
 )
 async def validar_telefone(
@@ -236,6 +242,7 @@ async def validar_telefone(
 @router.get(
     "/api/midias/{nome}",
     operation_id="obter_midia",
+    summary="Baixar arquivo recebido",
     responses={
         **errors(401, 404),
         200: {"content": {"application/octet-stream": {}}, "description": "O arquivo"},
@@ -283,6 +290,7 @@ async def _saida(session: SessionDep, settings: SettingsDep) -> ConfiguracaoOut:
 @router.get(
     "/api/admin/whatsapp/config",
     operation_id="obter_config_whatsapp",
+    summary="Ver configuração da MegaAPI",
     responses=errors(401, 403),
 )
 async def obter_config(session: SessionDep, settings: SettingsDep, _: AdminUser) -> ConfiguracaoOut:
@@ -293,6 +301,7 @@ async def obter_config(session: SessionDep, settings: SettingsDep, _: AdminUser)
 @router.put(
     "/api/admin/whatsapp/config",
     operation_id="salvar_config_whatsapp",
+    summary="Salvar configuração da MegaAPI",
     responses=errors(401, 403, 422),
 )
 async def salvar_config(

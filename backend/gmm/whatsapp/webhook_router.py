@@ -97,6 +97,7 @@ def _respostas(*codes: int) -> dict[int | str, dict[str, Any]]:
 @router.post(
     "",
     operation_id="webhook_whatsapp",
+    summary="Receber evento da MegaAPI",
     responses=_respostas(400, 401, 413, 422, 503),
     openapi_extra={
         "requestBody": {
@@ -125,6 +126,7 @@ async def receber(
 @router.post(
     "/status",
     operation_id="webhook_whatsapp_status",
+    summary="Receber status (formato simples)",
     responses=_respostas(401, 422, 503),
 )
 async def receber_status(body: StatusWebhookIn, session: SessionDep, redis: RedisDep) -> WebhookOut:

@@ -72,6 +72,21 @@ export const router = createBrowserRouter([
             }),
           },
           {
+            path: "nao-atribuidas",
+            lazy: async () => ({
+              Component: (await import("../features/mensagens/NaoAtribuidasPage"))
+                .NaoAtribuidasPage,
+            }),
+          },
+          // The operations panel is for every operator, not only administrators.
+          {
+            path: "admin/whatsapp",
+            lazy: async () => ({
+              Component: (await import("../features/monitoramento/MonitoramentoPage"))
+                .MonitoramentoPage,
+            }),
+          },
+          {
             path: "admin",
             element: <RequireAdmin />,
             children: [
@@ -83,10 +98,16 @@ export const router = createBrowserRouter([
                 }),
               },
               {
-                path: "whatsapp",
+                path: "megaapi",
                 lazy: async () => ({
                   Component: (await import("../features/admin/ConfigWhatsAppPage"))
                     .ConfigWhatsAppPage,
+                }),
+              },
+              {
+                path: "usuarios",
+                lazy: async () => ({
+                  Component: (await import("../features/admin/UsuariosPage")).UsuariosPage,
                 }),
               },
             ],

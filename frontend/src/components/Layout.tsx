@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { Link, NavLink, Outlet } from "react-router";
+import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useMe } from "../lib/api/auth";
 import { useLiveUpdates } from "../lib/live/useLiveUpdates";
 import { encerrarSessao, useSessao } from "../lib/session";
@@ -13,6 +13,10 @@ export function Layout() {
   useLiveUpdates();
   const nome = me.data?.nome ?? sessao?.usuario.nome ?? "";
   const admin = (me.data?.papel ?? sessao?.usuario.papel) === "admin";
+  const { pathname } = useLocation();
+  // The monitoring panel lives under /admin but is everyone's: it has its own item.
+  const monitorando = pathname.startsWith("/admin/whatsapp");
+  const administrando = pathname.startsWith("/admin") && !monitorando;
 
   function sair() {
     encerrarSessao("saiu");
@@ -32,7 +36,16 @@ export function Layout() {
           <NavLink to="/central">Central</NavLink>
           <NavLink to="/chamados">Chamados</NavLink>
           <NavLink to="/terceirizados">Terceirizados</NavLink>
-          {admin ? <NavLink to="/admin">Administração</NavLink> : null}
+          <NavLink to="/admin/whatsapp">Monitoramento</NavLink>
+          {admin ? (
+            <Link
+              to="/admin"
+              className={administrando ? "active" : undefined}
+              aria-current={administrando ? "page" : undefined}
+            >
+              Administração
+            </Link>
+          ) : null}
         </nav>
         <div className="topo-usuario">
           <span className="topo-nome" title={sessao?.usuario.email}>

@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Healthz
+         * Verificar se o processo está no ar
          * @description O processo está no ar.
          */
         get: operations["healthz"];
@@ -32,7 +32,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readyz
+         * Verificar banco de dados e Redis
          * @description Banco de dados e Redis alcançáveis; 503 se algum não estiver.
          */
         get: operations["readyz"];
@@ -54,7 +54,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Login
+         * Entrar com e-mail e senha
          * @description Troca e-mail e senha por um token JWT (Bearer).
          *
          *     Credenciais erradas respondem 401 sem dizer qual parte está errada; falhas
@@ -75,7 +75,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Me
+         * Usuário do token
          * @description O usuário dono do token.
          */
         get: operations["me"];
@@ -95,13 +95,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Listar
+         * Listar usuários
          * @description Operadores e administradores, por nome.
          */
         get: operations["listar_usuarios"];
         put?: never;
         /**
-         * Criar
+         * Criar usuário
          * @description Nova conta. E-mail repetido (sem distinguir maiúsculas) responde 409.
          */
         post: operations["criar_usuario"];
@@ -125,7 +125,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Atualizar
+         * Alterar usuário
          * @description Altera nome, papel, senha ou desativa (`ativo: false`: o acesso cai na hora).
          *     Ninguém remove o próprio acesso de administrador, e sempre resta um administrador
          *     ativo (409).
@@ -141,13 +141,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Listar
+         * Listar terceirizados
          * @description Terceirizados em ordem alfabética, com busca e paginação por cursor.
          */
         get: operations["listar_terceirizados"];
         put?: never;
         /**
-         * Criar
+         * Cadastrar terceirizado
          * @description Cadastra um terceirizado. O telefone é normalizado (55 + DDD + número).
          */
         post: operations["criar_terceirizado"];
@@ -165,7 +165,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Obter
+         * Ver terceirizado
          * @description Um terceirizado.
          */
         get: operations["obter_terceirizado"];
@@ -175,7 +175,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Atualizar
+         * Alterar terceirizado
          * @description Altera os campos enviados (também reativa com `"ativo": true`).
          */
         patch: operations["atualizar_terceirizado"];
@@ -191,7 +191,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Desativar
+         * Desativar terceirizado
          * @description Desativa o terceirizado: some das escolhas de novos chamados, o histórico fica.
          */
         post: operations["desativar_terceirizado"];
@@ -209,13 +209,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Listar
+         * Listar chamados
          * @description Chamados do mais novo ao mais antigo, com filtros e paginação por cursor.
          */
         get: operations["listar_chamados"];
         put?: never;
         /**
-         * Criar
+         * Abrir chamado
          * @description Abre um chamado e envia ao terceirizado a mensagem de criação pelo WhatsApp.
          *
          *     Com a fila de envio cheia responde 503 e nada é gravado.
@@ -235,7 +235,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Obter
+         * Ver chamado
          * @description Um chamado com o resumo do terceirizado.
          */
         get: operations["obter_chamado"];
@@ -245,7 +245,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Atualizar
+         * Alterar chamado
          * @description Altera título, descrição, prioridade, prazo ou status (exceto concluir).
          *
          *     Mudanças de status seguem o ciclo de vida (409 `transicao_invalida` fora dele) e
@@ -262,7 +262,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Historico
+         * Histórico do chamado
          * @description O que aconteceu com o chamado, do mais antigo ao mais novo: aberturas, mudanças
          *     de status (de operadores, botões tocados pelo terceirizado, regras de automação,
          *     link do prestador), orçamentos e visitas.
@@ -284,7 +284,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Info
+         * Chamado com estatísticas da conversa
          * @description O chamado e as estatísticas da conversa: enviadas, recebidas, último contato,
          *     tempo até a primeira resposta, atraso e número de cobranças.
          */
@@ -307,7 +307,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cobrar
+         * Cobrar o terceirizado
          * @description Envia ao terceirizado uma cobrança de retorno sobre o chamado aberto.
          */
         post: operations["cobrar_chamado"];
@@ -327,7 +327,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Responder
+         * Enviar mensagem ao terceirizado
          * @description Envia o texto livre do operador ao terceirizado.
          *
          *     O mesmo texto ao mesmo chamado em menos de 30 s não é enviado de novo: a
@@ -350,7 +350,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Finalizar
+         * Finalizar chamado
          * @description Conclui o chamado e avisa o terceirizado. Finalizar de novo responde 409.
          */
         post: operations["finalizar_chamado"];
@@ -370,7 +370,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Solicitar Orcamento
+         * Pedir orçamento
          * @description Pede o valor do orçamento ao terceirizado. Por 24 h, uma resposta que seja só um
          *     valor ("1500", "R$ 1.500,00") é registrada como o orçamento do chamado.
          */
@@ -391,7 +391,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Orcamento
+         * Enviar orçamento para aprovação
          * @description Envia o orçamento com os botões **Aprovar** / **Rejeitar**. Aprovar grava o valor e
          *     passa o chamado a `em_andamento`; Rejeitar pede uma contraproposta.
          */
@@ -412,7 +412,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Confirmar Visita
+         * Confirmar visita
          * @description Pergunta se a visita na data e hora dadas está confirmada (**Confirmo** /
          *     **Remarcar**). Confirmo grava `visita_em`; Remarcar pede outra data.
          */
@@ -433,7 +433,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Concluido
+         * Perguntar se o serviço foi concluído
          * @description Pergunta se o serviço foi concluído (**Sim** / **Ainda não**). Sim passa o chamado a
          *     `aguardando_confirmacao`: o operador confirma com `POST /finalizar`.
          */
@@ -452,13 +452,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Listar
+         * Listar regras de automação
          * @description Todas as regras, na ordem em que são aplicadas.
          */
         get: operations["listar_regras_automacao"];
         put?: never;
         /**
-         * Criar
+         * Criar regra de automação
          * @description Nova regra: palavra-chave ou regex (sem distinguir acentos e maiúsculas) → ação.
          *     Regras ativas disparam, em ordem, a cada texto recebido num chamado aberto; no
          *     máximo uma resposta automática por mensagem.
@@ -480,7 +480,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Testar
+         * Testar regras com um texto
          * @description Quais regras ativas disparariam para este texto (nada é enviado nem alterado).
          */
         post: operations["testar_regras_automacao"];
@@ -497,16 +497,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Obter */
+        /**
+         * Ver regra de automação
+         * @description Uma regra de automação.
+         */
         get: operations["obter_regra_automacao"];
         put?: never;
         post?: never;
-        /** Remover */
+        /**
+         * Remover regra de automação
+         * @description Apaga a regra (para só desligá-la, `PATCH` com `{"ativa": false}`).
+         */
         delete: operations["remover_regra_automacao"];
         options?: never;
         head?: never;
         /**
-         * Atualizar
+         * Alterar regra de automação
          * @description Altera os campos enviados (por exemplo `{"ativa": false}` para desligar).
          */
         patch: operations["atualizar_regra_automacao"];
@@ -520,7 +526,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Listar
+         * Listar conversas da Central
          * @description Uma linha por chamado para a Central de Mensagens, pela última atividade.
          */
         get: operations["listar_conversas"];
@@ -540,7 +546,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Mensagens
+         * Mensagens da conversa
          * @description Histórico da conversa: as mensagens mais recentes, da mais antiga à mais nova.
          *     `next_cursor` traz a página anterior (mais antiga).
          */
@@ -563,7 +569,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Lidas
+         * Marcar conversa como lida
          * @description Marca como lidas pelo operador as mensagens recebidas do terceirizado.
          */
         post: operations["marcar_conversa_lida"];
@@ -581,7 +587,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Nao Atribuidas
+         * Listar mensagens sem chamado
          * @description Mensagens recebidas de números desconhecidos ou de terceirizados sem chamado aberto,
          *     da mais nova à mais antiga. Nada recebido é descartado.
          */
@@ -604,8 +610,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Atribuir
-         * @description Liga uma mensagem recebida sem chamado a um chamado.
+         * Atribuir mensagem a um chamado
+         * @description Liga uma mensagem recebida sem chamado a um chamado (e avisa as telas com
+         *     `mensagem.nova`).
          */
         post: operations["atribuir_mensagem"];
         delete?: never;
@@ -622,7 +629,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Eventos
+         * Eventos em tempo real (SSE)
          * @description Eventos em tempo real (Server-Sent Events) para a tela se atualizar sem recarregar.
          *
          *     Cada evento traz `id`, `event` (o tipo) e `data` (JSON com os ids e os campos que
@@ -634,7 +641,8 @@ export interface paths {
          *     | `mensagem.status` | `mensagem_id`, `chamado_id`, `status_envio`, `erro` |
          *     | `chamado.atualizado` | `chamado_id`, `status`, `prioridade` |
          *     | `conexao` | estado da conexão do WhatsApp |
-         *     | `alerta` | alerta do monitoramento |
+         *     | `alerta` | `id`, `tipo`, `severidade`, `mensagem`, `aberto` (incidente abriu ou fechou) |
+         *     | `notificacao` | `chamado_id`, `numero_chamado`, `texto` (o que um toque ou regra fez) |
          *     | `reset` | os eventos desde o `Last-Event-ID` já não estão disponíveis: recarregue tudo |
          *
          *     Ao reconectar, envie o id do último evento recebido (`Last-Event-ID` ou
@@ -661,7 +669,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Enviar Lista
+         * Enviar lista de opções
          * @description Envia ao terceirizado uma lista nativa do WhatsApp: um texto e um botão que abre
          *     seções com linhas para ele escolher (o `id` da linha escolhida volta no webhook).
          *
@@ -687,7 +695,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Enviar Botoes
+         * Enviar botões de resposta
          * @description Envia ao terceirizado um texto com até 3 botões de resposta.
          *
          *     Limites do WhatsApp, conferidos antes de gravar (422 com a regra quebrada): texto até
@@ -712,7 +720,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Enviar Midia
+         * Enviar arquivo
          * @description Envia um arquivo ao terceirizado: foto, áudio, vídeo ou documento.
          *
          *     O tipo vem do conteúdo do arquivo, nunca do nome nem do Content-Type: um executável,
@@ -738,7 +746,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Obter Midia Publica
+         * Arquivo por link assinado
          * @description Arquivo enviado por um operador, para a MegaAPI buscar sem login.
          *
          *     Só com `GMM_PUBLIC_BASE_URL` configurada: a URL que vai à MegaAPI traz `exp` e `sig`
@@ -764,7 +772,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Reenviar
+         * Reenviar mensagem que falhou
          * @description Nova tentativa de uma mensagem que falhou: volta à fila como `pendente`.
          */
         post: operations["reenviar_mensagem"];
@@ -784,7 +792,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Validar Telefone
+         * Verificar se o número tem WhatsApp
          * @description Consulta na MegaAPI se o número tem WhatsApp (antes de cadastrar um terceirizado).
          */
         post: operations["validar_telefone_whatsapp"];
@@ -802,7 +810,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Obter Midia
+         * Baixar arquivo recebido
          * @description Arquivo recebido de um terceirizado (foto, áudio, vídeo, documento). Aceita o token
          *     também como `?access_token=`, para `<img>` e `<audio>` do navegador.
          */
@@ -823,12 +831,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Obter Config
+         * Ver configuração da MegaAPI
          * @description Credenciais da MegaAPI em uso; o token nunca é devolvido inteiro.
          */
         get: operations["obter_config_whatsapp"];
         /**
-         * Salvar Config
+         * Salvar configuração da MegaAPI
          * @description Salva as credenciais da MegaAPI (token cifrado); passam a valer no próximo envio.
          */
         put: operations["salvar_config_whatsapp"];
@@ -849,7 +857,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Receber
+         * Receber evento da MegaAPI
          * @description URL configurada na MegaAPI: mensagens recebidas, confirmações de entrega e leitura
          *     (`message.ack`) e mudanças de conexão. Idempotente pelo id da mensagem na MegaAPI.
          */
@@ -870,7 +878,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Receber Status
+         * Receber status (formato simples)
          * @description Formato simples de status do GMM original:
          *     `{"message_id", "status": "delivered" | "read" | "failed", "timestamp"}`.
          */
@@ -1032,7 +1040,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Metricas
+         * Painel de operação do WhatsApp
          * @description O painel de operação: circuit breaker, limite de envio, fila, falhas da última
          *     hora, volume das últimas 24 h, tempos de entrega e leitura, webhooks, conexão,
          *     workers, chamados afetados e alertas abertos. Recalculado no máximo a cada 2 s,
@@ -1055,7 +1063,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Alertas
+         * Listar alertas
          * @description Incidentes do monitoramento, do mais recente ao mais antigo. Abrem e fecham
          *     sozinhos; o histórico fica.
          */
@@ -1076,7 +1084,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Metrics
+         * Métricas para o Prometheus
          * @description Métricas para o Prometheus: envios por resultado, latência da MegaAPI, estado do
          *     breaker, fila, webhooks e requisições HTTP, somadas de todos os processos.
          */
@@ -1090,7 +1098,128 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    megaapiMensagemTexto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mensagem de texto recebida
+         * @description Texto recebido. Com `extendedTextMessage` (resposta citando outra mensagem, link) o
+         *     texto vem em `message.extendedTextMessage.text`; os dois formatos são lidos.
+         *
+         *     A MegaAPI envia cada evento por `POST` à URL configurada no painel dela: `https://<GMM_PUBLIC_BASE_URL>/webhook/whatsapp?token=<GMM_WEBHOOK_TOKEN>` (ela não assina nem manda cabeçalhos; o segredo vai na URL e é comparado em tempo constante). A resposta é imediata; downloads de mídia vão para a fila.
+         */
+        post: operations["megaapiMensagemTexto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    megaapiMensagemMidia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Foto, áudio, vídeo ou documento recebido
+         * @description Foto, áudio, vídeo, documento ou figurinha. `message.<tipo>` traz `url` (cifrada),
+         *     `mimetype`, `mediaKey`, `directPath`, `fileLength`, `caption`, `fileName` (documentos),
+         *     `seconds` e `ptt` (áudios). O arquivo é baixado na hora pela MegaAPI
+         *     (`downloadMediaMessage`) e guardado; áudios são transcritos quando configurado.
+         *     Documentos com legenda chegam em `message.documentWithCaptionMessage.message`.
+         *
+         *     A MegaAPI envia cada evento por `POST` à URL configurada no painel dela: `https://<GMM_PUBLIC_BASE_URL>/webhook/whatsapp?token=<GMM_WEBHOOK_TOKEN>` (ela não assina nem manda cabeçalhos; o segredo vai na URL e é comparado em tempo constante). A resposta é imediata; downloads de mídia vão para a fila.
+         */
+        post: operations["megaapiMensagemMidia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    megaapiRespostaInterativa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resposta a botões ou lista
+         * @description O terceirizado tocou um botão (`buttonsResponseMessage.selectedButtonId`,
+         *     `templateButtonReplyMessage.selectedId`) ou escolheu uma linha de lista
+         *     (`listResponseMessage.singleSelectReply.selectedRowId`). O id volta ao chamado e
+         *     dispara a ação combinada (aprovar orçamento, confirmar visita, ...).
+         *
+         *     A MegaAPI envia cada evento por `POST` à URL configurada no painel dela: `https://<GMM_PUBLIC_BASE_URL>/webhook/whatsapp?token=<GMM_WEBHOOK_TOKEN>` (ela não assina nem manda cabeçalhos; o segredo vai na URL e é comparado em tempo constante). A resposta é imediata; downloads de mídia vão para a fila.
+         */
+        post: operations["megaapiRespostaInterativa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    megaapiConfirmacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirmação de entrega ou leitura (message.ack)
+         * @description Confirmação de entrega ou leitura de uma mensagem nossa. Podem chegar fora de
+         *     ordem, repetidas ou antes de o envio ter sido gravado (ficam guardadas e valem
+         *     quando o id aparecer); o status só avança.
+         *
+         *     A MegaAPI envia cada evento por `POST` à URL configurada no painel dela: `https://<GMM_PUBLIC_BASE_URL>/webhook/whatsapp?token=<GMM_WEBHOOK_TOKEN>` (ela não assina nem manda cabeçalhos; o segredo vai na URL e é comparado em tempo constante). A resposta é imediata; downloads de mídia vão para a fila.
+         */
+        post: operations["megaapiConfirmacao"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    megaapiConexao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Conexão da instância mudou (connection_update)
+         * @description A instância conectou ou caiu (celular sem internet, sessão encerrada).
+         *
+         *     A MegaAPI envia cada evento por `POST` à URL configurada no painel dela: `https://<GMM_PUBLIC_BASE_URL>/webhook/whatsapp?token=<GMM_WEBHOOK_TOKEN>` (ela não assina nem manda cabeçalhos; o segredo vai na URL e é comparado em tempo constante). A resposta é imediata; downloads de mídia vão para a fila.
+         */
+        post: operations["megaapiConexao"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -1331,17 +1460,18 @@ export interface components {
          */
         ChamadoUpdate: {
             /** Titulo */
-            titulo?: string | null;
+            titulo?: string;
             /** Descricao */
             descricao?: string | null;
-            prioridade?: components["schemas"]["Prioridade"] | null;
+            prioridade?: components["schemas"]["Prioridade"];
             /** Prazo Combinado */
             prazo_combinado?: string | null;
             /**
              * Status
              * @description Para concluir use POST /api/chamados/{id}/finalizar
+             * @enum {string}
              */
-            status?: ("aguardando" | "em_andamento" | "cancelado") | null;
+            status?: "aguardando" | "em_andamento" | "cancelado";
         };
         /** CircuitBreakerOut */
         CircuitBreakerOut: {
@@ -2103,9 +2233,13 @@ export interface components {
          */
         TerceirizadoUpdate: {
             /** Nome */
-            nome?: string | null;
-            /** Telefone */
-            telefone?: string | null;
+            nome?: string;
+            /**
+             * Telefone
+             * @description Telefone brasileiro com DDD, com ou sem 55 e com ou sem o 9º dígito
+             * @example (11) 98765-4321
+             */
+            telefone?: string;
             /** Empresa */
             empresa?: string | null;
             /** Email */
@@ -2113,7 +2247,7 @@ export interface components {
             /** Especialidade */
             especialidade?: string | null;
             /** Ativo */
-            ativo?: boolean | null;
+            ativo?: boolean;
         };
         /** TestarRegrasIn */
         TestarRegrasIn: {
@@ -2310,6 +2444,222 @@ export interface components {
             /** Last Heartbeat */
             last_heartbeat: string | null;
         };
+        /**
+         * MegaApiChave
+         * @description Identifica a mensagem no WhatsApp.
+         */
+        MegaApiChave: {
+            /**
+             * Remotejid
+             * @description Conversa: 55 + DDD + número + `@s.whatsapp.net` (grupos: `@g.us`, ignorados)
+             * @example 5511987654321@s.whatsapp.net
+             */
+            remoteJid: string;
+            /**
+             * Fromme
+             * @description `true`: eco de mensagem enviada por nós (ignorada)
+             * @default false
+             */
+            fromMe: boolean;
+            /**
+             * Id
+             * @description Id da mensagem na MegaAPI (idempotência: o mesmo id é gravado uma vez)
+             */
+            id: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * MegaApiMensagemTexto
+         * @description Texto recebido. Com `extendedTextMessage` (resposta citando outra mensagem, link) o
+         *     texto vem em `message.extendedTextMessage.text`; os dois formatos são lidos.
+         */
+        MegaApiMensagemTexto: {
+            /**
+             * Instance Key
+             * @description A instância que recebeu
+             * @default null
+             */
+            instance_key: string | null;
+            /**
+             * Jid
+             * @description O número da instância
+             * @default null
+             */
+            jid: string | null;
+            key: components["schemas"]["MegaApiChave"];
+            /**
+             * Messagetimestamp
+             * @description Quando o terceirizado enviou (Unix, segundos)
+             * @default null
+             */
+            messageTimestamp: number | null;
+            /**
+             * Pushname
+             * @description Nome do contato no WhatsApp
+             * @default null
+             */
+            pushName: string | null;
+            /**
+             * Messagetype
+             * @enum {string}
+             */
+            messageType: "conversation" | "extendedTextMessage";
+            /**
+             * Message
+             * @description `{"conversation": "..."}` ou `{"extendedTextMessage": {"text": "..."}}`
+             */
+            message: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * MegaApiMensagemMidia
+         * @description Foto, áudio, vídeo, documento ou figurinha. `message.<tipo>` traz `url` (cifrada),
+         *     `mimetype`, `mediaKey`, `directPath`, `fileLength`, `caption`, `fileName` (documentos),
+         *     `seconds` e `ptt` (áudios). O arquivo é baixado na hora pela MegaAPI
+         *     (`downloadMediaMessage`) e guardado; áudios são transcritos quando configurado.
+         *     Documentos com legenda chegam em `message.documentWithCaptionMessage.message`.
+         */
+        MegaApiMensagemMidia: {
+            /**
+             * Instance Key
+             * @description A instância que recebeu
+             * @default null
+             */
+            instance_key: string | null;
+            /**
+             * Jid
+             * @description O número da instância
+             * @default null
+             */
+            jid: string | null;
+            key: components["schemas"]["MegaApiChave"];
+            /**
+             * Messagetimestamp
+             * @description Quando o terceirizado enviou (Unix, segundos)
+             * @default null
+             */
+            messageTimestamp: number | null;
+            /**
+             * Pushname
+             * @description Nome do contato no WhatsApp
+             * @default null
+             */
+            pushName: string | null;
+            /**
+             * Messagetype
+             * @enum {string}
+             */
+            messageType: "imageMessage" | "audioMessage" | "videoMessage" | "documentMessage" | "documentWithCaptionMessage" | "stickerMessage";
+            /** Message */
+            message: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * MegaApiRespostaInterativa
+         * @description O terceirizado tocou um botão (`buttonsResponseMessage.selectedButtonId`,
+         *     `templateButtonReplyMessage.selectedId`) ou escolheu uma linha de lista
+         *     (`listResponseMessage.singleSelectReply.selectedRowId`). O id volta ao chamado e
+         *     dispara a ação combinada (aprovar orçamento, confirmar visita, ...).
+         */
+        MegaApiRespostaInterativa: {
+            /**
+             * Instance Key
+             * @description A instância que recebeu
+             * @default null
+             */
+            instance_key: string | null;
+            /**
+             * Jid
+             * @description O número da instância
+             * @default null
+             */
+            jid: string | null;
+            key: components["schemas"]["MegaApiChave"];
+            /**
+             * Messagetimestamp
+             * @description Quando o terceirizado enviou (Unix, segundos)
+             * @default null
+             */
+            messageTimestamp: number | null;
+            /**
+             * Pushname
+             * @description Nome do contato no WhatsApp
+             * @default null
+             */
+            pushName: string | null;
+            /**
+             * Messagetype
+             * @enum {string}
+             */
+            messageType: "messageContextInfo" | "buttonsResponseMessage" | "listResponseMessage" | "templateButtonReplyMessage";
+            /** Message */
+            message: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /** MegaApiAtualizacao */
+        MegaApiAtualizacao: {
+            /**
+             * Status
+             * @description 0 erro, 1 pendente, 2 enviada ao servidor, 3 entregue, 4 lida, 5 reproduzida (áudio)
+             */
+            status: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * MegaApiConfirmacao
+         * @description Confirmação de entrega ou leitura de uma mensagem nossa. Podem chegar fora de
+         *     ordem, repetidas ou antes de o envio ter sido gravado (ficam guardadas e valem
+         *     quando o id aparecer); o status só avança.
+         */
+        MegaApiConfirmacao: {
+            /**
+             * Messagetype
+             * @constant
+             */
+            messageType: "message.ack";
+            key: components["schemas"]["MegaApiChave"];
+            update: components["schemas"]["MegaApiAtualizacao"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * MegaApiConexao
+         * @description A instância conectou ou caiu (celular sem internet, sessão encerrada).
+         */
+        MegaApiConexao: {
+            /**
+             * Messagetype
+             * @constant
+             */
+            messageType: "connection_update";
+            /**
+             * Connection State
+             * @default null
+             * @example open
+             * @example close
+             * @example connecting
+             */
+            connection_state: string | null;
+            /**
+             * Closereason
+             * @description Motivo da queda, quando houver
+             * @default null
+             */
+            closeReason: unknown;
+        } & {
+            [key: string]: unknown;
+        };
     };
     responses: never;
     parameters: never;
@@ -2363,6 +2713,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReadyOut"];
                 };
             };
@@ -2377,6 +2733,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "admin@example.com",
+                 *       "senha": "gmm-demo-2026"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginIn"];
             };
         };
@@ -2390,12 +2752,33 @@ export interface operations {
                     "application/json": components["schemas"]["TokenOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "e-mail ou senha incorretos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2405,6 +2788,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2414,6 +2812,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "muitas_tentativas",
+                     *       "detail": "muitas tentativas; tente em 60 s"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2443,6 +2847,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2472,6 +2882,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2481,6 +2897,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2495,6 +2917,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "nome": "Maria Souza",
+                 *       "email": "maria.souza@example.com",
+                 *       "senha": "uma-senha-bem-longa",
+                 *       "papel": "operador"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UsuarioCreate"];
             };
         };
@@ -2508,12 +2938,33 @@ export interface operations {
                     "application/json": components["schemas"]["UsuarioOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2523,6 +2974,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2532,6 +2989,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2541,6 +3004,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2557,6 +3035,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "papel": "admin"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UsuarioUpdate"];
             };
         };
@@ -2570,12 +3053,33 @@ export interface operations {
                     "application/json": components["schemas"]["UsuarioOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2585,6 +3089,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2594,6 +3104,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2603,6 +3119,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2612,6 +3134,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2650,6 +3187,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2659,6 +3202,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2673,6 +3231,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "nome": "João da Silva",
+                 *       "telefone": "(11) 98765-4321",
+                 *       "empresa": "Silva Elétrica",
+                 *       "email": "joao@silvaeletrica.com.br",
+                 *       "especialidade": "Elétrica"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TerceirizadoCreate"];
             };
         };
@@ -2686,12 +3253,33 @@ export interface operations {
                     "application/json": components["schemas"]["TerceirizadoOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2701,6 +3289,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2710,6 +3304,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2741,6 +3350,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2750,6 +3365,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2759,6 +3380,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
@@ -2775,6 +3411,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "especialidade": "Elétrica e hidráulica"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TerceirizadoUpdate"];
             };
         };
@@ -2788,12 +3429,33 @@ export interface operations {
                     "application/json": components["schemas"]["TerceirizadoOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2803,6 +3465,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2812,6 +3480,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2821,6 +3495,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2852,6 +3541,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2861,6 +3556,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2870,6 +3571,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2879,6 +3586,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
@@ -2918,6 +3640,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2927,6 +3655,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2941,6 +3684,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "terceirizado_id": 1,
+                 *       "titulo": "Troca do disjuntor do quadro 2",
+                 *       "descricao": "O disjuntor do quadro 2 desarma quando o ar-condicionado liga.",
+                 *       "prioridade": "alta",
+                 *       "prazo_combinado": "2030-01-15T17:00:00-03:00"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ChamadoCreate"];
             };
         };
@@ -2954,12 +3706,33 @@ export interface operations {
                     "application/json": components["schemas"]["ChamadoComMensagem"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2969,6 +3742,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2978,6 +3757,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2987,6 +3772,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -2996,6 +3796,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3027,6 +3833,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3036,6 +3848,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3045,6 +3863,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3061,6 +3894,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "em_andamento"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ChamadoUpdate"];
             };
         };
@@ -3074,12 +3912,33 @@ export interface operations {
                     "application/json": components["schemas"]["ChamadoOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3089,6 +3948,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3098,6 +3963,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3107,6 +3978,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3138,6 +4024,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3147,6 +4039,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3156,6 +4054,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3187,6 +4100,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3196,6 +4115,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3205,6 +4130,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3236,6 +4176,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3245,6 +4191,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3254,6 +4206,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3263,6 +4221,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3272,6 +4245,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3288,6 +4267,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "mensagem": "Bom dia! Consegue vir amanhã às 9h?"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ResponderIn"];
             };
         };
@@ -3301,12 +4285,33 @@ export interface operations {
                     "application/json": components["schemas"]["ChamadoComMensagem"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3316,6 +4321,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3325,6 +4336,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3334,6 +4351,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3343,6 +4375,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3374,6 +4412,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3383,6 +4427,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3392,6 +4442,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3401,6 +4457,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3410,6 +4481,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3441,6 +4518,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3450,6 +4533,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3459,6 +4548,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3468,6 +4563,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3477,6 +4587,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3493,6 +4609,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "valor": "1500.00",
+                 *       "observacao": "Material incluso"
+                 *     }
+                 */
                 "application/json": components["schemas"]["OrcamentoIn"];
             };
         };
@@ -3506,12 +4628,33 @@ export interface operations {
                     "application/json": components["schemas"]["ChamadoComMensagem"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3521,6 +4664,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3530,6 +4679,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3539,6 +4694,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3548,6 +4718,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3564,6 +4740,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "data_hora": "2030-01-16T09:00:00-03:00"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConfirmarVisitaIn"];
             };
         };
@@ -3577,12 +4758,33 @@ export interface operations {
                     "application/json": components["schemas"]["ChamadoComMensagem"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3592,6 +4794,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3601,6 +4809,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3610,6 +4824,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3619,6 +4848,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3650,6 +4885,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3659,6 +4900,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3668,6 +4915,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3677,6 +4930,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3686,6 +4954,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3715,6 +4989,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3724,6 +5004,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3738,6 +5024,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "nome": "Chegada ao local",
+                 *       "tipo_padrao": "palavra_chave",
+                 *       "padrao": "cheguei",
+                 *       "acao": "mudar_status",
+                 *       "parametro": "em_andamento",
+                 *       "ordem": 10,
+                 *       "ativa": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegraIn"];
             };
         };
@@ -3751,12 +5048,33 @@ export interface operations {
                     "application/json": components["schemas"]["RegraOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3766,6 +5084,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3775,6 +5099,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3789,6 +5128,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "texto": "Cheguei no local, já estou subindo"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TestarRegrasIn"];
             };
         };
@@ -3802,12 +5146,33 @@ export interface operations {
                     "application/json": components["schemas"]["TestarRegrasOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3817,6 +5182,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3826,6 +5197,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3857,6 +5243,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3866,6 +5258,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3875,6 +5273,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3884,6 +5288,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3913,6 +5332,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3922,6 +5347,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3931,6 +5362,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3940,6 +5377,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3956,6 +5408,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ativa": false
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegraUpdate"];
             };
         };
@@ -3969,12 +5426,33 @@ export interface operations {
                     "application/json": components["schemas"]["RegraOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3984,6 +5462,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -3993,6 +5477,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4002,6 +5492,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4039,6 +5544,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4048,6 +5559,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4084,6 +5610,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4093,6 +5625,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4102,6 +5640,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4133,6 +5686,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4142,6 +5701,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4151,6 +5716,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4185,6 +5765,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4194,6 +5780,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4210,6 +5811,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "chamado_id": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["AtribuirIn"];
             };
         };
@@ -4223,12 +5829,33 @@ export interface operations {
                     "application/json": components["schemas"]["MensagemOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4238,6 +5865,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4247,6 +5880,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4256,6 +5895,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4302,6 +5956,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4311,6 +5971,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4320,6 +5995,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4336,6 +6017,39 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "texto": "Qual o melhor horário para a visita?",
+                 *       "botao": "Ver horários",
+                 *       "titulo": "Agendamento",
+                 *       "descricao": "Escolha uma opção",
+                 *       "secoes": [
+                 *         {
+                 *           "titulo": "Manhã",
+                 *           "linhas": [
+                 *             {
+                 *               "id": "manha_8",
+                 *               "titulo": "8h às 10h",
+                 *               "descricao": "Chegada até 10h"
+                 *             },
+                 *             {
+                 *               "id": "manha_10",
+                 *               "titulo": "10h às 12h"
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "titulo": "Tarde",
+                 *           "linhas": [
+                 *             {
+                 *               "id": "tarde_14",
+                 *               "titulo": "14h às 16h"
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ListaIn"];
             };
         };
@@ -4349,12 +6063,33 @@ export interface operations {
                     "application/json": components["schemas"]["ChamadoComMensagem"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4364,6 +6099,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4373,6 +6114,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4382,6 +6129,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4391,6 +6153,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4407,6 +6175,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "texto": "O material já chegou?",
+                 *       "rodape": "Toque em uma opção",
+                 *       "botoes": [
+                 *         {
+                 *           "id": "material_sim",
+                 *           "titulo": "Sim, chegou"
+                 *         },
+                 *         {
+                 *           "id": "material_nao",
+                 *           "titulo": "Ainda não"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["BotoesIn"];
             };
         };
@@ -4420,12 +6204,33 @@ export interface operations {
                     "application/json": components["schemas"]["ChamadoComMensagem"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4435,6 +6240,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4444,6 +6255,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4453,6 +6270,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4462,6 +6294,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4491,12 +6329,33 @@ export interface operations {
                     "application/json": components["schemas"]["ChamadoComMensagem"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4506,6 +6365,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4515,6 +6380,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4524,6 +6395,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4533,6 +6419,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4567,6 +6459,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4576,6 +6474,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4585,6 +6489,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4594,6 +6504,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4625,6 +6550,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4634,6 +6565,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4643,6 +6580,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4652,6 +6595,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4661,6 +6619,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4675,6 +6639,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "telefone": "(11) 98765-4321"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ValidarTelefoneIn"];
             };
         };
@@ -4688,12 +6657,33 @@ export interface operations {
                     "application/json": components["schemas"]["ValidarTelefoneOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4703,6 +6693,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4712,6 +6717,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "megaapi_indisponivel",
+                     *       "detail": "a MegaAPI não respondeu; tente de novo"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4721,6 +6732,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4755,6 +6772,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4764,6 +6787,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4773,6 +6802,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
@@ -4802,6 +6846,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4811,6 +6861,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4825,6 +6881,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "base_url": "https://apistart01.megaapi.com.br",
+                 *       "instance_key": "megabusiness-ABC123",
+                 *       "token": "token-da-instancia-na-megaapi"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConfiguracaoIn"];
             };
         };
@@ -4838,12 +6901,33 @@ export interface operations {
                     "application/json": components["schemas"]["ConfiguracaoOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4853,6 +6937,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4862,6 +6952,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4895,6 +7000,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "json_invalido",
+                     *       "detail": "o corpo não é JSON válido"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4904,6 +7015,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4913,6 +7030,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "corpo_grande",
+                     *       "detail": "corpo acima de 256 KB"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4922,6 +7045,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "payload_invalido",
+                     *       "detail": "evento da MegaAPI malformado: key.id: Field required"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4931,6 +7060,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "indisponivel",
+                     *       "detail": "banco de dados indisponível; tente novamente"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4945,6 +7080,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "message_id": "3EB0C431C26A1916E0A2",
+                 *       "status": "read",
+                 *       "timestamp": 1767268800
+                 *     }
+                 */
                 "application/json": components["schemas"]["StatusWebhookIn"];
             };
         };
@@ -4958,12 +7100,33 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description token ausente ou inválido */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4973,6 +7136,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4982,6 +7160,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "indisponivel",
+                     *       "detail": "banco de dados indisponível; tente novamente"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -4998,6 +7182,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "validade_horas": 72
+                 *     }
+                 */
                 "application/json": components["schemas"]["LinkPrestadorIn"] | null;
             };
         };
@@ -5011,12 +7200,33 @@ export interface operations {
                     "application/json": components["schemas"]["LinkPrestadorCriado"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Token ausente, inválido ou expirado */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5026,6 +7236,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5035,6 +7251,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5044,6 +7266,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5053,6 +7290,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5084,6 +7327,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5093,6 +7342,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5102,6 +7357,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5133,6 +7403,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5142,6 +7418,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5151,6 +7433,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5160,6 +7448,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5192,6 +7495,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5201,6 +7510,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "link_expirado",
+                     *       "detail": "este link expirou; peça um novo ao operador"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5210,6 +7525,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5240,12 +7570,33 @@ export interface operations {
                     "application/json": components["schemas"]["ArquivoPrestadorOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Link inválido: adulterado, desconhecido ou um token que não é de link de prestador */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5255,6 +7606,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5264,6 +7621,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "link_expirado",
+                     *       "detail": "este link expirou; peça um novo ao operador"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5273,6 +7636,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5282,6 +7660,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "muitas_tentativas",
+                     *       "detail": "muitas tentativas; tente em 60 s"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5299,6 +7683,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "observacao": "Disjuntor trocado e quadro testado."
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConcluirIn"] | null;
             };
         };
@@ -5312,12 +7701,33 @@ export interface operations {
                     "application/json": components["schemas"]["PrestadorChamadoOut"];
                 };
             };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Link inválido: adulterado, desconhecido ou um token que não é de link de prestador */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5327,6 +7737,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5336,6 +7752,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "link_expirado",
+                     *       "detail": "este link expirou; peça um novo ao operador"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5345,6 +7767,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5354,6 +7791,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "muitas_tentativas",
+                     *       "detail": "muitas tentativas; tente em 60 s"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5383,6 +7826,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5419,6 +7868,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5428,6 +7883,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
@@ -5457,6 +7927,402 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    megaapiMensagemTexto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MegaApiMensagemTexto"];
+            };
+        };
+        responses: {
+            /** @description Recebido (também para eventos conhecidos que não tratamos e para repetições) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description Token ausente ou inválido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Evento malformado */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Banco de dados indisponível; a MegaAPI deve repetir */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    megaapiMensagemMidia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MegaApiMensagemMidia"];
+            };
+        };
+        responses: {
+            /** @description Recebido (também para eventos conhecidos que não tratamos e para repetições) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description Token ausente ou inválido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Evento malformado */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Banco de dados indisponível; a MegaAPI deve repetir */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    megaapiRespostaInterativa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MegaApiRespostaInterativa"];
+            };
+        };
+        responses: {
+            /** @description Recebido (também para eventos conhecidos que não tratamos e para repetições) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description Token ausente ou inválido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Evento malformado */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Banco de dados indisponível; a MegaAPI deve repetir */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    megaapiConfirmacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MegaApiConfirmacao"];
+            };
+        };
+        responses: {
+            /** @description Recebido (também para eventos conhecidos que não tratamos e para repetições) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description Token ausente ou inválido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Evento malformado */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Banco de dados indisponível; a MegaAPI deve repetir */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    megaapiConexao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MegaApiConexao"];
+            };
+        };
+        responses: {
+            /** @description Recebido (também para eventos conhecidos que não tratamos e para repetições) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description Token ausente ou inválido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Evento malformado */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Banco de dados indisponível; a MegaAPI deve repetir */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };

@@ -137,3 +137,38 @@ export function formatarTamanho(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toLocaleString("pt-BR", { maximumFractionDigits: 1 })} MB`;
 }
+
+const horaComSegundos = new Intl.DateTimeFormat("pt-BR", {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
+export function formatarHoraSegundos(iso: string): string {
+  return horaComSegundos.format(new Date(iso));
+}
+
+/** "há 12 s", "há 3 min", "há 2 h 5 min"; `agora` is the server's clock when there is one. */
+export function formatarHaQuanto(
+  iso: string | null | undefined,
+  agora: Date | string = new Date(),
+): string {
+  if (!iso) return "—";
+  const referencia = typeof agora === "string" ? new Date(agora) : agora;
+  const segundos = Math.max(0, (referencia.getTime() - new Date(iso).getTime()) / 1000);
+  return segundos < 1 ? "agora" : `há ${formatarDuracao(segundos)}`;
+}
+
+/** Short durations keep a decimal ("0,8 s"); longer ones read as formatarDuracao. */
+export function formatarSegundos(segundos: number | null | undefined): string {
+  if (segundos == null) return "—";
+  if (segundos < 10) {
+    return `${segundos.toLocaleString("pt-BR", { maximumFractionDigits: 1 })} s`;
+  }
+  return formatarDuracao(segundos);
+}
+
+/** A fraction (0.025) as "2,5%". */
+export function formatarPercentual(fracao: number): string {
+  return `${(fracao * 100).toLocaleString("pt-BR", { maximumFractionDigits: 1 })}%`;
+}

@@ -1,4 +1,13 @@
-import type { AcaoRegra, OrigemHistorico, Prioridade, StatusChamado, TipoPadrao } from "./types";
+import type {
+  AcaoRegra,
+  OrigemHistorico,
+  Papel,
+  Prioridade,
+  Severidade,
+  StatusChamado,
+  TipoAlerta,
+  TipoPadrao,
+} from "./types";
 
 /** In the order a chamado goes through them (the filters list them so). */
 export const STATUS_CHAMADO: Record<StatusChamado, string> = {
@@ -36,10 +45,30 @@ export const TIPO_PADRAO: Record<TipoPadrao, string> = {
   regex: "Expressão regular",
 };
 
+export const PAPEL: Record<Papel, string> = {
+  operador: "Operador",
+  admin: "Administrador",
+};
+
+export const TIPO_ALERTA: Record<TipoAlerta, string> = {
+  breaker_aberto: "API do WhatsApp instável",
+  fila_alta: "Fila de envio alta",
+  fila_cheia: "Fila de envio cheia",
+  taxa_falhas: "Muitas falhas de envio",
+  webhooks_ausentes: "Confirmações não chegam",
+  worker_ausente: "Nenhum worker ativo",
+};
+
+export const SEVERIDADE: Record<Severidade, string> = {
+  aviso: "Aviso",
+  critico: "Crítico",
+};
+
 export const STATUS_LISTA = Object.keys(STATUS_CHAMADO) as StatusChamado[];
 export const PRIORIDADE_LISTA = Object.keys(PRIORIDADE) as Prioridade[];
 export const ACAO_REGRA_LISTA = Object.keys(ACAO_REGRA) as AcaoRegra[];
 export const TIPO_PADRAO_LISTA = Object.keys(TIPO_PADRAO) as TipoPadrao[];
+export const PAPEL_LISTA = Object.keys(PAPEL) as Papel[];
 
 /** Still open: messages can be sent, and it can be finished or cancelled. */
 export function chamadoAberto(status: StatusChamado): boolean {

@@ -18,6 +18,7 @@ export type Mensagem = S["MensagemOut"];
 export type StatusChamado = S["StatusChamado"];
 export type Prioridade = S["Prioridade"];
 export type StatusEnvio = S["StatusEnvio"];
+export type TipoConteudo = S["TipoConteudo"];
 export type LidasOut = S["LidasOut"];
 
 /** Every list endpoint answers one page and the cursor of the next. */
@@ -43,6 +44,17 @@ export type ConfiguracaoWhatsApp = S["ConfiguracaoOut"];
 export type ConfiguracaoWhatsAppIn = S["ConfiguracaoIn"];
 export type LinkPrestadorIn = S["LinkPrestadorIn"];
 export type LinkPrestadorCriado = S["LinkPrestadorCriado"];
+export type UsuarioCreate = S["UsuarioCreate"];
+export type UsuarioUpdate = S["UsuarioUpdate"];
+export type AtribuirIn = S["AtribuirIn"];
+export type Metricas = S["MetricasOut"];
+export type CircuitBreaker = S["CircuitBreakerOut"];
+export type StatusBreaker = S["CircuitBreakerOut"]["status"];
+export type VolumeHora = S["VolumeHora"];
+export type ChamadoAfetado = S["ChamadoAfetado"];
+export type Alerta = S["AlertaOut"];
+export type TipoAlerta = S["TipoAlerta"];
+export type Severidade = S["Severidade"];
 
 /*
  * `MensagemOut.conteudo` is a free-form object in the schema; these are the shapes

@@ -5,7 +5,8 @@ export function AdminNav() {
   return (
     <nav className="abas" aria-label="Administração">
       <NavLink to="/admin/regras">Regras de automação</NavLink>
-      <NavLink to="/admin/whatsapp">Configuração MegaAPI</NavLink>
+      <NavLink to="/admin/megaapi">Configuração MegaAPI</NavLink>
+      <NavLink to="/admin/usuarios">Usuários</NavLink>
     </nav>
   );
 }

@@ -19,8 +19,8 @@ const config: ConfiguracaoWhatsApp = {
 function montar() {
   iniciarSessao("tok", { ...usuario, papel: "admin" }, 3600);
   return renderRotas(
-    [{ path: "/admin/whatsapp", element: <ConfigWhatsAppPage /> }],
-    "/admin/whatsapp",
+    [{ path: "/admin/megaapi", element: <ConfigWhatsAppPage /> }],
+    "/admin/megaapi",
   );
 }
 

@@ -1,5 +1,6 @@
 import { useParams } from "react-router";
 import { Chat } from "./Chat";
+import { FaixaBreaker } from "./FaixaBreaker";
 import { ListaConversas } from "./ListaConversas";
 
 /** WhatsApp-Web-like: conversations on the left, the open chat on the right. */
@@ -14,6 +15,7 @@ export function CentralPage() {
         <Chat key={chamadoId} chamadoId={chamadoId} />
       ) : (
         <section className="chat-placeholder" aria-label="Conversa">
+          <FaixaBreaker />
           {chamadoId !== null ? (
             <p>Conversa inválida.</p>
           ) : (

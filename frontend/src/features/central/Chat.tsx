@@ -21,6 +21,7 @@ import { avisosDe } from "../../lib/avisos";
 import type { ChamadoComMensagem, Mensagem } from "../../lib/types";
 import { Bolha } from "./Bolha";
 import { Composer } from "./Composer";
+import { FaixaBreaker } from "./FaixaBreaker";
 import { InfoPainel } from "./InfoPainel";
 import { DialogoDaAcao } from "./menu/DialogoDaAcao";
 import { type AcaoMenu, MenuAcoes } from "./menu/MenuAcoes";
@@ -224,6 +225,7 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
         {chamado.isError ? (
           <ErroBox erro={chamado.error} tentarDeNovo={() => chamado.refetch()} />
         ) : null}
+        <FaixaBreaker />
         {confirmarConclusao ? (
           <p className="chat-faixa-confirmacao">
             {dados.terceirizado.nome} informou que o serviço foi concluído. Confirme a conclusão

@@ -1,9 +1,9 @@
 import { useEffect, useState } from "react";
-import { NavLink } from "react-router";
+import { Link, NavLink } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
 import { IconeBusca } from "../../components/Icones";
-import { type FiltrosConversas, useConversas } from "../../lib/api/conversas";
+import { type FiltrosConversas, useConversas, useNaoAtribuidas } from "../../lib/api/conversas";
 import { horarioLista } from "../../lib/format";
 import { STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
@@ -80,6 +80,20 @@ function ItemConversa({ conversa }: { conversa: Conversa }) {
   );
 }
 
+/** Inbound messages that matched no chamado wait on their own screen: say when there are some. */
+function LinkNaoAtribuidas({ intervalo }: { intervalo: number | false }) {
+  const naoAtribuidas = useNaoAtribuidas(intervalo);
+  const primeira = naoAtribuidas.data?.pages[0];
+  const n = primeira?.items.length ?? 0;
+  if (n === 0) return null;
+  const total = primeira?.next_cursor ? `${n}+` : String(n);
+  return (
+    <Link to="/nao-atribuidas" className="link-nao-atribuidas">
+      {total} {n === 1 ? "mensagem sem chamado" : "mensagens sem chamado"}
+    </Link>
+  );
+}
+
 export function ListaConversas() {
   const aoVivo = useLiveUpdates();
   const [texto, setTexto] = useState("");
@@ -101,7 +115,10 @@ export function ListaConversas() {
   return (
     <section className="lista-conversas" aria-label="Conversas">
       <div className="lista-topo">
-        <h1>Conversas</h1>
+        <div className="lista-titulo">
+          <h1>Conversas</h1>
+          <LinkNaoAtribuidas intervalo={aoVivo.intervalo("conversas")} />
+        </div>
         <div className="lista-filtros">
           <label className="busca">
             <IconeBusca width={16} height={16} />

@@ -6,7 +6,7 @@ import {
 } from "@tanstack/react-query";
 import { api } from "../http";
 import type { InfiniteData } from "@tanstack/react-query";
-import type { Conversa, LidasOut, Mensagem, Page, StatusChamado } from "../types";
+import type { AtribuirIn, Conversa, LidasOut, Mensagem, Page, StatusChamado } from "../types";
 
 export interface FiltrosConversas {
   status?: StatusChamado;
@@ -18,6 +18,7 @@ export const conversasKeys = {
   listas: ["conversas", "lista"] as const,
   lista: (filtros: FiltrosConversas) => ["conversas", "lista", filtros] as const,
   mensagens: (chamadoId: number) => ["conversas", "mensagens", chamadoId] as const,
+  naoAtribuidas: ["conversas", "nao-atribuidas"] as const,
 };
 
 export function listarConversas(
@@ -106,6 +107,46 @@ export function useReenviarMensagem(chamadoId: number) {
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: mensagensQuery(chamadoId).queryKey });
       void qc.invalidateQueries({ queryKey: conversasKeys.listas });
+    },
+  });
+}
+
+// -- inbound messages that matched no open chamado -------------------------------------
+
+/** Newest first: from unknown numbers, or from contractors with no open chamado. */
+export function listarNaoAtribuidas(
+  cursor?: string | null,
+  signal?: AbortSignal,
+): Promise<Page<Mensagem>> {
+  return api("/api/mensagens/nao-atribuidas", { query: { cursor }, signal });
+}
+
+export const naoAtribuidasQuery = () =>
+  infiniteQueryOptions({
+    queryKey: conversasKeys.naoAtribuidas,
+    queryFn: ({ pageParam, signal }) => listarNaoAtribuidas(pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
+  });
+
+export function useNaoAtribuidas(refetchInterval: number | false = false) {
+  return useInfiniteQuery({ ...naoAtribuidasQuery(), refetchInterval });
+}
+
+export function atribuirMensagem(mensagemId: number, dados: AtribuirIn): Promise<Mensagem> {
+  return api(`/api/mensagens/${mensagemId}/atribuir`, { method: "POST", body: dados });
+}
+
+/** The message joins that chamado's conversation; both lists refresh. */
+export function useAtribuirMensagem() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ mensagemId, chamadoId }: { mensagemId: number; chamadoId: number }) =>
+      atribuirMensagem(mensagemId, { chamado_id: chamadoId }),
+    onSuccess: (_mensagem, { chamadoId }) => {
+      void qc.invalidateQueries({ queryKey: naoAtribuidasQuery().queryKey });
+      void qc.invalidateQueries({ queryKey: mensagensQuery(chamadoId).queryKey });
+      return qc.invalidateQueries({ queryKey: conversasKeys.listas });
     },
   });
 }

@@ -7,8 +7,18 @@
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { chamadosKeys } from "../api/chamados";
 import { conversasKeys } from "../api/conversas";
+import { monitoramentoKeys } from "../api/monitoramento";
 import { avisosDe } from "../avisos";
-import type { Conversa, Mensagem, Page, Prioridade, StatusChamado, StatusEnvio } from "../types";
+import type {
+  Conversa,
+  Mensagem,
+  Page,
+  Prioridade,
+  Severidade,
+  StatusChamado,
+  StatusEnvio,
+  TipoAlerta,
+} from "../types";
 
 /** The payloads of GET /api/eventos (see its description in openapi.yaml). */
 export interface MensagemNova {
@@ -38,11 +48,28 @@ export interface Notificacao {
   texto: string;
 }
 
+/** An incident of the monitoring opened (`aberto`) or closed. */
+export interface AlertaEvento {
+  id: number;
+  tipo: TipoAlerta;
+  severidade: Severidade;
+  mensagem: string;
+  aberto: boolean;
+}
+
+/** The WhatsApp connection changed (MegaAPI's connection_update). */
+export interface ConexaoEvento {
+  estado: string | null;
+  motivo?: string | null;
+}
+
 export const TIPOS_EVENTO = [
   "mensagem.nova",
   "mensagem.status",
   "chamado.atualizado",
   "notificacao",
+  "alerta",
+  "conexao",
   "reset",
 ];
 
@@ -97,11 +124,28 @@ function invalidarChamado(qc: QueryClient, chamadoId: number): void {
   void qc.invalidateQueries({ queryKey: conversasKeys.listas });
 }
 
+/**
+ * The server keeps the panel for up to 2 s (PAINEL_CACHE_MS): a refetch right after
+ * the event may still get the numbers from before it, so a second one follows once
+ * that copy has expired.
+ */
+export const PAINEL_CACHE_MS = 2_000;
+
+function atualizarPainel(qc: QueryClient, queryKey: readonly unknown[]): void {
+  void qc.invalidateQueries({ queryKey });
+  setTimeout(() => void qc.invalidateQueries({ queryKey }), PAINEL_CACHE_MS + 500);
+}
+
 /** Apply one event to the cache; unknown types are ignored (newer servers may add some). */
 export function aplicarEvento(qc: QueryClient, tipo: string, dados: unknown): void {
   switch (tipo) {
     case "mensagem.nova": {
-      invalidarConversa(qc, (dados as MensagemNova).chamado_id);
+      const evento = dados as MensagemNova;
+      invalidarConversa(qc, evento.chamado_id);
+      // An inbound message that matched no open chamado waits to be assigned.
+      if (evento.chamado_id == null) {
+        void qc.invalidateQueries({ queryKey: conversasKeys.naoAtribuidas });
+      }
       return;
     }
     case "mensagem.status": {
@@ -140,6 +184,15 @@ export function aplicarEvento(qc: QueryClient, tipo: string, dados: unknown): vo
       }
       return;
     }
+    case "alerta": {
+      // The panel (breaker, open alerts) and the history change together.
+      atualizarPainel(qc, monitoramentoKeys.all);
+      return;
+    }
+    case "conexao": {
+      atualizarPainel(qc, monitoramentoKeys.metricas);
+      return;
+    }
     case "reset": {
       // Events were lost (the client was away too long): refetch everything on view.
       void qc.invalidateQueries();
@@ -152,4 +205,5 @@ export function aplicarEvento(qc: QueryClient, tipo: string, dados: unknown): vo
 export function recuperarAposQueda(qc: QueryClient): void {
   void qc.invalidateQueries({ queryKey: conversasKeys.all });
   void qc.invalidateQueries({ queryKey: chamadosKeys.all });
+  void qc.invalidateQueries({ queryKey: monitoramentoKeys.all });
 }

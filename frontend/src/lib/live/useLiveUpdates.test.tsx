@@ -7,9 +7,11 @@ import { FakeEventSource, stubEventSource } from "../../test/eventSource";
 import { novoQueryClient } from "../../test/utils";
 import { chamadosKeys } from "../api/chamados";
 import { conversasKeys } from "../api/conversas";
+import { monitoramentoKeys } from "../api/monitoramento";
 import { encerrarSessao, iniciarSessao } from "../session";
 import type { Conversa, Mensagem, Page } from "../types";
 import { ESPERA_ABRIR_MS, NOVA_TENTATIVA_MS } from "./conexao";
+import { PAINEL_CACHE_MS } from "./eventos";
 import { useLiveUpdates } from "./useLiveUpdates";
 
 function pagina<T>(items: T[]): InfiniteData<Page<T>> {
@@ -164,6 +166,57 @@ describe("useLiveUpdates", () => {
     expect(invalidada(qc, LISTA)).toBe(true);
     expect(invalidada(qc, chamadosKeys.detalhe(8))).toBe(false);
     expect(invalidada(qc, conversasKeys.mensagens(7))).toBe(false);
+  });
+
+  it("alerta refreshes the panel and the alerts at once, and again past the server's cache", () => {
+    vi.useFakeTimers();
+    const { qc } = montar();
+    cacheDaCentral(qc);
+    const alertas = monitoramentoKeys.listaAlertas({ limit: 20 });
+    qc.setQueryData(monitoramentoKeys.metricas, { gerado_em: "" });
+    qc.setQueryData(alertas, pagina([]));
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+    act(() =>
+      fonte.emitir("alerta", {
+        id: 3,
+        tipo: "breaker_aberto",
+        severidade: "critico",
+        mensagem: "A MegaAPI está falhando",
+        aberto: true,
+      }),
+    );
+    expect(invalidada(qc, monitoramentoKeys.metricas)).toBe(true);
+    expect(invalidada(qc, alertas)).toBe(true);
+    expect(invalidada(qc, conversasKeys.mensagens(7))).toBe(false);
+
+    for (const query of qc.getQueryCache().getAll()) query.setState({ isInvalidated: false });
+    act(() => vi.advanceTimersByTime(PAINEL_CACHE_MS + 500));
+    expect(invalidada(qc, monitoramentoKeys.metricas)).toBe(true);
+    expect(invalidada(qc, alertas)).toBe(true);
+  });
+
+  it("conexao refreshes the panel only; a message with no chamado, the unassigned list", () => {
+    const { qc } = montar();
+    cacheDaCentral(qc);
+    qc.setQueryData(monitoramentoKeys.metricas, { gerado_em: "" });
+    qc.setQueryData(conversasKeys.naoAtribuidas, pagina([]));
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+    act(() => fonte.emitir("conexao", { estado: "close", motivo: null }));
+    expect(invalidada(qc, monitoramentoKeys.metricas)).toBe(true);
+    expect(invalidada(qc, conversasKeys.naoAtribuidas)).toBe(false);
+    expect(invalidada(qc, LISTA)).toBe(false);
+
+    act(() =>
+      fonte.emitir("mensagem.nova", {
+        chamado_id: null,
+        mensagem_id: 60,
+        direcao: "inbound",
+        status_envio: "entregue",
+      }),
+    );
+    expect(invalidada(qc, conversasKeys.naoAtribuidas)).toBe(true);
   });
 
   it("reset refreshes everything", () => {

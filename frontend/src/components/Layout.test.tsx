@@ -1,0 +1,46 @@
+import { act, screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { iniciarSessao } from "../lib/session";
+import { usuario } from "../test/dados";
+import { renderRotas, stubFetch } from "../test/utils";
+import { Layout } from "./Layout";
+
+const rotas = [
+  {
+    element: <Layout />,
+    children: [
+      { path: "/admin/whatsapp", element: <h1>Monitoramento do WhatsApp</h1> },
+      { path: "/admin/usuarios", element: <h1>Usuários</h1> },
+    ],
+  },
+];
+
+describe("Layout", () => {
+  it("gives operators the monitoring panel in the main navigation", () => {
+    iniciarSessao("tok", usuario, 3600);
+    stubFetch({ "GET /api/auth/me": { body: usuario } });
+    renderRotas(rotas, "/admin/whatsapp");
+    const nav = screen.getByRole("navigation", { name: "Principal" });
+    expect(nav).toContainElement(screen.getByRole("link", { name: "Monitoramento" }));
+    expect(screen.getByRole("link", { name: "Monitoramento" })).toHaveAttribute(
+      "aria-current",
+      "page",
+    );
+    expect(screen.queryByRole("link", { name: "Administração" })).toBeNull();
+  });
+
+  it("marks Administração only on the administrators' screens", async () => {
+    const admin = { ...usuario, papel: "admin" as const };
+    iniciarSessao("tok", admin, 3600);
+    stubFetch({ "GET /api/auth/me": { body: admin } });
+    const { router } = renderRotas(rotas, "/admin/whatsapp");
+    expect(screen.getByRole("link", { name: "Administração" })).not.toHaveAttribute("aria-current");
+    await act(() => router.navigate("/admin/usuarios"));
+    expect(screen.getByRole("heading", { name: "Usuários" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Administração" })).toHaveAttribute(
+      "aria-current",
+      "page",
+    );
+    expect(screen.getByRole("link", { name: "Monitoramento" })).not.toHaveAttribute("aria-current");
+  });
+});

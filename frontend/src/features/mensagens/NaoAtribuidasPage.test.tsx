@@ -1,0 +1,180 @@
+import { act, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
+import { iniciarSessao } from "../../lib/session";
+import type { Mensagem } from "../../lib/types";
+import { conversa, mensagem, usuario } from "../../test/dados";
+import { FakeEventSource, stubEventSource } from "../../test/eventSource";
+import { renderRotas, stubFetch } from "../../test/utils";
+import { NaoAtribuidasPage } from "./NaoAtribuidasPage";
+
+const TELEFONE = "5511912345678";
+
+function recebida(parcial: Partial<Mensagem>): Mensagem {
+  return mensagem({
+    chamado_id: null,
+    direcao: "inbound",
+    tipo: "recebida",
+    destinatario: TELEFONE,
+    status_envio: "entregue",
+    ...parcial,
+  });
+}
+
+const doMesmoNumero = conversa({
+  id: 9,
+  numero_chamado: "CH-2026-0009",
+  titulo: "Vazamento no banheiro",
+  prestador: "Marcos Dias",
+  telefone: TELEFONE,
+  status: "concluido",
+});
+const outra = conversa();
+
+function Tela() {
+  useLiveUpdates();
+  return <NaoAtribuidasPage />;
+}
+
+function montar() {
+  iniciarSessao("tok", usuario, 3600);
+  return renderRotas(
+    [
+      { path: "/nao-atribuidas", element: <Tela /> },
+      { path: "/central/:id", element: <p>chat aberto</p> },
+    ],
+    "/nao-atribuidas",
+  );
+}
+
+describe("NaoAtribuidasPage", () => {
+  it("assigns a message to the chamado picked, the sender's own first", async () => {
+    let pendentes = [
+      recebida({ id: 31, texto: "Bom dia, terminei o serviço do banheiro" }),
+      recebida({
+        id: 30,
+        texto: null,
+        tipo_conteudo: "image",
+        caption: "Foto do registro",
+        url_midia: "/api/midias/abc.png",
+      }),
+    ];
+    const { chamadas } = stubFetch({
+      "GET /api/mensagens/nao-atribuidas": () => ({
+        body: { items: pendentes, next_cursor: null },
+      }),
+      "GET /api/conversas": { body: { items: [outra, doMesmoNumero], next_cursor: null } },
+      "POST /api/mensagens/31/atribuir": () => {
+        const [primeira, ...resto] = pendentes;
+        pendentes = resto;
+        return { body: { ...primeira, chamado_id: 9 } };
+      },
+    });
+    montar();
+    const lista = await screen.findByRole("list", { name: "Mensagens sem chamado" });
+    const itens = within(lista).getAllByRole("listitem");
+    expect(itens).toHaveLength(2);
+    expect(itens[0]).toHaveTextContent("+55 (11) 91234-5678");
+    expect(itens[0]).toHaveTextContent("Bom dia, terminei o serviço do banheiro");
+    expect(itens[1]).toHaveTextContent("📷 Imagem");
+    expect(itens[1]).toHaveTextContent("Foto do registro");
+    expect(
+      within(itens[1] as HTMLElement).getByRole("link", { name: "Abrir arquivo" }),
+    ).toHaveAttribute("href", "/api/midias/abc.png?access_token=tok");
+
+    const user = userEvent.setup();
+    await user.click(
+      within(itens[0] as HTMLElement).getByRole("button", { name: "Atribuir a um chamado" }),
+    );
+    const dialogo = screen.getByRole("dialog", { name: "Atribuir a um chamado" });
+    expect(within(dialogo).getByLabelText("Buscar chamado")).toHaveFocus();
+    const opcoes = await within(dialogo).findAllByRole("radio");
+    expect(opcoes[0]).toHaveTextContent("CH-2026-0009");
+    expect(opcoes[0]).toHaveTextContent("mesmo número");
+    const atribuir = within(dialogo).getByRole("button", { name: "Atribuir" });
+    expect(atribuir).toBeDisabled();
+
+    await user.type(within(dialogo).getByLabelText("Buscar chamado"), "banheiro");
+    await waitFor(() =>
+      expect(
+        chamadas.some(
+          (c) =>
+            c.url.pathname === "/api/conversas" && c.url.searchParams.get("busca") === "banheiro",
+        ),
+      ).toBe(true),
+    );
+    await user.click(within(dialogo).getByRole("radio", { name: /CH-2026-0009/ }));
+    expect(within(dialogo).getByRole("radio", { name: /CH-2026-0009/ })).toHaveAttribute(
+      "aria-checked",
+      "true",
+    );
+    await user.click(within(dialogo).getByRole("button", { name: "Atribuir a CH-2026-0009" }));
+
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(screen.getByText(/Mensagem atribuída ao chamado CH-2026-0009/)).toBeInTheDocument();
+    await waitFor(() => expect(within(lista).getAllByRole("listitem")).toHaveLength(1));
+    expect(chamadas.find((c) => c.metodo === "POST")?.corpo).toEqual({ chamado_id: 9 });
+
+    await user.click(screen.getByRole("link", { name: "Abrir a conversa" }));
+    expect(screen.getByText("chat aberto")).toBeInTheDocument();
+  });
+
+  it("shows the API's refusal in the dialog", async () => {
+    stubFetch({
+      "GET /api/mensagens/nao-atribuidas": {
+        body: { items: [recebida({ id: 31, texto: "Oi" })], next_cursor: null },
+      },
+      "GET /api/conversas": { body: { items: [outra], next_cursor: null } },
+      "POST /api/mensagens/31/atribuir": {
+        status: 409,
+        body: { error: "conflito", detail: "a mensagem 31 já pertence ao chamado 7" },
+      },
+    });
+    montar();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Atribuir a um chamado" }));
+    const dialogo = screen.getByRole("dialog", { name: "Atribuir a um chamado" });
+    await user.click(await within(dialogo).findByRole("radio", { name: /CH-2026-0007/ }));
+    await user.click(within(dialogo).getByRole("button", { name: "Atribuir a CH-2026-0007" }));
+    expect(await within(dialogo).findByRole("alert")).toHaveTextContent(
+      "a mensagem 31 já pertence ao chamado 7",
+    );
+  });
+
+  it("says when there is nothing to assign, and shows new ones as they arrive", async () => {
+    stubEventSource();
+    let pendentes: Mensagem[] = [];
+    stubFetch({
+      "GET /api/mensagens/nao-atribuidas": () => ({
+        body: { items: pendentes, next_cursor: null },
+      }),
+    });
+    montar();
+    expect(await screen.findByText(/Nenhuma mensagem sem chamado/)).toBeInTheDocument();
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+    pendentes = [recebida({ id: 40, texto: "Quem fala?" })];
+    act(() =>
+      fonte.emitir("mensagem.nova", {
+        chamado_id: null,
+        mensagem_id: 40,
+        direcao: "inbound",
+        status_envio: "entregue",
+      }),
+    );
+    expect(await screen.findByText("Quem fala?")).toBeInTheDocument();
+  });
+
+  it("says what went wrong instead of a blank screen", async () => {
+    stubFetch({
+      "GET /api/mensagens/nao-atribuidas": {
+        status: 500,
+        body: { error: "erro_interno", detail: "erro interno" },
+      },
+    });
+    montar();
+    expect(await screen.findByRole("alert")).toHaveTextContent("erro interno");
+    expect(screen.getByRole("button", { name: "Tentar de novo" })).toBeVisible();
+  });
+});

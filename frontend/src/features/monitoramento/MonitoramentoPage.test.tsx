@@ -1,0 +1,272 @@
+import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
+import { iniciarSessao } from "../../lib/session";
+import type { Metricas, StatusBreaker } from "../../lib/types";
+import { alerta, metricas, metricasNormais, usuario } from "../../test/dados";
+import { FakeEventSource, stubEventSource } from "../../test/eventSource";
+import { renderRotas, stubFetch } from "../../test/utils";
+import { Cartoes } from "./Cartoes";
+import { MonitoramentoPage } from "./MonitoramentoPage";
+
+// jsdom has no canvas: the chart is a stand-in that shows what it was given.
+vi.mock("./GraficoVolume", () => ({
+  default: ({ volume }: { volume: unknown[] }) => (
+    <div data-testid="grafico">{volume.length} horas</div>
+  ),
+}));
+
+function cartao(nome: string): HTMLElement {
+  return screen.getByRole("region", { name: nome });
+}
+
+function Tela() {
+  useLiveUpdates();
+  return <MonitoramentoPage />;
+}
+
+function montar() {
+  iniciarSessao("tok", usuario, 3600);
+  return renderRotas(
+    [
+      { path: "/admin/whatsapp", element: <Tela /> },
+      { path: "/central/:id", element: <p>chat aberto</p> },
+    ],
+    "/admin/whatsapp",
+  );
+}
+
+const historico = {
+  items: [
+    alerta(),
+    alerta({
+      id: 2,
+      tipo: "fila_alta",
+      severidade: "aviso",
+      mensagem: "Fila de envio com 140 mensagens (aviso acima de 100)",
+      aberto_em: "2026-03-09T10:00:00Z",
+      fechado_em: "2026-03-09T10:12:00Z",
+    }),
+  ],
+  next_cursor: null,
+};
+
+describe("Cartoes", () => {
+  it.each<[StatusBreaker, string, string]>([
+    ["CLOSED", "ok", "Fechado"],
+    ["HALF_OPEN", "atencao", "Meio-aberto"],
+    ["OPEN", "critico", "Aberto"],
+  ])("colours the breaker %s as %s", (status, estado, rotulo) => {
+    const m = metricas({
+      circuit_breaker: {
+        status,
+        failure_count: status === "CLOSED" ? 1 : 5,
+        threshold: 5,
+        opened_at: status === "CLOSED" ? null : "2026-03-10T13:58:00Z",
+      },
+    });
+    render(<Cartoes metricas={m} />);
+    const breaker = cartao("Circuit breaker");
+    expect(breaker).toHaveAttribute("data-estado", estado);
+    expect(breaker).toHaveClass(`estado-${estado}`);
+    // The state in words too, not only a colour.
+    expect(breaker.querySelector(".cartao-metrica-valor")).toHaveTextContent(
+      `${rotulo} (${{ ok: "normal", atencao: "atenção", critico: "crítico" }[estado]})`,
+    );
+    if (status === "CLOSED") {
+      expect(within(breaker).queryByText(/Aberto desde/)).toBeNull();
+    } else {
+      expect(within(breaker).getByText(/Aberto desde .*\(há 3 min\)/)).toBeInTheDocument();
+    }
+  });
+
+  it("shows every figure of the panel, each coloured by what it says", () => {
+    render(<Cartoes metricas={metricas()} />);
+    expect(within(cartao("Circuit breaker")).getByText("5 de 5")).toBeInTheDocument();
+
+    const limite = cartao("Envios no último minuto");
+    expect(limite).toHaveTextContent("12 de 60");
+    const barra = within(limite).getByRole("progressbar");
+    expect(barra).toHaveAttribute("aria-valuenow", "12");
+    expect(barra).toHaveAttribute("aria-valuemax", "60");
+    expect(limite).toHaveTextContent("Envios pausados pelo circuit breaker.");
+    expect(limite).toHaveAttribute("data-estado", "atencao");
+
+    const fila = cartao("Fila de envio");
+    expect(fila).toHaveTextContent("7 prontas para sair");
+    expect(fila).toHaveTextContent("Adiadas: 3");
+    expect(fila).toHaveTextContent("Mais antiga aguardando: 3 min");
+    expect(fila).toHaveAttribute("data-estado", "ok");
+
+    const falhas = cartao("Falhas na última hora");
+    expect(falhas).toHaveTextContent("9");
+    const motivos = within(falhas).getAllByRole("listitem");
+    expect(motivos.map((m) => m.textContent)).toEqual([
+      "Erro no servidor da MegaAPI (5xx) 6",
+      "Tempo esgotado 3",
+    ]);
+    expect(falhas).toHaveAttribute("data-estado", "atencao");
+
+    const conexao = cartao("Conexão do WhatsApp");
+    expect(conexao).toHaveTextContent("Conectado");
+    expect(conexao).toHaveTextContent("Instância: CONNECTED");
+    expect(conexao).toHaveAttribute("data-estado", "ok");
+
+    const workers = cartao("Workers");
+    expect(workers).toHaveTextContent("2 ativos");
+    expect(workers).toHaveTextContent("Último sinal: há 5 s");
+
+    const webhooks = cartao("Webhooks");
+    expect(webhooks).toHaveTextContent("há 12 s");
+    expect(webhooks).toHaveTextContent("Atraso: 0,8 s");
+
+    const entrega = cartao("Entrega e leitura (24 h)");
+    expect(entrega).toHaveTextContent("2,5% de falhas");
+    expect(entrega).toHaveTextContent("Entrega p50 / p95" + "1,5 s / 8,2 s");
+    expect(entrega).toHaveTextContent("Leitura p50 / p95" + "2 min / 30 min");
+  });
+
+  it("turns red with no worker, a closed connection or many failures", () => {
+    render(
+      <Cartoes
+        metricas={metricas({
+          workers: { alive: 0, last_heartbeat: null },
+          connection: {
+            state: "close",
+            since: null,
+            instance_status: null,
+            instance_checked_at: null,
+          },
+          delivery: { ...metricas().delivery, failure_rate_24h: 0.4 },
+          fila: { queue_size: 480, deferred: 40, oldest_age_s: 30 },
+        })}
+      />,
+    );
+    expect(cartao("Workers")).toHaveAttribute("data-estado", "critico");
+    expect(cartao("Workers")).toHaveTextContent("nenhuma mensagem sai da fila");
+    expect(cartao("Conexão do WhatsApp")).toHaveAttribute("data-estado", "critico");
+    expect(cartao("Conexão do WhatsApp")).toHaveTextContent("Desconectado");
+    expect(cartao("Entrega e leitura (24 h)")).toHaveAttribute("data-estado", "critico");
+    expect(cartao("Fila de envio")).toHaveAttribute("data-estado", "critico");
+  });
+});
+
+describe("MonitoramentoPage", () => {
+  it("shows the panel, the affected chamados, open alerts and the history", async () => {
+    stubFetch({
+      "GET /api/admin/whatsapp/metrics": { body: metricas() },
+      "GET /api/admin/alertas": { body: historico },
+    });
+    montar();
+    expect(await screen.findByRole("heading", { name: "Monitoramento do WhatsApp" })).toBeVisible();
+    expect(await screen.findByRole("region", { name: "Circuit breaker" })).toHaveAttribute(
+      "data-estado",
+      "critico",
+    );
+    const abertos = screen.getByRole("region", { name: "Alertas abertos" });
+    expect(within(abertos).getByText("API do WhatsApp instável")).toBeInTheDocument();
+    expect(within(abertos).getByText("Crítico")).toBeInTheDocument();
+
+    const afetados = screen.getByRole("region", { name: "Chamados afetados" });
+    expect(within(afetados).getByRole("link", { name: "CH-2026-0007" })).toHaveAttribute(
+      "href",
+      "/central/7",
+    );
+    expect(within(afetados).getByText("Ar-condicionado não gela")).toBeInTheDocument();
+
+    const volume = screen.getByRole("region", { name: "Volume nas últimas 24 horas" });
+    expect(await within(volume).findByTestId("grafico")).toHaveTextContent("24 horas");
+    // The same numbers as a table, for whoever cannot see the chart.
+    expect(within(volume).getAllByRole("row")).toHaveLength(25);
+
+    const historicoRegiao = screen.getByRole("region", { name: "Histórico de alertas" });
+    const linhas = (await within(historicoRegiao).findAllByRole("row")).slice(1);
+    expect(linhas).toHaveLength(2);
+    expect(linhas[0]).toHaveTextContent("em aberto");
+    expect(linhas[1]).toHaveTextContent("Fila de envio alta");
+    expect(linhas[1]).toHaveTextContent("12 min");
+  });
+
+  it("refetches at once when an incident opens or closes", async () => {
+    stubEventSource();
+    let atual: Metricas = metricasNormais();
+    const { chamadas } = stubFetch({
+      "GET /api/admin/whatsapp/metrics": () => ({ body: atual }),
+      "GET /api/admin/alertas": { body: { items: [], next_cursor: null } },
+    });
+    montar();
+    const breaker = await screen.findByRole("region", { name: "Circuit breaker" });
+    expect(breaker).toHaveAttribute("data-estado", "ok");
+    expect(screen.getByText("Nenhum alerta aberto.")).toBeInTheDocument();
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+
+    atual = metricas();
+    const antes = chamadas.filter((c) => c.url.pathname.endsWith("/metrics")).length;
+    act(() =>
+      fonte.emitir("alerta", {
+        id: 3,
+        tipo: "breaker_aberto",
+        severidade: "critico",
+        mensagem: "A MegaAPI está falhando",
+        aberto: true,
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.getByRole("region", { name: "Circuit breaker" })).toHaveAttribute(
+        "data-estado",
+        "critico",
+      ),
+    );
+    expect(chamadas.filter((c) => c.url.pathname.endsWith("/metrics")).length).toBeGreaterThan(
+      antes,
+    );
+    // The history is refreshed with it.
+    expect(
+      chamadas.filter((c) => c.url.pathname === "/api/admin/alertas").length,
+    ).toBeGreaterThanOrEqual(2);
+
+    atual = { ...metricas(), connection: { ...metricas().connection, state: "close" } };
+    act(() => fonte.emitir("conexao", { estado: "close", motivo: "celular sem internet" }));
+    await waitFor(() =>
+      expect(screen.getByRole("region", { name: "Conexão do WhatsApp" })).toHaveTextContent(
+        "Desconectado",
+      ),
+    );
+  });
+
+  it("polls every 5 seconds", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { chamadas } = stubFetch({
+      "GET /api/admin/whatsapp/metrics": { body: metricasNormais() },
+      "GET /api/admin/alertas": { body: { items: [], next_cursor: null } },
+    });
+    montar();
+    await screen.findByRole("region", { name: "Circuit breaker" });
+    const metricasPedidas = () => chamadas.filter((c) => c.url.pathname.endsWith("/metrics"));
+    expect(metricasPedidas()).toHaveLength(1);
+    await act(() => vi.advanceTimersByTimeAsync(5_000));
+    await waitFor(() => expect(metricasPedidas()).toHaveLength(2));
+  });
+
+  it("says what went wrong instead of a blank screen, and tries again", async () => {
+    let falhar = true;
+    stubFetch({
+      "GET /api/admin/whatsapp/metrics": () =>
+        falhar
+          ? { status: 503, body: { error: "indisponivel", detail: "Redis indisponível" } }
+          : { body: metricasNormais() },
+      "GET /api/admin/alertas": { body: { items: [], next_cursor: null } },
+    });
+    montar();
+    expect(screen.getByText("Carregando o painel…")).toHaveAttribute("role", "status");
+    const erro = await screen.findByRole("alert");
+    expect(erro).toHaveTextContent("Redis indisponível");
+    falhar = false;
+    within(erro).getByRole("button", { name: "Tentar de novo" }).click();
+    expect(await screen.findByRole("region", { name: "Circuit breaker" })).toHaveAttribute(
+      "data-estado",
+      "ok",
+    );
+  });
+});

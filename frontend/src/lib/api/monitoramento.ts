@@ -1,0 +1,65 @@
+/**
+ * The WhatsApp operations panel (any signed-in user) and the incidents' history.
+ * The panel is polled every few seconds by whoever shows it (the monitoring page,
+ * the central's breaker banner: one shared query), and refetched at once when an
+ * `alerta` or `conexao` event arrives (lib/live/eventos.ts).
+ */
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useInfiniteQuery,
+  useQuery,
+} from "@tanstack/react-query";
+import { api } from "../http";
+import type { Alerta, Metricas, Page } from "../types";
+
+/** The server caches the panel for 2 s; every screen showing it polls at this pace. */
+export const METRICAS_POLLING_MS = 5_000;
+
+export interface FiltrosAlertas {
+  abertos?: boolean;
+  limit?: number;
+}
+
+export const monitoramentoKeys = {
+  all: ["monitoramento"] as const,
+  metricas: ["monitoramento", "metricas"] as const,
+  alertas: ["monitoramento", "alertas"] as const,
+  listaAlertas: (filtros: FiltrosAlertas) => ["monitoramento", "alertas", filtros] as const,
+};
+
+export function obterMetricas(signal?: AbortSignal): Promise<Metricas> {
+  return api("/api/admin/whatsapp/metrics", { signal });
+}
+
+export const metricasQuery = () =>
+  queryOptions({
+    queryKey: monitoramentoKeys.metricas,
+    queryFn: ({ signal }) => obterMetricas(signal),
+  });
+
+/** The panel, refetched every `refetchInterval` while the calling screen is mounted. */
+export function useMetricas(refetchInterval: number | false = METRICAS_POLLING_MS) {
+  return useQuery({ ...metricasQuery(), refetchInterval });
+}
+
+/** Newest first. */
+export function listarAlertas(
+  filtros: FiltrosAlertas,
+  cursor?: string | null,
+  signal?: AbortSignal,
+): Promise<Page<Alerta>> {
+  return api("/api/admin/alertas", { query: { ...filtros, cursor }, signal });
+}
+
+export const alertasQuery = (filtros: FiltrosAlertas) =>
+  infiniteQueryOptions({
+    queryKey: monitoramentoKeys.listaAlertas(filtros),
+    queryFn: ({ pageParam, signal }) => listarAlertas(filtros, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
+  });
+
+export function useAlertas(filtros: FiltrosAlertas) {
+  return useInfiniteQuery(alertasQuery(filtros));
+}
