@@ -4,9 +4,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from gmm.automacao.models import AcaoRegra, TipoPadrao
+from gmm.tipos import DataHora, StrictBool
 
 Nome = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Padrao = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -33,7 +34,7 @@ class RegraIn(BaseModel):
     acao: AcaoRegra
     parametro: Parametro = ""
     ordem: Ordem = Field(default=0, description="Menor primeiro")
-    ativa: bool = True
+    ativa: StrictBool = True
 
 
 class RegraUpdate(BaseModel):
@@ -47,7 +48,7 @@ class RegraUpdate(BaseModel):
     acao: AcaoRegra | None = None
     parametro: Parametro | None = None
     ordem: Ordem | None = None
-    ativa: bool | None = None
+    ativa: StrictBool | None = None
 
 
 class RegraOut(BaseModel):
@@ -87,4 +88,4 @@ class OrcamentoIn(BaseModel):
 class ConfirmarVisitaIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    data_hora: AwareDatetime = Field(description="Data e hora da visita, com fuso, no futuro")
+    data_hora: DataHora = Field(description="Data e hora da visita, com fuso, no futuro")

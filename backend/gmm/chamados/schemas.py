@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,6 +15,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from gmm.chamados.models import OrigemHistorico, Prioridade, StatusChamado
 from gmm.conversas.schemas import MensagemOut
+from gmm.tipos import DataHora
 
 if TYPE_CHECKING:
     from gmm.chamados.models import Chamado
@@ -32,7 +32,7 @@ class ChamadoCreate(BaseModel):
     titulo: Titulo
     descricao: Descricao | None = None
     prioridade: Prioridade = Prioridade.normal
-    prazo_combinado: AwareDatetime | None = Field(
+    prazo_combinado: DataHora | None = Field(
         default=None, description="Data e hora com fuso (ISO 8601), no futuro"
     )
 
@@ -46,7 +46,7 @@ class ChamadoUpdate(BaseModel):
     titulo: Titulo | SkipJsonSchema[None] = None
     descricao: Descricao | None = None
     prioridade: Prioridade | SkipJsonSchema[None] = None
-    prazo_combinado: AwareDatetime | None = None
+    prazo_combinado: DataHora | None = None
     status: Literal["aguardando", "em_andamento", "cancelado"] | SkipJsonSchema[None] = Field(
         default=None, description="Para concluir use POST /api/chamados/{id}/finalizar"
     )

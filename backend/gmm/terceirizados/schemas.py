@@ -15,6 +15,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from gmm.terceirizados.telefone import normalizar
+from gmm.tipos import StrictBool
 
 Telefone = Annotated[
     str,
@@ -50,7 +51,7 @@ class TerceirizadoUpdate(BaseModel):
     empresa: TextoCurto | None = None
     email: EmailStr | None = None
     especialidade: TextoCurto | None = None
-    ativo: bool | SkipJsonSchema[None] = None
+    ativo: StrictBool | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _obrigatorios_nao_nulos(self) -> TerceirizadoUpdate:

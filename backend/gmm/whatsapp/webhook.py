@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gmm.conversas.models import StatusEnvio, TipoConteudo
 from gmm.errors import DomainError
+from gmm.tipos import DataHora, StrictInt
 
 
 class PayloadInvalido(DomainError):
@@ -265,7 +266,7 @@ class StatusWebhookIn(BaseModel):
 
     message_id: str = Field(min_length=1, max_length=128)
     status: StatusSimples
-    timestamp: datetime | int | None = None
+    timestamp: DataHora | StrictInt | None = None
 
     def quando(self) -> datetime | None:
         if isinstance(self.timestamp, int):
