@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,3 +68,20 @@ async def test_production_without_secrets_stops_with_a_clear_message(tmp_path: P
     )
     assert result.returncode == 2
     assert "GMM_SECRET_KEY" in result.stderr and "GMM_FERNET_KEY" in result.stderr
+
+
+def test_the_simulator_starts_with_a_token_that_looks_like_an_option() -> None:
+    """`gmm run` draws a random token; one starting with "-" once broke its start."""
+    from gmm.embedded import start_simulator
+
+    processo, url = start_simulator("-comeca-com-hifen", "inst")
+    try:
+        r = httpx.get(
+            f"{url}/rest/instance/inst",
+            headers={"Authorization": "Bearer -comeca-com-hifen"},
+            timeout=10,
+        )
+        assert r.status_code == 200
+    finally:
+        processo.terminate()
+        processo.wait(timeout=10)
