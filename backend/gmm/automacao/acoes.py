@@ -185,6 +185,25 @@ async def identificar(session: AsyncSession, resposta: Mensagem) -> Toque | None
 Efeito = Callable[[AsyncSession, WhatsAppService, Chamado, Toque], Awaitable[str]]
 
 
+async def _anotar(session: AsyncSession, chamado: Chamado, toque: Toque, descricao: str) -> None:
+    """The chamado's history line for what this tap did."""
+    await chamados.registrar_historico(
+        session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
+    )
+
+
+async def _perguntar_de_novo(
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado: Chamado,
+    aguardando: Aguardando,
+    texto: str,
+) -> None:
+    """Ask the contractor in words and wait for the answer (a counter-offer, a new date)."""
+    await estados.aguardar(session, chamado, aguardando, _validade(whatsapp.settings))
+    await whatsapp.enviar_mensagem(chamado, TipoMensagem.automatica, texto)
+
+
 async def _mover(
     session: AsyncSession,
     whatsapp: WhatsAppService,
@@ -194,9 +213,7 @@ async def _mover(
     descricao: str,
 ) -> str:
     if chamado.status == novo:
-        await chamados.registrar_historico(
-            session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
-        )
+        await _anotar(session, chamado, toque, descricao)
         return descricao
     try:
         await chamados.transicionar(
@@ -210,9 +227,7 @@ async def _mover(
         )
     except chamados.TransicaoInvalida as exc:
         descricao = f"{descricao} (sem efeito: {exc.detail})"
-        await chamados.registrar_historico(
-            session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
-        )
+        await _anotar(session, chamado, toque, descricao)
     return descricao
 
 
@@ -245,15 +260,12 @@ async def _rejeitar_orcamento(
     session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
 ) -> str:
     descricao = f"orçamento de {textos.reais(_valor(toque))} rejeitado pelo terceirizado"
-    await chamados.registrar_historico(
-        session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
-    )
-    await estados.aguardar(
-        session, chamado, Aguardando.valor_orcamento, _validade(whatsapp.settings)
-    )
-    await whatsapp.enviar_mensagem(
+    await _anotar(session, chamado, toque, descricao)
+    await _perguntar_de_novo(
+        session,
+        whatsapp,
         chamado,
-        TipoMensagem.automatica,
+        Aguardando.valor_orcamento,
         textos.PEDIR_CONTRAPROPOSTA.format(numero=chamado.numero_chamado),
     )
     return descricao
@@ -266,9 +278,7 @@ async def _confirmar_visita(
     chamado.visita_em = momento
     fuso = ZoneInfo(whatsapp.settings.timezone)
     descricao = f"visita de {textos.data_hora(momento, fuso)} confirmada pelo terceirizado"
-    await chamados.registrar_historico(
-        session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
-    )
+    await _anotar(session, chamado, toque, descricao)
     return descricao
 
 
@@ -276,15 +286,12 @@ async def _remarcar_visita(
     session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
 ) -> str:
     descricao = "o terceirizado pediu para remarcar a visita"
-    await chamados.registrar_historico(
-        session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
-    )
-    await estados.aguardar(
-        session, chamado, Aguardando.nova_data_visita, _validade(whatsapp.settings)
-    )
-    await whatsapp.enviar_mensagem(
+    await _anotar(session, chamado, toque, descricao)
+    await _perguntar_de_novo(
+        session,
+        whatsapp,
         chamado,
-        TipoMensagem.automatica,
+        Aguardando.nova_data_visita,
         textos.PEDIR_NOVA_DATA.format(numero=chamado.numero_chamado),
     )
     return descricao
@@ -342,12 +349,11 @@ async def aplicar_toque(
     }
     titulo = (toque.resposta.conteudo or {})["resposta"].get("titulo", toque.opcao_id)
     if "respondida" in pergunta_conteudo:
-        await chamados.registrar_historico(
+        await _anotar(
             session,
             chamado,
-            OrigemHistorico.terceirizado,
+            toque,
             f"“{titulo}” tocado de novo numa pergunta já respondida: ignorado",
-            mensagem_id=toque.resposta.id,
         )
         return
     toque.pergunta.conteudo = {
@@ -357,9 +363,7 @@ async def aplicar_toque(
     efeito = EFEITOS.get(toque.opcao_id)
     if efeito is None:
         descricao = f"o terceirizado respondeu “{titulo}”"
-        await chamados.registrar_historico(
-            session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
-        )
+        await _anotar(session, chamado, toque, descricao)
     else:
         descricao = await efeito(session, whatsapp, chamado, toque)
     whatsapp.avisar_operadores(chamado, descricao)
