@@ -194,13 +194,15 @@ async def test_finalizar_changes_the_status_and_shows_409(
         StatusChamado.concluido
     )
 
-    # Someone else finishes the other chamado first: the API's 409 shows in the dialog.
+    # Someone else finishes the other chamado while the dialog is open: the API's 409
+    # shows in it.
     await page.goto(f"{live_server}/central/{outro.id}")
     await expect(page.locator(".chat-topo")).to_contain_text("Aguardando")
-    outro.status = StatusChamado.concluido
-    await db.commit()
     await page.locator(".chat-topo").get_by_role("button", name="Finalizar").click()
     dialogo = page.get_by_role("alertdialog", name="Finalizar o chamado?")
+    await expect(dialogo).to_be_visible()
+    outro.status = StatusChamado.concluido
+    await db.commit()
     await dialogo.get_by_role("button", name="Finalizar").click()
     await expect(dialogo.get_by_role("alert")).to_contain_text(
         f"o chamado {outro.numero_chamado} já está concluido"
@@ -321,7 +323,13 @@ async def test_expired_session_while_sending_keeps_the_text(
     user.ativo = False
     await db.commit()
     # Keyboard, not the element: the page leaves for /login in the middle of the key press.
-    await page.keyboard.press("Enter")
+    # The send itself must be refused: other requests may 401 first and take the page to
+    # /login while it is still on its way, and the account comes back below.
+    async with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith(f"/api/chamados/{c.id}/responder")
+    ) as enviada:
+        await page.keyboard.press("Enter")
+    assert (await enviada.value).status == 401
     await expect(page).to_have_url(re.compile(r"/login\?next="))
     assert [m for m in await _mensagens(db, c.id) if m.tipo == TipoMensagem.resposta_manual] == []
     user.ativo = True

@@ -87,15 +87,21 @@ export class ConexaoAoVivo {
     if (this.ultimoId) params.set("last_event_id", this.ultimoId);
     const fonte = new EventSource(`/api/eventos?${params}`);
     this.fonte = fonte;
+    // Without a resume point the server starts from its end of the stream when the
+    // request arrives: whatever changed between the screens' first fetch and then
+    // would never come as an event (an inbound message landing during page load).
+    let semRetomada = this.ultimoId === null;
     this.aguardarAbertura();
 
     fonte.addEventListener("open", () => {
       if (this.fonte !== fonte) return;
       clearTimeout(this.esperaAbrir);
       this.atraso = NOVA_TENTATIVA_MS;
-      // Events may have been missed while polling (a new EventSource starts with no
-      // Last-Event-ID when none was seen): refresh once.
-      if (this.modo === "polling") recuperarAposQueda(this.qc);
+      // Refresh once what events keep fresh when some may have been missed: before
+      // this stream's first event, or while polling. The browser's own reconnects
+      // resume with Last-Event-ID and miss nothing.
+      if (semRetomada || this.modo === "polling") recuperarAposQueda(this.qc);
+      semRetomada = false;
       this.mudar("sse");
     });
     fonte.addEventListener("error", () => {

@@ -201,7 +201,7 @@ export function aplicarEvento(qc: QueryClient, tipo: string, dados: unknown): vo
   }
 }
 
-/** After a stretch without events (polling fallback), refresh what events keep fresh. */
+/** When events may have been missed (a new stream, the polling fallback), refresh what they keep fresh. */
 export function recuperarAposQueda(qc: QueryClient): void {
   void qc.invalidateQueries({ queryKey: conversasKeys.all });
   void qc.invalidateQueries({ queryKey: chamadosKeys.all });

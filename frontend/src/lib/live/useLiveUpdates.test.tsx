@@ -31,6 +31,11 @@ function invalidada(qc: QueryClient, chave: readonly unknown[]): boolean {
 
 const LISTA = conversasKeys.lista({});
 
+/** The stream's first open refreshes everything (tested on its own): start clean. */
+function semMarcas(qc: QueryClient): void {
+  for (const query of qc.getQueryCache().getAll()) query.setState({ isInvalidated: false });
+}
+
 /** A cache as the central leaves it: two chats, the list, a chamado and its info. */
 function cacheDaCentral(qc: QueryClient): void {
   qc.setQueryData(
@@ -87,6 +92,7 @@ describe("useLiveUpdates", () => {
     cacheDaCentral(qc);
     const fonte = FakeEventSource.ultima();
     act(() => fonte.abrir());
+    semMarcas(qc);
 
     act(() =>
       fonte.emitir(
@@ -114,6 +120,7 @@ describe("useLiveUpdates", () => {
     cacheDaCentral(qc);
     const fonte = FakeEventSource.ultima();
     act(() => fonte.abrir());
+    semMarcas(qc);
     act(() =>
       fonte.emitir("mensagem.status", {
         mensagem_id: 42,
@@ -134,6 +141,7 @@ describe("useLiveUpdates", () => {
     cacheDaCentral(qc);
     const fonte = FakeEventSource.ultima();
     act(() => fonte.abrir());
+    semMarcas(qc);
     act(() =>
       fonte.emitir("mensagem.nova", {
         chamado_id: 8,
@@ -153,6 +161,7 @@ describe("useLiveUpdates", () => {
     cacheDaCentral(qc);
     const fonte = FakeEventSource.ultima();
     act(() => fonte.abrir());
+    semMarcas(qc);
     act(() =>
       fonte.emitir("chamado.atualizado", {
         chamado_id: 7,
@@ -177,6 +186,7 @@ describe("useLiveUpdates", () => {
     qc.setQueryData(alertas, pagina([]));
     const fonte = FakeEventSource.ultima();
     act(() => fonte.abrir());
+    semMarcas(qc);
     act(() =>
       fonte.emitir("alerta", {
         id: 3,
@@ -203,6 +213,7 @@ describe("useLiveUpdates", () => {
     qc.setQueryData(conversasKeys.naoAtribuidas, pagina([]));
     const fonte = FakeEventSource.ultima();
     act(() => fonte.abrir());
+    semMarcas(qc);
     act(() => fonte.emitir("conexao", { estado: "close", motivo: null }));
     expect(invalidada(qc, monitoramentoKeys.metricas)).toBe(true);
     expect(invalidada(qc, conversasKeys.naoAtribuidas)).toBe(false);
@@ -239,7 +250,7 @@ describe("useLiveUpdates", () => {
     act(() => primeira.abrir());
     act(() => primeira.emitir("mensagem.nova", { chamado_id: 7, mensagem_id: 43 }, "170-3"));
     // Processed events are not "missed": clear the marks to see what recovery does.
-    for (const query of qc.getQueryCache().getAll()) query.setState({ isInvalidated: false });
+    semMarcas(qc);
 
     act(() => primeira.falhar({ definitivo: true }));
     expect(result.current.modo).toBe("polling");
@@ -265,6 +276,30 @@ describe("useLiveUpdates", () => {
     // What changed while polling is fetched once.
     expect(invalidada(qc, conversasKeys.mensagens(7))).toBe(true);
     expect(invalidada(qc, chamadosKeys.detalhe(7))).toBe(true);
+  });
+
+  it("what loaded before the stream opened is refreshed once; the browser's reconnects are not", () => {
+    const { qc } = montar();
+    cacheDaCentral(qc);
+    qc.setQueryData(conversasKeys.naoAtribuidas, pagina([]));
+    const fonte = FakeEventSource.ultima();
+    // Something may have happened between those fetches and the server's start point.
+    act(() => fonte.abrir());
+    for (const chave of [LISTA, conversasKeys.naoAtribuidas, conversasKeys.mensagens(7)]) {
+      expect(invalidada(qc, chave), JSON.stringify(chave)).toBe(true);
+    }
+    expect(invalidada(qc, chamadosKeys.detalhe(8))).toBe(true);
+
+    // A reconnect of the same EventSource resumes from Last-Event-ID: nothing to refetch.
+    semMarcas(qc);
+    act(() => fonte.falhar());
+    act(() => fonte.abrir());
+    expect(
+      qc
+        .getQueryCache()
+        .getAll()
+        .some((q) => q.state.isInvalidated),
+    ).toBe(false);
   });
 
   it("polls when the stream does not open within a few seconds", () => {
