@@ -195,3 +195,26 @@ async def test_conversas_bad_params_are_422(
     for params in ({"limit": 0}, {"limit": 1000}, {"status": "nope"}, {"cursor": "%%%"}):
         assert (await client.get("/api/conversas", params=params, headers=h)).status_code == 422
     assert (await client.get("/api/conversas")).status_code == 401
+
+
+async def test_conversas_are_found_by_the_contractors_phone(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings
+) -> None:
+    h = await _auth(db, settings)
+    # A landline, and a mobile WhatsApp reports without its 9th digit.
+    fixo = await f.chamado(db, await f.terceirizado(db, telefone="551133024455"))
+    celular = await f.chamado(db, await f.terceirizado(db, telefone="552187654321"))
+    sala = await f.chamado(db, await f.terceirizado(db), titulo="Sala 302")
+
+    async def ids(busca: str) -> set[int]:
+        response = await client.get("/api/conversas", params={"busca": busca}, headers=h)
+        assert response.status_code == 200, response.text
+        return {i["id"] for i in response.json()["items"]}
+
+    assert await ids("+55 (11) 3302-4455") == {fixo.id}
+    assert await ids("4455") == {fixo.id}
+    # Typed the way the operator knows it today, with the 9th digit.
+    assert await ids("(21) 98765-4321") == {celular.id}
+    assert await ids("8765 4321") == {celular.id}
+    # Three digits are a room number, not a phone.
+    assert await ids("302") == {sala.id}

@@ -115,8 +115,19 @@ async def test_search_by_phone_digits(
     h = await _auth(db, settings)
     await f.terceirizado(db, nome="Fone", telefone="5521998765432")
     await f.terceirizado(db, nome="Outro", telefone="5511912345678")
-    busca = (await client.get("/api/terceirizados", params={"busca": "98765"}, headers=h)).json()
-    assert [t["nome"] for t in busca["items"]] == ["Fone"]
+    await f.terceirizado(db, nome="Sem o nove", telefone="552181112222")
+
+    async def nomes(busca: str) -> list[str]:
+        resposta = await client.get("/api/terceirizados", params={"busca": busca}, headers=h)
+        assert resposta.status_code == 200, resposta.text
+        return [t["nome"] for t in resposta.json()["items"]]
+
+    assert await nomes("98765") == ["Fone"]
+    assert await nomes("+55 (21) 99876-5432") == ["Fone"]
+    # The mobile stored without its 9th digit is found with it too.
+    assert await nomes("(21) 98111-2222") == ["Sem o nove"]
+    # A few digits match nothing by phone: every number holds a "55".
+    assert await nomes("55") == []
 
 
 async def test_update_changes_only_sent_fields(

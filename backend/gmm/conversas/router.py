@@ -27,7 +27,13 @@ async def listar(
     status_: Annotated[StatusChamado | None, Query(alias="status")] = None,
     busca: Annotated[
         str | None,
-        Query(max_length=120, description="Nome, empresa, número, título ou texto de mensagem"),
+        Query(
+            max_length=120,
+            description=(
+                "Nome, empresa ou telefone (4 dígitos ou mais) do terceirizado, número ou título "
+                "do chamado, texto ou transcrição de mensagem"
+            ),
+        ),
     ] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal_column, or_, select, true, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.chamados.models import ABERTOS, Chamado, StatusChamado
@@ -14,6 +25,7 @@ from gmm.db import contains_pattern, utcnow
 from gmm.errors import Conflict, NotFound
 from gmm.pagination import Page, decode_cursor, encode_cursor
 from gmm.terceirizados.models import Terceirizado
+from gmm.terceirizados.service import telefone_contem
 from gmm.whatsapp.service import WhatsAppService, evento_mensagem
 
 # Written as literals, not bound parameters, so the planner can prove the partial
@@ -76,19 +88,20 @@ async def listar(
         query = query.where(Chamado.status == status)
     if busca:
         padrao = contains_pattern(busca)
-        query = query.where(
-            or_(
-                Terceirizado.nome.ilike(padrao),
-                Terceirizado.empresa.ilike(padrao),
-                Chamado.numero_chamado.ilike(padrao),
-                Chamado.titulo.ilike(padrao),
-                exists().where(
-                    Mensagem.chamado_id == Chamado.id,
-                    # Voice notes are found by what was said in them.
-                    or_(Mensagem.texto.ilike(padrao), Mensagem.transcricao.ilike(padrao)),
-                ),
-            )
-        )
+        condicoes: list[ColumnElement[bool]] = [
+            Terceirizado.nome.ilike(padrao),
+            Terceirizado.empresa.ilike(padrao),
+            Chamado.numero_chamado.ilike(padrao),
+            Chamado.titulo.ilike(padrao),
+            exists().where(
+                Mensagem.chamado_id == Chamado.id,
+                # Voice notes are found by what was said in them.
+                or_(Mensagem.texto.ilike(padrao), Mensagem.transcricao.ilike(padrao)),
+            ),
+        ]
+        if (por_telefone := telefone_contem(busca)) is not None:
+            condicoes.append(por_telefone)
+        query = query.where(or_(*condicoes))
     if cursor:
         atividade, ultimo_id = decode_cursor(cursor, datetime, int)
         query = query.where(

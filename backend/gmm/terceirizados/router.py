@@ -24,7 +24,8 @@ async def listar(
     session: SessionDep,
     _: CurrentUser,
     busca: Annotated[
-        str | None, Query(max_length=120, description="Parte do nome, empresa ou telefone")
+        str | None,
+        Query(max_length=120, description="Parte do nome, empresa ou telefone (4 dígitos ou mais)"),
     ] = None,
     ativo: Annotated[bool | None, Query(description="Filtra ativos/inativos")] = None,
     limit: LimitQuery = 50,

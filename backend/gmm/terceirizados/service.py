@@ -27,13 +27,12 @@ async def listar(
         query = query.where(Terceirizado.ativo == ativo)
     if busca:
         padrao = contains_pattern(busca)
-        digitos = "".join(c for c in busca if c.isdigit())
         condicoes: list[ColumnElement[bool]] = [
             Terceirizado.nome.ilike(padrao),
             Terceirizado.empresa.ilike(padrao),
         ]
-        if digitos:
-            condicoes.append(Terceirizado.telefone.contains(digitos, autoescape=True))
+        if (por_telefone := telefone_contem(busca)) is not None:
+            condicoes.append(por_telefone)
         query = query.where(or_(*condicoes))
     if cursor:
         nome, ultimo_id = decode_cursor(cursor, str, int)
@@ -44,6 +43,25 @@ async def listar(
     )
     return Page(
         items=[TerceirizadoOut.model_validate(t) for t in rows[:limit]], next_cursor=next_cursor
+    )
+
+
+# Fewer digits say nothing about a phone: "302" in a search is a room, not a number.
+DIGITOS_MINIMOS_BUSCA = 4
+
+
+def telefone_contem(busca: str) -> ColumnElement[bool] | None:
+    """Contractors whose phone holds the digits typed, however they were written
+    ("+55 (11) 98765-4321", "98765 4321", "4321"); None when there are too few.
+
+    Both spellings of a mobile match: the stored one and the key with the 9th digit.
+    """
+    digitos = "".join(c for c in busca if c.isdigit())
+    if len(digitos) < DIGITOS_MINIMOS_BUSCA:
+        return None
+    return or_(
+        Terceirizado.telefone.contains(digitos, autoescape=True),
+        Terceirizado.telefone_chave.contains(digitos, autoescape=True),
     )
 
 

@@ -3157,7 +3157,7 @@ export interface operations {
     listar_terceirizados: {
         parameters: {
             query?: {
-                /** @description Parte do nome, empresa ou telefone */
+                /** @description Parte do nome, empresa ou telefone (4 dígitos ou mais) */
                 busca?: string | null;
                 /** @description Filtra ativos/inativos */
                 ativo?: boolean | null;
@@ -5516,7 +5516,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["StatusChamado"] | null;
-                /** @description Nome, empresa, número, título ou texto de mensagem */
+                /** @description Nome, empresa ou telefone (4 dígitos ou mais) do terceirizado, número ou título do chamado, texto ou transcrição de mensagem */
                 busca?: string | null;
                 /** @description Itens por página */
                 limit?: number;

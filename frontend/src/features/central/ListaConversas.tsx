@@ -126,7 +126,7 @@ export function ListaConversas() {
             <input
               type="search"
               placeholder="Buscar conversa"
-              title="Prestador, empresa, número, título ou texto de mensagem"
+              title="Prestador, empresa, telefone, número do chamado, título ou texto de mensagem"
               value={texto}
               onChange={(e) => setTexto(e.target.value)}
             />

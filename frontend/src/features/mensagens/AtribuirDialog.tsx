@@ -55,7 +55,7 @@ export function AtribuirDialog({ mensagem, onFechar, onAtribuida }: Props) {
           <input
             id={`${id}-busca`}
             type="search"
-            placeholder="Prestador, empresa, número ou título"
+            placeholder="Prestador, telefone, número ou título"
             value={texto}
             onChange={(e) => setTexto(e.target.value)}
             autoComplete="off"
