@@ -129,14 +129,12 @@ def cmd_api(settings: Settings, _: argparse.Namespace) -> None:
     uvicorn.Server(config).run()
 
 
-def cmd_worker(settings: Settings, _: argparse.Namespace) -> None:
-    from arq.worker import Worker
-
-    from gmm.whatsapp.tasks import worker_options
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
+    from gmm.whatsapp.tasks import FILAS, rodar_workers
 
     if not settings.database_url or not settings.redis_url:
         raise ConfigError("o worker precisa de GMM_DATABASE_URL e GMM_REDIS_URL")
-    Worker(**worker_options(settings)).run()
+    asyncio.run(rodar_workers(settings, FILAS if args.fila == "todas" else (args.fila,)))
 
 
 def cmd_megaapi_sim(settings: Settings, args: argparse.Namespace) -> None:
@@ -238,7 +236,7 @@ def cmd_postman(_: Settings, __: argparse.Namespace) -> None:
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] = {
     "run": (cmd_run, "inicia tudo (servidores embutidos se nada estiver configurado)"),
     "api": (cmd_api, "inicia só a API"),
-    "worker": (cmd_worker, "inicia um worker de envio (arq)"),
+    "worker": (cmd_worker, "inicia os workers (arq): envios e, se ligada, transcrição"),
     "megaapi-sim": (cmd_megaapi_sim, "inicia o simulador da MegaAPI"),
     "migrate": (cmd_migrate, "aplica as migrações do banco"),
     "create-admin": (cmd_create_admin, "cria um administrador"),
@@ -260,6 +258,13 @@ def main(argv: list[str] | None = None) -> None:
         if name == "create-admin":
             command.add_argument("--email", required=True)
             command.add_argument("--nome", default="Administrador")
+        if name == "worker":
+            command.add_argument(
+                "--fila",
+                choices=("todas", "envios", "transcricoes"),
+                default="todas",
+                help="só uma das filas, para escalar cada uma à parte",
+            )
         if name == "megaapi-sim":
             command.add_argument("--port", type=int, default=8900)
             command.add_argument("--token", default="simulador-token")

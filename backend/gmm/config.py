@@ -111,9 +111,13 @@ class Settings(BaseSettings):
     # Hugging Face Hub); unset, the multilingual Whisper base the extra ships.
     transcricao_modelo: str | None = None
     transcricao_idioma: str = Field(default="pt", min_length=2)
-    # One transcription (HTTP request or local run) may take this long; it is cut
-    # before GMM_ENVIO_JOB_TIMEOUT_SECONDS, which bounds every job of the worker.
-    transcricao_timeout_seconds: float = Field(default=25, gt=0)
+    # One transcription (HTTP request or local run) may take this long. They run on
+    # a queue of their own: the local base model needs about 0.7 s per second of
+    # audio on two cores, so ten minutes covers voice notes of several minutes.
+    transcricao_timeout_seconds: float = Field(default=600, gt=0)
+    # Transcriptions one worker process runs at once ("local" uses one model per
+    # process, so more only queue up behind it; an HTTP server may take more).
+    transcricao_simultaneas: int = Field(default=1, ge=1, le=32)
 
     timezone: str = "America/Sao_Paulo"
     host: str = "127.0.0.1"

@@ -22,6 +22,7 @@ from gmm.whatsapp.tasks import Contexto, criar_contexto
 # The MegaAPI simulator and the in-process worker of the delivery tests.
 from tests.whatsapp.conftest import (  # noqa: F401
     entrega_settings,
+    redis_client,
     redis_url,
     simulador,
     simulador_processo,

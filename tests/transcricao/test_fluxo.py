@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import respx
+from arq.constants import health_check_key_suffix
 from fastapi import FastAPI
 from pydantic import SecretStr
+from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, TipoConteudo
-from gmm.whatsapp.fila import QUEUE_NAME
+from gmm.whatsapp import tasks as worker_tasks
+from gmm.whatsapp.fila import BAIXAR_MIDIA, ENVIAR, FILA_TRANSCRICOES, QUEUE_NAME, TRANSCREVER
 from gmm.whatsapp.tasks import baixar_midia
 from tests import factories as f
 from tests.transcricao.conftest import CHAVE, ENDPOINT, URL, ContextoFactory
@@ -73,6 +81,7 @@ async def test_voice_note_is_downloaded_transcribed_and_found_by_the_search(
         resposta = await client.post(_url(settings), json=_nota_de_voz())
         assert resposta.json()["resultado"] == "registrada"
         await worker(worker_settings)
+        await worker.transcricoes(worker_settings)
 
         async def transcrita() -> bool:
             return any(m.transcricao for m in await _recebidas(db))
@@ -125,9 +134,62 @@ async def test_only_stored_audio_is_queued_and_only_with_a_backend(
         resultado = await baixar_midia({"gmm": c, "redis": app.state.arq, "job_try": 1}, m.id)
         assert resultado == "baixada"
 
-    jobs = {j.decode() for j in await app.state.arq.zrange(QUEUE_NAME, 0, -1)}
+    async def jobs(fila: str) -> set[str]:
+        return {j.decode() for j in await app.state.arq.zrange(fila, 0, -1)}
+
     nota = next(m for m in recebidas if m.tipo_conteudo == TipoConteudo.audio)
     esperado = {f"transcricao:{nota.id}"} if backend == "openai" else set()
-    assert {j for j in jobs if j.startswith("transcricao:")} == esperado
+    assert await jobs(FILA_TRANSCRICOES) == esperado
+    # On their own queue only: the send queue's jobs all end in seconds.
+    assert not any(j.startswith("transcricao:") for j in await jobs(QUEUE_NAME))
     # The download itself is done either way.
     assert all(m.url_midia for m in await _recebidas(db))
+
+
+def test_transcriptions_have_a_queue_and_a_timeout_of_their_own(settings: Settings) -> None:
+    longo = settings.model_copy(update={"transcricao_timeout_seconds": 900.0})
+    envios = worker_tasks.worker_options(longo)
+    transcricoes = worker_tasks.worker_transcricoes_options(longo)
+    # arq hands a dead worker's jobs over after its longest function timeout: the
+    # send worker's stays the send's, however long a voice note may take.
+    assert {f.name for f in envios["functions"]} == {ENVIAR, BAIXAR_MIDIA}
+    assert {f.timeout_s for f in envios["functions"]} == {longo.envio_job_timeout_seconds}
+    (transcrever,) = transcricoes["functions"]
+    assert transcricoes["queue_name"] == FILA_TRANSCRICOES != envios["queue_name"]
+    assert transcrever.name == TRANSCREVER
+    # The transcription ends (and its failure is recorded) before arq cuts the job.
+    assert transcrever.timeout_s is not None and transcrever.timeout_s > 900
+    assert transcricoes["max_jobs"] == longo.transcricao_simultaneas == 1
+
+
+@pytest.mark.parametrize(
+    ("argumentos", "filas"),
+    [([], {QUEUE_NAME, FILA_TRANSCRICOES}), (["--fila", "envios"], {QUEUE_NAME})],
+)
+async def test_gmm_worker_runs_both_queues_and_stops_on_sigterm(
+    openai_settings: Settings, redis_client: Redis, argumentos: list[str], filas: set[str]
+) -> None:
+    vivos = [f"{fila}{health_check_key_suffix}" for fila in (QUEUE_NAME, FILA_TRANSCRICOES)]
+    processo = subprocess.Popen(
+        [sys.executable, "-m", "gmm.cli", "worker", *argumentos],
+        env={**os.environ, **openai_settings.as_env()},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        # Each arq worker records its health as soon as it polls its queue.
+        async def no_ar() -> bool:
+            return int(await redis_client.exists(*vivos)) == len(filas)
+
+        await _esperar(no_ar, timeout=30)
+        for chave, fila in zip(vivos, (QUEUE_NAME, FILA_TRANSCRICOES), strict=True):
+            assert bool(await redis_client.exists(chave)) == (fila in filas)
+        processo.send_signal(signal.SIGTERM)
+        _, erros = await asyncio.to_thread(processo.communicate, timeout=20)
+    finally:
+        if processo.poll() is None:
+            processo.kill()
+            processo.wait()
+    assert processo.returncode == 0, erros.decode()
+    # Stopped cleanly: both workers closed their pools and said they were gone.
+    assert await redis_client.exists(*vivos) == 0

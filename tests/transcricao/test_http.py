@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.config import Settings
 from gmm.conversas.schemas import MensagemOut
-from gmm.transcricao import tasks
 from gmm.transcricao.tasks import TRANSCRICAO_MAX_TENTATIVAS, transcrever_audio
 from tests import factories as f
 from tests.transcricao.conftest import (
@@ -275,17 +274,6 @@ async def test_backend_none_does_nothing(
     assert await transcrever_audio(ctx(contexto(settings)), m.id) == "transcrição desligada"
     assert rota.call_count == 0
     assert (await recarregar(db, m.id)).transcricao is None
-
-
-def test_the_transcription_stops_before_the_job_is_cut(settings: Settings) -> None:
-    # arq's timeout for every job is the send's; the transcription ends first.
-    assert tasks.limite_s(settings) == 25
-    curto = settings.model_copy(update={"envio_job_timeout_seconds": 6})
-    assert tasks.limite_s(curto) == 3
-    longo = settings.model_copy(
-        update={"envio_job_timeout_seconds": 120, "transcricao_timeout_seconds": 90.0}
-    )
-    assert tasks.limite_s(longo) == 90
 
 
 def test_settings_mask_the_key_and_treat_blank_as_unset() -> None:

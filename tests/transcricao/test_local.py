@@ -58,13 +58,12 @@ def nota_de_voz(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 @pytest.fixture
 def local_settings(settings: Settings, tmp_path: Path) -> Settings:
-    # A shared 2-core machine may be slow: room enough, within the job's own limit.
+    # A shared 2-core machine may be slow: room enough.
     return settings.model_copy(
         update={
             "media_dir": tmp_path / "midia",
             "transcricao_backend": "local",
             "transcricao_timeout_seconds": 120.0,
-            "envio_job_timeout_seconds": 180,
         }
     )
 

@@ -111,8 +111,17 @@ class WorkerFactory:
         self.running: dict[Worker, asyncio.Task[None]] = {}
 
     async def __call__(self, settings: Settings | None = None, **overrides: Any) -> Worker:
-        options = tasks.worker_options(settings or self.settings, handle_signals=False)
-        options.update(overrides)
+        """A worker of the send queue (sends, downloads, the sweep)."""
+        return self._iniciar(tasks.worker_options(settings or self.settings), overrides)
+
+    async def transcricoes(self, settings: Settings | None = None, **overrides: Any) -> Worker:
+        """A worker of the transcription queue."""
+        return self._iniciar(
+            tasks.worker_transcricoes_options(settings or self.settings), overrides
+        )
+
+    def _iniciar(self, options: dict[str, Any], overrides: dict[str, Any]) -> Worker:
+        options.update(handle_signals=False, **overrides)
         w = Worker(**options)
         self.running[w] = asyncio.create_task(w.main())
         return w

@@ -26,7 +26,7 @@ from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, T
 from gmm.db import session_scope, utcnow
 from gmm.whatsapp import midia as midia_arquivos
 from gmm.whatsapp import tasks
-from gmm.whatsapp.fila import QUEUE_NAME, Fila, job_id
+from gmm.whatsapp.fila import FILA_TRANSCRICOES, QUEUE_NAME, Fila, job_id
 from gmm.whatsapp.service import WhatsAppService
 from tests import factories as f
 from tests.whatsapp.conftest import Simulador, WorkerFactory, worker_processos
@@ -503,10 +503,8 @@ async def test_the_sweep_also_requeues_lost_downloads_and_transcriptions(
         novos = await tasks.varrer_pendentes({"gmm": contexto, "redis": app.state.arq})
     finally:
         await contexto.aclose()
-    fila = await app.state.arq.zrange(QUEUE_NAME, 0, -1)
     assert novos == 2
-    assert sorted(j.decode() if isinstance(j, bytes) else j for j in fila) == sorted(
-        [f"arq:job:midia:{baixando.id}", f"arq:job:transcricao:{audio.id}"]
-    ) or sorted(fila) == sorted(
-        [f"midia:{baixando.id}".encode(), f"transcricao:{audio.id}".encode()]
-    )
+    assert await app.state.arq.zrange(QUEUE_NAME, 0, -1) == [f"midia:{baixando.id}".encode()]
+    assert await app.state.arq.zrange(FILA_TRANSCRICOES, 0, -1) == [
+        f"transcricao:{audio.id}".encode()
+    ]

@@ -37,16 +37,14 @@ MAX_RETRY_AFTER_S = 600.0
 # Waiting for this worker's local model (busy with another voice note) is not a
 # failure; this only bounds a job stuck behind a very long backlog.
 ESPERAS_PELO_MODELO = 200
-# The job runs under the worker's GMM_ENVIO_JOB_TIMEOUT_SECONDS (a longer one
-# would delay arq's hand-over of every killed job); the transcription itself
-# stops this much earlier, so its failure is recorded rather than cut.
-FOLGA_DO_JOB_S = 3.0
+# arq cuts the job this long after the transcription's own limit, so a slow one
+# ends as a recorded failure, not as a killed job.
+FOLGA_DO_JOB_S = 5.0
 
 
-def limite_s(settings: Settings) -> float:
-    """How long one transcription may take in this worker."""
-    teto = settings.envio_job_timeout_seconds - FOLGA_DO_JOB_S
-    return max(min(settings.transcricao_timeout_seconds, teto), 1.0)
+def job_timeout_s(settings: Settings) -> float:
+    """arq's timeout for one transcription job (on its own queue)."""
+    return settings.transcricao_timeout_seconds + FOLGA_DO_JOB_S
 
 
 def espera(tentativa: int) -> float:
@@ -58,7 +56,7 @@ def espera(tentativa: int) -> float:
 async def transcrever_audio(ctx: dict[str, Any], mensagem_id: int) -> str:
     """Transcribe one stored voice note; answers what happened (for arq's log)."""
     c: Contexto = ctx["gmm"]
-    transcritor = service.criar(c.settings, timeout=limite_s(c.settings))
+    transcritor = service.criar(c.settings, timeout=c.settings.transcricao_timeout_seconds)
     if transcritor is None:
         return "transcrição desligada"
     async with c.sessionmaker() as session:

@@ -1,4 +1,10 @@
-"""The outbound queue: arq jobs in Redis, one per message (job id = message id)."""
+"""The queues: arq jobs in Redis, one per message (job id = message id).
+
+Sends, downloads and the sweep share one queue, whose jobs all end in seconds;
+transcriptions have their own, because a local model can take minutes over a long
+voice note and arq hands a dead worker's jobs over only after the longest timeout
+of the functions its worker runs.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from gmm import logs
 from gmm.db import utcnow
 
 QUEUE_NAME = "gmm:fila:envios"
+FILA_TRANSCRICOES = "gmm:fila:transcricoes"
 ENVIAR = "enviar_mensagem"
 BAIXAR_MIDIA = "baixar_midia"
 TRANSCREVER = "transcrever_audio"
@@ -49,10 +56,13 @@ class Fila:
     async def transcrever(self, mensagem_id: int) -> bool:
         """Queue the transcription of a stored voice note (one job per message)."""
         job = await self.arq.enqueue_job(
-            TRANSCREVER, mensagem_id, _job_id=f"transcricao:{mensagem_id}", _queue_name=QUEUE_NAME
+            TRANSCREVER,
+            mensagem_id,
+            _job_id=f"transcricao:{mensagem_id}",
+            _queue_name=FILA_TRANSCRICOES,
         )
         return job is not None
 
     async def tamanho(self) -> int:
-        """Jobs in the queue, ready or deferred."""
+        """Jobs in the send queue, ready or deferred."""
         return int(await self.arq.zcard(QUEUE_NAME))

@@ -12,13 +12,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import signal
 import time
+from collections.abc import Collection
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from arq import Retry, cron, func
+from arq import Retry, Worker, cron, func
 from arq.connections import RedisSettings
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -33,11 +35,18 @@ from gmm.db import create_engine, create_sessionmaker, session_scope, utcnow
 from gmm.eventos.service import publicar
 from gmm.monitoramento import metricas, registro
 from gmm.monitoramento import tasks as monitoramento_tasks
-from gmm.transcricao.tasks import ESPERAS_PELO_MODELO, transcrever_audio
+from gmm.transcricao.tasks import ESPERAS_PELO_MODELO, job_timeout_s, transcrever_audio
 from gmm.whatsapp import credenciais, recebimento
 from gmm.whatsapp import midia as midia_arquivos
 from gmm.whatsapp.circuit_breaker import CircuitBreaker
-from gmm.whatsapp.fila import BAIXAR_MIDIA, ENVIAR, QUEUE_NAME, TRANSCREVER, Fila
+from gmm.whatsapp.fila import (
+    BAIXAR_MIDIA,
+    ENVIAR,
+    FILA_TRANSCRICOES,
+    QUEUE_NAME,
+    TRANSCREVER,
+    Fila,
+)
 from gmm.whatsapp.megaapi import (
     ListSection,
     MediaKeys,
@@ -471,11 +480,27 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
         await contexto.aclose()
 
 
+def _opcoes(settings: Settings, overrides: dict[str, Any], **opcoes: Any) -> dict[str, Any]:
+    """What every worker of ours shares, its queue's own options, then the caller's."""
+    assert settings.redis_url
+    return {
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "on_shutdown": _shutdown,
+        "ctx": {"settings": settings},
+        # No stored results: a message's job id can be used again by a resend.
+        "keep_result": 0,
+        "handle_signals": True,
+        **opcoes,
+        **overrides,
+    }
+
+
 def worker_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
     """Keyword arguments for ``arq.Worker`` (used by `gmm worker`, tests and benchmarks)."""
-    assert settings.redis_url
-    options: dict[str, Any] = {
-        "functions": [
+    return _opcoes(
+        settings,
+        overrides,
+        functions=[
             # Deferrals for rate and breaker are not failures: tries are unbounded
             # here and transient gateway errors are counted in the row instead.
             func(
@@ -490,14 +515,8 @@ def worker_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
                 timeout=settings.envio_job_timeout_seconds,
                 max_tries=MIDIA_MAX_TENTATIVAS + 1,
             ),
-            func(
-                transcrever_audio,
-                name=TRANSCREVER,
-                timeout=settings.envio_job_timeout_seconds,
-                max_tries=ESPERAS_PELO_MODELO + 1,
-            ),
         ],
-        "cron_jobs": [
+        cron_jobs=[
             # arq hands a dead worker's job over after the longest timeout of any
             # function + 10 s, so the sweep's timeout must not exceed the send's.
             cron(
@@ -507,16 +526,86 @@ def worker_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
                 timeout=settings.envio_job_timeout_seconds,
             )
         ],
-        "queue_name": QUEUE_NAME,
-        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
-        "on_startup": _startup,
-        "on_shutdown": _shutdown,
-        "ctx": {"settings": settings},
-        # No stored results: a message's job id can be used again by a resend.
-        "keep_result": 0,
-        "poll_delay": 0.2,
-        "max_jobs": 10,
-        "handle_signals": True,
-    }
-    options.update(overrides)
-    return options
+        queue_name=QUEUE_NAME,
+        on_startup=_startup,
+        poll_delay=0.2,
+        max_jobs=10,
+    )
+
+
+async def _startup_transcricoes(ctx: dict[str, Any]) -> None:
+    # The send worker of the same process already beats for it.
+    ctx["gmm"] = criar_contexto(ctx["settings"])
+
+
+def worker_transcricoes_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    """Keyword arguments for the ``arq.Worker`` of the transcription queue.
+
+    Its own worker, because its jobs may take minutes: on the send queue they would
+    hold back the hand-over of a dead worker's sends by as long.
+    """
+    return _opcoes(
+        settings,
+        overrides,
+        functions=[
+            func(
+                transcrever_audio,
+                name=TRANSCREVER,
+                timeout=job_timeout_s(settings),
+                max_tries=ESPERAS_PELO_MODELO + 1,
+            )
+        ],
+        queue_name=FILA_TRANSCRICOES,
+        on_startup=_startup_transcricoes,
+        poll_delay=0.5,
+        max_jobs=settings.transcricao_simultaneas,
+    )
+
+
+FILAS = ("envios", "transcricoes")
+
+
+def _parar(parar: asyncio.Event, sinal: signal.Signals) -> None:
+    log.info("parando os workers (%s)", sinal.name)
+    parar.set()
+
+
+async def rodar_workers(settings: Settings, filas: Collection[str] = FILAS) -> None:
+    """This process's workers until SIGINT or SIGTERM: the send queue (with downloads
+    and the sweep) and, with a transcription backend, the transcription queue.
+
+    Both in one process by default (one service to deploy); ``gmm worker --fila``
+    runs one of them, to scale them apart. On a signal, jobs still running are
+    cancelled and run again later, as arq does.
+    """
+    opcoes = []
+    if "envios" in filas:
+        opcoes.append(worker_options(settings, handle_signals=False))
+    if "transcricoes" in filas and settings.transcricao_backend != "none":
+        opcoes.append(worker_transcricoes_options(settings, handle_signals=False))
+    if not opcoes:
+        log.warning("nada a fazer: a transcrição está desligada (GMM_TRANSCRICAO_BACKEND=none)")
+        return
+    workers = [Worker(**o) for o in opcoes]
+    loop = asyncio.get_running_loop()
+    parar = asyncio.Event()
+    sinais = (signal.SIGINT, signal.SIGTERM)
+    for sinal in sinais:
+        loop.add_signal_handler(sinal, _parar, parar, sinal)
+    tarefas = [asyncio.create_task(w.main()) for w in workers]
+    espera = asyncio.create_task(parar.wait())
+    try:
+        await asyncio.wait([espera, *tarefas], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for sinal in sinais:
+            loop.remove_signal_handler(sinal)
+        espera.cancel()
+        for tarefa in tarefas:
+            tarefa.cancel()
+        await asyncio.gather(*tarefas, return_exceptions=True)
+        for w in workers:
+            await w.close()
+    # A worker that stopped by itself (Redis refused it at startup) fails the process.
+    for tarefa in tarefas:
+        if not tarefa.cancelled() and (erro := tarefa.exception()) is not None:
+            raise erro
