@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.conversas
 	$(BIN)/python -m benchmarks.delivery
 	$(BIN)/python -m benchmarks.webhooks
+	$(BIN)/python -m benchmarks.transcricao
 
 clean:
 	rm -rf $(VENV) .gmm frontend/node_modules frontend/dist
