@@ -36,7 +36,7 @@ def _falar(texto: str, destino: Path) -> float:
         check=True,
     )
     with wave.open(str(destino)) as audio:
-        return audio.getnframes() / audio.getframerate()
+        return float(audio.getnframes() / audio.getframerate())
 
 
 async def _medir(transcritor: TranscritorLocal, arquivo: Path) -> tuple[float, str]:
