@@ -17,7 +17,7 @@ from gmm.db import utcnow
 from gmm.monitoramento import registro, service
 from gmm.monitoramento.tasks import verificar_instancia
 from gmm.whatsapp.circuit_breaker import CircuitBreaker
-from gmm.whatsapp.fila import Fila
+from gmm.whatsapp.fila import FILA_TRANSCRICOES, Fila
 from gmm.whatsapp.megaapi import MegaAPIPermanentError, MegaAPITransientError
 from gmm.whatsapp.rate_limiter import RateLimiter
 from gmm.whatsapp.recebimento import registrar_conexao
@@ -101,6 +101,10 @@ async def test_panel_figures_match_known_data(
         "enviar_mensagem", 1003, _job_id="mensagem:1003", _queue_name="gmm:fila:envios",
         _defer_by=timedelta(minutes=5),
     )  # fmt: skip
+    # A voice note waiting for its transcription is shown, on its own.
+    await app.state.arq.enqueue_job(  # type: ignore[attr-defined]
+        "transcrever_audio", 1004, _job_id="transcricao:1004", _queue_name=FILA_TRANSCRICOES
+    )
 
     r = await client.get(URL, headers=h)
     assert r.status_code == 200, r.text
@@ -115,6 +119,7 @@ async def test_panel_figures_match_known_data(
         "can_send": False,  # the breaker is open
     }
     assert (m["fila"]["queue_size"], m["fila"]["deferred"]) == (2, 1)
+    assert m["fila"]["transcricoes"] == 1
     assert 85 <= m["fila"]["oldest_age_s"] <= 150
     assert m["failures"] == {
         "last_hour": 3,
@@ -165,7 +170,7 @@ async def test_panel_needs_a_login_and_starts_empty(
     assert (await client.get(URL)).status_code == 401
     m = (await client.get(URL, headers=f.headers(await f.usuario(db), settings))).json()
     assert m["circuit_breaker"]["status"] == "CLOSED"
-    assert m["fila"] == {"queue_size": 0, "deferred": 0, "oldest_age_s": None}
+    assert m["fila"] == {"queue_size": 0, "deferred": 0, "oldest_age_s": None, "transcricoes": 0}
     assert m["workers"] == {"alive": 0, "last_heartbeat": None}
     assert m["delivery"]["p50_entrega_s"] is None and m["delivery"]["failure_rate_24h"] == 0
     assert m["webhooks"] == {"last_received_at": None, "lag_s": None}

@@ -48,6 +48,7 @@ async def test_scrape_needs_a_token_and_parses(
     amostras = _amostras(r.text)
     assert amostras[("gmm_breaker_estado", ())] == 2
     assert amostras[("gmm_fila_tamanho", (("estado", "pronto"),))] == 0
+    assert amostras[("gmm_fila_transcricoes_tamanho", ())] == 0
     assert amostras[("gmm_workers_vivos", ())] == 0
     # Routes are labelled by their template, never by the ids in the URL.
     rotulos = (("metodo", "GET"), ("rota", "/api/chamados/{chamado_id}"), ("status", "404"))
@@ -84,9 +85,11 @@ def test_counters_of_separate_processes_add_up(
     for _ in range(2):  # two workers, say
         subprocess.run([sys.executable, "-c", codigo], env=env, check=True, timeout=60)
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
-    texto = metricas.exposicao(metricas.Estado("CLOSED", 4, 1, 2)).decode()
+    texto = metricas.exposicao(metricas.Estado("CLOSED", 4, 1, 3, 2)).decode()
     amostras = _amostras(texto)
     assert amostras[("gmm_envios_total", (("resultado", "enviado"),))] == 6
     assert amostras[("gmm_megaapi_latencia_segundos_count", (("operacao", "texto"),))] == 2
     assert amostras[("gmm_fila_tamanho", (("estado", "adiado"),))] == 1
+    assert amostras[("gmm_fila_transcricoes_tamanho", ())] == 3
+    assert amostras[("gmm_workers_vivos", ())] == 2
     assert amostras[("gmm_breaker_estado", ())] == 0

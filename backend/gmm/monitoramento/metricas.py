@@ -73,6 +73,7 @@ class Estado:
     breaker: str
     fila_prontos: int
     fila_adiados: int
+    fila_transcricoes: int
     workers_vivos: int
 
 
@@ -90,6 +91,11 @@ class _EstadoCollector(Collector):
         fila.add_metric(["pronto"], self.estado.fila_prontos)
         fila.add_metric(["adiado"], self.estado.fila_adiados)
         yield fila
+        transcricoes = GaugeMetricFamily(
+            "gmm_fila_transcricoes_tamanho", "Áudios aguardando transcrição (fila própria)"
+        )
+        transcricoes.add_metric([], self.estado.fila_transcricoes)
+        yield transcricoes
         workers = GaugeMetricFamily("gmm_workers_vivos", "Workers com batimento recente")
         workers.add_metric([], self.estado.workers_vivos)
         yield workers

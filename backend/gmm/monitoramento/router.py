@@ -89,6 +89,8 @@ async def metrics(
     na_fila = await service.fila(redis)
     workers = await registro.workers(redis)
     corpo = prometheus.exposicao(
-        prometheus.Estado(breaker.status, na_fila.prontos, na_fila.adiados, workers.vivos)
+        prometheus.Estado(
+            breaker.status, na_fila.prontos, na_fila.adiados, na_fila.transcricoes, workers.vivos
+        )
     )
     return Response(corpo, media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -25,6 +25,9 @@ class FilaOut(BaseModel):
     queue_size: int = Field(description="Jobs prontos para sair")
     deferred: int = Field(description="Jobs adiados (limite, breaker, nova tentativa)")
     oldest_age_s: float | None = Field(description="Idade da mensagem mais antiga aguardando")
+    transcricoes: int = Field(
+        description="Áudios aguardando transcrição, na fila própria (não contam nos alertas)"
+    )
 
 
 class FailuresOut(BaseModel):

@@ -40,7 +40,7 @@ from gmm.monitoramento.schemas import (
 )
 from gmm.pagination import Page, decode_cursor, encode_cursor
 from gmm.whatsapp.circuit_breaker import BreakerSnapshot, CircuitBreaker
-from gmm.whatsapp.fila import QUEUE_NAME
+from gmm.whatsapp.fila import FILA_TRANSCRICOES, QUEUE_NAME
 from gmm.whatsapp.rate_limiter import RateLimiter
 from gmm.whatsapp.recebimento import CONEXAO_CHAVE
 
@@ -59,6 +59,8 @@ def _quando(epoch: str | None) -> datetime | None:
 class Fila:
     prontos: int
     adiados: int
+    # Voice notes waiting on their own queue: not sends, so not in ``total``.
+    transcricoes: int
 
     @property
     def total(self) -> int:
@@ -71,8 +73,9 @@ async def fila(redis: Redis) -> Fila:
     async with redis.pipeline(transaction=False) as pipe:
         pipe.zcount(QUEUE_NAME, "-inf", agora_ms)
         pipe.zcount(QUEUE_NAME, f"({agora_ms}", "+inf")
-        prontos, adiados = await pipe.execute()
-    return Fila(int(prontos), int(adiados))
+        pipe.zcard(FILA_TRANSCRICOES)
+        prontos, adiados, transcricoes = await pipe.execute()
+    return Fila(int(prontos), int(adiados), int(transcricoes))
 
 
 # -- the panel ---------------------------------------------------------------------------
@@ -232,6 +235,7 @@ async def calcular(session: AsyncSession, redis: Redis, settings: Settings) -> M
             queue_size=na_fila.prontos,
             deferred=na_fila.adiados,
             oldest_age_s=None if mais_antiga is None else round(float(mais_antiga), 3),
+            transcricoes=na_fila.transcricoes,
         ),
         failures=FailuresOut(last_hour=envios.falhas, by_reason=envios.por_motivo),
         volume_24h=await _volume(session),

@@ -1681,6 +1681,11 @@ export interface components {
              * @description Idade da mensagem mais antiga aguardando
              */
             oldest_age_s: number | null;
+            /**
+             * Transcricoes
+             * @description Áudios aguardando transcrição, na fila própria (não contam nos alertas)
+             */
+            transcricoes: number;
         };
         /** HTTPValidationError */
         HTTPValidationError: {

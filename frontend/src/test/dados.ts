@@ -125,7 +125,7 @@ export function metricas(parcial: Partial<Metricas> = {}): Metricas {
       opened_at: "2026-03-10T13:58:00Z",
     },
     rate_limiter: { count: 12, max: 60, can_send: false },
-    fila: { queue_size: 7, deferred: 3, oldest_age_s: 150 },
+    fila: { queue_size: 7, deferred: 3, oldest_age_s: 150, transcricoes: 2 },
     failures: { last_hour: 9, by_reason: { http_5xx: 6, timeout: 3 } },
     volume_24h: volume24h(),
     delivery: {
@@ -162,7 +162,7 @@ export function metricasNormais(): Metricas {
   return metricas({
     circuit_breaker: { status: "CLOSED", failure_count: 0, threshold: 5, opened_at: null },
     rate_limiter: { count: 3, max: 60, can_send: true },
-    fila: { queue_size: 0, deferred: 0, oldest_age_s: null },
+    fila: { queue_size: 0, deferred: 0, oldest_age_s: null, transcricoes: 0 },
     failures: { last_hour: 0, by_reason: {} },
     chamados_afetados: [],
     alertas_abertos: [],

@@ -116,7 +116,7 @@ function CartaoLimite({ m }: { m: Metricas }) {
 }
 
 function CartaoFila({ m }: { m: Metricas }) {
-  const { queue_size, deferred, oldest_age_s } = m.fila;
+  const { queue_size, deferred, oldest_age_s, transcricoes } = m.fila;
   return (
     <Cartao
       titulo="Fila de envio"
@@ -133,6 +133,11 @@ function CartaoFila({ m }: { m: Metricas }) {
       <p>
         Mais antiga aguardando: <strong>{formatarSegundos(oldest_age_s)}</strong>
       </p>
+      {transcricoes > 0 ? (
+        <p>
+          Áudios aguardando transcrição: <strong>{transcricoes}</strong>
+        </p>
+      ) : null}
     </Cartao>
   );
 }

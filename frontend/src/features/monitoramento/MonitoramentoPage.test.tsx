@@ -96,6 +96,7 @@ describe("Cartoes", () => {
     expect(fila).toHaveTextContent("7 prontas para sair");
     expect(fila).toHaveTextContent("Adiadas: 3");
     expect(fila).toHaveTextContent("Mais antiga aguardando: 3 min");
+    expect(fila).toHaveTextContent("Áudios aguardando transcrição: 2");
     expect(fila).toHaveAttribute("data-estado", "ok");
 
     const falhas = cartao("Falhas na última hora");
@@ -138,7 +139,7 @@ describe("Cartoes", () => {
             instance_checked_at: null,
           },
           delivery: { ...metricas().delivery, failure_rate_24h: 0.4 },
-          fila: { queue_size: 480, deferred: 40, oldest_age_s: 30 },
+          fila: { queue_size: 480, deferred: 40, oldest_age_s: 30, transcricoes: 0 },
         })}
       />,
     );
@@ -198,6 +199,8 @@ describe("MonitoramentoPage", () => {
     const breaker = await screen.findByRole("region", { name: "Circuit breaker" });
     expect(breaker).toHaveAttribute("data-estado", "ok");
     expect(screen.getByText("Nenhum alerta aberto.")).toBeInTheDocument();
+    // No voice note waiting: the line is not there at all.
+    expect(cartao("Fila de envio")).not.toHaveTextContent("transcrição");
     const fonte = FakeEventSource.ultima();
     act(() => fonte.abrir());
 
