@@ -9,7 +9,6 @@ in CI (CI=true), where a missing build is a failure.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
@@ -194,10 +193,7 @@ async def worker_e2e(db: AsyncSession, settings_sim: Settings) -> AsyncIterator[
     try:
         yield w
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-        await w.close()
+        await tasks.parar_worker(w, task)
 
 
 # -- operations: a breaker that opens and heals within a test, and the incident watcher ----
@@ -262,7 +258,4 @@ async def worker_operacao(db: AsyncSession, settings_operacao: Settings) -> Asyn
     try:
         yield w
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-        await w.close()
+        await tasks.parar_worker(w, task)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import subprocess
 import sys
@@ -127,11 +126,7 @@ class WorkerFactory:
         return w
 
     async def parar(self, w: Worker) -> None:
-        task = self.running.pop(w)
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-        await w.close()
+        await tasks.parar_worker(w, self.running.pop(w))
 
     async def parar_todos(self) -> None:
         for w in list(self.running):

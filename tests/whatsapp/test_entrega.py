@@ -14,7 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
+from arq import Worker
 from arq.connections import ArqRedis
+from arq.constants import health_check_key_suffix
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -331,6 +333,27 @@ async def test_two_worker_processes_share_the_rate_limit(
     ]
     assert len(slots) == 12
     assert min(b - a for a, b in itertools.pairwise(slots)) >= interval
+
+
+async def test_a_stop_with_a_job_cut_mid_step_still_closes_the_worker(
+    entrega_settings: Settings, app: FastAPI
+) -> None:
+    w = Worker(**tasks.worker_options(entrega_settings, handle_signals=False))
+    principal = asyncio.create_task(w.main())
+    vivo = QUEUE_NAME + health_check_key_suffix
+
+    async def no_ar() -> bool:
+        return bool(await app.state.arq.exists(vivo))
+
+    await _esperar(no_ar)
+    # A job caught in the middle of a Redis call when the stop comes: its
+    # CancelledError escapes (arq's own close() would stop there, pool left open).
+    preso = asyncio.create_task(asyncio.sleep(3600))
+    w.tasks["preso"] = preso
+    await tasks.parar_worker(w, principal)
+    assert preso.cancelled() and principal.done()
+    # The close ran to its end: the worker said it was gone.
+    assert not await app.state.arq.exists(vivo)
 
 
 async def test_worker_killed_mid_send_loses_nothing(

@@ -565,6 +565,23 @@ def worker_transcricoes_options(settings: Settings, **overrides: Any) -> dict[st
 FILAS = ("envios", "transcricoes")
 
 
+async def parar_worker(w: Worker, principal: asyncio.Task[None]) -> None:
+    """Stop an arq worker whose ``main()`` runs as ``principal``: jobs still running
+    are cancelled (arq runs them again later), then its pool and our context close.
+
+    arq's own ``close()`` gathers the job tasks without ``return_exceptions``: a job
+    cancelled in the middle of a Redis call raises CancelledError out of it and the
+    rest of the close (pool, context, database engine) is skipped.
+    """
+    principal.cancel()
+    for tarefa in w.tasks.values():
+        tarefa.cancel()
+    await asyncio.gather(principal, *w.tasks.values(), return_exceptions=True)
+    # Finished tasks leave the dict, as arq's own poll loop does with them.
+    w.tasks.clear()
+    await w.close()
+
+
 def _parar(parar: asyncio.Event, sinal: signal.Signals) -> None:
     log.info("parando os workers (%s)", sinal.name)
     parar.set()
@@ -600,11 +617,8 @@ async def rodar_workers(settings: Settings, filas: Collection[str] = FILAS) -> N
         for sinal in sinais:
             loop.remove_signal_handler(sinal)
         espera.cancel()
-        for tarefa in tarefas:
-            tarefa.cancel()
-        await asyncio.gather(*tarefas, return_exceptions=True)
-        for w in workers:
-            await w.close()
+        for w, tarefa in zip(workers, tarefas, strict=True):
+            await parar_worker(w, tarefa)
     # A worker that stopped by itself (Redis refused it at startup) fails the process.
     for tarefa in tarefas:
         if not tarefa.cancelled() and (erro := tarefa.exception()) is not None:
