@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
+import psutil
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth import security
 from gmm.auth.models import Papel, Usuario
 from gmm.config import Settings
+from gmm.embedded import free_port
 
 
 def _gmm(
@@ -85,3 +90,48 @@ def test_the_simulator_starts_with_a_token_that_looks_like_an_option() -> None:
     finally:
         processo.terminate()
         processo.wait(timeout=10)
+
+
+async def test_gmm_run_stops_what_it_started_on_sigterm(settings: Settings, tmp_path: Path) -> None:
+    """A process manager's SIGTERM must not orphan the worker and the simulator."""
+    porta = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GMM_MEGAAPI")}
+    env.update(
+        {
+            **{k: v for k, v in settings.as_env().items() if not k.startswith("GMM_MEGAAPI")},
+            "GMM_DATA_DIR": str(tmp_path),
+            "GMM_PORT": str(porta),
+            "GMM_VIGIA_ATIVA": "false",
+        }
+    )
+    processo = subprocess.Popen(
+        [sys.executable, "-m", "gmm.cli", "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    filhos: list[psutil.Process] = []
+    try:
+        async with httpx.AsyncClient(timeout=2) as http:
+            for _ in range(300):
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get(f"http://127.0.0.1:{porta}/healthz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.2)
+            else:
+                raise AssertionError("gmm run não respondeu a tempo")
+        filhos = psutil.Process(processo.pid).children(recursive=True)
+        comandos = [" ".join(f.cmdline()) for f in filhos]
+        assert any("gmm.cli worker" in c for c in comandos), comandos
+        assert any("gmm.cli megaapi-sim" in c for c in comandos), comandos
+
+        processo.send_signal(signal.SIGTERM)
+        _, erros = await asyncio.to_thread(processo.communicate, timeout=30)
+        assert processo.returncode == 128 + signal.SIGTERM, erros.decode()
+        _, vivos = await asyncio.to_thread(psutil.wait_procs, filhos, timeout=15)
+        assert vivos == [], [" ".join(p.cmdline()) for p in vivos]
+    finally:
+        for p in [psutil.Process(processo.pid), *filhos] if processo.poll() is None else filhos:
+            with contextlib.suppress(psutil.Error):
+                p.kill()

@@ -10,6 +10,7 @@ import logging
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -176,9 +177,26 @@ def _start_simulator(settings: Settings) -> None:
     ).raise_for_status()
 
 
+def _sair_no_sigterm() -> None:
+    """SIGTERM (a process manager, ``timeout``, ``kill``) ends like Ctrl-C: through the
+    exit handlers that stop what this process started.
+
+    uvicorn re-raises the signal after its graceful shutdown; with Python's default
+    SIGTERM action the process would die right there and leave the worker, the
+    simulator and the embedded servers running.
+    """
+
+    def sair(signum: int, _: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, sair)
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     """Everything in one terminal, with embedded servers for what is not configured."""
     from gmm import embedded
+
+    _sair_no_sigterm()
 
     # The API and the worker are separate processes: Prometheus counters from both
     # meet in this directory (set before anything imports prometheus_client).
