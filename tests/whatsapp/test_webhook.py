@@ -144,6 +144,10 @@ async def test_unknown_numbers_and_contractors_without_open_chamado_are_kept_vis
     h = f.headers(await f.usuario(db), settings)
     listed = (await client.get("/api/mensagens/nao-atribuidas", headers=h)).json()
     assert [m["texto"] for m in listed["items"]] == ["hello", "Terminei ontem", "Quem fala?"]
+    # The total counts every one waiting, not just the page (the central asks for 1).
+    um = (await client.get("/api/mensagens/nao-atribuidas?limit=1", headers=h)).json()
+    assert [m["texto"] for m in um["items"]] == ["hello"] and um["next_cursor"]
+    assert listed["total"] == um["total"] == 3
     novo = await f.chamado(db, t, titulo="Reaberto")
     atribuida = await client.post(
         f"/api/mensagens/{rows[1].id}/atribuir", json={"chamado_id": novo.id}, headers=h
@@ -158,6 +162,8 @@ async def test_unknown_numbers_and_contractors_without_open_chamado_are_kept_vis
         f"/api/mensagens/{rows[1].id}/atribuir", json={"chamado_id": novo.id}, headers=h
     )
     assert again.status_code == 409
+    depois = (await client.get("/api/mensagens/nao-atribuidas?limit=1", headers=h)).json()
+    assert depois["total"] == 2
     missing = await client.post(
         f"/api/mensagens/{rows[0].id}/atribuir", json={"chamado_id": 99999}, headers=h
     )

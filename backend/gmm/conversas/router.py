@@ -6,7 +6,13 @@ from fastapi import APIRouter, Query
 
 from gmm.chamados.models import StatusChamado
 from gmm.conversas import service
-from gmm.conversas.schemas import AtribuirIn, ConversaOut, LidasOut, MensagemOut
+from gmm.conversas.schemas import (
+    AtribuirIn,
+    ConversaOut,
+    LidasOut,
+    MensagemOut,
+    PaginaNaoAtribuidas,
+)
 from gmm.deps import CurrentUser, SessionDep, WhatsAppDep
 from gmm.openapi_docs import errors
 from gmm.pagination import Page
@@ -82,9 +88,10 @@ mensagens_router = APIRouter(prefix="/api/mensagens", tags=["conversas"])
 )
 async def nao_atribuidas(
     session: SessionDep, _: CurrentUser, limit: LimitQuery = 50, cursor: CursorQuery = None
-) -> Page[MensagemOut]:
+) -> PaginaNaoAtribuidas:
     """Mensagens recebidas de números desconhecidos ou de terceirizados sem chamado aberto,
-    da mais nova à mais antiga. Nada recebido é descartado."""
+    da mais nova à mais antiga, com o total que espera um chamado. Nada recebido é
+    descartado."""
     return await service.nao_atribuidas(session, limit=limit, cursor=cursor)
 
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gmm.chamados.models import Prioridade, StatusChamado
 from gmm.conversas.models import Direcao, StatusEnvio, TipoConteudo, TipoMensagem
+from gmm.pagination import Page
 
 
 class MensagemOut(BaseModel):
@@ -86,3 +87,11 @@ class AtribuirIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     chamado_id: int = Field(ge=1, le=2**63 - 1)
+
+
+class PaginaNaoAtribuidas(Page[MensagemOut]):
+    """A page of unassigned messages, with how many wait in all."""
+
+    total: int = Field(
+        description="Quantas mensagens esperam um chamado ao todo, não só nesta página"
+    )

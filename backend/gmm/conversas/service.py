@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.chamados.models import ABERTOS, Chamado, StatusChamado
 from gmm.conversas.models import Mensagem
-from gmm.conversas.schemas import ConversaOut, MensagemOut, UltimaMensagem
+from gmm.conversas.schemas import ConversaOut, MensagemOut, PaginaNaoAtribuidas, UltimaMensagem
 from gmm.db import contains_pattern, utcnow
 from gmm.errors import Conflict, NotFound
 from gmm.pagination import Page, decode_cursor, encode_cursor
@@ -191,20 +191,21 @@ async def marcar_lidas(session: AsyncSession, chamado_id: int) -> int:
 
 async def nao_atribuidas(
     session: AsyncSession, *, limit: int, cursor: str | None
-) -> Page[MensagemOut]:
-    query = (
-        select(Mensagem)
-        .where(Mensagem.chamado_id.is_(None))
-        .order_by(Mensagem.id.desc())
-        .limit(limit + 1)
-    )
+) -> PaginaNaoAtribuidas:
+    sem_chamado = Mensagem.chamado_id.is_(None)
+    query = select(Mensagem).where(sem_chamado).order_by(Mensagem.id.desc()).limit(limit + 1)
     if cursor:
         (antes_de,) = decode_cursor(cursor, int)
         query = query.where(Mensagem.id < antes_de)
     rows = list(await session.scalars(query))
     next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return Page(
-        items=[MensagemOut.model_validate(m) for m in rows[:limit]], next_cursor=next_cursor
+    # Read from ix_mensagens_chamado_id_id (NULLs first in it): cheap while operators
+    # keep up, and the central asks with limit=1 just for this number.
+    total = await session.scalar(select(func.count()).select_from(Mensagem).where(sem_chamado))
+    return PaginaNaoAtribuidas(
+        items=[MensagemOut.model_validate(m) for m in rows[:limit]],
+        next_cursor=next_cursor,
+        total=total or 0,
     )
 
 

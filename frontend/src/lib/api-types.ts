@@ -589,7 +589,8 @@ export interface paths {
         /**
          * Listar mensagens sem chamado
          * @description Mensagens recebidas de números desconhecidos ou de terceirizados sem chamado aberto,
-         *     da mais nova à mais antiga. Nada recebido é descartado.
+         *     da mais nova à mais antiga, com o total que espera um chamado. Nada recebido é
+         *     descartado.
          */
         get: operations["listar_mensagens_nao_atribuidas"];
         put?: never;
@@ -1967,6 +1968,21 @@ export interface components {
             items: components["schemas"]["TerceirizadoOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
+        };
+        /**
+         * PaginaNaoAtribuidas
+         * @description A page of unassigned messages, with how many wait in all.
+         */
+        PaginaNaoAtribuidas: {
+            /** Items */
+            items: components["schemas"]["MensagemOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Quantas mensagens esperam um chamado ao todo, não só nesta página
+             */
+            total: number;
         };
         /**
          * Papel
@@ -5761,7 +5777,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_MensagemOut_"];
+                    "application/json": components["schemas"]["PaginaNaoAtribuidas"];
                 };
             };
             /** @description Token ausente, inválido ou expirado */

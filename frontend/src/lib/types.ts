@@ -15,6 +15,7 @@ export type ChamadoComMensagem = S["ChamadoComMensagem"];
 export type Estatisticas = S["EstatisticasChamado"];
 export type Conversa = S["ConversaOut"];
 export type Mensagem = S["MensagemOut"];
+export type PaginaNaoAtribuidas = S["PaginaNaoAtribuidas"];
 export type StatusChamado = S["StatusChamado"];
 export type Prioridade = S["Prioridade"];
 export type StatusEnvio = S["StatusEnvio"];

@@ -34,6 +34,22 @@ const rotas = [
 ];
 
 describe("CentralPage", () => {
+  it("says how many messages wait for a chamado, asking for one message only", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    stubEventSource();
+    const { chamadas } = stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/mensagens/nao-atribuidas": {
+        body: { items: [mensagem({ chamado_id: null })], next_cursor: "c", total: 73 },
+      },
+    });
+    renderRotas(rotas, "/central");
+    const link = await screen.findByRole("link", { name: "73 mensagens sem chamado" });
+    expect(link).toHaveAttribute("href", "/nao-atribuidas");
+    const pedido = chamadas.find((c) => c.url.pathname === "/api/mensagens/nao-atribuidas");
+    expect(pedido?.url.searchParams.get("limit")).toBe("1");
+  });
+
   it("lists conversations with unread badge, status, priority and overdue marker", async () => {
     iniciarSessao("tok", usuario, 3600);
     stubFetch({

@@ -3,7 +3,11 @@ import { Link, NavLink } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
 import { IconeBusca } from "../../components/Icones";
-import { type FiltrosConversas, useConversas, useNaoAtribuidas } from "../../lib/api/conversas";
+import {
+  type FiltrosConversas,
+  useConversas,
+  useTotalNaoAtribuidas,
+} from "../../lib/api/conversas";
 import { horarioLista } from "../../lib/format";
 import { STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
@@ -82,14 +86,11 @@ function ItemConversa({ conversa }: { conversa: Conversa }) {
 
 /** Inbound messages that matched no chamado wait on their own screen: say when there are some. */
 function LinkNaoAtribuidas({ intervalo }: { intervalo: number | false }) {
-  const naoAtribuidas = useNaoAtribuidas(intervalo);
-  const primeira = naoAtribuidas.data?.pages[0];
-  const n = primeira?.items.length ?? 0;
+  const n = useTotalNaoAtribuidas(intervalo).data ?? 0;
   if (n === 0) return null;
-  const total = primeira?.next_cursor ? `${n}+` : String(n);
   return (
     <Link to="/nao-atribuidas" className="link-nao-atribuidas">
-      {total} {n === 1 ? "mensagem sem chamado" : "mensagens sem chamado"}
+      {n} {n === 1 ? "mensagem sem chamado" : "mensagens sem chamado"}
     </Link>
   );
 }

@@ -1,12 +1,22 @@
 import {
   infiniteQueryOptions,
+  queryOptions,
   useInfiniteQuery,
   useMutation,
+  useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
 import { api } from "../http";
 import type { InfiniteData } from "@tanstack/react-query";
-import type { AtribuirIn, Conversa, LidasOut, Mensagem, Page, StatusChamado } from "../types";
+import type {
+  AtribuirIn,
+  Conversa,
+  LidasOut,
+  Mensagem,
+  Page,
+  PaginaNaoAtribuidas,
+  StatusChamado,
+} from "../types";
 
 export interface FiltrosConversas {
   status?: StatusChamado;
@@ -117,8 +127,9 @@ export function useReenviarMensagem(chamadoId: number) {
 export function listarNaoAtribuidas(
   cursor?: string | null,
   signal?: AbortSignal,
-): Promise<Page<Mensagem>> {
-  return api("/api/mensagens/nao-atribuidas", { query: { cursor }, signal });
+  limit?: number,
+): Promise<PaginaNaoAtribuidas> {
+  return api("/api/mensagens/nao-atribuidas", { query: { cursor, limit }, signal });
 }
 
 export const naoAtribuidasQuery = () =>
@@ -131,6 +142,18 @@ export const naoAtribuidasQuery = () =>
 
 export function useNaoAtribuidas(refetchInterval: number | false = false) {
   return useInfiniteQuery({ ...naoAtribuidasQuery(), refetchInterval });
+}
+
+/** How many wait in all: one message asked for, the total read (under the list's key,
+ * so whatever refreshes the list refreshes it). */
+export const totalNaoAtribuidasQuery = () =>
+  queryOptions({
+    queryKey: [...conversasKeys.naoAtribuidas, "total"] as const,
+    queryFn: ({ signal }) => listarNaoAtribuidas(null, signal, 1).then((p) => p.total),
+  });
+
+export function useTotalNaoAtribuidas(refetchInterval: number | false = false) {
+  return useQuery({ ...totalNaoAtribuidasQuery(), refetchInterval });
 }
 
 export function atribuirMensagem(mensagemId: number, dados: AtribuirIn): Promise<Mensagem> {
