@@ -12,6 +12,7 @@ import asyncio
 import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -174,26 +175,37 @@ async def simulador_e2e(
 ) -> AsyncIterator[SimuladorE2E]:
     """A reset simulator whose webhook (receipts, replies) calls the live server."""
     async with httpx.AsyncClient(base_url=simulador_e2e_processo, timeout=10) as http:
-        (await http.post("/_sim/reset")).raise_for_status()
-        webhook = f"{live_server_sim}/webhook/whatsapp?token={settings_sim.secret('webhook_token')}"
-        configurado = await http.post(
-            f"/rest/webhook/{SIM_INSTANCE}/configWebhook",
-            json={"messageData": {"webhookUrl": webhook, "webhookEnabled": True}},
-            headers={"Authorization": f"Bearer {SIM_TOKEN}"},
-        )
-        configurado.raise_for_status()
+        await _apontar_webhook(http, live_server_sim, settings_sim)
         yield SimuladorE2E(simulador_e2e_processo, http)
 
 
-@pytest.fixture
-async def worker_e2e(db: AsyncSession, settings_sim: Settings) -> AsyncIterator[Worker]:
-    """An arq worker sending the queued messages, started after the database was emptied."""
-    w = Worker(**tasks.worker_options(settings_sim, handle_signals=False))
+@asynccontextmanager
+async def _worker(settings: Settings) -> AsyncIterator[Worker]:
+    w = Worker(**tasks.worker_options(settings, handle_signals=False))
     task = asyncio.create_task(w.main())
     try:
         yield w
     finally:
         await tasks.parar_worker(w, task)
+
+
+async def _apontar_webhook(http: httpx.AsyncClient, servidor: str, settings: Settings) -> None:
+    """Reset the simulator and point its webhook (receipts, replies) at ``servidor``."""
+    (await http.post("/_sim/reset")).raise_for_status()
+    webhook = f"{servidor}/webhook/whatsapp?token={settings.secret('webhook_token')}"
+    configurado = await http.post(
+        f"/rest/webhook/{SIM_INSTANCE}/configWebhook",
+        json={"messageData": {"webhookUrl": webhook, "webhookEnabled": True}},
+        headers={"Authorization": f"Bearer {SIM_TOKEN}"},
+    )
+    configurado.raise_for_status()
+
+
+@pytest.fixture
+async def worker_e2e(db: AsyncSession, settings_sim: Settings) -> AsyncIterator[Worker]:
+    """An arq worker sending the queued messages, started after the database was emptied."""
+    async with _worker(settings_sim) as w:
+        yield w
 
 
 # -- operations: a breaker that opens and heals within a test, and the incident watcher ----
@@ -230,19 +242,7 @@ async def simulador_operacao(
 ) -> AsyncIterator[SimuladorE2E]:
     """A reset simulator (no fault, default receipts) calling live_server_operacao back."""
     async with httpx.AsyncClient(base_url=simulador_e2e_processo, timeout=10) as http:
-        (await http.post("/_sim/reset")).raise_for_status()
-        token = settings_operacao.secret("webhook_token")
-        configurado = await http.post(
-            f"/rest/webhook/{SIM_INSTANCE}/configWebhook",
-            json={
-                "messageData": {
-                    "webhookUrl": f"{live_server_operacao}/webhook/whatsapp?token={token}",
-                    "webhookEnabled": True,
-                }
-            },
-            headers={"Authorization": f"Bearer {SIM_TOKEN}"},
-        )
-        configurado.raise_for_status()
+        await _apontar_webhook(http, live_server_operacao, settings_operacao)
         try:
             yield SimuladorE2E(simulador_e2e_processo, http)
         finally:
@@ -253,9 +253,5 @@ async def simulador_operacao(
 @pytest.fixture
 async def worker_operacao(db: AsyncSession, settings_operacao: Settings) -> AsyncIterator[Worker]:
     """An arq worker with settings_operacao, started after the database was emptied."""
-    w = Worker(**tasks.worker_options(settings_operacao, handle_signals=False))
-    task = asyncio.create_task(w.main())
-    try:
+    async with _worker(settings_operacao) as w:
         yield w
-    finally:
-        await tasks.parar_worker(w, task)
