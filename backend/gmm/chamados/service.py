@@ -26,6 +26,7 @@ from gmm.chamados.schemas import (
     ChamadoUpdate,
     EstatisticasChamado,
 )
+from gmm.chamados.trava import travando
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
 from gmm.db import utcnow
 from gmm.errors import Conflict, DomainError, NotFound
@@ -73,11 +74,11 @@ def _com_terceirizado() -> Select[Chamado]:
 
 
 async def obter(session: AsyncSession, chamado_id: int, *, bloquear: bool = False) -> Chamado:
-    """The chamado with its contractor; ``bloquear`` holds a row lock until commit so
+    """The chamado with its contractor; ``bloquear`` holds its row lock until commit so
     concurrent transitions (two "finalizar" clicks) are decided one after the other."""
     query = _com_terceirizado().where(Chamado.id == chamado_id)
     if bloquear:
-        query = query.with_for_update(of=Chamado)
+        query = travando(query)
     chamado = await session.scalar(query)
     if chamado is None:
         raise NotFound(f"chamado {chamado_id} não encontrado")

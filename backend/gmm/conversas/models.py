@@ -52,8 +52,10 @@ class StatusEnvio(StrEnum):
 class Mensagem(Base):
     __tablename__ = "mensagens"
     __table_args__ = (
-        # History and "last message" of a chamado walk this index backwards.
+        # Unassigned messages and the worker's look at a chamado's queue walk it.
         Index("ix_mensagens_chamado_id_id", "chamado_id", "id"),
+        # History and "last message" of a chamado walk this index backwards.
+        Index("ix_mensagens_chamado_id_momento_id", "chamado_id", "momento", "id"),
         # Unread badge: only inbound messages no operator has opened yet.
         Index(
             "ix_mensagens_nao_lidas",
@@ -128,6 +130,10 @@ class Mensagem(Base):
     # When an operator opened it (inbound); distinct from lido_em, the contractor's read tick.
     lida_em: Mapped[datetime | None]
     criado_em: Mapped[datetime] = mapped_column(server_default=func.now())
+    # When it happened in the conversation, which orders the chat: for a contractor's
+    # message, when WhatsApp stamped it (its webhooks arrive in parallel, or late
+    # after an outage), for ours, when we accepted it.
+    momento: Mapped[datetime] = mapped_column(server_default=func.now())
     enviado_em: Mapped[datetime | None]
     entregue_em: Mapped[datetime | None]
     lido_em: Mapped[datetime | None]

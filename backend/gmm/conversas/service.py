@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.chamados.models import ABERTOS, Chamado, StatusChamado
+from gmm.chamados.trava import travar
 from gmm.conversas.models import Mensagem
 from gmm.conversas.schemas import ConversaOut, MensagemOut, PaginaNaoAtribuidas, UltimaMensagem
 from gmm.db import contains_pattern, utcnow
@@ -60,7 +61,7 @@ async def listar(
             Mensagem.criado_em.label("m_criado_em"),
         )
         .where(Mensagem.chamado_id == Chamado.id)
-        .order_by(Mensagem.id.desc())
+        .order_by(Mensagem.momento.desc(), Mensagem.id.desc())
         .limit(1)
         .lateral("ultima")
     )
@@ -160,19 +161,22 @@ async def _garantir_chamado(session: AsyncSession, chamado_id: int) -> None:
 async def mensagens(
     session: AsyncSession, chamado_id: int, *, limit: int, cursor: str | None
 ) -> Page[MensagemOut]:
-    """The newest ``limit`` messages, oldest first; ``next_cursor`` pages back in time."""
+    """The newest ``limit`` messages, oldest first, in the order they were written
+    (``Mensagem.momento``); ``next_cursor`` pages back in time."""
     await _garantir_chamado(session, chamado_id)
     query = (
         select(Mensagem)
         .where(Mensagem.chamado_id == chamado_id)
-        .order_by(Mensagem.id.desc())
+        .order_by(Mensagem.momento.desc(), Mensagem.id.desc())
         .limit(limit + 1)
     )
     if cursor:
-        (antes_de,) = decode_cursor(cursor, int)
-        query = query.where(Mensagem.id < antes_de)
+        momento, antes_de = decode_cursor(cursor, datetime, int)
+        query = query.where(tuple_(Mensagem.momento, Mensagem.id) < (momento, antes_de))
     rows = list(await session.scalars(query))
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(rows[limit - 1].momento, rows[limit - 1].id)
     page = [MensagemOut.model_validate(m) for m in reversed(rows[:limit])]
     return Page(items=page, next_cursor=next_cursor)
 
@@ -212,14 +216,16 @@ async def nao_atribuidas(
 async def atribuir(
     session: AsyncSession, whatsapp: WhatsAppService, mensagem_id: int, chamado_id: int
 ) -> Mensagem:
+    # The chamado's lock first, then the message's: the one lock order.
+    if not await travar(session, chamado_id):
+        raise NotFound(f"chamado {chamado_id} não encontrado")
+    chamado = await session.get(Chamado, chamado_id)
+    assert chamado is not None
     mensagem = await session.get(Mensagem, mensagem_id, with_for_update=True)
     if mensagem is None:
         raise NotFound(f"mensagem {mensagem_id} não encontrada")
     if mensagem.chamado_id is not None:
         raise Conflict(f"a mensagem {mensagem_id} já pertence ao chamado {mensagem.chamado_id}")
-    chamado = await session.get(Chamado, chamado_id, with_for_update=True)
-    if chamado is None:
-        raise NotFound(f"chamado {chamado_id} não encontrado")
     mensagem.chamado_id = chamado_id
     chamado.ultima_atividade_em = utcnow()
     await session.flush()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from redis.asyncio import Redis
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.automacao import service as automacao
 from gmm.chamados.models import ABERTOS, Chamado
+from gmm.chamados.trava import travar
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
 from gmm.db import after_commit
 from gmm.eventos.service import publicar
@@ -86,11 +87,29 @@ async def _chamado_do_telefone(session: AsyncSession, telefone: str) -> int | No
     return chamado_id
 
 
+FIM_DO_SEGUNDO = timedelta(microseconds=999_999)
+
+
+def _momento(carimbo: datetime | None) -> Any:
+    """Where the message goes in the chat. WhatsApp stamps whole seconds, so the message
+    was written somewhere in the second after its stamp: the end of that second, never
+    later than now. A message that arrives at once keeps its arrival order (against our
+    own messages of the same second too); one that arrives late or beside others of
+    the same contractor goes where the contractor wrote it."""
+    if carimbo is None:
+        return func.now()
+    return func.least(carimbo + FIM_DO_SEGUNDO, func.now())
+
+
 async def registrar_recebida(
     session: AsyncSession, recebida: webhook.Recebida
 ) -> ResultadoRecebida:
     """Store a contractor's message on their open chamado (or unassigned), once."""
     chamado_id = await _chamado_do_telefone(session, recebida.telefone)
+    if chamado_id is not None:
+        # The chamado's lock before its first row is written: the one lock order,
+        # so simultaneous messages, receipts and rules on it queue instead of deadlocking.
+        await travar(session, chamado_id)
     stmt = (
         insert(Mensagem)
         .values(
@@ -104,6 +123,7 @@ async def registrar_recebida(
             destinatario=recebida.telefone,
             status_envio=StatusEnvio.entregue,
             megaapi_id=recebida.megaapi_id,
+            momento=_momento(recebida.recebida_em),
         )
         .on_conflict_do_nothing(index_elements=[Mensagem.megaapi_id])
         .returning(Mensagem.id)

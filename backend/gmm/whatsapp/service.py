@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from gmm.chamados.models import Chamado, Prioridade
+from gmm.chamados.trava import travar
 from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, TipoMensagem
 from gmm.db import after_commit, utcnow
@@ -153,9 +154,7 @@ class WhatsAppService:
     ) -> ResultadoEnvio:
         # Serialise sends per chamado (row lock until commit): the duplicate check
         # below then sees a concurrent twin's committed row instead of racing it.
-        await self.session.execute(
-            select(Chamado.id).where(Chamado.id == chamado.id).with_for_update()
-        )
+        await travar(self.session, chamado.id)
         existente = await self._duplicata(chamado.id, texto, conteudo)
         if existente is not None:
             return ResultadoEnvio(existente, Envio.duplicada)
