@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from arq.connections import ArqRedis
+from arq.constants import in_progress_key_prefix
 
 from gmm import logs
 from gmm.db import utcnow
@@ -25,6 +26,15 @@ TRANSCREVER = "transcrever_audio"
 ADIANTAMENTO_URGENTE = timedelta(minutes=5)
 
 
+# Only a job that waits in the queue is moved: arq reschedules a running job that
+# retries by adding to its score, which would push a moved one further away.
+_ACORDAR = """
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[2], ARGV[1])
+end
+"""
+
+
 def job_id(mensagem_id: int) -> str:
     return f"mensagem:{mensagem_id}"
 
@@ -32,6 +42,7 @@ def job_id(mensagem_id: int) -> str:
 class Fila:
     def __init__(self, arq: ArqRedis) -> None:
         self.arq = arq
+        self._acordar = arq.register_script(_ACORDAR)
 
     async def enfileirar(self, mensagem_id: int, *, urgente: bool = False) -> bool:
         """Queue the send job; False when that message already has a job (a no-op)."""
@@ -45,6 +56,17 @@ class Fila:
             _defer_until=utcnow() - ADIANTAMENTO_URGENTE if urgente else None,
         )
         return job is not None
+
+    async def acordar(self, mensagem_id: int, *, urgente: bool = False) -> None:
+        """Make the message's send job due now (it waited for the previous message of
+        its chamado, see ordem.py); queue one if it has none."""
+        if await self.enfileirar(mensagem_id, urgente=urgente):
+            return
+        quando = utcnow() - ADIANTAMENTO_URGENTE if urgente else utcnow()
+        await self._acordar(
+            keys=[QUEUE_NAME, in_progress_key_prefix + job_id(mensagem_id)],
+            args=[job_id(mensagem_id), int(quando.timestamp() * 1000)],
+        )
 
     async def baixar_midia(self, mensagem_id: int) -> bool:
         """Queue the download of an inbound message's file (one job per message)."""

@@ -36,7 +36,7 @@ from gmm.eventos.service import publicar
 from gmm.monitoramento import metricas, registro
 from gmm.monitoramento import tasks as monitoramento_tasks
 from gmm.transcricao.tasks import ESPERAS_PELO_MODELO, job_timeout_s, transcrever_audio
-from gmm.whatsapp import credenciais, recebimento
+from gmm.whatsapp import credenciais, ordem, recebimento
 from gmm.whatsapp import midia as midia_arquivos
 from gmm.whatsapp.circuit_breaker import CircuitBreaker
 from gmm.whatsapp.fila import (
@@ -74,6 +74,7 @@ ESPERA_MAXIMA_NO_JOB_S = 8.0
 SEM_CREDENCIAIS_ADIA_S = 60.0
 ANTECIPACAO_S = 0.004
 VARREDURA_LOTE = 1000
+_EM_ANDAMENTO = ordem.EM_ANDAMENTO
 
 
 def backoff(tentativa: int) -> float:
@@ -131,14 +132,15 @@ async def enviar_mensagem(
     logs.mensagem_id.set(mensagem_id)
     async with c.sessionmaker() as session:
         mensagem = await session.get(Mensagem, mensagem_id)
-        if mensagem is None or mensagem.status_envio not in (
-            StatusEnvio.pendente,
-            StatusEnvio.enfileirado,
-        ):
+        if mensagem is None or mensagem.status_envio not in _EM_ANDAMENTO:
             return "nada a fazer"
         logs.chamado_id.set(mensagem.chamado_id)
         urgente = mensagem.prioridade in URGENTES
+        anterior = await ordem.anterior(session, mensagem)
         creds = await credenciais.carregar(session, c.settings)
+    if anterior is not None:
+        # Order per chamado: the previous message goes first, and wakes this one.
+        raise Retry(defer=await ordem.espera(c.redis, anterior))
     if creds is None:
         log.warning("MegaAPI não configurada: mensagem %s aguarda", mensagem_id)
         raise Retry(defer=SEM_CREDENCIAIS_ADIA_S)
@@ -157,6 +159,12 @@ async def enviar_mensagem(
 
     alvo = await _reservar(c, mensagem_id)
     if alvo is None:
+        async with c.sessionmaker() as session:
+            mensagem = await session.get(Mensagem, mensagem_id)
+            anterior = await ordem.anterior(session, mensagem) if mensagem else None
+        if anterior is not None:
+            # An earlier message went back to the queue (a resend) since the look above.
+            raise Retry(defer=await ordem.espera(c.redis, anterior))
         return "reservada por outro job ou já tratada"
     try:
         megaapi_id = await _chamar_megaapi(c.client(creds), alvo, c.settings)
@@ -165,6 +173,7 @@ async def enviar_mensagem(
         await c.breaker.record_failure(decisao)
         if alvo.tentativas >= c.settings.envio_max_tentativas:
             await _falhou(c, mensagem_id, f"{exc.reason} (após {alvo.tentativas} tentativas)")
+            await _liberar_proxima(c, Fila(ctx["redis"]), mensagem_id)
             return "falhou"
         await _liberar(c, mensagem_id, exc.reason)
         raise Retry(defer=backoff(alvo.tentativas)) from exc
@@ -173,10 +182,12 @@ async def enviar_mensagem(
         await _contar(c, exc)
         await c.breaker.record_success(decisao)
         await _falhou(c, mensagem_id, exc.reason)
+        await _liberar_proxima(c, Fila(ctx["redis"]), mensagem_id)
         return "falhou"
     await _contar(c, None)
     await c.breaker.record_success(decisao)
     await _enviado(c, mensagem_id, megaapi_id)
+    await _liberar_proxima(c, Fila(ctx["redis"]), mensagem_id)
     return "enviado"
 
 
@@ -218,8 +229,9 @@ async def _reservar(c: Contexto, mensagem_id: int) -> Row[Any] | None:
             update(Mensagem)
             .where(
                 Mensagem.id == mensagem_id,
-                Mensagem.status_envio.in_((StatusEnvio.pendente, StatusEnvio.enfileirado)),
+                Mensagem.status_envio.in_(_EM_ANDAMENTO),
                 or_(Mensagem.reservado_ate.is_(None), Mensagem.reservado_ate < sql_func.now()),
+                ordem.e_a_vez(),
             )
             .values(
                 status_envio=StatusEnvio.enfileirado,
@@ -291,9 +303,6 @@ async def _chamar_megaapi(client: MegaAPIClient, alvo: Row[Any], settings: Setti
     )
 
 
-_EM_ANDAMENTO = (StatusEnvio.pendente, StatusEnvio.enfileirado)
-
-
 async def _enviado(c: Contexto, mensagem_id: int, megaapi_id: str) -> None:
     async with session_scope(c.sessionmaker) as session:
         # Same lock as the webhook's receipt handling: a receipt that came first
@@ -324,6 +333,20 @@ async def _falhou(c: Contexto, mensagem_id: int, motivo: str) -> None:
         )
     log.warning("mensagem %s falhou: %s", mensagem_id, motivo)
     await _notificar(c, mensagem_id)
+
+
+async def _liberar_proxima(c: Contexto, fila: Fila, mensagem_id: int) -> None:
+    """Wake the chamado's next message, which waited for this one to be sent or to fail
+    (a failed message holds nothing back: the operator sees it and may resend it)."""
+    async with c.sessionmaker() as session:
+        proxima = await ordem.proxima(session, mensagem_id)
+    if proxima is None:
+        return
+    try:
+        await fila.acordar(proxima.id, urgente=proxima.prioridade in URGENTES)
+    except RedisError:
+        # It wakes by itself when its wait runs out (ordem.espera bounds it).
+        log.warning("mensagem %s não foi acordada (Redis indisponível)", proxima.id)
 
 
 async def _liberar(c: Contexto, mensagem_id: int, motivo: str) -> None:
