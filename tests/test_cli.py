@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -133,5 +135,78 @@ async def test_gmm_run_stops_what_it_started_on_sigterm(settings: Settings, tmp_
         assert vivos == [], [" ".join(p.cmdline()) for p in vivos]
     finally:
         for p in [psutil.Process(processo.pid), *filhos] if processo.poll() is None else filhos:
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+
+
+def _filhos(processo: subprocess.Popen[bytes], comando: str) -> list[psutil.Process]:
+    vivos = []
+    for filho in psutil.Process(processo.pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if comando in " ".join(filho.cmdline()) and filho.status() != psutil.STATUS_ZOMBIE:
+                vivos.append(filho)
+    return vivos
+
+
+async def test_gmm_run_restarts_a_child_that_dies(settings: Settings, tmp_path: Path) -> None:
+    """A crashed worker or API comes back by itself; a SIGTERM still stops everything."""
+    porta = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GMM_MEGAAPI")}
+    env.update(
+        {
+            **{k: v for k, v in settings.as_env().items() if not k.startswith("GMM_MEGAAPI")},
+            "GMM_DATA_DIR": str(tmp_path),
+            "GMM_PORT": str(porta),
+            "GMM_VIGIA_ATIVA": "false",
+        }
+    )
+    processo = subprocess.Popen(
+        [sys.executable, "-m", "gmm.cli", "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    todos: set[psutil.Process] = set()
+
+    async def esperar(condicao: Callable[[], Awaitable[bool]], prazo: float = 120) -> None:
+        limite = time.monotonic() + prazo
+        while time.monotonic() < limite:
+            if await condicao():
+                return
+            await asyncio.sleep(0.5)
+        raise AssertionError("a condição não foi atingida a tempo")
+
+    async def api_no_ar() -> bool:
+        async with httpx.AsyncClient(timeout=2) as http:
+            with contextlib.suppress(httpx.HTTPError):
+                return (await http.get(f"http://127.0.0.1:{porta}/healthz")).status_code == 200
+        return False
+
+    try:
+        await esperar(api_no_ar)
+        for comando in ("gmm.cli worker", "gmm.cli api"):
+            [morto] = _filhos(processo, comando)
+            todos.add(morto)
+            morto.kill()
+
+            async def outro_no_lugar(comando: str = comando, morto: int = morto.pid) -> bool:
+                return [p.pid for p in _filhos(processo, comando) if p.pid != morto] != []
+
+            await esperar(outro_no_lugar)
+        await esperar(api_no_ar)
+        todos.update(psutil.Process(processo.pid).children(recursive=True))
+
+        processo.send_signal(signal.SIGTERM)
+        _, erros = await asyncio.to_thread(processo.communicate, timeout=60)
+        assert processo.returncode == 128 + signal.SIGTERM, erros.decode()
+        assert "worker terminou" in erros.decode() and "API reiniciado" in erros.decode()
+        _, vivos = await asyncio.to_thread(psutil.wait_procs, list(todos), timeout=15)
+        assert vivos == [], [" ".join(p.cmdline()) for p in vivos]
+    finally:
+        if processo.poll() is None:
+            todos.update(psutil.Process(processo.pid).children(recursive=True))
+            processo.kill()
+        for p in todos:
             with contextlib.suppress(psutil.Error):
                 p.kill()

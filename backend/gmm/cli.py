@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import atexit
 import getpass
 import logging
 import os
+import random
 import secrets
 import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-import httpx
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -155,35 +156,121 @@ def _child_env(settings: Settings) -> dict[str, str]:
     return {**os.environ, **settings.as_env()}
 
 
-def _start_simulator(settings: Settings) -> None:
-    """Point the product at a local MegaAPI simulator (no real phone needed)."""
-    from gmm.embedded import start_simulator
+# A child that dies is started again after 1, 2, 4 ... up to this many seconds
+# (jittered); one that had run this long starts its count over.
+REINICIO_MAXIMO_S = 30.0
+FILHO_ESTAVEL_S = 60.0
+FILHO_PARADA_S = 15.0
 
-    token, instance = secrets.token_urlsafe(24), "gmm-simulador"
-    _, url = start_simulator(token, instance, env=_child_env(settings))
-    settings.megaapi_base_url = url
-    settings.megaapi_instance_key = instance
-    settings.megaapi_token = SecretStr(token)
+
+@dataclass
+class Filho:
+    """A process `gmm run` keeps alive: the API, the worker or the simulator."""
+
+    nome: str
+    comando: list[str]
+    env: dict[str, str]
+    porta: int | None = None  # waited for at each start, when the child serves one
+    processo: subprocess.Popen[bytes] | None = None
+    iniciado_em: float = 0.0
+    falhas: int = 0
+    reiniciar_em: float | None = None
+
+    def iniciar(self) -> None:
+        self.processo = subprocess.Popen(self.comando, env=self.env)  # noqa: S603 - our CLI
+        self.iniciado_em = time.monotonic()
+        self.reiniciar_em = None
+        if self.porta is not None:
+            from gmm.embedded import wait_for_port
+
+            wait_for_port(self.porta, self.processo, timeout=60)
+
+    def vigiar(self) -> None:
+        """One look: a dead child gets a restart time, logged; at that time it restarts."""
+        if self.processo is None or (codigo := self.processo.poll()) is None:
+            return
+        agora = time.monotonic()
+        if self.reiniciar_em is None:
+            estavel = agora - self.iniciado_em >= FILHO_ESTAVEL_S
+            self.falhas = 1 if estavel else self.falhas + 1
+            teto = min(REINICIO_MAXIMO_S, 2.0 ** (self.falhas - 1))
+            espera = random.uniform(teto / 2, teto)  # noqa: S311 - jitter, not security
+            log.warning(
+                "%s terminou (código %s, pid %s); reiniciando em %.1f s",
+                self.nome,
+                codigo,
+                self.processo.pid,
+                espera,
+            )
+            self.reiniciar_em = agora + espera
+        elif agora >= self.reiniciar_em:
+            try:
+                self.iniciar()
+            except RuntimeError:
+                # It died again while starting: the next look counts another failure.
+                return
+            log.warning("%s reiniciado (pid %s)", self.nome, self.processo.pid)
+
+    def parar(self) -> None:
+        if self.processo is None or self.processo.poll() is not None:
+            return
+        self.processo.terminate()
+        try:
+            self.processo.wait(FILHO_PARADA_S)
+        except subprocess.TimeoutExpired:
+            self.processo.kill()
+            self.processo.wait(FILHO_PARADA_S)
+
+
+def _gmm_filho(nome: str, settings: Settings, *args: str, porta: int | None = None) -> Filho:
+    return Filho(nome, [sys.executable, "-m", "gmm.cli", *args], _child_env(settings), porta)
+
+
+def _simulador(settings: Settings) -> Filho:
+    """A local MegaAPI simulator (no real phone needed), the product pointed at it.
+
+    Its port, token and webhook are fixed here, so a restarted simulator is the same
+    gateway to the API and the worker.
+    """
+    from gmm.embedded import free_port
+
+    token, instance, porta = secrets.token_urlsafe(24), "gmm-simulador", free_port()
     # As an operator would in MegaAPI's panel: receipts and replies come to our webhook.
     webhook = (
         f"http://{settings.host}:{settings.port}/webhook/whatsapp"
         f"?token={settings.secret('webhook_token')}"
     )
-    httpx.post(
-        f"{url}/rest/webhook/{instance}/configWebhook",
-        json={"messageData": {"webhookUrl": webhook, "webhookEnabled": True}},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=10,
-    ).raise_for_status()
+    filho = _gmm_filho(
+        "simulador da MegaAPI",
+        settings,
+        "megaapi-sim",
+        f"--port={porta}",
+        # "--x=value": a random token that starts with "-" is still a value.
+        f"--token={token}",
+        f"--instance-key={instance}",
+        f"--webhook-url={webhook}",
+        porta=porta,
+    )
+    settings.megaapi_base_url = f"http://127.0.0.1:{porta}"
+    settings.megaapi_instance_key = instance
+    settings.megaapi_token = SecretStr(token)
+    return filho
+
+
+def _supervisionar(filhos: list[Filho]) -> None:
+    """Keep every child running until a signal ends this process."""
+    while True:
+        for filho in filhos:
+            filho.vigiar()
+        time.sleep(0.5)
 
 
 def _sair_no_sigterm() -> None:
     """SIGTERM (a process manager, ``timeout``, ``kill``) ends like Ctrl-C: through the
-    exit handlers that stop what this process started.
+    ``finally`` and exit handlers that stop what this process started.
 
-    uvicorn re-raises the signal after its graceful shutdown; with Python's default
-    SIGTERM action the process would die right there and leave the worker, the
-    simulator and the embedded servers running.
+    With Python's default SIGTERM action the process would die right there and leave
+    the API, the worker, the simulator and the embedded servers running.
     """
 
     def sair(signum: int, _: object) -> None:
@@ -211,27 +298,39 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     if not settings.redis_url:
         settings.redis_url = embedded.start_redis(settings.data_dir)
         print(f"Redis embutido em {settings.redis_url}")
-    if not settings.megaapi_token:
-        _start_simulator(settings)
-        print(
-            f"MegaAPI não configurada (GMM_MEGAAPI_*): usando o simulador em "
-            f"{settings.megaapi_base_url}"
-        )
-    cmd_migrate(settings, args)
-    worker = subprocess.Popen([sys.executable, "-m", "gmm.cli", "worker"], env=_child_env(settings))
-    atexit.register(worker.terminate)
-    cmd_seed(settings, args)
-    if not (settings.frontend_dist / "index.html").is_file():
-        print(f"SPA não compilada em {settings.frontend_dist}: rode `make frontend`.")
-    from gmm.seed import DEMO_EMAIL, DEMO_SENHA
+    filhos: list[Filho] = []
+    try:
+        if not settings.megaapi_token:
+            filhos.append(_simulador(settings))
+            filhos[-1].iniciar()
+            print(
+                f"MegaAPI não configurada (GMM_MEGAAPI_*): usando o simulador em "
+                f"{settings.megaapi_base_url}"
+            )
+        cmd_migrate(settings, args)
+        filhos.append(_gmm_filho("worker", settings, "worker"))
+        filhos[-1].iniciar()
+        cmd_seed(settings, args)
+        if not (settings.frontend_dist / "index.html").is_file():
+            print(f"SPA não compilada em {settings.frontend_dist}: rode `make frontend`.")
+        from gmm.seed import DEMO_EMAIL, DEMO_SENHA
 
-    print(
-        f"\nGMM Central de Mensagens: http://{settings.host}:{settings.port}/\n"
-        f"Documentação da API: http://{settings.host}:{settings.port}/docs\n"
-        f"Login de demonstração (primeira execução): {DEMO_EMAIL} / {DEMO_SENHA}\n",
-        flush=True,
-    )
-    cmd_api(settings, args)
+        # The API is a child too, so that one crash restarts it alone.
+        filhos.append(_gmm_filho("API", settings, "api"))
+        filhos[-1].iniciar()
+        print(
+            f"\nGMM Central de Mensagens: http://{settings.host}:{settings.port}/\n"
+            f"Documentação da API: http://{settings.host}:{settings.port}/docs\n"
+            f"Login de demonstração (primeira execução): {DEMO_EMAIL} / {DEMO_SENHA}\n",
+            flush=True,
+        )
+        _supervisionar(filhos)
+    except KeyboardInterrupt:
+        raise SystemExit(128 + signal.SIGINT) from None
+    finally:
+        # The API first (no new work), the simulator last (the worker may be calling it).
+        for filho in reversed(filhos):
+            filho.parar()
 
 
 def cmd_openapi(settings: Settings, _: argparse.Namespace) -> None:

@@ -125,6 +125,11 @@ async def batimento(redis: Redis, worker_id: str) -> None:
     await _um(redis, lambda p: p.hset(WORKERS, worker_id, f"{agora:.3f}"))
 
 
+async def fim_do_batimento(redis: Redis, worker_id: str) -> None:
+    """The worker stopped or cannot work: it no longer counts as alive."""
+    await _um(redis, lambda p: p.hdel(WORKERS, worker_id))
+
+
 def id_do_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
@@ -65,13 +66,28 @@ async def vigia(
         await asyncio.sleep(settings.vigia_intervalo_seconds)
 
 
-async def batimentos(redis: Redis, worker_id: str) -> None:
-    """A worker's heartbeat, every BATIMENTO_S, for as long as it runs."""
+async def batimentos(
+    redis: Redis, worker_id: str, pode_trabalhar: Callable[[], Awaitable[bool]] | None = None
+) -> None:
+    """A worker's heartbeat, every BATIMENTO_S, for as long as it runs and can work.
+
+    ``pode_trabalhar`` (the worker's own dependency check) comes first: a worker
+    that cannot reach its database is not healthy, whatever its process says, so
+    it beats no more and its last beat is taken back for the panel to count it out.
+    """
+    falhando = False
     while True:
         try:
-            await registro.batimento(redis, worker_id)
+            if pode_trabalhar is None or await pode_trabalhar():
+                await registro.batimento(redis, worker_id)
+            else:
+                await registro.fim_do_batimento(redis, worker_id)
+            falhando = False
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.warning("batimento do worker não registrado (Redis indisponível?)")
+            # Once per run of failures: an outage is logged by the worker itself.
+            if not falhando:
+                log.warning("batimento do worker não registrado (Redis indisponível?)")
+            falhando = True
         await asyncio.sleep(BATIMENTO_S)

@@ -14,7 +14,7 @@ import logging
 import random
 import signal
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -57,6 +57,7 @@ from gmm.whatsapp.megaapi import (
     MegaAPIPermanentError,
     MegaAPITransientError,
 )
+from gmm.whatsapp.quedas import Quedas, dependencia_fora, resistente
 from gmm.whatsapp.rate_limiter import RateLimiter
 from gmm.whatsapp.service import URGENTES, evento_mensagem
 
@@ -102,10 +103,17 @@ class Contexto:
         return self.clients[creds]
 
     async def aclose(self) -> None:
-        for client in self.clients.values():
-            await client.aclose()
-        await self.redis.aclose()
-        await self.engine.dispose()
+        # Also after an outage: a close that fails on a dead connection must not
+        # leave the others open.
+        for fechar in (
+            *(client.aclose for client in self.clients.values()),
+            self.redis.aclose,
+            self.engine.dispose,
+        ):
+            try:
+                await fechar()
+            except Exception:
+                log.debug("recurso do worker não fechou limpo", exc_info=True)
 
 
 def criar_contexto(settings: Settings) -> Contexto:
@@ -486,19 +494,32 @@ async def varrer_pendentes(ctx: dict[str, Any]) -> int:
 
 async def _startup(ctx: dict[str, Any]) -> None:
     contexto = criar_contexto(ctx["settings"])
+    quedas: Quedas = ctx["quedas"]
     ctx["gmm"] = contexto
+
+    async def pode_trabalhar() -> bool:
+        # Redis is checked by the beat itself; a worker that cannot reach the
+        # database takes jobs only to fail them, so it must not look alive.
+        return await quedas.postgres_responde(contexto.engine)
+
     ctx["batimentos"] = asyncio.create_task(
-        monitoramento_tasks.batimentos(contexto.redis, registro.id_do_worker())
+        monitoramento_tasks.batimentos(contexto.redis, registro.id_do_worker(), pode_trabalhar)
     )
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
-    batimentos: asyncio.Task[None] | None = ctx.get("batimentos")
+    # Popped: a worker re-created after an outage gets the same ctx keys anew.
+    batimentos: asyncio.Task[None] | None = ctx.pop("batimentos", None)
+    contexto: Contexto | None = ctx.pop("gmm", None)
     if batimentos is not None:
         batimentos.cancel()
         with suppress(asyncio.CancelledError):
             await batimentos
-    contexto: Contexto | None = ctx.get("gmm")
+        if contexto is not None:
+            # Counted out at once, not 45 s later (impossible while Redis is down).
+            with suppress(RedisError, OSError, TimeoutError):
+                async with asyncio.timeout(5):
+                    await registro.fim_do_batimento(contexto.redis, registro.id_do_worker())
     if contexto is not None:
         await contexto.aclose()
 
@@ -509,7 +530,8 @@ def _opcoes(settings: Settings, overrides: dict[str, Any], **opcoes: Any) -> dic
     return {
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_shutdown": _shutdown,
-        "ctx": {"settings": settings},
+        # rodar_workers puts one Quedas for the whole process in here.
+        "ctx": {"settings": settings, "quedas": Quedas(settings)},
         # No stored results: a message's job id can be used again by a resend.
         "keep_result": 0,
         "handle_signals": True,
@@ -526,14 +548,15 @@ def worker_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
         functions=[
             # Deferrals for rate and breaker are not failures: tries are unbounded
             # here and transient gateway errors are counted in the row instead.
+            # An outage is a Retry, not a failure: the job stays queued (resistente).
             func(
-                enviar_mensagem,
+                resistente(enviar_mensagem),
                 name=ENVIAR,
                 timeout=settings.envio_job_timeout_seconds,
                 max_tries=1_000_000,
             ),
             func(
-                baixar_midia,
+                resistente(baixar_midia),
                 name=BAIXAR_MIDIA,
                 timeout=settings.envio_job_timeout_seconds,
                 max_tries=MIDIA_MAX_TENTATIVAS + 1,
@@ -543,7 +566,7 @@ def worker_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
             # arq hands a dead worker's job over after the longest timeout of any
             # function + 10 s, so the sweep's timeout must not exceed the send's.
             cron(
-                varrer_pendentes,
+                resistente(varrer_pendentes, adiar=False),
                 second={0, 30},
                 run_at_startup=True,
                 timeout=settings.envio_job_timeout_seconds,
@@ -572,7 +595,7 @@ def worker_transcricoes_options(settings: Settings, **overrides: Any) -> dict[st
         overrides,
         functions=[
             func(
-                transcrever_audio,
+                resistente(transcrever_audio),
                 name=TRANSCREVER,
                 timeout=job_timeout_s(settings),
                 max_tries=ESPERAS_PELO_MODELO + 1,
@@ -586,15 +609,19 @@ def worker_transcricoes_options(settings: Settings, **overrides: Any) -> dict[st
 
 
 FILAS = ("envios", "transcricoes")
+# How long a stop may wait for a dead Redis before giving up on arq's goodbye.
+ADEUS_TIMEOUT_S = 5.0
 
 
 async def parar_worker(w: Worker, principal: asyncio.Task[None]) -> None:
     """Stop an arq worker whose ``main()`` runs as ``principal``: jobs still running
     are cancelled (arq runs them again later), then its pool and our context close.
 
-    arq's own ``close()`` gathers the job tasks without ``return_exceptions``: a job
-    cancelled in the middle of a Redis call raises CancelledError out of it and the
-    rest of the close (pool, context, database engine) is skipped.
+    Not arq's own ``close()``, which stops at its first error: it gathers the job
+    tasks without ``return_exceptions`` (a job cancelled in the middle of a Redis
+    call raises CancelledError out of it), and on a dead Redis its first command
+    raises ConnectionError. Either way the rest (pool, context, database engine)
+    would be skipped, and the error would escape into whoever is stopping it.
     """
     principal.cancel()
     for tarefa in w.tasks.values():
@@ -602,7 +629,60 @@ async def parar_worker(w: Worker, principal: asyncio.Task[None]) -> None:
     await asyncio.gather(principal, *w.tasks.values(), return_exceptions=True)
     # Finished tasks leave the dict, as arq's own poll loop does with them.
     w.tasks.clear()
-    await w.close()
+    pool = w._pool
+    if pool is None:
+        return
+    try:
+        # The worker's "I am here" key; it expires by itself if Redis cannot hear this.
+        with suppress(RedisError, OSError, TimeoutError):
+            async with asyncio.timeout(ADEUS_TIMEOUT_S):
+                await pool.delete(w.health_check_key)
+        if w.on_shutdown is not None:
+            await w.on_shutdown(w.ctx)
+    finally:
+        with suppress(RedisError, OSError):
+            await pool.aclose(close_connection_pool=True)
+        w._pool = None
+
+
+async def _supervisionar(
+    opcoes: Callable[[], dict[str, Any]], quedas: Quedas, parar: asyncio.Event
+) -> None:
+    """One arq worker for the life of the process, re-created after each outage.
+
+    arq's poll loop raises on the first Redis error, and jobs fail one by one while
+    PostgreSQL is down. Either way (``main()`` dying, or ``quedas.pausar`` set by a
+    job or the heartbeat) the worker is stopped, the servers are asked with backoff
+    until both answer, and a fresh worker starts. Nothing is lost meanwhile: jobs
+    live in Redis (a cut one runs again), and the sweep, run at each start, queues
+    anything PostgreSQL still has as pendente/enfileirado.
+    """
+    while True:
+        # Fresh options each time: arq's cron objects remember their next run, and
+        # the sweep must run at each start.
+        w = Worker(**opcoes())
+        w.ctx["quedas"] = quedas
+        principal = asyncio.create_task(w.main())
+        sinais = [asyncio.create_task(parar.wait()), asyncio.create_task(quedas.pausar.wait())]
+        try:
+            await asyncio.wait([principal, *sinais], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for sinal in sinais:
+                sinal.cancel()
+            await parar_worker(w, principal)
+        if parar.is_set():
+            return
+        erro = None if principal.cancelled() else principal.exception()
+        if erro is not None:
+            dependencia = dependencia_fora(erro)
+            if dependencia is None:
+                # A bug, not an outage: fail loudly (gmm run and compose restart us).
+                raise erro
+            quedas.caiu(dependencia, erro)
+        elif not quedas.pausar.is_set():
+            log.warning("o worker da fila %s parou sem erro; reiniciando", w.queue_name)
+        if not await quedas.aguardar_volta(parar):
+            return
 
 
 def _parar(parar: asyncio.Event, sinal: signal.Signals) -> None:
@@ -615,34 +695,33 @@ async def rodar_workers(settings: Settings, filas: Collection[str] = FILAS) -> N
     and the sweep) and, with a transcription backend, the transcription queue.
 
     Both in one process by default (one service to deploy); ``gmm worker --fila``
-    runs one of them, to scale them apart. On a signal, jobs still running are
-    cancelled and run again later, as arq does.
+    runs one of them, to scale them apart. A Redis or PostgreSQL outage, however
+    long, pauses them (see ``_supervisionar``); it never ends the process. On a
+    signal, jobs still running are cancelled and run again later, as arq does.
     """
-    opcoes = []
+    opcoes: list[Callable[[], dict[str, Any]]] = []
     if "envios" in filas:
-        opcoes.append(worker_options(settings, handle_signals=False))
+        opcoes.append(lambda: worker_options(settings, handle_signals=False))
     if "transcricoes" in filas and settings.transcricao_backend != "none":
-        opcoes.append(worker_transcricoes_options(settings, handle_signals=False))
+        opcoes.append(lambda: worker_transcricoes_options(settings, handle_signals=False))
     if not opcoes:
         log.warning("nada a fazer: a transcrição está desligada (GMM_TRANSCRICAO_BACKEND=none)")
         return
-    workers = [Worker(**o) for o in opcoes]
+    quedas = Quedas(settings)
     loop = asyncio.get_running_loop()
     parar = asyncio.Event()
     sinais = (signal.SIGINT, signal.SIGTERM)
     for sinal in sinais:
         loop.add_signal_handler(sinal, _parar, parar, sinal)
-    tarefas = [asyncio.create_task(w.main()) for w in workers]
-    espera = asyncio.create_task(parar.wait())
+    supervisores = [asyncio.create_task(_supervisionar(o, quedas, parar)) for o in opcoes]
     try:
-        await asyncio.wait([espera, *tarefas], return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(supervisores, return_when=asyncio.FIRST_EXCEPTION)
     finally:
         for sinal in sinais:
             loop.remove_signal_handler(sinal)
-        espera.cancel()
-        for w, tarefa in zip(workers, tarefas, strict=True):
-            await parar_worker(w, tarefa)
-    # A worker that stopped by itself (Redis refused it at startup) fails the process.
-    for tarefa in tarefas:
-        if not tarefa.cancelled() and (erro := tarefa.exception()) is not None:
+        # One supervisor failed on a bug (or we are being cancelled): stop the others.
+        parar.set()
+        await asyncio.gather(*supervisores, return_exceptions=True)
+    for supervisor in supervisores:
+        if not supervisor.cancelled() and (erro := supervisor.exception()) is not None:
             raise erro
