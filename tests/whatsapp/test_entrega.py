@@ -531,3 +531,26 @@ async def test_the_sweep_also_requeues_lost_downloads_and_transcriptions(
     assert await app.state.arq.zrange(FILA_TRANSCRICOES, 0, -1) == [
         f"transcricao:{audio.id}".encode()
     ]
+
+
+async def test_a_send_accepted_before_an_outage_cut_its_record_is_recorded_not_resent(
+    db: AsyncSession, app: FastAPI, simulador: Simulador, worker: WorkerFactory
+) -> None:
+    # MegaAPI took the first attempt, then PostgreSQL went away before the row said so:
+    # the job kept MegaAPI's id in Redis, and its row is still enfileirado.
+    t = await f.terceirizado(db)
+    chamado = await f.chamado(db, t)
+    row = await f.mensagem(
+        db, chamado, direcao=Direcao.outbound, texto="já foi", status=StatusEnvio.enfileirado
+    )
+    row.tentativas = 1
+    await db.commit()
+    mensagem_id = row.id
+    await app.state.redis.set(f"gmm:envio:aceito:{mensagem_id}", "MEGA-123")
+    assert await Fila(app.state.arq).enfileirar(mensagem_id)
+    await worker()
+    await _esperar(_status(db, mensagem_id, StatusEnvio.enviado))
+    gravada = await _mensagem(db, mensagem_id)
+    assert gravada.megaapi_id == "MEGA-123" and gravada.tentativas == 1
+    assert await simulador.envios() == []
+    assert not await app.state.redis.exists(f"gmm:envio:aceito:{mensagem_id}")

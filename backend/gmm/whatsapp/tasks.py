@@ -58,6 +58,7 @@ from gmm.whatsapp.megaapi import (
     MegaAPITransientError,
 )
 from gmm.whatsapp.quedas import Quedas, dependencia_fora, resistente
+from gmm.whatsapp.quedas import espera as espera_quedas
 from gmm.whatsapp.rate_limiter import RateLimiter
 from gmm.whatsapp.service import URGENTES, evento_mensagem
 
@@ -143,9 +144,16 @@ async def enviar_mensagem(
         if mensagem is None or mensagem.status_envio not in _EM_ANDAMENTO:
             return "nada a fazer"
         logs.chamado_id.set(mensagem.chamado_id)
+        ja_tentada = mensagem.tentativas > 0
         urgente = mensagem.prioridade in URGENTES
         anterior = await ordem.anterior(session, mensagem)
         creds = await credenciais.carregar(session, c.settings)
+    if ja_tentada and (megaapi_id := await _aceita_antes(c, mensagem_id)) is not None:
+        # A previous attempt went through; only its record was cut short.
+        await _gravar_enviado(c, mensagem_id, megaapi_id)
+        await c.redis.delete(_aceita(mensagem_id))
+        await _liberar_proxima(c, Fila(ctx["redis"]), mensagem_id)
+        return "enviado (gravado depois da queda)"
     if anterior is not None:
         # Order per chamado: the previous message goes first, and wakes this one.
         raise Retry(defer=await ordem.espera(c.redis, anterior))
@@ -178,7 +186,8 @@ async def enviar_mensagem(
         megaapi_id = await _chamar_megaapi(c.client(creds), alvo, c.settings)
     except MegaAPITransientError as exc:
         await _contar(c, exc)
-        await c.breaker.record_failure(decisao)
+        with suppress(RedisError):
+            await c.breaker.record_failure(decisao)
         if alvo.tentativas >= c.settings.envio_max_tentativas:
             await _falhou(c, mensagem_id, f"{exc.reason} (após {alvo.tentativas} tentativas)")
             await _liberar_proxima(c, Fila(ctx["redis"]), mensagem_id)
@@ -192,11 +201,57 @@ async def enviar_mensagem(
         await _falhou(c, mensagem_id, exc.reason)
         await _liberar_proxima(c, Fila(ctx["redis"]), mensagem_id)
         return "falhou"
+    # MegaAPI took it: from here on, no outage may make it go a second time.
     await _contar(c, None)
-    await c.breaker.record_success(decisao)
-    await _enviado(c, mensagem_id, megaapi_id)
+    try:
+        await c.breaker.record_success(decisao)
+    except RedisError:
+        log.warning("sucesso não contado no disjuntor (Redis indisponível)")
+    await _gravar_enviado(c, mensagem_id, megaapi_id)
     await _liberar_proxima(c, Fila(ctx["redis"]), mensagem_id)
     return "enviado"
+
+
+def _aceita(mensagem_id: int) -> str:
+    return f"gmm:envio:aceito:{mensagem_id}"
+
+
+# Long enough for any lease and any outage someone would wait out.
+ACEITA_TTL = timedelta(days=7)
+
+
+async def _gravar_enviado(c: Contexto, mensagem_id: int, megaapi_id: str) -> None:
+    """Record a send MegaAPI accepted, waiting out a PostgreSQL outage if need be.
+
+    Were the row left ``enfileirado``, its lease would run out and the message go to
+    the contractor twice. If this job is cut before the database is back (its
+    timeout, a stop), the id MegaAPI gave waits in Redis, and the next run of the
+    job records it instead of sending (``_aceita_antes``).
+    """
+    tentativa = 0
+    while True:
+        try:
+            await _enviado(c, mensagem_id, megaapi_id)
+        except Exception as exc:
+            if dependencia_fora(exc) is None:
+                raise
+            tentativa += 1
+            if tentativa == 1:
+                log.warning("envio %s aceito pela MegaAPI, gravação adiada: %s", mensagem_id, exc)
+                with suppress(RedisError):
+                    await c.redis.set(_aceita(mensagem_id), megaapi_id, ex=ACEITA_TTL)
+            await asyncio.sleep(espera_quedas(tentativa))
+            continue
+        if tentativa:
+            with suppress(RedisError):
+                await c.redis.delete(_aceita(mensagem_id))
+        return
+
+
+async def _aceita_antes(c: Contexto, mensagem_id: int) -> str | None:
+    """The MegaAPI id of an earlier attempt whose acceptance could not be recorded."""
+    aceita: str | None = await c.redis.get(_aceita(mensagem_id))
+    return aceita
 
 
 async def _contar(c: Contexto, falha: MegaAPIError | None) -> None:
