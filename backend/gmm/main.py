@@ -22,7 +22,7 @@ from gmm.config import ConfigError, Settings, get_settings
 from gmm.conversas.router import mensagens_router
 from gmm.conversas.router import router as conversas_router
 from gmm.db import create_engine, create_sessionmaker
-from gmm.errors import NotFound, install_handlers
+from gmm.errors import BordaDeErros, NotFound, install_handlers
 from gmm.eventos.router import router as eventos_router
 from gmm.health.router import router as health_router
 from gmm.idempotencia import Idempotencia
@@ -94,6 +94,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_handlers(app)
     app.add_middleware(Idempotencia)
+    # Around Idempotencia (which talks to Redis) and everything inside it, so an
+    # outage anywhere is a 503; inside MetricasHTTP, so the 503 is counted and
+    # carries the request id.
+    app.add_middleware(BordaDeErros)
     # Added last, so it runs first: the request id and timing cover everything.
     app.add_middleware(MetricasHTTP)
     for router in (
