@@ -217,7 +217,11 @@ def install_handlers(app: FastAPI) -> None:
         # Keep the location and message of each problem; drop the echoed input so
         # a rejected secret (a password, a token) never comes back in a response.
         problems = [
-            {"loc": list(err.get("loc", ())), "msg": err.get("msg"), "type": err.get("type")}
+            {
+                "loc": [_legivel(p) for p in err.get("loc", ())],
+                "msg": err.get("msg"),
+                "type": err.get("type"),
+            }
             for err in exc.errors()
         ]
         return JSONResponse(jsonable_encoder(_body("dados_invalidos", problems)), status_code=422)
@@ -233,6 +237,14 @@ def install_handlers(app: FastAPI) -> None:
             status_code=exc.status_code,
             headers=headers,
         )
+
+
+def _legivel(parte: Any) -> Any:
+    """A location part safe to answer: a client's key may hold NUL or a lone surrogate,
+    which would make the error response itself unencodable."""
+    if not isinstance(parte, str):
+        return parte
+    return parte.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
 def _allow(request: Request) -> str:

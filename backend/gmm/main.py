@@ -9,7 +9,7 @@ from pathlib import Path
 
 from arq import create_pool
 from arq.connections import RedisSettings
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
@@ -30,6 +30,7 @@ from gmm.monitoramento import tasks as monitoramento_tasks
 from gmm.monitoramento.http import MetricasHTTP
 from gmm.monitoramento.router import router as monitoramento_router
 from gmm.openapi_docs import instalar as instalar_documentacao
+from gmm.params import recusar_texto_invalido
 from gmm.prestador.router import router as prestador_router
 from gmm.terceirizados.router import router as terceirizados_router
 from gmm.whatsapp.router import router as whatsapp_router
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        # NUL and lone surrogates in any parameter or body: a 422, never a driver error.
+        dependencies=[Depends(recusar_texto_invalido)],
     )
     app.state.settings = settings
     install_handlers(app)
