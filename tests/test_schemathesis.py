@@ -22,6 +22,7 @@ import requests
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck
+from hypothesis import strategies as st
 from pydantic import SecretStr
 from redis.asyncio import Redis
 from schemathesis.specs.openapi.checks import (
@@ -61,6 +62,55 @@ schema = (
 )
 
 
+# Text PostgreSQL cannot store (NUL) or that is no UTF-8 at all (a lone surrogate,
+# which only a JSON body can carry, as "\ud800"). Schemathesis draws strings with its
+# default alphabet, where these are rare, so a share of every generated body, query
+# and path gets one spliced into a string: the API must refuse each with a 4xx.
+_NUL = ("\x00", "a\x00b")
+_SURROGATES = ("\ud800", "\udfff", "a\ud83db")
+
+
+def _envenenar(valor: Any, veneno: str) -> Any:
+    """``valor`` with ``veneno`` appended to its first string (depth first)."""
+    if isinstance(valor, str):
+        return valor + veneno
+    if isinstance(valor, dict):
+        for chave, item in valor.items():
+            novo = _envenenar(item, veneno)
+            if novo is not item:
+                return {**valor, chave: novo}
+    if isinstance(valor, list):
+        for i, item in enumerate(valor):
+            novo = _envenenar(item, veneno)
+            if novo is not item:
+                return [*valor[:i], novo, *valor[i + 1 :]]
+    return valor
+
+
+def _venenos(ctx: schemathesis.HookContext, valor: Any, *, json_apenas: bool) -> Any:
+    venenos: tuple[str, ...] = _NUL
+    if json_apenas and ctx.operation is not None:
+        tipos = {corpo.media_type for corpo in ctx.operation.body}
+        if tipos and all(t.endswith("json") for t in tipos):
+            venenos = _NUL + _SURROGATES
+    return st.one_of(st.just(valor), st.sampled_from(venenos).map(lambda v: _envenenar(valor, v)))
+
+
+@schema.hook("flatmap_body")
+def _corpo_envenenado(ctx: schemathesis.HookContext, body: Any) -> Any:
+    return _venenos(ctx, body, json_apenas=True)
+
+
+@schema.hook("flatmap_query")
+def _query_envenenada(ctx: schemathesis.HookContext, query: Any) -> Any:
+    return _venenos(ctx, query, json_apenas=False)
+
+
+@schema.hook("flatmap_path_parameters")
+def _caminho_envenenado(ctx: schemathesis.HookContext, path: Any) -> Any:
+    return _venenos(ctx, path, json_apenas=False)
+
+
 # Schema-valid input that a service refuses with 422 for a rule JSON Schema cannot state:
 # a cursor that did not come from a previous page, a date that must be in the future,
 # the first MegaAPI configuration without a token, a webhook event whose fields do not
@@ -96,6 +146,9 @@ LACUNAS_CONHECIDAS = {
     # no pattern.
     ("valor", "decimal_max_places"),
     ("valor", "decimal_parsing"),
+    # NUL and lone surrogates (spliced in above): the schema's strings cannot exclude
+    # them, and PostgreSQL cannot store them (gmm.params.recusar_texto_invalido).
+    ("*", "caractere_invalido"),
 }
 
 

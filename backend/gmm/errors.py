@@ -1,17 +1,29 @@
-"""Domain errors carry their HTTP status; one handler renders ``{"error", "detail"}``."""
+"""Domain errors carry their HTTP status; one handler renders ``{"error", "detail"}``.
+
+Outages of PostgreSQL or Redis are not domain errors: they surface as driver
+exceptions anywhere (an endpoint, a dependency, a middleware) and ``BordaDeErros``
+turns each into a 503 with ``Retry-After``, the one place that knows their shapes.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import socket
+from typing import Any, Literal
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +69,136 @@ class TooManyRequests(DomainError):
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
 
 
+# Seconds a client should wait before trying again after a 503: about what a
+# PostgreSQL restart or a Redis failover takes.
+RETRY_AFTER_S = 5
+
+
 class ServiceUnavailable(DomainError):
     status_code = 503
     error = "indisponivel"
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        # MegaAPI and the SPA only retry a 503 that says when.
+        super().__init__(detail, headers={"Retry-After": str(RETRY_AFTER_S), **(headers or {})})
+
+
+Dependencia = Literal["banco de dados", "Redis"]
+
+# What an unreachable PostgreSQL raises. asyncpg's own: class 08 and the class 57
+# codes a restart or failover sends (57P01-03; other class 57 errors, a statement
+# timeout or a cancelled query, are answers, not outages). SQLAlchemy's wrappers and
+# pool timeout. The builtin ConnectionError/TimeoutError (and a DNS failure)
+# asyncpg raises when the socket fails: redis-py wraps its own, so a bare one is the
+# database's.
+_BANCO_FORA = (
+    OperationalError,
+    InterfaceError,
+    PoolTimeoutError,
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InterfaceError,  # "connection is closed" mid-request
+)
+
+
+def dependencia_fora(exc: BaseException) -> Dependencia | None:
+    """The dependency ``exc`` says is unreachable, or None for any other error.
+
+    Looks through SQLAlchemy's wrapper (``orig``), explicit and implicit chaining and
+    exception groups, since drivers rarely raise their outage errors bare. Redis is
+    ``redis.exceptions.ConnectionError``/``TimeoutError`` (not the builtin ones);
+    PostgreSQL is ``_BANCO_FORA``. Redis wins when both show: a Redis error raised
+    while handling another is the one the request could not get past.
+    """
+    pendentes: list[BaseException] = [exc]
+    vistos: set[int] = set()
+    banco = False
+    while pendentes:
+        atual = pendentes.pop()
+        if id(atual) in vistos:
+            continue
+        vistos.add(id(atual))
+        if isinstance(atual, RedisConnectionError | RedisTimeoutError):
+            return "Redis"
+        if isinstance(atual, _BANCO_FORA) or (
+            isinstance(atual, DBAPIError) and atual.connection_invalidated
+        ):
+            banco = True
+        if isinstance(atual, BaseExceptionGroup):
+            pendentes.extend(atual.exceptions)
+        orig = getattr(atual, "orig", None)
+        for ligada in (orig, atual.__cause__, atual.__context__):
+            if isinstance(ligada, BaseException):
+                pendentes.append(ligada)
+    return "banco de dados" if banco else None
+
+
+def _indisponivel(dependencia: Dependencia) -> JSONResponse:
+    return JSONResponse(
+        _body("indisponivel", f"{dependencia} indisponível no momento; tente novamente"),
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
+def _desconectou(exc: BaseException) -> bool:
+    if isinstance(exc, BaseExceptionGroup):
+        return all(_desconectou(e) for e in exc.exceptions)
+    return isinstance(exc, ClientDisconnect)
+
+
+class BordaDeErros:
+    """Exceptions that escape the app or any middleware inside this one.
+
+    Starlette's exception handlers only see what endpoints raise, and a middleware's
+    exception (Idempotencia reaching Redis, say) would become a bare 500 with an
+    ERROR traceback. Here a dependency outage becomes a 503 with ``Retry-After`` and
+    one WARNING line, and a client that hung up mid-body gets no answer and an INFO
+    line: neither is a bug to page anyone about. Anything else goes on, untouched,
+    to Starlette's 500.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        comecou = False
+
+        async def enviar(mensagem: Message) -> None:
+            nonlocal comecou
+            if mensagem["type"] == "http.response.start":
+                comecou = True
+            await send(mensagem)
+
+        try:
+            await self.app(scope, receive, enviar)
+        except Exception as exc:
+            if _desconectou(exc):
+                log.info("cliente desconectou antes do fim do pedido: %s", scope["path"])
+                return
+            dependencia = dependencia_fora(exc)
+            if dependencia is None:
+                raise
+            # Type names only: a driver's message may carry a host or a user name.
+            log.warning(
+                "%s indisponível (%s) em %s %s: %s",
+                dependencia,
+                type(exc).__name__,
+                scope["method"],
+                scope["path"],
+                "resposta já iniciada, encerrada" if comecou else "respondido 503",
+            )
+            if not comecou:
+                await _indisponivel(dependencia)(scope, receive, send)
 
 
 def _body(error: str, detail: Any) -> dict[str, Any]:
@@ -78,24 +217,14 @@ def install_handlers(app: FastAPI) -> None:
         # Keep the location and message of each problem; drop the echoed input so
         # a rejected secret (a password, a token) never comes back in a response.
         problems = [
-            {"loc": list(err.get("loc", ())), "msg": err.get("msg"), "type": err.get("type")}
+            {
+                "loc": [_legivel(p) for p in err.get("loc", ())],
+                "msg": err.get("msg"),
+                "type": err.get("type"),
+            }
             for err in exc.errors()
         ]
         return JSONResponse(jsonable_encoder(_body("dados_invalidos", problems)), status_code=422)
-
-    @app.exception_handler(OperationalError)
-    @app.exception_handler(InterfaceError)
-    @app.exception_handler(ConnectionError)
-    @app.exception_handler(TimeoutError)
-    async def database_down(_: Request, exc: Exception) -> JSONResponse:
-        # The database (or its pool) is unreachable: a retryable 503, so MegaAPI
-        # redelivers webhooks and clients try again, instead of an opaque 500.
-        log.error("banco de dados indisponível: %s", type(exc).__name__)
-        return JSONResponse(
-            _body("indisponivel", "banco de dados indisponível; tente novamente"),
-            status_code=503,
-            headers={"Retry-After": "5"},
-        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -108,6 +237,14 @@ def install_handlers(app: FastAPI) -> None:
             status_code=exc.status_code,
             headers=headers,
         )
+
+
+def _legivel(parte: Any) -> Any:
+    """A location part safe to answer: a client's key may hold NUL or a lone surrogate,
+    which would make the error response itself unencodable."""
+    if not isinstance(parte, str):
+        return parte
+    return parte.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
 def _allow(request: Request) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from arq import create_pool
 from arq.connections import RedisSettings
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
@@ -22,7 +22,7 @@ from gmm.config import ConfigError, Settings, get_settings
 from gmm.conversas.router import mensagens_router
 from gmm.conversas.router import router as conversas_router
 from gmm.db import create_engine, create_sessionmaker
-from gmm.errors import NotFound, install_handlers
+from gmm.errors import BordaDeErros, NotFound, install_handlers
 from gmm.eventos.router import router as eventos_router
 from gmm.health.router import router as health_router
 from gmm.idempotencia import Idempotencia
@@ -30,6 +30,7 @@ from gmm.monitoramento import tasks as monitoramento_tasks
 from gmm.monitoramento.http import MetricasHTTP
 from gmm.monitoramento.router import router as monitoramento_router
 from gmm.openapi_docs import instalar as instalar_documentacao
+from gmm.params import recusar_texto_invalido
 from gmm.prestador.router import router as prestador_router
 from gmm.terceirizados.router import router as terceirizados_router
 from gmm.whatsapp.router import router as whatsapp_router
@@ -90,10 +91,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        # NUL and lone surrogates in any parameter or body: a 422, never a driver error.
+        dependencies=[Depends(recusar_texto_invalido)],
     )
     app.state.settings = settings
     install_handlers(app)
     app.add_middleware(Idempotencia)
+    # Around Idempotencia (which talks to Redis) and everything inside it, so an
+    # outage anywhere is a 503; inside MetricasHTTP, so the 503 is counted and
+    # carries the request id.
+    app.add_middleware(BordaDeErros)
     # Added last, so it runs first: the request id and timing cover everything.
     app.add_middleware(MetricasHTTP)
     for router in (

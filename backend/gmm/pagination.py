@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from gmm.errors import DomainError
+from gmm.tipos import problema_de_texto
 
 T = TypeVar("T")
 
@@ -30,14 +31,42 @@ def encode_cursor(*values: datetime | int | str | None) -> str:
 
 
 def decode_cursor(cursor: str, *kinds: type) -> tuple[Any, ...]:
-    """Values of the cursor converted to ``kinds``; 422 if it was not made by us."""
+    """Values of the cursor as ``kinds``; 422 if it was not made by us.
+
+    The cursor is client input that goes straight into SQL, so each value must be
+    exactly what ``encode_cursor`` writes, not whatever Python can convert: a float
+    is no id, an integer past BIGINT or a datetime without offset (or out of range)
+    would be a driver error, and NUL or a lone surrogate is text PostgreSQL refuses.
+    """
     try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        raw = json.loads(
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)),
+            parse_constant=_recusar,
+        )
         if not isinstance(raw, list) or len(raw) != len(kinds):
             raise ValueError("shape")
-        return tuple(
-            datetime.fromisoformat(v) if kind is datetime else kind(v)
-            for v, kind in zip(raw, kinds, strict=True)
-        )
-    except (ValueError, TypeError) as exc:
+        return tuple(_valor(v, kind) for v, kind in zip(raw, kinds, strict=True))
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         raise InvalidCursor("cursor inválido: use o next_cursor de uma resposta") from exc
+
+
+_BIGINT = 2**63 - 1
+
+
+def _recusar(nome: str) -> Any:
+    raise ValueError(nome)
+
+
+def _valor(valor: Any, kind: type) -> Any:
+    if kind is int:
+        if type(valor) is not int or not -_BIGINT - 1 <= valor <= _BIGINT:
+            raise ValueError("int")
+        return valor
+    if not isinstance(valor, str) or problema_de_texto(valor):
+        raise ValueError("texto")
+    if kind is datetime:
+        momento = datetime.fromisoformat(valor)
+        if momento.tzinfo is None:
+            raise ValueError("datetime sem fuso")
+        return momento.astimezone(UTC)  # OverflowError near year 1 or 9999
+    return kind(valor)

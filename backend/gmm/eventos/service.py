@@ -187,7 +187,8 @@ class Assinatura:
             await conexao.aclose()
             log.warning("eventos indisponíveis (Redis: %s)", type(exc).__name__)
             raise ServiceUnavailable(
-                "eventos em tempo real indisponíveis; a tela segue atualizando sozinha"
+                "Redis indisponível: eventos em tempo real suspensos; "
+                "a tela segue atualizando sozinha"
             ) from exc
         except BaseException:
             await conexao.aclose()

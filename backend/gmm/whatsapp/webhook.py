@@ -40,7 +40,8 @@ class _Envelope(BaseModel):
 class _Mensagem(_Envelope):
     key: _Chave
     message: dict[str, Any] = Field(default_factory=dict)
-    messageTimestamp: int | None = None  # noqa: N815
+    # Read by instante(): a value it cannot read is ignored, never a refused message.
+    messageTimestamp: Any = None  # noqa: N815
     pushName: str | None = Field(default=None, max_length=200)  # noqa: N815
 
 
@@ -135,8 +136,36 @@ def _telefone(jid: str) -> str:
     return jid.split("@", 1)[0].split(":", 1)[0]
 
 
-def _quando(segundos: int | None) -> datetime | None:
-    return datetime.fromtimestamp(segundos, UTC) if segundos else None
+# Gateway timestamps are Unix seconds, but some builds send milliseconds: nothing in
+# seconds reaches 10^11 before the year 5138, so a larger value is milliseconds.
+_MILISSEGUNDOS = 10**11
+# The sane window: WhatsApp did not exist before 2009, and a receipt from past 2100
+# is a broken clock. Outside it (negative, 1e20, ...) the timestamp is ignored, not
+# the event: refusing would make MegaAPI drop a real message or receipt over a field
+# the product only uses for the delivery-delay metric and the receipt's time (which
+# then becomes the time it arrived). docs/megaapi.md says the same.
+_DESDE = datetime(2009, 1, 1, tzinfo=UTC)
+_ATE = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def instante(valor: Any) -> datetime | None:
+    """The moment a gateway timestamp stands for, or None when absent or not believable."""
+    if isinstance(valor, str) and valor.isascii() and valor.isdigit() and len(valor) <= 20:
+        valor = int(valor)
+    if isinstance(valor, datetime):
+        quando = valor
+    elif isinstance(valor, int | float) and not isinstance(valor, bool):
+        # Past any plausible millisecond, NaN and infinities; before any float
+        # conversion, which 10**400 would overflow.
+        if not abs(valor) < _MILISSEGUNDOS * 1000:
+            return None
+        segundos = valor / 1000 if abs(valor) >= _MILISSEGUNDOS else valor
+        if not _DESDE.timestamp() <= segundos < _ATE.timestamp():
+            return None
+        quando = datetime.fromtimestamp(segundos, UTC)
+    else:
+        return None
+    return quando if _DESDE <= quando < _ATE else None
 
 
 def ler(body: Any) -> Evento:
@@ -179,7 +208,7 @@ def _recebida(m: _Mensagem) -> Recebida | Ignorado:
             texto=texto,
             caption=caption,
             conteudo=conteudo,
-            recebida_em=_quando(m.messageTimestamp),
+            recebida_em=instante(m.messageTimestamp),
         )
 
     msg = m.message
@@ -269,6 +298,5 @@ class StatusWebhookIn(BaseModel):
     timestamp: DataHora | StrictInt | None = None
 
     def quando(self) -> datetime | None:
-        if isinstance(self.timestamp, int):
-            return _quando(self.timestamp)
-        return self.timestamp
+        # Out of range (1e20, a date in year 1): the receipt counts from its arrival.
+        return instante(self.timestamp)

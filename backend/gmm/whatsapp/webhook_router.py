@@ -8,12 +8,15 @@ transaction and answers at once; media downloads go to a job.
 from __future__ import annotations
 
 import hmac
+import itertools
 import json
 import logging
+import re
 import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyQuery
 from pydantic import BaseModel
 
@@ -21,6 +24,7 @@ from gmm.db import utcnow
 from gmm.deps import RedisDep, SessionDep, SettingsDep, WhatsAppDep
 from gmm.errors import DomainError, Unauthorized
 from gmm.monitoramento import metricas, registro
+from gmm.tipos import problemas_json
 from gmm.whatsapp import recebimento, webhook
 from gmm.whatsapp.webhook import StatusWebhookIn
 
@@ -28,6 +32,12 @@ log = logging.getLogger(__name__)
 
 # MegaAPI's JSON events are a few KB; media never comes inline.
 CORPO_MAXIMO = 256 * 1024
+# Its events nest about 6 deep (a quoted reply inside contextInfo adds a few). The
+# json module recurses once per level and the body goes on to pydantic and to jsonb:
+# 64 leaves room for any real event and refuses "[" * 100_000 before any parser sees it.
+# (orjson has a depth limit, but a fixed 1024, past what json.dumps handles when
+# the media fields are stored, and it would be a new dependency for one check.)
+PROFUNDIDADE_MAXIMA = 64
 
 
 class WebhookOut(BaseModel):
@@ -64,6 +74,26 @@ router = APIRouter(
 )
 
 
+# A JSON string, escapes included (the unrolled form: linear, no backtracking blowup).
+_TEXTO_JSON = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NAO_COLCHETES = bytes(b for b in range(256) if b not in b"[]{}")
+_PASSO = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def profundidade(corpo: bytes) -> int:
+    """How deep the brackets of a JSON text nest, without parsing it: strings are cut
+    out (a "[" inside one is text), then the running sum of opens and closes.
+
+    On invalid JSON the count may be off after the first error, but json.loads stops
+    at that error too, so it never goes deeper than this count before it fails."""
+    colchetes = _TEXTO_JSON.sub(b"", corpo).translate(None, _NAO_COLCHETES)
+    return max(itertools.accumulate(map(_PASSO.__getitem__, colchetes)), default=0)
+
+
+def _sem_constantes(nome: str) -> Any:
+    raise ValueError(f"{nome} não é JSON")
+
+
 async def _json(request: Request) -> Any:
     declarado = request.headers.get("content-length")
     if declarado and declarado.isdigit() and int(declarado) > CORPO_MAXIMO:
@@ -73,10 +103,16 @@ async def _json(request: Request) -> Any:
         corpo += pedaco
         if len(corpo) > CORPO_MAXIMO:
             raise CorpoGrande(f"corpo acima de {CORPO_MAXIMO // 1024} KB")
+    if profundidade(bytes(corpo)) > PROFUNDIDADE_MAXIMA:
+        raise JsonInvalido(f"JSON aninhado além de {PROFUNDIDADE_MAXIMA} níveis")
     try:
-        return json.loads(corpo)
-    except ValueError as exc:
+        # NaN and Infinity are Python's extensions, not JSON (and jsonb refuses them).
+        dados = json.loads(corpo, parse_constant=_sem_constantes)
+    except (ValueError, RecursionError) as exc:
         raise JsonInvalido("o corpo não é JSON válido") from exc
+    if problemas := problemas_json(dados, ("body",)):
+        raise RequestValidationError(problemas)
+    return dados
 
 
 _ERROS = {
