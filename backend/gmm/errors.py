@@ -8,22 +8,18 @@ turns each into a 503 with ``Retry-After``, the one place that knows their shape
 from __future__ import annotations
 
 import logging
-import socket
-from typing import Any, Literal
+from typing import Any
 
-import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gmm.dependencias import Dependencia, dependencia_fora
 
 log = logging.getLogger(__name__)
 
@@ -81,62 +77,6 @@ class ServiceUnavailable(DomainError):
     def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
         # MegaAPI and the SPA only retry a 503 that says when.
         super().__init__(detail, headers={"Retry-After": str(RETRY_AFTER_S), **(headers or {})})
-
-
-Dependencia = Literal["banco de dados", "Redis"]
-
-# What an unreachable PostgreSQL raises. asyncpg's own: class 08 and the class 57
-# codes a restart or failover sends (57P01-03; other class 57 errors, a statement
-# timeout or a cancelled query, are answers, not outages). SQLAlchemy's wrappers and
-# pool timeout. The builtin ConnectionError/TimeoutError (and a DNS failure)
-# asyncpg raises when the socket fails: redis-py wraps its own, so a bare one is the
-# database's.
-_BANCO_FORA = (
-    OperationalError,
-    InterfaceError,
-    PoolTimeoutError,
-    ConnectionError,
-    TimeoutError,
-    socket.gaierror,
-    asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-    asyncpg.CrashShutdownError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.InterfaceError,  # "connection is closed" mid-request
-)
-
-
-def dependencia_fora(exc: BaseException) -> Dependencia | None:
-    """The dependency ``exc`` says is unreachable, or None for any other error.
-
-    Looks through SQLAlchemy's wrapper (``orig``), explicit and implicit chaining and
-    exception groups, since drivers rarely raise their outage errors bare. Redis is
-    ``redis.exceptions.ConnectionError``/``TimeoutError`` (not the builtin ones);
-    PostgreSQL is ``_BANCO_FORA``. Redis wins when both show: a Redis error raised
-    while handling another is the one the request could not get past.
-    """
-    pendentes: list[BaseException] = [exc]
-    vistos: set[int] = set()
-    banco = False
-    while pendentes:
-        atual = pendentes.pop()
-        if id(atual) in vistos:
-            continue
-        vistos.add(id(atual))
-        if isinstance(atual, RedisConnectionError | RedisTimeoutError):
-            return "Redis"
-        if isinstance(atual, _BANCO_FORA) or (
-            isinstance(atual, DBAPIError) and atual.connection_invalidated
-        ):
-            banco = True
-        if isinstance(atual, BaseExceptionGroup):
-            pendentes.extend(atual.exceptions)
-        orig = getattr(atual, "orig", None)
-        for ligada in (orig, atual.__cause__, atual.__context__):
-            if isinstance(ligada, BaseException):
-                pendentes.append(ligada)
-    return "banco de dados" if banco else None
 
 
 def _indisponivel(dependencia: Dependencia) -> JSONResponse:

@@ -316,7 +316,7 @@ async def test_worker_outlives_redis_and_postgres_outages(
     saida = log_worker.read_text()
     # One line when each server goes and one when it is back, not one per poll.
     assert 1 <= saida.count("Redis indisponível") <= 3, saida
-    assert 1 <= saida.count("PostgreSQL indisponível") <= 3, saida
+    assert 1 <= saida.count("banco de dados indisponível") <= 3, saida
     assert saida.count("respondeu de novo") <= 6, saida
     assert saida.count("Traceback") <= 2, saida
 

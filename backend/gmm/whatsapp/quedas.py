@@ -16,25 +16,21 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from typing import Any, Final, cast
+from typing import Any, cast
 
-import asyncpg
 from arq import Retry
 from arq.typing import WorkerCoroutine
-from redis import exceptions as redis_exc
 from redis.asyncio import Redis
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
 from gmm.config import Settings
 from gmm.db import create_engine
+from gmm.dependencias import BANCO, REDIS, dependencia_fora
 
 log = logging.getLogger(__name__)
 
-REDIS: Final = "Redis"
-POSTGRES: Final = "PostgreSQL"
 
 # Reconnection: 0.5, 1, 2 ... up to this, each drawn between half and all of it
 # (many workers coming back at once must not hit the servers in step).
@@ -44,36 +40,6 @@ VERIFICACAO_TIMEOUT_S = 5.0
 # A job that met an outage runs again after this (jittered): long enough not to
 # churn through the queue during the outage, short enough to resume promptly.
 ADIAMENTO_S = 5.0
-
-_POSTGRES_FORA = (
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    # 57P01-57P03: shutting down, crashed, starting up.
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.TooManyConnectionsError,
-)
-
-
-def dependencia_fora(exc: BaseException) -> str | None:
-    """Which dependency ``exc`` says is unreachable, or None when it is anything else."""
-    vistos: set[int] = set()
-    atual: BaseException | None = exc
-    while atual is not None and id(atual) not in vistos:
-        vistos.add(id(atual))
-        if isinstance(atual, redis_exc.ConnectionError | redis_exc.TimeoutError):
-            return REDIS
-        if isinstance(atual, sa_exc.DBAPIError) and atual.connection_invalidated:
-            return POSTGRES
-        if isinstance(atual, _POSTGRES_FORA):
-            return POSTGRES
-        # redis-py wraps its own socket errors (above): a bare one comes from asyncpg,
-        # which lets connect() refusals and timeouts through as they are.
-        if isinstance(atual, ConnectionError | TimeoutError):
-            return POSTGRES
-        # SQLAlchemy keeps the driver's error in .orig; the driver's cause follows it.
-        orig = getattr(atual, "orig", None)
-        atual = orig if isinstance(orig, BaseException) else atual.__cause__
-    return None
 
 
 def espera(tentativa: int) -> float:
@@ -124,7 +90,7 @@ class Quedas:
     async def verificar(self) -> bool:
         """Both servers answer now (each down one is recorded through ``caiu``)."""
         ok = True
-        for dependencia, checar in ((REDIS, self._redis), (POSTGRES, self._postgres)):
+        for dependencia, checar in ((REDIS, self._redis), (BANCO, self._postgres)):
             try:
                 await asyncio.wait_for(checar(), VERIFICACAO_TIMEOUT_S)
             except Exception as exc:
@@ -139,7 +105,7 @@ class Quedas:
             async with asyncio.timeout(VERIFICACAO_TIMEOUT_S), engine.connect() as conexao:
                 await conexao.execute(text("SELECT 1"))
         except Exception as exc:
-            self.caiu(POSTGRES, exc)
+            self.caiu(BANCO, exc)
             return False
         return True
 

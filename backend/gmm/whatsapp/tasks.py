@@ -32,6 +32,7 @@ from gmm import logs
 from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo
 from gmm.db import create_engine, create_sessionmaker, session_scope, utcnow
+from gmm.dependencias import dependencia_fora
 from gmm.eventos.service import publicar
 from gmm.monitoramento import metricas, registro
 from gmm.monitoramento import tasks as monitoramento_tasks
@@ -57,7 +58,7 @@ from gmm.whatsapp.megaapi import (
     MegaAPIPermanentError,
     MegaAPITransientError,
 )
-from gmm.whatsapp.quedas import Quedas, dependencia_fora, resistente
+from gmm.whatsapp.quedas import Quedas, resistente
 from gmm.whatsapp.quedas import espera as espera_quedas
 from gmm.whatsapp.rate_limiter import RateLimiter
 from gmm.whatsapp.service import URGENTES, evento_mensagem
