@@ -28,10 +28,9 @@ system-deps:
 
 # The SPA (Node.js 20): dependencies from package-lock.json (again only when it
 # changed), then the type check and the production build into frontend/dist.
-# `npm install`, not `npm ci`: vite lists a Windows-only optional package that the
-# registry here does not serve, which `npm ci` refuses as "missing from lock file";
-# `npm install` keeps the lock as it is and skips the optional package.
-NPM_INSTALL := npm install --no-audit --no-fund --loglevel=error
+# `npm ci`: exactly what package-lock.json says, and the lock is never rewritten (it
+# lists every platform's optional packages, so a run here leaves `git status` clean).
+NPM_INSTALL := npm ci --no-audit --no-fund --loglevel=error
 frontend:
 	cd frontend && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
 	  $(NPM_INSTALL); } && npm run build
@@ -46,9 +45,12 @@ lint: $(STAMP)
 
 # The browser tests run in their own pytest process: their session-wide server and
 # Chromium (with live event streams open) must not outlive into the other tests.
+# Both always run; the target fails at the end if either did.
 pytest: $(STAMP)
-	$(BIN)/pytest tests/e2e
-	$(BIN)/pytest --ignore=tests/e2e
+	@falhou=""; \
+	$(BIN)/pytest tests/e2e || falhou="$$falhou e2e"; \
+	$(BIN)/pytest --ignore=tests/e2e || falhou="$$falhou backend"; \
+	if [ -n "$$falhou" ]; then echo "Falharam:$$falhou"; exit 1; fi
 
 # tsc --noEmit, the staleness check of src/lib/api-types.ts, and Vitest.
 frontend-test:

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 from arq.worker import Worker
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +35,11 @@ DIST = ROOT / "frontend" / "dist"
 CHROMIUM = Path(os.environ.get("GMM_E2E_CHROMIUM", "/usr/bin/chromium"))
 # Optional folder for screenshots of the main screens (the tests never need them).
 SCREENSHOTS = os.environ.get("GMM_E2E_SCREENSHOTS")
+# How long a page may take to show what a test waits for: generous, since CI shares
+# two cores with the whole stack. Tests wait on conditions, never on the clock, so a
+# quick machine pays nothing for it.
+EXPECT_MS = 30_000
+expect.set_options(timeout=EXPECT_MS)
 
 
 def _unavailable(reason: str) -> None:
@@ -80,7 +85,7 @@ async def _page(browser: Browser, width: int, height: int) -> Page:
         timezone_id="America/Sao_Paulo",
     )
     page = await context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(EXPECT_MS)
     return page
 
 
@@ -174,7 +179,7 @@ async def simulador_e2e(
     simulador_e2e_processo: str, live_server_sim: str, settings_sim: Settings
 ) -> AsyncIterator[SimuladorE2E]:
     """A reset simulator whose webhook (receipts, replies) calls the live server."""
-    async with httpx.AsyncClient(base_url=simulador_e2e_processo, timeout=10) as http:
+    async with httpx.AsyncClient(base_url=simulador_e2e_processo) as http:
         await _apontar_webhook(http, live_server_sim, settings_sim)
         yield SimuladorE2E(simulador_e2e_processo, http)
 
@@ -241,7 +246,7 @@ async def simulador_operacao(
     simulador_e2e_processo: str, live_server_operacao: str, settings_operacao: Settings
 ) -> AsyncIterator[SimuladorE2E]:
     """A reset simulator (no fault, default receipts) calling live_server_operacao back."""
-    async with httpx.AsyncClient(base_url=simulador_e2e_processo, timeout=10) as http:
+    async with httpx.AsyncClient(base_url=simulador_e2e_processo) as http:
         await _apontar_webhook(http, live_server_operacao, settings_operacao)
         try:
             yield SimuladorE2E(simulador_e2e_processo, http)

@@ -20,7 +20,7 @@ from gmm.auth.models import Papel, Usuario
 from gmm.chamados.models import Chamado, Prioridade, StatusChamado
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio
 from tests import factories as f
-from tests.e2e.conftest import SimuladorE2E, screenshot
+from tests.e2e.conftest import EXPECT_MS, SimuladorE2E, screenshot
 
 TELEFONE = "5511987654321"
 FAIXA = "A API do WhatsApp está instável: as mensagens serão enviadas quando a API estabilizar"
@@ -108,10 +108,10 @@ async def test_a_chamado_made_on_screen_shows_its_ticks_move_live(
     tick = _tick(abertura)
     await expect(tick).to_have_attribute("data-status-envio", "enviado")
     await expect(tick).to_have_attribute("aria-label", "Enviada")
-    await expect(tick).to_have_attribute("data-status-envio", "entregue", timeout=10_000)
+    await expect(tick).to_have_attribute("data-status-envio", "entregue")
     await expect(tick).to_have_attribute("aria-label", "Entregue")
     await expect(tick).not_to_have_css("color", AZUL)
-    await expect(tick).to_have_attribute("data-status-envio", "lido", timeout=10_000)
+    await expect(tick).to_have_attribute("data-status-envio", "lido")
     await expect(tick).to_have_attribute("aria-label", "Lida")
     await expect(tick).to_have_css("color", AZUL)
     # The list's preview follows the same receipts.
@@ -150,7 +150,7 @@ async def test_a_failing_gateway_opens_the_breaker_on_screen_and_healing_closes_
     falha = await simulador_operacao.http.post("/_sim/faults", json={"mode": "5xx"})
     falha.raise_for_status()
     presa = await _enviar(page, "Consegue vir amanhã às 9h?")
-    await expect(faixa).to_be_visible(timeout=12_000)
+    await expect(faixa).to_be_visible()
     # Accepted and kept: it waits in the queue, not failed.
     await expect(_tick(presa)).to_have_attribute(
         "data-status-envio", re.compile("pendente|enfileirado")
@@ -168,7 +168,7 @@ async def test_a_failing_gateway_opens_the_breaker_on_screen_and_healing_closes_
     falhas = page.get_by_role("region", name="Falhas na última hora")
     await expect(falhas).to_contain_text("Erro no servidor da MegaAPI (5xx)")
     abertos = page.get_by_role("region", name="Alertas abertos")
-    await expect(abertos).to_contain_text("API do WhatsApp instável", timeout=12_000)
+    await expect(abertos).to_contain_text("API do WhatsApp instável")
     afetados = page.get_by_role("region", name="Chamados afetados")
     await expect(afetados.get_by_role("link", name=c.numero_chamado)).to_be_visible()
     # Chart.js arrives in its own chunk, after the figures.
@@ -182,16 +182,16 @@ async def test_a_failing_gateway_opens_the_breaker_on_screen_and_healing_closes_
     await expect(page).to_have_url(f"{base}/central/{c.id}")
     await expect(faixa).to_be_visible()
     depois = await _enviar(page, "A API voltou?")
-    await expect(faixa).to_have_count(0, timeout=30_000)
+    await expect(faixa).to_have_count(0, timeout=60_000)
     # Nothing was lost: both went out and were read.
-    await expect(_tick(presa)).to_have_attribute("data-status-envio", "lido", timeout=30_000)
-    await expect(_tick(depois)).to_have_attribute("data-status-envio", "lido", timeout=10_000)
+    await expect(_tick(presa)).to_have_attribute("data-status-envio", "lido", timeout=60_000)
+    await expect(_tick(depois)).to_have_attribute("data-status-envio", "lido")
 
     await page.get_by_role("link", name="Monitoramento").click()
     await expect(breaker).to_have_attribute("data-estado", "ok")
     await expect(breaker).to_contain_text("Fechado")
     await expect(page.get_by_role("region", name="Alertas abertos")).to_contain_text(
-        "Nenhum alerta aberto", timeout=12_000
+        "Nenhum alerta aberto"
     )
     historico = page.get_by_role("region", name="Histórico de alertas")
     linha = historico.locator("tr", has_text="API do WhatsApp instável")
@@ -238,7 +238,7 @@ async def test_finishing_from_the_chat_header_changes_the_status(
     await expect(item.locator(".badge-status-concluido")).to_have_text("Concluído")
     # The contractor is told, through the gateway.
     aviso = page.locator(".bolha-saida").last
-    await expect(_tick(aviso)).to_have_attribute("data-status-envio", "lido", timeout=10_000)
+    await expect(_tick(aviso)).to_have_attribute("data-status-envio", "lido")
     assert await db.scalar(
         select(Chamado.status).where(Chamado.id == c.id).execution_options(populate_existing=True)
     ) == (StatusChamado.concluido)
@@ -263,7 +263,7 @@ async def test_an_unknown_number_waits_until_assigned_on_screen(
         type="text", **{"from": "5521912345678"}, text="Sou o ajudante do Carlos, ele pediu peça."
     )
     aviso = page.get_by_role("link", name="1 mensagem sem chamado")
-    await expect(aviso).to_be_visible(timeout=5_000)
+    await expect(aviso).to_be_visible()
     await aviso.click()
     await expect(page).to_have_url(f"{base}/nao-atribuidas")
     item = page.get_by_role("list", name="Mensagens sem chamado").get_by_role("listitem")
@@ -329,7 +329,7 @@ async def test_the_monitoring_panel_fits_a_phone(
     )
     try:
         phone = await context.new_page()
-        phone.set_default_timeout(10_000)
+        phone.set_default_timeout(EXPECT_MS)
         await entrar(phone, live_server_operacao, user.email, "/admin/whatsapp")
         await expect(phone.get_by_role("region", name="Circuit breaker")).to_have_attribute(
             "data-estado", "ok"

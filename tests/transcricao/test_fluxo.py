@@ -181,7 +181,7 @@ async def test_gmm_worker_runs_both_queues_and_stops_on_sigterm(
         async def no_ar() -> bool:
             return int(await redis_client.exists(*vivos)) == len(filas)
 
-        await _esperar(no_ar, timeout=30)
+        await _esperar(no_ar, timeout=60)
         for chave, fila in zip(vivos, (QUEUE_NAME, FILA_TRANSCRICOES), strict=True):
             assert bool(await redis_client.exists(chave)) == (fila in filas)
         processo.send_signal(signal.SIGTERM)

@@ -35,7 +35,7 @@ from tests.whatsapp.conftest import Simulador, WorkerFactory, worker_processos
 
 
 async def _esperar(
-    condicao: Callable[[], Awaitable[bool]], timeout: float = 15.0, passo: float = 0.1
+    condicao: Callable[[], Awaitable[bool]], timeout: float = 60.0, passo: float = 0.1
 ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -292,7 +292,7 @@ async def test_urgent_messages_go_first(
         assert r.status_code == 201
     # One job at a time, one send per 0.2 s: the budget is short.
     await worker(entrega_settings.model_copy(update={"rate_limit_per_minute": 300}), max_jobs=1)
-    await _esperar(lambda: _calls_at_least(simulador, len(order)), timeout=20)
+    await _esperar(lambda: _calls_at_least(simulador, len(order)), timeout=60)
     textos = [r["json"]["messageData"]["text"] for r in await simulador.envios()]
     first_two = " ".join(textos[:2])
     assert "urgente 3" in first_two and "alta 5" in first_two, textos
@@ -371,7 +371,7 @@ async def test_worker_killed_mid_send_loses_nothing(
         update={"envio_job_timeout_seconds": 3, "megaapi_timeout_seconds": 10.0}
     )
     async with worker_processos(fast, 1) as (first,):
-        await _esperar(lambda: _calls_at_least(simulador, 1), timeout=20)
+        await _esperar(lambda: _calls_at_least(simulador, 1), timeout=60)
         os.kill(first.pid, signal.SIGKILL)
         first.wait(5)
     row = await _mensagem(db, mensagem_id)
@@ -379,7 +379,7 @@ async def test_worker_killed_mid_send_loses_nothing(
     await simulador.curar()
     async with worker_processos(fast, 1):
         # arq hands the dead worker's job to the new one once its lease runs out.
-        await _esperar(_status(db, mensagem_id, StatusEnvio.enviado), timeout=45, passo=0.5)
+        await _esperar(_status(db, mensagem_id, StatusEnvio.enviado), timeout=120, passo=0.5)
     row = await _mensagem(db, mensagem_id)
     assert row.tentativas == 2
 
