@@ -23,6 +23,10 @@ async def test_delivery_benchmark_runs_end_to_end() -> None:
 
 
 async def test_webhooks_benchmark_runs_end_to_end() -> None:
-    figures = await webhooks.run(eventos=5)
+    figures, rajada = await webhooks.run(eventos=5, rajada_eventos=40)
     assert set(figures) == {"texto recebido", "ack"}
     assert all(p99 >= median > 0 for median, p99 in figures.values())
+    # The burst on one chamado: nothing failed and every text was stored once.
+    assert rajada.eventos == 40 and rajada.falhas == 0
+    assert rajada.textos_gravados == rajada.textos_enviados == 20
+    assert rajada.p99_ms >= rajada.mediana_ms > 0

@@ -871,7 +871,7 @@ async def test_latency_is_applied_to_gateway_calls_only() -> None:
     ) as sim:
         gateway = asyncio.create_task(_call(sim, "text"))
         # The gateway call has been received (it is recorded) ...
-        while not (await sim.get("/_sim/stats")).json()["sends"]:
+        while not (await sim.get("/_sim/stats")).json()["sends"]:  # noqa: ASYNC110 - its HTTP state
             await asyncio.sleep(0.01)
         # ... and is held, while control calls made since answer at once.
         controle = await sim.get("/_sim/stats")
