@@ -20,7 +20,7 @@ from gmm.chamados.models import HistoricoChamado, StatusChamado
 from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio
 from tests import factories as f
-from tests.whatsapp.test_webhook import ack, texto
+from tests.whatsapp.test_webhook import _midia, ack, texto
 
 TELEFONE = "5511987654321"
 # WhatsApp's own clock for the contractor's messages: one a second, in this order.
@@ -50,7 +50,7 @@ async def _deadlocks(engine: AsyncEngine, db: AsyncSession) -> int:
     return int(valor or 0)
 
 
-async def test_twenty_simultaneous_messages_acks_and_rules_on_one_chamado(
+async def test_twenty_simultaneous_messages_photos_acks_and_rules_on_one_chamado(
     client: httpx.AsyncClient, db: AsyncSession, settings: Settings, engine: AsyncEngine
 ) -> None:
     t = await f.terceirizado(db, telefone=TELEFONE)
@@ -101,7 +101,12 @@ async def test_twenty_simultaneous_messages_acks_and_rules_on_one_chamado(
     ]
     corpos: list[dict[str, Any]] = []
     for i, corpo in enumerate(textos):
-        body = texto(TELEFONE, corpo, msg_id=f"IN{i:03d}")
+        if i % 5 == 4:
+            # An album: photos (captioned) among the texts, each with its download job.
+            body = _midia(TELEFONE, "imageMessage", {"mimetype": "image/jpeg", "caption": corpo})
+            body["key"]["id"] = f"IN{i:03d}"
+        else:
+            body = texto(TELEFONE, corpo, msg_id=f"IN{i:03d}")
         body["messageTimestamp"] = INICIO + i
         corpos.append(body)
     corpos += [ack(m.megaapi_id or "", status) for m in nossas for status in (3, 4)]
@@ -115,7 +120,7 @@ async def test_twenty_simultaneous_messages_acks_and_rules_on_one_chamado(
     ]
     recebidas = list(
         await db.scalars(
-            select(Mensagem.texto).where(
+            select(func.coalesce(Mensagem.texto, Mensagem.caption)).where(
                 Mensagem.chamado_id == chamado.id, Mensagem.direcao == Direcao.inbound
             )
         )
