@@ -94,8 +94,8 @@ def test_the_simulator_starts_with_a_token_that_looks_like_an_option() -> None:
         processo.wait(timeout=10)
 
 
-async def test_gmm_run_stops_what_it_started_on_sigterm(settings: Settings, tmp_path: Path) -> None:
-    """A process manager's SIGTERM must not orphan the worker and the simulator."""
+def _gmm_run(settings: Settings, tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """`gmm run` with the simulator (no MegaAPI configured), on a free port."""
     porta = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GMM_MEGAAPI")}
     env.update(
@@ -113,6 +113,12 @@ async def test_gmm_run_stops_what_it_started_on_sigterm(settings: Settings, tmp_
         stderr=subprocess.PIPE,
         cwd=tmp_path,
     )
+    return processo, porta
+
+
+async def test_gmm_run_stops_what_it_started_on_sigterm(settings: Settings, tmp_path: Path) -> None:
+    """A process manager's SIGTERM must not orphan the worker and the simulator."""
+    processo, porta = _gmm_run(settings, tmp_path)
     filhos: list[psutil.Process] = []
     try:
         async with httpx.AsyncClient(timeout=2) as http:
@@ -150,23 +156,7 @@ def _filhos(processo: subprocess.Popen[bytes], comando: str) -> list[psutil.Proc
 
 async def test_gmm_run_restarts_a_child_that_dies(settings: Settings, tmp_path: Path) -> None:
     """A crashed worker or API comes back by itself; a SIGTERM still stops everything."""
-    porta = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GMM_MEGAAPI")}
-    env.update(
-        {
-            **{k: v for k, v in settings.as_env().items() if not k.startswith("GMM_MEGAAPI")},
-            "GMM_DATA_DIR": str(tmp_path),
-            "GMM_PORT": str(porta),
-            "GMM_VIGIA_ATIVA": "false",
-        }
-    )
-    processo = subprocess.Popen(
-        [sys.executable, "-m", "gmm.cli", "run"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-    )
+    processo, porta = _gmm_run(settings, tmp_path)
     todos: set[psutil.Process] = set()
 
     async def esperar(condicao: Callable[[], Awaitable[bool]], prazo: float = 120) -> None:
