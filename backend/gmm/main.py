@@ -44,11 +44,13 @@ Autenticação: `POST /api/auth/login` devolve um token; envie-o em
 `Authorization: Bearer <token>`. Erros respondem `{"error": "...", "detail": ...}`.
 Listas respondem `{"items": [...], "next_cursor": "..."}`: passe `cursor` para a próxima página.
 
-Integradores podem mandar `Idempotency-Key: <até 200 caracteres>` em qualquer POST: o
-mesmo pedido repetido com a mesma chave (por 24 h) devolve a primeira resposta, com
-`Idempotent-Replayed: true`, sem criar nada de novo. Só respostas de sucesso são
-lembradas; a mesma chave com outro conteúdo responde 422, e enquanto o primeiro pedido
-ainda está em andamento, 409.
+Integradores podem mandar `Idempotency-Key: <até 200 caracteres>` em qualquer POST
+autenticado: o mesmo pedido repetido com a mesma chave (por 24 h) devolve a primeira
+resposta, com `Idempotent-Replayed: true`, sem criar nada de novo. As chaves são de
+cada usuário (o do token, conferido antes de tudo). Só respostas de sucesso são
+lembradas, e nunca as que trazem um segredo (`/api/auth/*`, o link do prestador):
+essas rodam de novo. A mesma chave com outro conteúdo responde 422, e enquanto o
+primeiro pedido ainda está em andamento, 409.
 """
 
 
