@@ -44,6 +44,8 @@ terceirizados conduzidos pelo WhatsApp (MegaAPI).
 Autenticação: `POST /api/auth/login` devolve um token; envie-o em
 `Authorization: Bearer <token>`. Erros respondem `{"error": "...", "detail": ...}`.
 Listas respondem `{"items": [...], "next_cursor": "..."}`: passe `cursor` para a próxima página.
+Cada operação diz quem pode chamá-la em `x-papel`: `admin`, `operador` (qualquer usuário,
+operador ou admin) ou `publico` (sem usuário; o segredo dela, quando há, está em `security`).
 
 Integradores podem mandar `Idempotency-Key: <até 200 caracteres>` em qualquer POST
 autenticado: o mesmo pedido repetido com a mesma chave (por 24 h) devolve a primeira
