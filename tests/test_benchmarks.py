@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import conversas, delivery, webhooks
+from benchmarks import conversas, delivery, regras, webhooks
 
 
 async def test_conversas_benchmark_runs_end_to_end() -> None:
@@ -30,3 +30,9 @@ async def test_webhooks_benchmark_runs_end_to_end() -> None:
     assert rajada.eventos == 40 and rajada.falhas == 0
     assert rajada.textos_gravados == rajada.textos_enviados == 20
     assert rajada.p99_ms >= rajada.mediana_ms > 0
+
+
+async def test_hostile_rules_benchmark_runs_end_to_end() -> None:
+    figures = await regras.run(mensagens=2)
+    assert list(figures) == ["sem regras", "40 regras (a+)+$"]
+    assert all(p99 >= median > 0 for median, p99 in figures.values())

@@ -119,10 +119,19 @@ class Settings(BaseSettings):
     # process, so more only queue up behind it; an HTTP server may take more).
     transcricao_simultaneas: int = Field(default=1, ge=1, le=32)
 
+    # Exposure. /docs, /redoc and /openapi.json are on in development and off in
+    # production unless this is true (openapi.yaml in the repository stays the
+    # integrators' contract either way).
+    docs_publicas: bool = False
+
     timezone: str = "America/Sao_Paulo"
     host: str = "127.0.0.1"
     port: int = 8000
     frontend_dist: Path = Path("frontend/dist")
+
+    @property
+    def docs_visiveis(self) -> bool:
+        return self.env != "production" or self.docs_publicas
 
     @field_validator(
         "database_url",

@@ -46,7 +46,9 @@ def contains_pattern(texto: str) -> str:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    # hide_parameters: a failed statement's error (and so its traceback in the logs)
+    # would otherwise print its parameters: phone numbers, message text, hashes.
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -3,10 +3,21 @@
 A client that lost the answer to ``POST /api/chamados`` (a timeout, a dropped
 connection) sends it again with the same key and gets the first answer back,
 marked ``Idempotent-Replayed: true``, instead of a second chamado and a second
-WhatsApp message. Keys belong to the user (the token's subject), live 24 h, and
-remember only successful answers: a request that failed may simply be retried.
-The same key with a different body is a 422; the same key while the first request
-is still running is a 409.
+WhatsApp message. Keys live 24 h and remember only successful answers: a request
+that failed may simply be retried. The same key with a different request is a 422;
+the same key while the first request is still running is a 409.
+
+The caller is authenticated here, before anything is looked up: the token's
+signature is verified and its user must exist and be active, and keys belong to
+that verified user. A request without a valid user token gets no idempotency at all
+(it goes on to the endpoint, which answers 401 or serves it as usual), so a forged
+or stolen-then-revoked token can never fetch a stored answer.
+
+Answers that carry a secret are never stored: nothing under ``/api/auth/`` (tokens),
+and no answer marked ``Cache-Control: no-store`` (the HTTP way of saying "keep no
+copy"; endpoints that answer a secret, such as a contractor's link, declare
+:func:`resposta_secreta`). A retry of those simply runs again. The request itself is
+kept only as a SHA-256 fingerprint.
 
 The record is kept in Redis (shared by every API replica). Were Redis lost
 between a request and its retry, the retry would run again; the 30 s duplicate
@@ -20,25 +31,54 @@ import json
 import re
 from typing import Any
 
-from jose import jwt
-from jose.exceptions import JWTError
+from fastapi import Response
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gmm.auth import security
+from gmm.auth.models import Usuario
+from gmm.config import Settings
+from gmm.errors import Unauthorized
 
 CABECALHO = b"idempotency-key"
 VALIDADE_S = 24 * 3600
 EM_ANDAMENTO_S = 120
 _CHAVE_VALIDA = re.compile(r"^[\x21-\x7e]{1,200}$")
+# Login answers a token: never kept, whatever the endpoint says.
+_NUNCA_GUARDAR = ("/api/auth/",)
 
 
-def _dono(headers: dict[bytes, bytes]) -> str:
-    """Whose key this is: the token's subject (the handler checks the token itself)."""
+def resposta_secreta(response: Response) -> None:
+    """Dependency for endpoints whose answer carries a secret (a link token, say):
+    no cache, proxy or idempotency record keeps a copy of it."""
+    response.headers["Cache-Control"] = "no-store"
+
+
+async def _usuario_verificado(scope: Scope, headers: dict[bytes, bytes]) -> int | None:
+    """The id of the active user whose signed token the request carries; else None."""
     autorizacao = headers.get(b"authorization", b"").decode("latin-1")
-    token = autorizacao.removeprefix("Bearer ").strip()
+    esquema, _, token = autorizacao.partition(" ")
+    if esquema.lower() != "bearer" or not token.strip():
+        return None
+    settings: Settings = scope["app"].state.settings
     try:
-        return str(jwt.get_unverified_claims(token).get("sub", "anonimo"))
-    except (JWTError, AttributeError):
-        return "anonimo"
+        usuario_id = security.read_token(token.strip(), settings)
+    except Unauthorized:
+        return None
+    sessionmaker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
+    async with sessionmaker() as session:
+        usuario = await session.get(Usuario, usuario_id)
+    # A deactivated account loses its stored answers with its access.
+    return usuario_id if usuario is not None and usuario.ativo else None
+
+
+def _impressao(scope: Scope, headers: dict[bytes, bytes]) -> hashlib._Hash:
+    """The request's fingerprint (query, content type, then the body): a running hash."""
+    impressao = hashlib.sha256()
+    impressao.update(scope.get("query_string", b"") + b"\0")
+    impressao.update(headers.get(b"content-type", b"") + b"\0")
+    return impressao
 
 
 async def _json(send: Send, status: int, corpo: dict[str, Any]) -> None:
@@ -56,14 +96,18 @@ async def _json(send: Send, status: int, corpo: dict[str, Any]) -> None:
     await send({"type": "http.response.body", "body": dados})
 
 
-async def _resumo(receive: Receive) -> str:
-    """The body's hash, read chunk by chunk (an upload is never held in memory)."""
-    resumo = hashlib.sha256()
+async def _resumo(receive: Receive, impressao: hashlib._Hash) -> str:
+    """The fingerprint with the body, read chunk by chunk (an upload is never held)."""
     while True:
         mensagem = await receive()
-        resumo.update(mensagem.get("body", b""))
+        impressao.update(mensagem.get("body", b""))
         if mensagem["type"] != "http.request" or not mensagem.get("more_body"):
-            return resumo.hexdigest()
+            return impressao.hexdigest()
+
+
+def _guardavel(status: int, headers: dict[bytes, bytes]) -> bool:
+    cache = headers.get(b"cache-control", b"").decode("latin-1").lower()
+    return 200 <= status < 300 and "no-store" not in cache
 
 
 class Idempotencia:
@@ -77,6 +121,7 @@ class Idempotencia:
             chave_cliente is None
             or scope["method"] != "POST"
             or not scope["path"].startswith("/api/")
+            or scope["path"].startswith(_NUNCA_GUARDAR)
         ):
             await self.app(scope, receive, send)
             return
@@ -87,23 +132,27 @@ class Idempotencia:
                 "detail": "Idempotency-Key deve ter de 1 a 200 caracteres ASCII visíveis",
             })  # fmt: skip
             return
+        usuario_id = await _usuario_verificado(scope, headers)
+        if usuario_id is None:
+            # No verified user, no record to read or write: the endpoint decides (401).
+            await self.app(scope, receive, send)
+            return
         redis: Redis = scope["app"].state.redis
         chave = (
             "gmm:idempotencia:"
-            + hashlib.sha256(f"{_dono(headers)}\0{scope['path']}\0{texto}".encode()).hexdigest()
+            + hashlib.sha256(f"{usuario_id}\0{scope['path']}\0{texto}".encode()).hexdigest()
         )
+        impressao = _impressao(scope, headers)
         if not await redis.set(
             chave, json.dumps({"em_andamento": True}), nx=True, ex=EM_ANDAMENTO_S
         ):
-            await self._repetir(redis, chave, await _resumo(receive), send)
+            await self._repetir(redis, chave, await _resumo(receive, impressao), send)
             return
-
-        resumo = hashlib.sha256()
 
         async def receber() -> Message:
             mensagem = await receive()
             if mensagem["type"] == "http.request":
-                resumo.update(mensagem.get("body", b""))
+                impressao.update(mensagem.get("body", b""))
             return mensagem
 
         resposta: dict[str, Any] = {"partes": []}
@@ -111,11 +160,7 @@ class Idempotencia:
         async def enviar(mensagem: Message) -> None:
             if mensagem["type"] == "http.response.start":
                 resposta["status"] = mensagem["status"]
-                resposta["tipo"] = (
-                    dict(mensagem.get("headers", []))
-                    .get(b"content-type", b"application/json")
-                    .decode("latin-1")
-                )
+                resposta["headers"] = dict(mensagem.get("headers", []))
             elif mensagem["type"] == "http.response.body":
                 resposta["partes"].append(mensagem.get("body", b""))
             await send(mensagem)
@@ -123,13 +168,13 @@ class Idempotencia:
         try:
             await self.app(scope, receber, enviar)
         finally:
-            status = resposta.get("status", 500)
-            if 200 <= status < 300:
+            status, cabecalhos = resposta.get("status", 500), resposta.get("headers", {})
+            if _guardavel(status, cabecalhos):
                 guardado = {
                     "status": status,
-                    "tipo": resposta["tipo"],
+                    "tipo": cabecalhos.get(b"content-type", b"application/json").decode("latin-1"),
                     "corpo": b"".join(resposta["partes"]).decode("utf-8", "replace"),
-                    "resumo": resumo.hexdigest(),
+                    "resumo": impressao.hexdigest(),
                 }
                 await redis.set(chave, json.dumps(guardado), ex=VALIDADE_S)
             else:

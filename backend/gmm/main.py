@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from gmm.auth.router import router as auth_router
 from gmm.auth.router import usuarios_router
 from gmm.automacao.router import router as automacao_router
+from gmm.cabecalhos import CabecalhosSeguranca
 from gmm.chamados.router import router as chamados_router
 from gmm.config import ConfigError, Settings, get_settings
 from gmm.conversas.router import mensagens_router
@@ -43,12 +44,16 @@ terceirizados conduzidos pelo WhatsApp (MegaAPI).
 Autenticação: `POST /api/auth/login` devolve um token; envie-o em
 `Authorization: Bearer <token>`. Erros respondem `{"error": "...", "detail": ...}`.
 Listas respondem `{"items": [...], "next_cursor": "..."}`: passe `cursor` para a próxima página.
+Cada operação diz quem pode chamá-la em `x-papel`: `admin`, `operador` (qualquer usuário,
+operador ou admin) ou `publico` (sem usuário; o segredo dela, quando há, está em `security`).
 
-Integradores podem mandar `Idempotency-Key: <até 200 caracteres>` em qualquer POST: o
-mesmo pedido repetido com a mesma chave (por 24 h) devolve a primeira resposta, com
-`Idempotent-Replayed: true`, sem criar nada de novo. Só respostas de sucesso são
-lembradas; a mesma chave com outro conteúdo responde 422, e enquanto o primeiro pedido
-ainda está em andamento, 409.
+Integradores podem mandar `Idempotency-Key: <até 200 caracteres>` em qualquer POST
+autenticado: o mesmo pedido repetido com a mesma chave (por 24 h) devolve a primeira
+resposta, com `Idempotent-Replayed: true`, sem criar nada de novo. As chaves são de
+cada usuário (o do token, conferido antes de tudo). Só respostas de sucesso são
+lembradas, e nunca as que trazem um segredo (`/api/auth/*`, o link do prestador):
+essas rodam de novo. A mesma chave com outro conteúdo responde 422, e enquanto o
+primeiro pedido ainda está em andamento, 409.
 """
 
 
@@ -91,6 +96,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        docs_url="/docs" if settings.docs_visiveis else None,
+        redoc_url="/redoc" if settings.docs_visiveis else None,
+        openapi_url="/openapi.json" if settings.docs_visiveis else None,
         # NUL and lone surrogates in any parameter or body: a 422, never a driver error.
         dependencies=[Depends(recusar_texto_invalido)],
     )
@@ -103,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BordaDeErros)
     # Added last, so it runs first: the request id and timing cover everything.
     app.add_middleware(MetricasHTTP)
+    # Outermost: every answer (SPA files, 404s, 503s, the metrics' own) gets them.
+    app.add_middleware(CabecalhosSeguranca, hsts=settings.env == "production")
     for router in (
         health_router,
         auth_router,
@@ -136,7 +146,8 @@ def _mount_spa(app: FastAPI, dist: Path) -> None:
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str) -> FileResponse:
-        if path.startswith(("api/", "webhook/")):
+        # The docs' paths too: switched off, they are a 404, not the SPA.
+        if path.startswith(("api/", "webhook/")) or path in ("docs", "redoc", "openapi.json"):
             raise NotFound(f"rota /{path} não existe")
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):

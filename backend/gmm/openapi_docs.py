@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import copy
 import inspect
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -540,6 +543,38 @@ def documentar(gerado: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _chamadas(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    for dependencia in dependant.dependencies:
+        if dependencia.call is not None:
+            yield dependencia.call
+        yield from _chamadas(dependencia)
+
+
+def papeis(app: FastAPI) -> dict[str, str]:
+    """Each operation's role, read from its dependencies (never written by hand, so
+    it cannot drift): ``admin`` (AdminUser), ``operador`` (any signed-in user,
+    operador or admin: CurrentUser) or ``publico`` (no user; the operation's own
+    secret, a webhook token, a link or a signature, is in ``security``)."""
+    from gmm import deps  # deps imports the services, which import this module
+
+    usuario = {deps.get_current_user, deps.get_user_header_or_query}
+    resultado: dict[str, str] = {}
+    # Route contexts, not app.routes: they carry each included router's dependencies.
+    for rota in iter_route_contexts(app.routes):
+        operation_id = getattr(rota, "operation_id", None)
+        if operation_id is None or not getattr(rota, "include_in_schema", False):
+            continue
+        chamadas = set(_chamadas(rota.dependant))
+        if deps.get_admin_user in chamadas:
+            papel = "admin"
+        elif chamadas & usuario:
+            papel = "operador"
+        else:
+            papel = "publico"
+        resultado[operation_id] = papel
+    return resultado
+
+
 def instalar(app: FastAPI) -> None:
     """Make ``app`` serve the documented schema (``/openapi.json``, ``/docs``)."""
     if getattr(app.openapi, "documentado", False):
@@ -551,6 +586,9 @@ def instalar(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if not documentado:
             documentado.update(documentar(gerar()))
+            por_operacao = papeis(app)
+            for operation_id, operacao in _operacoes(documentado):
+                operacao["x-papel"] = por_operacao[operation_id]
             app.openapi_schema = documentado
         return documentado
 

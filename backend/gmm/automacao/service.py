@@ -8,9 +8,13 @@ amount after a quote request) is taken as that; else the automation rules run.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
+import time
+from typing import Protocol
 
-import regex
+import re2
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,9 +29,26 @@ from gmm.whatsapp.service import WhatsAppService
 
 log = logging.getLogger(__name__)
 
-# A rule's regex gets this long per message; a pathological pattern cannot stall
-# the webhook (the `regex` package enforces the timeout inside the match).
-REGEX_TIMEOUT_S = 0.05
+# Rules run on RE2 (google-re2): time linear in the text whatever the pattern, so
+# `(a+)+$` cannot backtrack for seconds. Patterns RE2 cannot guarantee that for
+# (backreferences, lookarounds) are refused when the rule is saved.
+# All of one message's rules together get this long; rules left when it runs out are
+# skipped for that message (and logged). They run in a worker thread (RE2 releases
+# the GIL while matching), never on the event loop, so other requests go on meanwhile.
+ORCAMENTO_REGRAS_S = 0.2
+
+# Nothing to stderr on a bad pattern (the error is answered to the admin instead);
+# case-insensitive as the texts and patterns are compared after normalizar().
+_OPCOES = re2.Options()
+_OPCOES.log_errors = False
+_OPCOES.case_sensitive = False
+# A keyword stands alone: "ok" must not fire on "tokens" (RE2 has no lookbehind, so
+# the neighbouring non-word character, or the text's edge, is matched instead).
+_NAO_PALAVRA = r"[^\p{L}\p{N}_]"
+
+
+class _Padrao(Protocol):
+    def search(self, texto: str) -> object | None: ...
 
 
 class RegraInvalida(DomainError):
@@ -38,33 +59,61 @@ class RegraInvalida(DomainError):
 # -- matching ----------------------------------------------------------------------------
 
 
-def _compilar(regra: RegraAutomacao | RegraIn) -> regex.Pattern[str]:
-    padrao = textos.normalizar(regra.padrao)
-    if regra.tipo_padrao == TipoPadrao.palavra_chave:
-        # The whole word or phrase: "ok" must not fire on "tokens".
-        return regex.compile(r"(?<!\w)" + regex.escape(padrao) + r"(?!\w)")
-    return regex.compile(padrao, regex.IGNORECASE)
+@functools.lru_cache(maxsize=1024)
+def _compilar(tipo: TipoPadrao, padrao: str) -> _Padrao:
+    """The rule's pattern compiled (cached: every message runs every active rule)."""
+    normalizado = textos.normalizar(padrao)
+    if tipo == TipoPadrao.palavra_chave:
+        normalizado = f"(?:^|{_NAO_PALAVRA}){re2.escape(normalizado)}(?:{_NAO_PALAVRA}|$)"
+    padrao_compilado: _Padrao = re2.compile(normalizado, _OPCOES)
+    return padrao_compilado
+
+
+def _motivo(exc: Exception) -> str:
+    motivo = exc.args[0] if exc.args else exc
+    return motivo.decode(errors="replace") if isinstance(motivo, bytes) else str(motivo)
+
+
+def _casa(tipo: TipoPadrao, padrao: str, normalizado: str, nome: str) -> bool:
+    try:
+        return _compilar(tipo, padrao).search(normalizado) is not None
+    except re2.error:
+        # Saved before RE2 (a lookaround, say): refused now, and skipped until fixed.
+        log.warning("regra %r tem um padrão que o RE2 não aceita e foi ignorada", nome)
+        return False
 
 
 def dispara(regra: RegraAutomacao | RegraIn, texto: str) -> bool:
-    try:
-        return (
-            _compilar(regra).search(textos.normalizar(texto), timeout=REGEX_TIMEOUT_S) is not None
-        )
-    except TimeoutError:
-        log.warning("regra %r demorou demais e foi ignorada nesta mensagem", regra.nome)
-        return False
-    except regex.error:
-        log.warning("regra %r tem um padrão inválido e foi ignorada", regra.nome)
-        return False
+    return _casa(regra.tipo_padrao, regra.padrao, textos.normalizar(texto), regra.nome)
+
+
+def _avaliar(regras: list[tuple[TipoPadrao, str, str]], texto: str) -> list[int]:
+    """Indices of the rules that match ``texto``, within ORCAMENTO_REGRAS_S (in a thread)."""
+    normalizado = textos.normalizar(texto)
+    limite = time.monotonic() + ORCAMENTO_REGRAS_S
+    disparadas: list[int] = []
+    for indice, (tipo, padrao, nome) in enumerate(regras):
+        if time.monotonic() >= limite:
+            log.warning(
+                "regras de automação passaram de %d ms nesta mensagem; %d não avaliadas",
+                ORCAMENTO_REGRAS_S * 1000,
+                len(regras) - indice,
+            )
+            break
+        if _casa(tipo, padrao, normalizado, nome):
+            disparadas.append(indice)
+    return disparadas
 
 
 def _validar(regra: RegraIn) -> None:
-    if regra.tipo_padrao == TipoPadrao.regex:
-        try:
-            _compilar(regra)
-        except regex.error as exc:
-            raise RegraInvalida(f"expressão regular inválida: {exc}") from exc
+    try:
+        _compilar(regra.tipo_padrao, regra.padrao)
+    except re2.error as exc:
+        raise RegraInvalida(
+            f"expressão regular inválida: {_motivo(exc)}. Só são aceitas expressões que "
+            "rodam em tempo linear (RE2): sem retrovisores como \\1 e sem lookahead ou "
+            "lookbehind como (?=, (?!, (?<= e (?<!"
+        ) from exc
     if regra.acao == AcaoRegra.responder and not regra.parametro:
         raise RegraInvalida("a ação responder precisa do texto da resposta em parametro")
     if regra.acao == AcaoRegra.mudar_status and regra.parametro not in {
@@ -131,7 +180,10 @@ async def que_disparam(session: AsyncSession, texto: str) -> list[RegraAutomacao
         .where(RegraAutomacao.ativa.is_(True))
         .order_by(RegraAutomacao.ordem, RegraAutomacao.id)
     )
-    return [regra for regra in ativas if dispara(regra, texto)]
+    regras = list(ativas)
+    # Plain values to the thread: ORM rows stay with their session, on the loop.
+    padroes = [(regra.tipo_padrao, regra.padrao, regra.nome) for regra in regras]
+    return [regras[i] for i in await asyncio.to_thread(_avaliar, padroes, texto)]
 
 
 # -- on every inbound message ------------------------------------------------------------

@@ -10,6 +10,7 @@ from gmm.chamados.schemas import ChamadoOut
 from gmm.conversas.schemas import MensagemOut
 from gmm.deps import CurrentUser, RedisDep, SessionDep, SettingsDep, WhatsAppDep
 from gmm.errors import DomainError
+from gmm.idempotencia import resposta_secreta
 from gmm.openapi_docs import ErrorOut, errors
 from gmm.params import IdPath
 from gmm.prestador import service
@@ -35,6 +36,8 @@ router = APIRouter(tags=["prestador"])
     summary="Criar e enviar link do prestador",
     status_code=status.HTTP_201_CREATED,
     responses=errors(401, 404, 409, 422, 503),
+    # The answer carries the link's token: no copy anywhere (idempotency included).
+    dependencies=[Depends(resposta_secreta)],
 )
 async def criar_link(
     chamado_id: IdPath,

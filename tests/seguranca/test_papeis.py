@@ -1,0 +1,65 @@
+"""Every operation states its role in the spec, read from its dependencies, and the
+admin paths answer operators as the spec says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gmm.auth.models import Papel
+from gmm.config import Settings
+from tests import factories as f
+
+# The monitoring panel (and the breaker strip in the Central) is every operator's
+# screen: these two reads stay open to operators, deliberately. Everything else
+# under /api/admin/ is for administrators.
+DO_OPERADOR_EM_ADMIN = {"metricas_whatsapp", "listar_alertas"}
+# No user: each has its own secret (the contractor's link) or none (login).
+PUBLICAS_EM_API = {
+    "login",
+    "ver_chamado_prestador",
+    "enviar_arquivo_prestador",
+    "concluir_chamado_prestador",
+}
+
+
+def _operacoes(app: FastAPI) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (caminho, metodo, operacao)
+        for caminho, metodos in app.openapi()["paths"].items()
+        for metodo, operacao in metodos.items()
+    ]
+
+
+def test_every_operation_states_its_role(app: FastAPI) -> None:
+    for caminho, _, operacao in _operacoes(app):
+        papel = operacao["x-papel"]
+        assert papel in {"admin", "operador", "publico"}, caminho
+        if caminho.startswith("/api/admin/"):
+            esperado = "operador" if operacao["operationId"] in DO_OPERADOR_EM_ADMIN else "admin"
+            assert papel == esperado, (caminho, papel)
+        if caminho.startswith("/api/") and papel == "publico":
+            assert operacao["operationId"] in PUBLICAS_EM_API, caminho
+        if papel == "admin":
+            assert "403" in operacao["responses"], caminho
+
+
+async def test_operators_get_what_the_spec_says_under_admin(
+    app: FastAPI, client: httpx.AsyncClient, db: AsyncSession, settings: Settings
+) -> None:
+    operador = f.headers(await f.usuario(db, papel=Papel.operador), settings)
+    admin = f.headers(await f.usuario(db, papel=Papel.admin), settings)
+    leituras = [
+        (caminho, operacao)
+        for caminho, metodo, operacao in _operacoes(app)
+        if caminho.startswith("/api/admin/") and metodo == "get" and "{" not in caminho
+    ]
+    assert len(leituras) >= 5
+    for caminho, operacao in leituras:
+        do_operador = await client.get(caminho, headers=operador)
+        esperado = 200 if operacao["x-papel"] == "operador" else 403
+        assert do_operador.status_code == esperado, (caminho, do_operador.text)
+        assert (await client.get(caminho, headers=admin)).status_code == 200, caminho
