@@ -95,7 +95,7 @@ async def _cenario(http: httpx.AsyncClient, mensagens: int) -> tuple[float, floa
 
 async def run(mensagens: int) -> dict[str, tuple[float, float]]:
     # No worker here, so the suite's own Redis database will do.
-    server_url, redis_url = servidores()
+    server_url, redis_url = servidores(redis_db=14)
     name = f"gmm_bench_regras_{uuid.uuid4().hex[:6]}"
     database_url = await create_database(server_url, name)
     try:
