@@ -1,4 +1,4 @@
-"""Login with a per-address failure budget, and account creation."""
+"""Login with failure budgets counted before the password is checked, and accounts."""
 
 from __future__ import annotations
 
@@ -14,9 +14,52 @@ from gmm.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 
 CREDENCIAIS_INVALIDAS = "e-mail ou senha inválidos"
 
+# KEYS: per account+address, per address, per account, "known address" marker.
+# ARGV: their three limits, the window in seconds. Answers 0 when the attempt may
+# go on (and counts it in all three), else the seconds until the blocking window ends.
+# Counting before the password is checked, in one script, is what makes the budget
+# hold under concurrency: forty simultaneous guesses cannot all read "4 failures".
+_TENTATIVA = """
+local conhecido = redis.call('EXISTS', KEYS[4]) == 1
+for i = 1, 3 do
+  if not (i == 3 and conhecido) then
+    local n = tonumber(redis.call('GET', KEYS[i]) or '0')
+    if n >= tonumber(ARGV[i]) then
+      return math.max(redis.call('TTL', KEYS[i]), 1)
+    end
+  end
+end
+for i = 1, 3 do
+  if redis.call('INCR', KEYS[i]) == 1 then
+    redis.call('EXPIRE', KEYS[i], ARGV[4])
+  end
+end
+return 0
+"""
 
-def _failures_key(endereco: str) -> str:
-    return f"gmm:login:falhas:{endereco}"
+# The same KEYS; ARGV: how long the address stays known. The right password ends
+# this address's failures on the account; the wider budgets only get this attempt
+# back (never below zero: a window may have ended meanwhile), so logging into one's
+# own account does not wipe a count of guesses at others.
+_SUCESSO = """
+redis.call('DEL', KEYS[1])
+for i = 2, 3 do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then
+    redis.call('DECR', KEYS[i])
+  end
+end
+redis.call('SET', KEYS[4], '1', 'EX', ARGV[1])
+return 0
+"""
+
+
+def _chaves(email: str, endereco: str) -> tuple[str, str, str, str]:
+    return (
+        f"gmm:login:falhas:conta-endereco:{email}|{endereco}",
+        f"gmm:login:falhas:endereco:{endereco}",
+        f"gmm:login:falhas:conta:{email}",
+        f"gmm:login:conhecido:{email}|{endereco}",
+    )
 
 
 async def autenticar(
@@ -24,26 +67,34 @@ async def autenticar(
 ) -> Usuario:
     """The active user with these credentials; 401 without saying which part was wrong.
 
-    Failures are counted per client address in Redis (shared by every API
-    process); past the budget the address is refused with 429 until the window ends.
+    Every attempt is counted in Redis (shared by every API process) before the
+    password is checked, and given back when it succeeds; past a budget the attempt
+    is refused with 429 until that window ends. The budgets: per account and client
+    address, per address, and per account; the last skips addresses the account
+    logged in from recently (see Settings).
     """
-    key = _failures_key(endereco)
-    falhas = int(await redis.get(key) or 0)
-    if falhas >= settings.login_max_failures:
-        retry_after = max(int(await redis.ttl(key)), 1)
+    email = email.strip().lower()
+    chaves = list(_chaves(email, endereco))
+    espera = await redis.register_script(_TENTATIVA)(
+        keys=chaves,
+        args=[
+            settings.login_max_failures,
+            settings.login_max_failures_endereco,
+            settings.login_max_failures_conta,
+            settings.login_window_seconds,
+        ],
+    )
+    if int(espera):
         raise TooManyRequests(
-            "muitas tentativas de login falharam; tente novamente mais tarde", retry_after
+            "muitas tentativas de login falharam; tente novamente mais tarde", int(espera)
         )
-    usuario = await session.scalar(select(Usuario).where(Usuario.email == email.lower()))
+    usuario = await session.scalar(select(Usuario).where(Usuario.email == email))
     senha_ok = security.verificar_senha(senha, usuario.senha_hash if usuario else None)
     if usuario is None or not senha_ok or not usuario.ativo:
-        async with redis.pipeline(transaction=True) as pipe:
-            # SET NX starts the window on the first failure only; INCR keeps its TTL.
-            pipe.set(key, 0, ex=settings.login_window_seconds, nx=True)
-            pipe.incr(key)
-            await pipe.execute()
         raise Unauthorized(CREDENCIAIS_INVALIDAS)
-    await redis.delete(key)
+    await redis.register_script(_SUCESSO)(
+        keys=chaves, args=[settings.login_endereco_conhecido_dias * 86400]
+    )
     return usuario
 
 
