@@ -30,20 +30,29 @@ def verificar_senha(senha: str, senha_hash: str | None) -> bool:
         return False
 
 
-def create_token(usuario_id: int, settings: Settings) -> tuple[str, int]:
+def create_token(usuario_id: int, settings: Settings, versao: int = 0) -> tuple[str, int]:
+    """A login token for the user's current session version (``Usuario.sessao_versao``)."""
     expires_in = settings.jwt_expire_minutes * 60
     now = utcnow()
     claims = {
         "sub": str(usuario_id),
+        "sv": versao,
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(seconds=expires_in)).timestamp()),
     }
     return jwt.encode(claims, settings.secret("secret_key"), algorithm=ALGORITHM), expires_in
 
 
-def read_token(token: str, settings: Settings) -> int:
+def read_token(token: str, settings: Settings) -> tuple[int, int]:
+    """The user id and session version a login token was signed with.
+
+    Only the signature and expiry are judged here; whether that session still
+    stands is ``auth.service.usuario_do_token``'s to say."""
     try:
         claims = jwt.decode(token, settings.secret("secret_key"), algorithms=[ALGORITHM])
-        return int(claims["sub"])
+        versao = claims["sv"]
+        if type(versao) is not int:
+            raise TypeError("sv")
+        return int(claims["sub"]), versao
     except (JWTError, KeyError, ValueError, TypeError) as exc:
         raise Unauthorized("token inválido ou expirado") from exc

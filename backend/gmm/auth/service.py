@@ -1,10 +1,11 @@
-"""Login with failure budgets counted before the password is checked, and accounts."""
+"""Login with failure budgets counted before the password is checked, revocable
+sessions, and accounts."""
 
 from __future__ import annotations
 
 from redis.asyncio import Redis
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gmm.auth import security
 from gmm.auth.models import Papel, Usuario
@@ -13,6 +14,7 @@ from gmm.config import Settings
 from gmm.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 
 CREDENCIAIS_INVALIDAS = "e-mail ou senha inválidos"
+SESSAO_INVALIDA = "token inválido ou expirado"
 
 # KEYS: per account+address, per address, per account, "known address" marker.
 # ARGV: their three limits, the window in seconds. Answers 0 when the attempt may
@@ -98,6 +100,49 @@ async def autenticar(
     return usuario
 
 
+# -- sessions --------------------------------------------------------------------------
+# A session is a token signed for the user's current ``sessao_versao``. Bumping the
+# version ends every session of that user at once, with no list of tokens to keep:
+# the row is read on every request anyway (to see ``ativo``), so the check is free.
+
+
+async def usuario_do_token(session: AsyncSession, settings: Settings, token: str) -> Usuario:
+    """The active user whose current session ``token`` is; 401 for anything else."""
+    usuario_id, versao = security.read_token(token, settings)
+    usuario = await session.get(Usuario, usuario_id)
+    # Deactivation, logout and a new password end access at once, not at expiry.
+    if usuario is None or not usuario.ativo or usuario.sessao_versao != versao:
+        raise Unauthorized(SESSAO_INVALIDA)
+    return usuario
+
+
+async def encerrar_sessoes(session: AsyncSession, usuario_id: int) -> None:
+    """End every session of the user: their tokens stop working on the next request,
+    and their open event streams close within seconds."""
+    await session.execute(
+        update(Usuario)
+        .where(Usuario.id == usuario_id)
+        .values(sessao_versao=Usuario.sessao_versao + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def sessao_ativa(
+    sessionmaker: async_sessionmaker[AsyncSession], usuario_id: int, versao: int
+) -> bool:
+    """Whether a session still stands, for what outlives its request (event streams)."""
+    async with sessionmaker() as session:
+        linha = (
+            await session.execute(
+                select(Usuario.ativo, Usuario.sessao_versao).where(Usuario.id == usuario_id)
+            )
+        ).one_or_none()
+    return linha is not None and linha.ativo and linha.sessao_versao == versao
+
+
+# -- accounts --------------------------------------------------------------------------
+
+
 async def criar_usuario(
     session: AsyncSession, *, nome: str, email: str, senha: str, papel: Papel
 ) -> Usuario:
@@ -145,6 +190,10 @@ async def atualizar(
         )
         if not outros:
             raise Conflict("é preciso manter ao menos um administrador ativo")
+    if "senha" in campos or campos.get("ativo") is False:
+        # A new password (changed or reset) or a deactivation ends every open session:
+        # whoever held the old password or the account's tokens is out at once.
+        usuario.sessao_versao += 1
     if "senha" in campos:
         usuario.senha_hash = security.hash_senha(campos.pop("senha"))
     for campo, valor in campos.items():
