@@ -67,9 +67,8 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> None:
     from gmm.auth.models import Papel
 
     _require_database(settings)
+    # The password policy is the account service's, the same as through the API.
     senha = os.environ.get("GMM_ADMIN_PASSWORD") or getpass.getpass("Senha do administrador: ")
-    if len(senha) < 8:
-        raise ConfigError("a senha precisa ter ao menos 8 caracteres")
 
     async def work(session: AsyncSession) -> None:
         await service.criar_usuario(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
+from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,6 +19,33 @@ ALGORITHM = "HS256"
 # Verified when the e-mail is unknown, so a miss costs as long as a wrong password
 # and response times do not reveal which accounts exist.
 _DUMMY_HASH = _hasher.hash("gmm-dummy-password")
+
+
+# The 20,000 most common passwords, most common first: Django's
+# django/contrib/auth/common-passwords.txt.gz (Django 5.2.19 from PyPI, decompressed
+# as is), Royce Williams' list drawn from public password leaks. Lower-case.
+_SENHAS_COMUNS = "senhas_comuns.txt"
+SENHA_MINIMO = 10
+
+
+@cache
+def _senhas_comuns() -> frozenset[str]:
+    texto = files("gmm.auth").joinpath(_SENHAS_COMUNS).read_text(encoding="utf-8")
+    return frozenset(linha.strip() for linha in texto.splitlines() if linha.strip())
+
+
+def problema_da_senha(senha: str, email: str) -> str | None:
+    """Why ``senha`` is too easy to guess for the account ``email``, in the user's
+    words; None when it will do. Length alone let "aaaaaaaaaa" through."""
+    if len(senha) < SENHA_MINIMO:
+        return f"a senha precisa ter ao menos {SENHA_MINIMO} caracteres"
+    normal = senha.strip().lower()
+    email = email.strip().lower()
+    if normal in (email, email.partition("@")[0]):
+        return "a senha não pode ser o seu e-mail"
+    if normal in _senhas_comuns():
+        return "essa senha está entre as mais usadas e é fácil de adivinhar; escolha outra"
+    return None
 
 
 def hash_senha(senha: str) -> str:

@@ -11,7 +11,7 @@ from gmm.auth import security
 from gmm.auth.models import Papel, Usuario
 from gmm.auth.schemas import UsuarioUpdate
 from gmm.config import Settings
-from gmm.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+from gmm.errors import Conflict, DomainError, NotFound, TooManyRequests, Unauthorized
 
 CREDENCIAIS_INVALIDAS = "e-mail ou senha inválidos"
 SESSAO_INVALIDA = "token inválido ou expirado"
@@ -143,10 +143,22 @@ async def sessao_ativa(
 # -- accounts --------------------------------------------------------------------------
 
 
+class SenhaFraca(DomainError):
+    status_code = 422
+    error = "senha_fraca"
+
+
+def _exigir_senha_forte(senha: str, email: str) -> None:
+    problema = security.problema_da_senha(senha, email)
+    if problema is not None:
+        raise SenhaFraca(problema)
+
+
 async def criar_usuario(
     session: AsyncSession, *, nome: str, email: str, senha: str, papel: Papel
 ) -> Usuario:
     email = email.strip().lower()
+    _exigir_senha_forte(senha, email)
     if await session.scalar(select(Usuario.id).where(Usuario.email == email)) is not None:
         raise Conflict(f"já existe um usuário com o e-mail {email}")
     usuario = Usuario(nome=nome, email=email, senha_hash=security.hash_senha(senha), papel=papel)
@@ -190,6 +202,8 @@ async def atualizar(
         )
         if not outros:
             raise Conflict("é preciso manter ao menos um administrador ativo")
+    if "senha" in campos:
+        _exigir_senha_forte(campos["senha"], usuario.email)
     if "senha" in campos or campos.get("ativo") is False:
         # A new password (changed or reset) or a deactivation ends every open session:
         # whoever held the old password or the account's tokens is out at once.

@@ -2373,7 +2373,7 @@ export interface components {
             email: string;
             /**
              * Senha
-             * @description De 10 a 256 caracteres
+             * @description De 10 a 256 caracteres; não pode ser o e-mail (nem a parte antes do @) nem uma das 20 mil senhas mais comuns (422 `senha_fraca`)
              */
             senha: string;
             /** @default operador */
