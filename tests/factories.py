@@ -36,7 +36,7 @@ async def usuario(
 
 
 def headers(row: Usuario, settings: Settings) -> dict[str, str]:
-    token, _ = security.create_token(row.id, settings)
+    token, _ = security.create_token(row.id, settings, row.sessao_versao)
     return {"Authorization": f"Bearer {token}"}
 
 

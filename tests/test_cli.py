@@ -57,7 +57,9 @@ async def test_create_admin_makes_a_working_admin(
     )
     assert again.returncode == 1 and "já existe" in again.stderr
     short = _gmm(settings, tmp_path, "create-admin", "--email", "x@example.com", senha="curta")
-    assert short.returncode == 2 and "8 caracteres" in short.stderr
+    assert short.returncode == 1 and "10 caracteres" in short.stderr
+    comum = _gmm(settings, tmp_path, "create-admin", "--email", "x@example.com", senha="1234567890")
+    assert comum.returncode == 1 and "mais usadas" in comum.stderr
     assert await db.scalar(select(Usuario).where(Usuario.email == "x@example.com")) is None
 
 

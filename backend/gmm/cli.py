@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
@@ -25,6 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm import logs
 from gmm.config import ConfigError, Settings, get_settings
 from gmm.errors import DomainError
+
+if TYPE_CHECKING:
+    import uvicorn
+    from starlette.types import ASGIApp
 
 log = logging.getLogger("gmm")
 T = TypeVar("T")
@@ -63,9 +67,8 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> None:
     from gmm.auth.models import Papel
 
     _require_database(settings)
+    # The password policy is the account service's, the same as through the API.
     senha = os.environ.get("GMM_ADMIN_PASSWORD") or getpass.getpass("Senha do administrador: ")
-    if len(senha) < 8:
-        raise ConfigError("a senha precisa ter ao menos 8 caracteres")
 
     async def work(session: AsyncSession) -> None:
         await service.criar_usuario(
@@ -112,23 +115,37 @@ def cmd_seed(settings: Settings, _: argparse.Namespace) -> None:
     print("Dados de exemplo criados." if dados else "Já havia dados; nada foi criado.")
 
 
-def cmd_api(settings: Settings, _: argparse.Namespace) -> None:
+def uvicorn_config(settings: Settings, app: ASGIApp) -> uvicorn.Config:
+    """How `gmm api` serves ``app``.
+
+    X-Forwarded-For is believed only from GMM_TRUSTED_PROXIES: trusting every peer
+    lets any client pick its address (and so dodge the login budget or spend
+    someone else's); trusting none behind a proxy makes every client the proxy.
+    uvicorn walks the header from the right and stops at the first untrusted hop,
+    so a value the client wrote itself never counts.
+    """
     import uvicorn
 
-    from gmm.main import create_app
-
-    config = uvicorn.Config(
-        create_app(settings),
+    return uvicorn.Config(
+        app,
         host=settings.host,
         port=settings.port,
-        proxy_headers=True,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         log_level="info",
         # Our logging (gmm.logs) formats and masks uvicorn's lines too.
         log_config=None,
         # Open event streams must not hold a restart for minutes.
         timeout_graceful_shutdown=5,
     )
-    uvicorn.Server(config).run()
+
+
+def cmd_api(settings: Settings, _: argparse.Namespace) -> None:
+    import uvicorn
+
+    from gmm.main import create_app
+
+    uvicorn.Server(uvicorn_config(settings, create_app(settings))).run()
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:

@@ -8,6 +8,7 @@ message naming it: guessing a secret there would be a silent security hole.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import secrets
@@ -48,8 +49,19 @@ class Settings(BaseSettings):
     webhook_token: SecretStr | None = None
 
     jwt_expire_minutes: int = Field(default=12 * 60, ge=5)
+    # Login attempts in a window of login_window_seconds: per account and client
+    # address, per address (one address trying many accounts), and per account from
+    # every address (many addresses on one account). The last one never applies to an
+    # address the account logged in from in the last login_endereco_conhecido_dias,
+    # so an attacker elsewhere cannot lock the real user out of their own address.
     login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_endereco: int = Field(default=30, ge=1)
+    login_max_failures_conta: int = Field(default=30, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
+    login_endereco_conhecido_dias: int = Field(default=30, ge=1)
+    # Proxies whose X-Forwarded-For/-Proto are believed: comma-separated IPs or
+    # networks (10.0.0.5, 172.30.57.0/24). Empty: none, the TCP peer is the client.
+    trusted_proxies: str = ""
 
     rate_limit_per_minute: int = Field(default=60, ge=1)
     rate_limit_burst: int = Field(default=1, ge=1)
@@ -164,6 +176,21 @@ class Settings(BaseSettings):
         if value and value.startswith(("postgresql://", "postgres://")):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        """Only addresses and networks: uvicorn would take a typo for a hostname that
+        never matches, and "*" would let any client claim any address."""
+        itens = [item.strip() for item in value.split(",") if item.strip()]
+        for item in itens:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"GMM_TRUSTED_PROXIES: {item!r} não é um IP nem uma rede (ex.: 10.0.0.0/8)"
+                ) from None
+        return ",".join(itens)
 
     @field_validator("public_base_url")
     @classmethod

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.auth import security
+from gmm.auth import service
 from gmm.auth.models import Papel, Usuario
 from gmm.config import Settings
 from gmm.db import session_scope
@@ -51,12 +51,7 @@ async def get_current_user(
 ) -> Usuario:
     if credentials is None:
         raise Unauthorized("token ausente: envie Authorization: Bearer <token>")
-    usuario_id = security.read_token(credentials.credentials, settings)
-    usuario = await session.get(Usuario, usuario_id)
-    # A deactivated account loses access at once, not when its token expires.
-    if usuario is None or not usuario.ativo:
-        raise Unauthorized("token inválido ou expirado")
-    return usuario
+    return await service.usuario_do_token(session, settings, credentials.credentials)
 
 
 CurrentUser = Annotated[Usuario, Depends(get_current_user)]

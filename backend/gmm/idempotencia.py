@@ -36,8 +36,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gmm.auth import security
-from gmm.auth.models import Usuario
+from gmm.auth import service as auth
 from gmm.config import Settings
 from gmm.errors import Unauthorized
 
@@ -62,15 +61,15 @@ async def _usuario_verificado(scope: Scope, headers: dict[bytes, bytes]) -> int 
     if esquema.lower() != "bearer" or not token.strip():
         return None
     settings: Settings = scope["app"].state.settings
+    sessionmaker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
     try:
-        usuario_id = security.read_token(token.strip(), settings)
+        # The same check as every endpoint's (signature, active user, live session):
+        # a revoked session or a deactivated account loses its stored answers too.
+        async with sessionmaker() as session:
+            usuario = await auth.usuario_do_token(session, settings, token.strip())
     except Unauthorized:
         return None
-    sessionmaker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
-    async with sessionmaker() as session:
-        usuario = await session.get(Usuario, usuario_id)
-    # A deactivated account loses its stored answers with its access.
-    return usuario_id if usuario is not None and usuario.ativo else None
+    return usuario.id
 
 
 def _impressao(scope: Scope, headers: dict[bytes, bytes]) -> hashlib._Hash:

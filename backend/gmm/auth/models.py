@@ -25,6 +25,9 @@ class Usuario(Base):
     senha_hash: Mapped[str] = mapped_column(String(255))
     papel: Mapped[Papel] = mapped_column(enum_column(Papel, "papel"), default=Papel.operador)
     ativo: Mapped[bool] = mapped_column(default=True, server_default="true")
+    # Every token carries the version it was issued under; bumping it (logout,
+    # password change or reset, deactivation) ends all of the user's sessions at once.
+    sessao_versao: Mapped[int] = mapped_column(default=0, server_default="0")
     criado_em: Mapped[datetime] = mapped_column(server_default=func.now())
 
     @validates("email")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from gmm.auth import security, service
 from gmm.auth.schemas import LoginIn, TokenOut, UsuarioCreate, UsuarioOut, UsuarioUpdate
@@ -23,15 +23,35 @@ async def login(
 ) -> TokenOut:
     """Troca e-mail e senha por um token JWT (Bearer).
 
-    Credenciais erradas respondem 401 sem dizer qual parte está errada; falhas
-    repetidas do mesmo endereço respondem 429 com `Retry-After`.
+    Credenciais erradas respondem 401 sem dizer qual parte está errada. Tentativas
+    demais numa janela (`GMM_LOGIN_WINDOW_SECONDS`) respondem 429 com `Retry-After`:
+    por conta e endereço (`GMM_LOGIN_MAX_FAILURES`), por endereço e por conta; o limite
+    por conta não vale para um endereço de onde a conta já entrou. O token vale até
+    expirar (`expires_in`) ou até a sessão ser encerrada: `POST /api/auth/logout`, nova
+    senha ou conta desativada.
     """
     endereco = request.client.host if request.client else "desconhecido"
     usuario = await service.autenticar(session, redis, settings, body.email, body.senha, endereco)
-    token, expires_in = security.create_token(usuario.id, settings)
+    token, expires_in = security.create_token(usuario.id, settings, usuario.sessao_versao)
     return TokenOut(
         access_token=token, expires_in=expires_in, usuario=UsuarioOut.model_validate(usuario)
     )
+
+
+@router.post(
+    "/logout",
+    operation_id="logout",
+    summary="Sair (encerrar as sessões)",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=errors(401),
+)
+async def logout(session: SessionDep, usuario: CurrentUser) -> Response:
+    """Encerra todas as sessões do usuário: este token e os de outros aparelhos ou
+    abas deixam de valer na hora, e os fluxos de eventos abertos se fecham em segundos.
+    Para voltar, `POST /api/auth/login`."""
+    await service.encerrar_sessoes(session, usuario.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(

@@ -34,8 +34,18 @@ class TokenOut(BaseModel):
 
 
 Nome = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
-# Long enough to resist guessing, short enough for argon2 to hash quickly.
-Senha = Annotated[str, Field(min_length=10, max_length=256, description="De 10 a 256 caracteres")]
+# Long enough to resist guessing, short enough for argon2 to hash quickly. The rest
+# of the policy (not the e-mail, not a common password) is the service's: it needs
+# the account's e-mail and answers 422 `senha_fraca`.
+Senha = Annotated[
+    str,
+    Field(
+        min_length=10,
+        max_length=256,
+        description="De 10 a 256 caracteres; não pode ser o e-mail (nem a parte antes do @) "
+        "nem uma das 20 mil senhas mais comuns (422 `senha_fraca`)",
+    ),
+]
 
 
 class UsuarioCreate(BaseModel):

@@ -1,22 +1,67 @@
-"""Login with a per-address failure budget, and account creation."""
+"""Login with failure budgets counted before the password is checked, revocable
+sessions, and accounts."""
 
 from __future__ import annotations
 
 from redis.asyncio import Redis
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gmm.auth import security
 from gmm.auth.models import Papel, Usuario
 from gmm.auth.schemas import UsuarioUpdate
 from gmm.config import Settings
-from gmm.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+from gmm.errors import Conflict, DomainError, NotFound, TooManyRequests, Unauthorized
 
 CREDENCIAIS_INVALIDAS = "e-mail ou senha inválidos"
+SESSAO_INVALIDA = "token inválido ou expirado"
+
+# KEYS: per account+address, per address, per account, "known address" marker.
+# ARGV: their three limits, the window in seconds. Answers 0 when the attempt may
+# go on (and counts it in all three), else the seconds until the blocking window ends.
+# Counting before the password is checked, in one script, is what makes the budget
+# hold under concurrency: forty simultaneous guesses cannot all read "4 failures".
+_TENTATIVA = """
+local conhecido = redis.call('EXISTS', KEYS[4]) == 1
+for i = 1, 3 do
+  if not (i == 3 and conhecido) then
+    local n = tonumber(redis.call('GET', KEYS[i]) or '0')
+    if n >= tonumber(ARGV[i]) then
+      return math.max(redis.call('TTL', KEYS[i]), 1)
+    end
+  end
+end
+for i = 1, 3 do
+  if redis.call('INCR', KEYS[i]) == 1 then
+    redis.call('EXPIRE', KEYS[i], ARGV[4])
+  end
+end
+return 0
+"""
+
+# The same KEYS; ARGV: how long the address stays known. The right password ends
+# this address's failures on the account; the wider budgets only get this attempt
+# back (never below zero: a window may have ended meanwhile), so logging into one's
+# own account does not wipe a count of guesses at others.
+_SUCESSO = """
+redis.call('DEL', KEYS[1])
+for i = 2, 3 do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then
+    redis.call('DECR', KEYS[i])
+  end
+end
+redis.call('SET', KEYS[4], '1', 'EX', ARGV[1])
+return 0
+"""
 
 
-def _failures_key(endereco: str) -> str:
-    return f"gmm:login:falhas:{endereco}"
+def _chaves(email: str, endereco: str) -> tuple[str, str, str, str]:
+    return (
+        f"gmm:login:falhas:conta-endereco:{email}|{endereco}",
+        f"gmm:login:falhas:endereco:{endereco}",
+        f"gmm:login:falhas:conta:{email}",
+        f"gmm:login:conhecido:{email}|{endereco}",
+    )
 
 
 async def autenticar(
@@ -24,33 +69,96 @@ async def autenticar(
 ) -> Usuario:
     """The active user with these credentials; 401 without saying which part was wrong.
 
-    Failures are counted per client address in Redis (shared by every API
-    process); past the budget the address is refused with 429 until the window ends.
+    Every attempt is counted in Redis (shared by every API process) before the
+    password is checked, and given back when it succeeds; past a budget the attempt
+    is refused with 429 until that window ends. The budgets: per account and client
+    address, per address, and per account; the last skips addresses the account
+    logged in from recently (see Settings).
     """
-    key = _failures_key(endereco)
-    falhas = int(await redis.get(key) or 0)
-    if falhas >= settings.login_max_failures:
-        retry_after = max(int(await redis.ttl(key)), 1)
+    email = email.strip().lower()
+    chaves = list(_chaves(email, endereco))
+    espera = await redis.register_script(_TENTATIVA)(
+        keys=chaves,
+        args=[
+            settings.login_max_failures,
+            settings.login_max_failures_endereco,
+            settings.login_max_failures_conta,
+            settings.login_window_seconds,
+        ],
+    )
+    if int(espera):
         raise TooManyRequests(
-            "muitas tentativas de login falharam; tente novamente mais tarde", retry_after
+            "muitas tentativas de login falharam; tente novamente mais tarde", int(espera)
         )
-    usuario = await session.scalar(select(Usuario).where(Usuario.email == email.lower()))
+    usuario = await session.scalar(select(Usuario).where(Usuario.email == email))
     senha_ok = security.verificar_senha(senha, usuario.senha_hash if usuario else None)
     if usuario is None or not senha_ok or not usuario.ativo:
-        async with redis.pipeline(transaction=True) as pipe:
-            # SET NX starts the window on the first failure only; INCR keeps its TTL.
-            pipe.set(key, 0, ex=settings.login_window_seconds, nx=True)
-            pipe.incr(key)
-            await pipe.execute()
         raise Unauthorized(CREDENCIAIS_INVALIDAS)
-    await redis.delete(key)
+    await redis.register_script(_SUCESSO)(
+        keys=chaves, args=[settings.login_endereco_conhecido_dias * 86400]
+    )
     return usuario
+
+
+# -- sessions --------------------------------------------------------------------------
+# A session is a token signed for the user's current ``sessao_versao``. Bumping the
+# version ends every session of that user at once, with no list of tokens to keep:
+# the row is read on every request anyway (to see ``ativo``), so the check is free.
+
+
+async def usuario_do_token(session: AsyncSession, settings: Settings, token: str) -> Usuario:
+    """The active user whose current session ``token`` is; 401 for anything else."""
+    usuario_id, versao = security.read_token(token, settings)
+    usuario = await session.get(Usuario, usuario_id)
+    # Deactivation, logout and a new password end access at once, not at expiry.
+    if usuario is None or not usuario.ativo or usuario.sessao_versao != versao:
+        raise Unauthorized(SESSAO_INVALIDA)
+    return usuario
+
+
+async def encerrar_sessoes(session: AsyncSession, usuario_id: int) -> None:
+    """End every session of the user: their tokens stop working on the next request,
+    and their open event streams close within seconds."""
+    await session.execute(
+        update(Usuario)
+        .where(Usuario.id == usuario_id)
+        .values(sessao_versao=Usuario.sessao_versao + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def sessao_ativa(
+    sessionmaker: async_sessionmaker[AsyncSession], usuario_id: int, versao: int
+) -> bool:
+    """Whether a session still stands, for what outlives its request (event streams)."""
+    async with sessionmaker() as session:
+        linha = (
+            await session.execute(
+                select(Usuario.ativo, Usuario.sessao_versao).where(Usuario.id == usuario_id)
+            )
+        ).one_or_none()
+    return linha is not None and linha.ativo and linha.sessao_versao == versao
+
+
+# -- accounts --------------------------------------------------------------------------
+
+
+class SenhaFraca(DomainError):
+    status_code = 422
+    error = "senha_fraca"
+
+
+def _exigir_senha_forte(senha: str, email: str) -> None:
+    problema = security.problema_da_senha(senha, email)
+    if problema is not None:
+        raise SenhaFraca(problema)
 
 
 async def criar_usuario(
     session: AsyncSession, *, nome: str, email: str, senha: str, papel: Papel
 ) -> Usuario:
     email = email.strip().lower()
+    _exigir_senha_forte(senha, email)
     if await session.scalar(select(Usuario.id).where(Usuario.email == email)) is not None:
         raise Conflict(f"já existe um usuário com o e-mail {email}")
     usuario = Usuario(nome=nome, email=email, senha_hash=security.hash_senha(senha), papel=papel)
@@ -94,6 +202,12 @@ async def atualizar(
         )
         if not outros:
             raise Conflict("é preciso manter ao menos um administrador ativo")
+    if "senha" in campos:
+        _exigir_senha_forte(campos["senha"], usuario.email)
+    if "senha" in campos or campos.get("ativo") is False:
+        # A new password (changed or reset) or a deactivation ends every open session:
+        # whoever held the old password or the account's tokens is out at once.
+        usuario.sessao_versao += 1
     if "senha" in campos:
         usuario.senha_hash = security.hash_senha(campos.pop("senha"))
     for campo, valor in campos.items():

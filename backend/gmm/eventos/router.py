@@ -6,6 +6,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
+from gmm.auth import service as auth
+from gmm.dependencias import dependencia_fora
 from gmm.deps import CurrentUserOrQuery, SettingsDep
 from gmm.eventos.service import ID_PATTERN, Assinatura, Ritmo
 from gmm.openapi_docs import errors
@@ -48,7 +50,7 @@ _ID_DESCRICAO = "Id do último evento recebido: a transmissão retoma logo depoi
 )
 async def eventos(
     request: Request,
-    _: CurrentUserOrQuery,
+    usuario: CurrentUserOrQuery,
     settings: SettingsDep,
     ritmo: RitmoDep,
     last_event_id: Annotated[
@@ -82,14 +84,28 @@ async def eventos(
     Ao reconectar, envie o id do último evento recebido (`Last-Event-ID` ou
     `?last_event_id=`) para receber o que foi publicado nos últimos minutos. Um
     comentário `: ping` chega a cada 15 s sem eventos. O navegador (EventSource) não
-    envia cabeçalhos: passe o token como `?access_token=`.
+    envia cabeçalhos: passe o token como `?access_token=`. O fluxo se fecha em até
+    10 s quando a sessão é encerrada (logout, nova senha, conta desativada).
     """
     assert settings.redis_url  # create_app refuses to start without it
     assinatura = await Assinatura.abrir(
         settings.redis_url, last_event_id_header or last_event_id, ritmo
     )
+    sessionmaker = request.app.state.sessionmaker
+    # The token was checked now; the stream outlives the request, so it asks again.
+    sessao = (usuario.id, usuario.sessao_versao)
+
+    async def revogada() -> bool:
+        try:
+            return not await auth.sessao_ativa(sessionmaker, *sessao)
+        except Exception as exc:
+            if dependencia_fora(exc) is None:
+                raise
+            # Nothing can revoke a session while the database is down: stream on.
+            return False
+
     return StreamingResponse(
-        assinatura.mensagens(request.is_disconnected),
+        assinatura.mensagens(request.is_disconnected, revogada),
         media_type="text/event-stream",
         # No caching, and no buffering by nginx-like proxies: events must flow at once.
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

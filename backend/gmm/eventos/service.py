@@ -100,9 +100,12 @@ class Ritmo:
     # Longest blocking XREAD: how soon a disconnected client is noticed.
     bloqueio: float = 2.0
     # Then the stream ends and the browser reconnects (after RETRY_MS, resuming
-    # with Last-Event-ID), so an expired token or a deactivated account stops
-    # receiving within minutes, and a server shutting down is not held forever.
+    # with Last-Event-ID), so an expired token stops receiving within minutes, and
+    # a server shutting down is not held forever.
     duracao_maxima: float = 5 * 60.0
+    # How often the stream asks whether its session still stands (logout, new
+    # password, deactivation): a revoked one ends within this plus one XREAD block.
+    verificacao: float = 5.0
 
 
 def _chave(evento_id: str) -> tuple[int, int]:
@@ -145,6 +148,7 @@ def _mensagens(entradas: list[tuple[str, dict[str, str]]]) -> str:
 
 
 Desconectado = Callable[[], Awaitable[bool]]
+Revogada = Callable[[], Awaitable[bool]]
 
 
 class Assinatura:
@@ -209,16 +213,25 @@ class Assinatura:
         # A full batch means more to replay; the stream loop goes on from the cursor.
         return cls(conexao, ritmo, cursor, inicio + "\n" + _mensagens(lote))
 
-    async def mensagens(self, desconectado: Desconectado) -> AsyncIterator[str]:
+    async def mensagens(
+        self, desconectado: Desconectado, revogada: Revogada | None = None
+    ) -> AsyncIterator[str]:
         """The SSE text: the start (retry, reset or replay), then live events and
-        heartbeats, until the client leaves, Redis fails or the duration is up."""
+        heartbeats, until the client leaves, its session is revoked, Redis fails or
+        the duration is up."""
         ritmo = self._ritmo
         try:
             yield self._inicio
             comeco = ultimo_envio = time.monotonic()
+            proxima_verificacao = comeco + ritmo.verificacao
             while time.monotonic() - comeco < ritmo.duracao_maxima:
                 if await desconectado():
                     return
+                if revogada is not None and time.monotonic() >= proxima_verificacao:
+                    if await revogada():
+                        # The browser reconnects, gets 401 and goes to the login page.
+                        return
+                    proxima_verificacao = time.monotonic() + ritmo.verificacao
                 falta = ritmo.heartbeat - (time.monotonic() - ultimo_envio)
                 espera_ms = max(1, int(min(ritmo.bloqueio, falta) * 1000))  # 0 would block forever
                 resposta = await self._conexao.xread(

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from gmm.auth import security
+from gmm.auth import service as auth
 from gmm.deps import CurrentUser, RedisDep, SessionDep, SettingsDep
 from gmm.errors import Unauthorized
 from gmm.monitoramento import metricas as prometheus
@@ -23,7 +23,7 @@ _scraper = HTTPBearer(
     auto_error=False,
     scheme_name="MetricsToken",
     description="GMM_METRICS_TOKEN (configure-o no Prometheus como bearer_token) ou o "
-    "token de um usuário",
+    "token de um usuário ativo",
 )
 
 
@@ -72,6 +72,7 @@ async def alertas(
     },
 )
 async def metrics(
+    session: SessionDep,
     redis: RedisDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_scraper)],
@@ -83,8 +84,8 @@ async def metrics(
     token = credentials.credentials
     esperado = settings.metrics_token.get_secret_value() if settings.metrics_token else None
     if not (esperado and hmac.compare_digest(token.encode(), esperado.encode())):
-        # Not the scrape token: it must then be a valid user's token.
-        security.read_token(token, settings)
+        # Not the scrape token: it must then be the token of an active user's session.
+        await auth.usuario_do_token(session, settings, token)
     breaker = await CircuitBreaker.do_produto(redis, settings).snapshot()
     na_fila = await service.fila(redis)
     workers = await registro.workers(redis)

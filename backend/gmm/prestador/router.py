@@ -114,8 +114,8 @@ def _acesso(acao: str) -> Callable[..., AsyncIterator[service.Acesso]]:
     """Check the link for ``acao`` and log the outcome.
 
     Accepted uses are logged by the service in the request's transaction; anything
-    refused (a 401 for a link we know, 409, 410, 422, 429) is logged here, in a
-    transaction of its own, since the request's rolls back."""
+    that fails (a 401 for a link we know, 409, 410, 422, 429, or an error of ours) is
+    logged here, in a transaction of its own, since the request's rolls back."""
 
     async def acesso(
         request: Request,
@@ -132,10 +132,16 @@ def _acesso(acao: str) -> Callable[..., AsyncIterator[service.Acesso]]:
             if acao != "ver":
                 await service.contar_escrita(redis, settings, link)
             yield service.Acesso(link, cliente)
-        except (DomainError, RequestValidationError) as exc:
+        except Exception as exc:
             token_id = token_id or getattr(exc, "token_id", None)
             if token_id is not None:
-                motivo = exc.detail if isinstance(exc, DomainError) else "dados inválidos"
+                if isinstance(exc, DomainError):
+                    motivo = exc.detail
+                elif isinstance(exc, RequestValidationError):
+                    motivo = "dados inválidos"
+                else:
+                    # The request failed on our side: the attempt still goes in the log.
+                    motivo = "falha interna"
                 await service.registrar_recusa(
                     request.app.state.sessionmaker, token_id, f"{acao}: {motivo}", cliente
                 )

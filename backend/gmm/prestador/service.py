@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 from fastapi import Request, UploadFile
 from jose import JWTError, jwt
 from redis.asyncio import Redis
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gmm.auth.security import ALGORITHM
@@ -172,8 +173,29 @@ async def autenticar(session: AsyncSession, settings: Settings, token: str) -> T
 async def registrar_uso(
     session: AsyncSession, acesso: Acesso, acao: str, detalhe: str | None = None
 ) -> None:
-    """An accepted use, in the request's transaction (it commits with what it did)."""
-    session.add(_uso(acesso.link.id, acao, detalhe, acesso.cliente))
+    """An accepted use, in the request's transaction (it commits with what it did).
+
+    A view by a client already seen on this link adds to its row (one atomic
+    statement: simultaneous reloads neither race nor duplicate it)."""
+    if acao == "ver":
+        cliente = acesso.cliente
+        await session.execute(
+            insert(UsoTokenAcesso)
+            .values(
+                token_id=acesso.link.id,
+                acao=acao,
+                detalhe=detalhe,
+                ip=cliente.ip,
+                user_agent=cliente.user_agent,
+            )
+            .on_conflict_do_update(
+                index_elements=["token_id", "ip", "user_agent"],
+                index_where=text("acao = 'ver'"),
+                set_={"vezes": UsoTokenAcesso.vezes + 1, "ultimo_em": func.now()},
+            )
+        )
+    else:
+        session.add(_uso(acesso.link.id, acao, detalhe, acesso.cliente))
     await session.execute(
         update(TokenAcesso).where(TokenAcesso.id == acesso.link.id).values(ultimo_uso_em=utcnow())
     )
@@ -287,7 +309,7 @@ def _contagens() -> tuple[Any, Any]:
     def contar(recusado: bool) -> Any:
         acao = UsoTokenAcesso.acao == "recusado"
         return (
-            select(func.count())
+            select(func.coalesce(func.sum(UsoTokenAcesso.vezes), 0))
             .where(UsoTokenAcesso.token_id == TokenAcesso.id, acao if recusado else ~acao)
             .correlate(TokenAcesso)
             .scalar_subquery()

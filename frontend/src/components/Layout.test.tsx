@@ -1,6 +1,6 @@
-import { act, screen } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { iniciarSessao } from "../lib/session";
+import { getSessao, iniciarSessao } from "../lib/session";
 import { usuario } from "../test/dados";
 import { renderRotas, stubFetch } from "../test/utils";
 import { Layout } from "./Layout";
@@ -42,5 +42,22 @@ describe("Layout", () => {
       "page",
     );
     expect(screen.getByRole("link", { name: "Monitoramento" })).not.toHaveAttribute("aria-current");
+  });
+  it("ends the session on the server too when the user clicks Sair", async () => {
+    iniciarSessao("tok-sair", usuario, 3600);
+    const { chamadas } = stubFetch({
+      "GET /api/auth/me": { body: usuario },
+      "POST /api/auth/logout": { status: 204, body: undefined },
+    });
+    renderRotas(rotas, "/admin/whatsapp");
+    fireEvent.click(screen.getByRole("button", { name: "Sair" }));
+    expect(getSessao()).toBeNull();
+    await waitFor(() =>
+      expect(
+        chamadas.some((c) => c.metodo === "POST" && c.url.pathname === "/api/auth/logout"),
+      ).toBe(true),
+    );
+    const pedido = chamadas.find((c) => c.url.pathname === "/api/auth/logout");
+    expect(pedido?.headers.Authorization).toBe("Bearer tok-sair");
   });
 });

@@ -1,8 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
-import { useMe } from "../lib/api/auth";
+import { logout, useMe } from "../lib/api/auth";
 import { useLiveUpdates } from "../lib/live/useLiveUpdates";
-import { encerrarSessao, useSessao } from "../lib/session";
+import { useSessao } from "../lib/session";
 import { Avisos } from "./Avisos";
 
 export function Layout() {
@@ -19,7 +19,7 @@ export function Layout() {
   const administrando = pathname.startsWith("/admin") && !monitorando;
 
   function sair() {
-    encerrarSessao("saiu");
+    void logout();
     qc.clear();
   }
 

@@ -57,10 +57,36 @@ export interface paths {
          * Entrar com e-mail e senha
          * @description Troca e-mail e senha por um token JWT (Bearer).
          *
-         *     Credenciais erradas respondem 401 sem dizer qual parte está errada; falhas
-         *     repetidas do mesmo endereço respondem 429 com `Retry-After`.
+         *     Credenciais erradas respondem 401 sem dizer qual parte está errada. Tentativas
+         *     demais numa janela (`GMM_LOGIN_WINDOW_SECONDS`) respondem 429 com `Retry-After`:
+         *     por conta e endereço (`GMM_LOGIN_MAX_FAILURES`), por endereço e por conta; o limite
+         *     por conta não vale para um endereço de onde a conta já entrou. O token vale até
+         *     expirar (`expires_in`) ou até a sessão ser encerrada: `POST /api/auth/logout`, nova
+         *     senha ou conta desativada.
          */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sair (encerrar as sessões)
+         * @description Encerra todas as sessões do usuário: este token e os de outros aparelhos ou
+         *     abas deixam de valer na hora, e os fluxos de eventos abertos se fecham em segundos.
+         *     Para voltar, `POST /api/auth/login`.
+         */
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -649,7 +675,8 @@ export interface paths {
          *     Ao reconectar, envie o id do último evento recebido (`Last-Event-ID` ou
          *     `?last_event_id=`) para receber o que foi publicado nos últimos minutos. Um
          *     comentário `: ping` chega a cada 15 s sem eventos. O navegador (EventSource) não
-         *     envia cabeçalhos: passe o token como `?access_token=`.
+         *     envia cabeçalhos: passe o token como `?access_token=`. O fluxo se fecha em até
+         *     10 s quando a sessão é encerrada (logout, nova senha, conta desativada).
          */
         get: operations["eventos"];
         put?: never;
@@ -2346,7 +2373,7 @@ export interface components {
             email: string;
             /**
              * Senha
-             * @description De 10 a 256 caracteres
+             * @description De 10 a 256 caracteres; não pode ser o e-mail (nem a parte antes do @) nem uma das 20 mil senhas mais comuns (422 `senha_fraca`)
              */
             senha: string;
             /** @default operador */
@@ -2837,6 +2864,39 @@ export interface operations {
                      * @example {
                      *       "error": "muitas_tentativas",
                      *       "detail": "muitas tentativas; tente em 60 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorOut"];

@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "../http";
-import { iniciarSessao } from "../session";
+import { encerrarSessao, iniciarSessao } from "../session";
 import type { TokenOut, Usuario } from "../types";
 
 export interface Credenciais {
@@ -21,6 +21,20 @@ export function useLogin() {
     mutationFn: login,
     onSuccess: (dados) => iniciarSessao(dados.access_token, dados.usuario, dados.expires_in),
   });
+}
+
+/**
+ * "Sair": the server ends every session of the user (other tabs and devices too).
+ * The request takes the token before the local session ends, so leaving is instant
+ * and happens even offline (the token then dies at its expiry).
+ */
+export function logout(): Promise<void> {
+  const pedido = api<null>("/api/auth/logout", { method: "POST" }).then(
+    () => undefined,
+    () => undefined,
+  );
+  encerrarSessao("saiu");
+  return pedido;
 }
 
 export function obterMe(signal?: AbortSignal): Promise<Usuario> {
