@@ -5,7 +5,7 @@ Seeds two databases side by side — 1,000 chamados / 100,000 mensagens and
 day (5,000 messages sent, delivered, read, failed and received in the last 24 h)
 — then times, through the ASGI app, ``GET /api/conversas?limit=50``,
 ``GET /api/conversas/{id}/mensagens?limit=50`` and the monitoring panel
-``GET /api/admin/whatsapp/metrics`` computed afresh each time (its 2 s cache
+``GET /api/monitoramento/whatsapp`` computed afresh each time (its 2 s cache
 cleared before every request). Prints median and p99 of each and the large/small
 ratio. Goal: median under 20 ms for the lists and 50 ms for the panel, and ratio
 under 1.5 (cost must not grow with history).
@@ -258,7 +258,7 @@ async def measure(
                         results[name].append(elapsed)
                 await app.state.redis.delete(CACHE)  # the panel computed afresh
                 start = time.perf_counter()
-                response = await client.get("/api/admin/whatsapp/metrics", headers=headers)
+                response = await client.get("/api/monitoramento/whatsapp", headers=headers)
                 elapsed = time.perf_counter() - start
                 painel = response.json()
                 enviadas = sum(h["enviadas"] for h in painel.get("volume_24h", []))
@@ -300,7 +300,7 @@ def report(figures: dict[str, dict[str, Timing]]) -> None:
     for name, path in (
         ("conversas", "GET /api/conversas?limit=50"),
         ("mensagens", "GET /api/conversas/{id}/mensagens?limit=50"),
-        ("metricas", "GET /api/admin/whatsapp/metrics (sem cache)"),
+        ("metricas", "GET /api/monitoramento/whatsapp (sem cache)"),
     ):
         small, large = figures["pequeno"][name], figures["grande"][name]
         ratio = large.median_ms / small.median_ms

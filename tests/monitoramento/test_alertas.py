@@ -109,10 +109,11 @@ async def test_breaker_incident_opens_once_closes_and_stays_in_history(
         ("breaker_aberto", False),
     ]
     h = f.headers(await f.usuario(db), settings)
-    historico = (await client.get("/api/admin/alertas", headers=h)).json()["items"]
+    historico = (await client.get("/api/monitoramento/alertas", headers=h)).json()["items"]
     assert [a["tipo"] for a in historico] == ["breaker_aberto"]
-    assert (await client.get("/api/admin/alertas?abertos=true", headers=h)).json()["items"] == []
-    assert (await client.get("/api/admin/alertas")).status_code == 401
+    abertos = await client.get("/api/monitoramento/alertas?abertos=true", headers=h)
+    assert abertos.json()["items"] == []
+    assert (await client.get("/api/monitoramento/alertas")).status_code == 401
 
 
 async def test_queue_warning_and_full_queue_refusing_chamados(

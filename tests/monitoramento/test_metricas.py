@@ -25,7 +25,7 @@ from gmm.whatsapp.webhook import Conexao
 from tests import factories as f
 from tests.whatsapp.conftest import WorkerFactory
 
-URL = "/api/admin/whatsapp/metrics"
+URL = "/api/monitoramento/whatsapp"
 
 
 def _saida(chamado_id: int, **campos: object) -> Mensagem:

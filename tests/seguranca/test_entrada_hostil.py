@@ -250,7 +250,7 @@ LISTAS = {
     "/api/conversas": ("data", "id"),
     "/api/conversas/{chamado}/mensagens": ("id",),
     "/api/mensagens/nao-atribuidas": ("id",),
-    "/api/admin/alertas": ("data", "id"),
+    "/api/monitoramento/alertas": ("data", "id"),
 }
 _VALIDOS = {"texto": "Ana", "data": "2026-01-01T00:00:00+00:00", "id": 1}
 

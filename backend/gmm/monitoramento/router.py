@@ -28,7 +28,7 @@ _scraper = HTTPBearer(
 
 
 @router.get(
-    "/api/admin/whatsapp/metrics",
+    "/api/monitoramento/whatsapp",
     operation_id="metricas_whatsapp",
     summary="Painel de operação do WhatsApp",
     responses=errors(401),
@@ -44,7 +44,7 @@ async def metricas(
 
 
 @router.get(
-    "/api/admin/alertas",
+    "/api/monitoramento/alertas",
     operation_id="listar_alertas",
     summary="Listar alertas",
     responses=errors(401, 422),

@@ -1060,7 +1060,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/whatsapp/metrics": {
+    "/api/monitoramento/whatsapp": {
         parameters: {
             query?: never;
             header?: never;
@@ -1083,7 +1083,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/alertas": {
+    "/api/monitoramento/alertas": {
         parameters: {
             query?: never;
             header?: never;

@@ -29,7 +29,7 @@ function Central() {
 function montar(inicial: string, breaker: () => Metricas) {
   iniciarSessao("tok", usuario, 3600);
   const fetch = stubFetch({
-    "GET /api/admin/whatsapp/metrics": () => ({ body: breaker() }),
+    "GET /api/monitoramento/whatsapp": () => ({ body: breaker() }),
     "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
     "GET /api/mensagens/nao-atribuidas": { body: { items: [], next_cursor: null } },
     "GET /api/chamados/7": { body: chamado() },
@@ -45,7 +45,7 @@ function montar(inicial: string, breaker: () => Metricas) {
     inicial,
   );
   const pedidosDoPainel = () =>
-    fetch.chamadas.filter((c) => c.url.pathname === "/api/admin/whatsapp/metrics").length;
+    fetch.chamadas.filter((c) => c.url.pathname === "/api/monitoramento/whatsapp").length;
   return { ...r, ...fetch, pedidosDoPainel };
 }
 

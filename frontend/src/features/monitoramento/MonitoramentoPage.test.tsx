@@ -155,8 +155,8 @@ describe("Cartoes", () => {
 describe("MonitoramentoPage", () => {
   it("shows the panel, the affected chamados, open alerts and the history", async () => {
     stubFetch({
-      "GET /api/admin/whatsapp/metrics": { body: metricas() },
-      "GET /api/admin/alertas": { body: historico },
+      "GET /api/monitoramento/whatsapp": { body: metricas() },
+      "GET /api/monitoramento/alertas": { body: historico },
     });
     montar();
     expect(await screen.findByRole("heading", { name: "Monitoramento do WhatsApp" })).toBeVisible();
@@ -192,8 +192,8 @@ describe("MonitoramentoPage", () => {
     stubEventSource();
     let atual: Metricas = metricasNormais();
     const { chamadas } = stubFetch({
-      "GET /api/admin/whatsapp/metrics": () => ({ body: atual }),
-      "GET /api/admin/alertas": { body: { items: [], next_cursor: null } },
+      "GET /api/monitoramento/whatsapp": () => ({ body: atual }),
+      "GET /api/monitoramento/alertas": { body: { items: [], next_cursor: null } },
     });
     montar();
     const breaker = await screen.findByRole("region", { name: "Circuit breaker" });
@@ -205,7 +205,7 @@ describe("MonitoramentoPage", () => {
     act(() => fonte.abrir());
 
     atual = metricas();
-    const antes = chamadas.filter((c) => c.url.pathname.endsWith("/metrics")).length;
+    const antes = chamadas.filter((c) => c.url.pathname === "/api/monitoramento/whatsapp").length;
     act(() =>
       fonte.emitir("alerta", {
         id: 3,
@@ -221,12 +221,12 @@ describe("MonitoramentoPage", () => {
         "critico",
       ),
     );
-    expect(chamadas.filter((c) => c.url.pathname.endsWith("/metrics")).length).toBeGreaterThan(
-      antes,
-    );
+    expect(
+      chamadas.filter((c) => c.url.pathname === "/api/monitoramento/whatsapp").length,
+    ).toBeGreaterThan(antes);
     // The history is refreshed with it.
     expect(
-      chamadas.filter((c) => c.url.pathname === "/api/admin/alertas").length,
+      chamadas.filter((c) => c.url.pathname === "/api/monitoramento/alertas").length,
     ).toBeGreaterThanOrEqual(2);
 
     atual = { ...metricas(), connection: { ...metricas().connection, state: "close" } };
@@ -241,12 +241,13 @@ describe("MonitoramentoPage", () => {
   it("polls every 5 seconds", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const { chamadas } = stubFetch({
-      "GET /api/admin/whatsapp/metrics": { body: metricasNormais() },
-      "GET /api/admin/alertas": { body: { items: [], next_cursor: null } },
+      "GET /api/monitoramento/whatsapp": { body: metricasNormais() },
+      "GET /api/monitoramento/alertas": { body: { items: [], next_cursor: null } },
     });
     montar();
     await screen.findByRole("region", { name: "Circuit breaker" });
-    const metricasPedidas = () => chamadas.filter((c) => c.url.pathname.endsWith("/metrics"));
+    const metricasPedidas = () =>
+      chamadas.filter((c) => c.url.pathname === "/api/monitoramento/whatsapp");
     expect(metricasPedidas()).toHaveLength(1);
     await act(() => vi.advanceTimersByTimeAsync(5_000));
     await waitFor(() => expect(metricasPedidas()).toHaveLength(2));
@@ -255,11 +256,11 @@ describe("MonitoramentoPage", () => {
   it("says what went wrong instead of a blank screen, and tries again", async () => {
     let falhar = true;
     stubFetch({
-      "GET /api/admin/whatsapp/metrics": () =>
+      "GET /api/monitoramento/whatsapp": () =>
         falhar
           ? { status: 503, body: { error: "indisponivel", detail: "Redis indisponível" } }
           : { body: metricasNormais() },
-      "GET /api/admin/alertas": { body: { items: [], next_cursor: null } },
+      "GET /api/monitoramento/alertas": { body: { items: [], next_cursor: null } },
     });
     montar();
     expect(screen.getByText("Carregando o painel…")).toHaveAttribute("role", "status");

@@ -29,7 +29,7 @@ export const monitoramentoKeys = {
 };
 
 export function obterMetricas(signal?: AbortSignal): Promise<Metricas> {
-  return api("/api/admin/whatsapp/metrics", { signal });
+  return api("/api/monitoramento/whatsapp", { signal });
 }
 
 export const metricasQuery = () =>
@@ -49,7 +49,7 @@ export function listarAlertas(
   cursor?: string | null,
   signal?: AbortSignal,
 ): Promise<Page<Alerta>> {
-  return api("/api/admin/alertas", { query: { ...filtros, cursor }, signal });
+  return api("/api/monitoramento/alertas", { query: { ...filtros, cursor }, signal });
 }
 
 export const alertasQuery = (filtros: FiltrosAlertas) =>
