@@ -111,8 +111,8 @@ async def test_breaker_incident_opens_once_closes_and_stays_in_history(
     h = f.headers(await f.usuario(db), settings)
     historico = (await client.get("/api/monitoramento/alertas", headers=h)).json()["items"]
     assert [a["tipo"] for a in historico] == ["breaker_aberto"]
-    abertos = await client.get("/api/monitoramento/alertas?abertos=true", headers=h)
-    assert abertos.json()["items"] == []
+    em_aberto = await client.get("/api/monitoramento/alertas?abertos=true", headers=h)
+    assert em_aberto.json()["items"] == []
     assert (await client.get("/api/monitoramento/alertas")).status_code == 401
 
 

@@ -24,6 +24,10 @@ TRANSCREVER = "transcrever_audio"
 # Urgent messages are queued with a score this far in the past, so every worker
 # picks them before the normal ones that are already due.
 ADIANTAMENTO_URGENTE = timedelta(minutes=5)
+# A message queued behind an earlier one of its chamado is woken when that one is
+# done; it also looks for itself this often, so that a lost wake-up (a race with the
+# job's own retry, Redis failing at that moment) costs seconds, not a stuck chat.
+AGUARDAR = timedelta(seconds=15)
 
 
 # Only a job that waits in the queue is moved: arq reschedules a running job that
@@ -44,8 +48,16 @@ class Fila:
         self.arq = arq
         self._acordar = arq.register_script(_ACORDAR)
 
-    async def enfileirar(self, mensagem_id: int, *, urgente: bool = False) -> bool:
-        """Queue the send job; False when that message already has a job (a no-op)."""
+    async def enfileirar(
+        self, mensagem_id: int, *, urgente: bool = False, aguardar: bool = False
+    ) -> bool:
+        """Queue the send job; False when that message already has a job (a no-op).
+
+        ``aguardar``: an earlier message of its chamado has yet to go, which wakes this
+        one when done (``acordar``); until then it sleeps, for at most AGUARDAR."""
+        quando = utcnow() - ADIANTAMENTO_URGENTE if urgente else None
+        if aguardar:
+            quando = utcnow() + AGUARDAR
         job = await self.arq.enqueue_job(
             ENVIAR,
             mensagem_id,
@@ -53,7 +65,7 @@ class Fila:
             request_id=logs.request_id.get(),
             _job_id=job_id(mensagem_id),
             _queue_name=QUEUE_NAME,
-            _defer_until=utcnow() - ADIANTAMENTO_URGENTE if urgente else None,
+            _defer_until=quando,
         )
         return job is not None
 

@@ -9,8 +9,10 @@ A message goes only when no earlier message of its chamado is still ``pendente``
 it in the same UPDATE (``e_a_vez``), so no interleaving of workers sends out of
 order. A job that finds an earlier message waits (arq ``Retry``) until that
 message's own job is due, and whoever sends or fails a message wakes the next one of
-its chamado at once. A failed message holds nothing back. Other chamados never wait
-for this one: each looks only at its own messages.
+its chamado at once. A message accepted behind an earlier one of its chamado is
+queued asleep (``Fila.enfileirar(aguardar=True)``) and woken the same way, so that
+workers spend their turns on messages that can go. A failed message holds nothing
+back. Other chamados never wait for this one: each looks only at its own messages.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import ColumnElement, Row, exists, select
+from sqlalchemy import ColumnElement, Row, Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -46,6 +48,20 @@ def e_a_vez() -> ColumnElement[bool]:
         anterior.direcao == Direcao.outbound,
         anterior.id < Mensagem.id,
         anterior.status_envio.in_(EM_ANDAMENTO),
+    )
+
+
+def ha_anterior(mensagem_id: int) -> Select[tuple[bool]]:
+    """Whether an earlier message of ``mensagem_id``'s chamado has yet to go."""
+    atual = aliased(Mensagem)
+    return select(
+        exists().where(
+            atual.id == mensagem_id,
+            Mensagem.chamado_id == atual.chamado_id,
+            Mensagem.direcao == Direcao.outbound,
+            Mensagem.id < atual.id,
+            Mensagem.status_envio.in_(EM_ANDAMENTO),
+        )
     )
 
 

@@ -24,7 +24,7 @@ from gmm.db import after_commit, utcnow
 from gmm.errors import Conflict, DomainError, NotFound, ServiceUnavailable
 from gmm.eventos.service import TipoEvento, publicar
 from gmm.terceirizados.telefone import normalizar
-from gmm.whatsapp import credenciais
+from gmm.whatsapp import credenciais, ordem
 from gmm.whatsapp.fila import Fila
 from gmm.whatsapp.megaapi import InstanceStatus, MegaAPIClient, MegaAPIError, OnWhatsApp
 
@@ -227,7 +227,11 @@ class WhatsAppService:
         assert isinstance(engine, AsyncEngine), "a sessão precisa estar ligada a um engine"
 
         async def enfileirar() -> None:
-            await self.fila.enfileirar(mensagem_id, urgente=urgente)
+            # Read after the commit: an earlier message sent meanwhile has already
+            # looked for this one to wake, so this one must not sleep.
+            async with engine.connect() as conn:
+                aguardar = bool(await conn.scalar(ordem.ha_anterior(mensagem_id)))
+            await self.fila.enfileirar(mensagem_id, urgente=urgente, aguardar=aguardar)
             # "enfileirado" = a job exists; the sweep uses "pendente" for rows
             # whose enqueue never happened.
             async with engine.begin() as conn:
