@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pydantic import SecretStr
+
 from gmm.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,3 +33,17 @@ def servidores(redis_db: int | None = None) -> tuple[str, str]:
     url = Settings(database_url=db).database_url
     assert url
     return url, redis
+
+
+def settings_da_api(database_url: str, redis_url: str, webhook_token: str) -> Settings:
+    """Settings for an API the benchmark runs itself (in process or as `gmm api`)."""
+    return Settings(
+        _env_file=None,
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key=SecretStr("bench-" + "x" * 40),
+        fernet_key=SecretStr("Gmj9Bd3iJZ1Oi8T6nB6Fj9m4yTCP8QGXuVFiu3g0a0U="),
+        webhook_token=SecretStr(webhook_token),
+        frontend_dist=Path("/nonexistent"),
+        vigia_ativa=False,
+    )

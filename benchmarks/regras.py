@@ -18,17 +18,14 @@ import asyncio
 import itertools
 import time
 import uuid
-from pathlib import Path
 
 import httpx
-from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from benchmarks.comum import servidores
+from benchmarks.comum import servidores, settings_da_api
 from benchmarks.webhooks import _figuras
 from gmm.automacao.models import AcaoRegra, RegraAutomacao, TipoPadrao
 from gmm.chamados.models import Chamado
-from gmm.config import Settings
 from gmm.conversas.models import Mensagem
 from gmm.db import create_database, drop_database, session_scope
 from gmm.main import create_app
@@ -94,22 +91,12 @@ async def _cenario(http: httpx.AsyncClient, mensagens: int) -> tuple[float, floa
 
 
 async def run(mensagens: int) -> dict[str, tuple[float, float]]:
-    # No worker here, so the suite's own Redis database will do.
     server_url, redis_url = servidores(redis_db=14)
     name = f"gmm_bench_regras_{uuid.uuid4().hex[:6]}"
     database_url = await create_database(server_url, name)
     try:
         await asyncio.to_thread(upgrade, database_url)
-        settings = Settings(
-            _env_file=None,
-            database_url=database_url,
-            redis_url=redis_url,
-            secret_key=SecretStr("bench-" + "x" * 40),
-            fernet_key=SecretStr("Gmj9Bd3iJZ1Oi8T6nB6Fj9m4yTCP8QGXuVFiu3g0a0U="),
-            webhook_token=SecretStr(TOKEN),
-            frontend_dist=Path("/nonexistent"),
-            vigia_ativa=False,
-        )
+        settings = settings_da_api(database_url, redis_url, TOKEN)
         app = create_app(settings)
         figuras: dict[str, tuple[float, float]] = {}
         async with app.router.lifespan_context(app):

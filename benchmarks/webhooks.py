@@ -25,13 +25,11 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
-from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from benchmarks.comum import servidores
+from benchmarks.comum import servidores, settings_da_api
 from gmm.chamados.models import Chamado
 from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
@@ -158,16 +156,7 @@ async def run(
     database_url = await create_database(server_url, name)
     try:
         await asyncio.to_thread(upgrade, database_url)
-        settings = Settings(
-            _env_file=None,
-            database_url=database_url,
-            redis_url=redis_url,
-            secret_key=SecretStr("bench-" + "x" * 40),
-            fernet_key=SecretStr("Gmj9Bd3iJZ1Oi8T6nB6Fj9m4yTCP8QGXuVFiu3g0a0U="),
-            webhook_token=SecretStr(TOKEN),
-            frontend_dist=Path("/nonexistent"),
-            vigia_ativa=False,
-        )
+        settings = settings_da_api(database_url, redis_url, TOKEN)
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             async with session_scope(app.state.sessionmaker) as session:
