@@ -41,13 +41,18 @@ def headers(row: Usuario, settings: Settings) -> dict[str, str]:
 
 
 async def terceirizado(
-    db: AsyncSession, *, nome: str | None = None, telefone: str | None = None, ativo: bool = True
+    db: AsyncSession,
+    *,
+    nome: str | None = None,
+    telefone: str | None = None,
+    ativo: bool = True,
+    empresa: str | None = None,
 ) -> Terceirizado:
     n = next(_seq)
     numero = telefone or f"55119{n:08d}"
     row = Terceirizado(
         nome=nome or f"Terceirizado {n}",
-        empresa=f"Empresa {n}",
+        empresa=empresa or f"Empresa {n}",
         telefone=numero,
         telefone_chave=chave(numero),
         ativo=ativo,

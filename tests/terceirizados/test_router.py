@@ -113,9 +113,11 @@ async def test_search_by_phone_digits(
     client: httpx.AsyncClient, db: AsyncSession, settings: Settings
 ) -> None:
     h = await _auth(db, settings)
-    await f.terceirizado(db, nome="Fone", telefone="5521998765432")
-    await f.terceirizado(db, nome="Outro", telefone="5511912345678")
-    await f.terceirizado(db, nome="Sem o nove", telefone="552181112222")
+    # No digits but the phones' (the factory's "Empresa N" would match a search for "55"
+    # whenever N holds those digits).
+    await f.terceirizado(db, nome="Fone", telefone="5521998765432", empresa="Elétrica")
+    await f.terceirizado(db, nome="Outro", telefone="5511912345678", empresa="Hidráulica")
+    await f.terceirizado(db, nome="Sem o nove", telefone="552181112222", empresa="Pintura")
 
     async def nomes(busca: str) -> list[str]:
         resposta = await client.get("/api/terceirizados", params={"busca": busca}, headers=h)
