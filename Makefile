@@ -42,6 +42,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check backend tests alembic benchmarks
 	$(BIN)/ruff format --check backend tests alembic benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The browser tests run in their own pytest process: their session-wide server and
 # Chromium (with live event streams open) must not outlive into the other tests.

@@ -7,9 +7,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from gmm.config import Settings
-from gmm.db import create_engine
-from gmm.models import metadata
+from gmm.app.models import metadata
+from gmm.core.config import Settings
+from gmm.core.db import create_engine
 
 config = context.config
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from gmm.config import Settings
+from gmm.core.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +27,7 @@ def servidores(redis_db: int | None = None) -> tuple[str, str]:
         if redis_db is not None:
             redis = urlsplit(redis)._replace(path=f"/{redis_db}").geturl()
     if not (db and redis):
-        from gmm import embedded
+        from gmm.core import embedded
 
         db, redis = embedded.servers(ROOT / ".gmm" / "bench", db, redis)
     url = Settings(database_url=db).database_url

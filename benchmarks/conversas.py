@@ -33,12 +33,12 @@ import httpx
 from pydantic import SecretStr
 
 from benchmarks.comum import servidores
+from gmm.app.main import create_app
 from gmm.auth import security
-from gmm.config import Settings
-from gmm.db import create_database, drop_database
-from gmm.main import create_app
-from gmm.migrations import upgrade
-from gmm.monitoramento.service import CACHE
+from gmm.core.config import Settings
+from gmm.core.db import create_database, drop_database
+from gmm.core.migrations import upgrade
+from gmm.monitoramento.painel import CACHE
 
 TEXTOS = [
     "Bom dia, já estou a caminho.",

@@ -33,21 +33,21 @@ from sqlalchemy import func, select
 from benchmarks.comum import servidores
 from gmm.auth.models import Papel, Usuario
 from gmm.chamados.models import Chamado
-from gmm.config import Settings
 from gmm.conversas.models import Mensagem, StatusEnvio, TipoMensagem
-from gmm.db import (
+from gmm.core.config import Settings
+from gmm.core.db import (
     create_database,
     create_engine,
     create_sessionmaker,
     drop_database,
     session_scope,
 )
-from gmm.embedded import start_simulator
-from gmm.migrations import upgrade
+from gmm.core.embedded import start_simulator
+from gmm.core.migrations import upgrade
+from gmm.envio.breaker import CircuitBreaker
+from gmm.envio.fila import Fila
+from gmm.envio.service import WhatsAppService
 from gmm.terceirizados.models import Terceirizado
-from gmm.whatsapp.circuit_breaker import CircuitBreaker
-from gmm.whatsapp.fila import Fila
-from gmm.whatsapp.service import WhatsAppService
 
 SIM_TOKEN = "token-benchmark"
 SIM_INSTANCE = "bench"
@@ -77,7 +77,7 @@ async def _enfileirar(settings: Settings, total: int, rodada: str) -> None:
     engine = create_engine(settings.database_url)
     arq = await create_pool(RedisSettings.from_dsn(settings.redis_url))
     try:
-        maker = create_sessionmaker(engine)
+        maker = create_sessionmaker(engine, arq)
         async with session_scope(maker) as session:
             usuario = await session.scalar(select(Usuario).limit(1))
             if usuario is None:
@@ -258,7 +258,7 @@ async def run(
     try:
         workers = [
             subprocess.Popen(
-                [sys.executable, "-m", "gmm.cli", "worker"],
+                [sys.executable, "-m", "gmm.app.cli", "worker"],
                 env={**os.environ, **settings.as_env()},
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

@@ -24,12 +24,12 @@ from sqlalchemy import func, select
 
 from benchmarks.comum import servidores, settings_da_api
 from benchmarks.webhooks import _figuras
+from gmm.app.main import create_app
 from gmm.automacao.models import AcaoRegra, RegraAutomacao, TipoPadrao
 from gmm.chamados.models import Chamado
 from gmm.conversas.models import Mensagem
-from gmm.db import create_database, drop_database, session_scope
-from gmm.main import create_app
-from gmm.migrations import upgrade
+from gmm.core.db import create_database, drop_database, session_scope
+from gmm.core.migrations import upgrade
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.telefone import chave
 

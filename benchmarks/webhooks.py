@@ -30,13 +30,13 @@ import httpx
 from sqlalchemy import func, select
 
 from benchmarks.comum import servidores, settings_da_api
+from gmm.app.main import create_app
 from gmm.chamados.models import Chamado
-from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
-from gmm.db import create_database, create_engine, drop_database, session_scope
-from gmm.embedded import free_port, wait_for_port
-from gmm.main import create_app
-from gmm.migrations import upgrade
+from gmm.core.config import Settings
+from gmm.core.db import create_database, create_engine, drop_database, session_scope
+from gmm.core.embedded import free_port, wait_for_port
+from gmm.core.migrations import upgrade
 from gmm.terceirizados.models import Terceirizado
 
 TOKEN = "bench-webhook"
@@ -99,7 +99,7 @@ async def rajada(settings: Settings, eventos: int, remetentes: int = 8) -> Rajad
     porta = free_port()
     ambiente = {**os.environ, **settings.as_env(), "GMM_HOST": "127.0.0.1", "GMM_PORT": str(porta)}
     api = subprocess.Popen(
-        [sys.executable, "-m", "gmm.cli", "api"],
+        [sys.executable, "-m", "gmm.app.cli", "api"],
         env=ambiente,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

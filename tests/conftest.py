@@ -22,11 +22,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from gmm.config import Settings
-from gmm.db import create_database, drop_database
-from gmm.main import create_app
-from gmm.migrations import upgrade
-from gmm.models import metadata
+from gmm.app.main import create_app
+from gmm.app.models import metadata
+from gmm.core.config import Settings
+from gmm.core.db import create_database, drop_database
+from gmm.core.migrations import upgrade
+
+# The MegaAPI simulator as a real process and the workers, for every test of delivery.
+pytest_plugins = ["tests.entrega"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +38,7 @@ def _server_urls() -> tuple[str, str]:
     database_url = os.environ.get("GMM_TEST_DATABASE_URL")
     redis_url = os.environ.get("GMM_TEST_REDIS_URL")
     if not (database_url and redis_url):
-        from gmm import embedded  # only when a server must be started
+        from gmm.core import embedded  # only when a server must be started
 
         database_url, redis_url = embedded.servers(ROOT / ".gmm" / "test", database_url, redis_url)
     database_url = Settings(database_url=database_url).database_url

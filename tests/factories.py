@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm.auth import security
 from gmm.auth.models import Papel, Usuario
 from gmm.chamados.models import Chamado, Prioridade, StatusChamado
-from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
+from gmm.core.config import Settings
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.telefone import chave
 

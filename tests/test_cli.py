@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth import security
 from gmm.auth.models import Papel, Usuario
-from gmm.config import Settings
-from gmm.embedded import free_port
+from gmm.core.config import Settings
+from gmm.core.embedded import free_port
 
 
 def _gmm(
@@ -31,7 +31,7 @@ def _gmm(
         "GMM_ADMIN_PASSWORD": senha,
     }
     return subprocess.run(
-        [sys.executable, "-m", "gmm.cli", *args],
+        [sys.executable, "-m", "gmm.app.cli", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -67,7 +67,7 @@ async def test_production_without_secrets_stops_with_a_clear_message(tmp_path: P
     env = {k: v for k, v in os.environ.items() if not k.startswith("GMM_")}
     env.update({"GMM_ENV": "production", "GMM_DATA_DIR": str(tmp_path)})
     result = subprocess.run(
-        [sys.executable, "-m", "gmm.cli", "api"],
+        [sys.executable, "-m", "gmm.app.cli", "api"],
         env=env,
         capture_output=True,
         text=True,
@@ -81,7 +81,7 @@ async def test_production_without_secrets_stops_with_a_clear_message(tmp_path: P
 
 def test_the_simulator_starts_with_a_token_that_looks_like_an_option() -> None:
     """`gmm run` draws a random token; one starting with "-" once broke its start."""
-    from gmm.embedded import start_simulator
+    from gmm.core.embedded import start_simulator
 
     processo, url = start_simulator("-comeca-com-hifen", "inst")
     try:
@@ -109,7 +109,7 @@ def _gmm_run(settings: Settings, tmp_path: Path) -> tuple[subprocess.Popen[bytes
         }
     )
     processo = subprocess.Popen(
-        [sys.executable, "-m", "gmm.cli", "run"],
+        [sys.executable, "-m", "gmm.app.cli", "run"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -133,8 +133,8 @@ async def test_gmm_run_stops_what_it_started_on_sigterm(settings: Settings, tmp_
                 raise AssertionError("gmm run não respondeu a tempo")
         filhos = psutil.Process(processo.pid).children(recursive=True)
         comandos = [" ".join(f.cmdline()) for f in filhos]
-        assert any("gmm.cli worker" in c for c in comandos), comandos
-        assert any("gmm.cli megaapi-sim" in c for c in comandos), comandos
+        assert any("gmm.app.cli worker" in c for c in comandos), comandos
+        assert any("gmm.app.cli megaapi-sim" in c for c in comandos), comandos
 
         processo.send_signal(signal.SIGTERM)
         _, erros = await asyncio.to_thread(processo.communicate, timeout=30)
@@ -177,7 +177,7 @@ async def test_gmm_run_restarts_a_child_that_dies(settings: Settings, tmp_path: 
 
     try:
         await esperar(api_no_ar)
-        for comando in ("gmm.cli worker", "gmm.cli api"):
+        for comando in ("gmm.app.cli worker", "gmm.app.cli api"):
             [morto] = _filhos(processo, comando)
             todos.add(morto)
             morto.kill()

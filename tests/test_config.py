@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from gmm.config import ConfigError, Settings
+from gmm.core.config import ConfigError, Settings
 
 
 def test_production_refuses_to_start_without_secrets(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ import yaml
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from gmm.openapi_export import OPENAPI_PATH, ROOT, render
-from gmm.openapi_export import schema as documentado
+from gmm.app.openapi_export import OPENAPI_PATH, ROOT, render
+from gmm.app.openapi_export import schema as documentado
 
 
 def test_openapi_yaml_is_current(app: FastAPI) -> None:

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.chamados.models import Chamado
-from gmm.config import Settings
 from gmm.conversas.models import Mensagem
+from gmm.core.config import Settings
 from tests import factories as f
 
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from gmm import logs
-from gmm.monitoramento.http import MetricasHTTP
+from gmm.core import logs
+from gmm.core.metricas_http import MetricasHTTP
 
 
 def _registro(msg: str, *args: object, nome: str = "uvicorn.access") -> logging.LogRecord:

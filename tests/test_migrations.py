@@ -5,8 +5,8 @@ import uuid
 
 from alembic import command
 
-from gmm.db import create_database, drop_database
-from gmm.migrations import alembic_config
+from gmm.core.db import create_database, drop_database
+from gmm.core.migrations import alembic_config
 
 
 async def test_upgrade_head_on_empty_database_matches_models_and_downgrades(

@@ -6,8 +6,8 @@ import json
 
 import yaml
 
-from gmm.openapi_export import OPENAPI_PATH
-from gmm.postman_export import COLLECTION_PATH, ENVIRONMENT_PATH, render
+from gmm.app.openapi_export import OPENAPI_PATH
+from gmm.app.postman_export import COLLECTION_PATH, ENVIRONMENT_PATH, render
 
 
 def _requisicoes(colecao: dict[str, object]) -> list[dict[str, object]]:

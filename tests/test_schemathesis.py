@@ -31,12 +31,12 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from gmm.app.main import create_app
+from gmm.app.models import metadata
+from gmm.app.openapi_export import OPENAPI_PATH
 from gmm.auth.models import Papel
-from gmm.config import Settings
-from gmm.embedded import start_simulator
-from gmm.main import create_app
-from gmm.models import metadata
-from gmm.openapi_export import OPENAPI_PATH
+from gmm.core.config import Settings
+from gmm.core.embedded import start_simulator
 from tests import factories
 from tests.servidor import servir
 
@@ -137,7 +137,7 @@ LACUNAS_CONHECIDAS = {
     # Texts stripped of surrounding whitespace before their minimum length counts
     # (StringConstraints(strip_whitespace=True)): "ab\r" is 3 characters to the schema.
     ("*", "string_too_short"),
-    # WhatsApp's limits on interactive messages (gmm/whatsapp/schemas.py): texts that
+    # WhatsApp's limits on interactive messages (gmm/envio/schemas.py): texts that
     # are blank once stripped, lengths, 1 to 3 buttons, 1 to 10 sections, unique ids.
     # The schema has them only in the descriptions.
     ("*", "texto_vazio"),
@@ -147,7 +147,7 @@ LACUNAS_CONHECIDAS = {
     ("valor", "decimal_max_places"),
     ("valor", "decimal_parsing"),
     # NUL and lone surrogates (spliced in above): the schema's strings cannot exclude
-    # them, and PostgreSQL cannot store them (gmm.params.recusar_texto_invalido).
+    # them, and PostgreSQL cannot store them (gmm.core.params.recusar_texto_invalido).
     ("*", "caractere_invalido"),
 }
 

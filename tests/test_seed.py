@@ -8,15 +8,15 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm import seed
+from gmm.app import seed
 from gmm.automacao.models import RegraAutomacao
 from gmm.chamados.models import Chamado
-from gmm.config import Settings
 from gmm.conversas.models import Mensagem
-from gmm.db import session_scope
+from gmm.core.config import Settings
+from gmm.core.db import session_scope
+from gmm.envio.fila import Fila
+from gmm.envio.service import WhatsAppService
 from gmm.terceirizados.models import Terceirizado
-from gmm.whatsapp.fila import Fila
-from gmm.whatsapp.service import WhatsAppService
 
 
 async def _contar(db: AsyncSession, modelo: type) -> int:

@@ -7,7 +7,7 @@ from jose import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth.models import Papel
-from gmm.config import Settings
+from gmm.core.config import Settings
 from tests import factories as f
 
 

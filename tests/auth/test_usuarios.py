@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth.models import Papel, Usuario
-from gmm.config import Settings
+from gmm.core.config import Settings
 from tests import factories as f
 
 URL = "/api/admin/usuarios"

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.chamados.models import HistoricoChamado
-from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, TipoMensagem
-from gmm.eventos.service import STREAM
-from tests.whatsapp.test_webhook import texto
+from gmm.core.config import Settings
+from gmm.core.eventos import STREAM
+from tests.recebimento.test_webhook import texto
 
 _ids = itertools.count(1)
 

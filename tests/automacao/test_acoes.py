@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.automacao.models import Aguardando, EstadoConversa
 from gmm.chamados.models import Chamado, OrigemHistorico, StatusChamado
-from gmm.config import Settings
 from gmm.conversas.models import Mensagem, StatusEnvio, TipoConteudo, TipoMensagem
-from gmm.db import utcnow
+from gmm.core.config import Settings
+from gmm.core.db import utcnow
 from tests import factories as f
 from tests.automacao.conftest import (
     automaticas,
@@ -25,6 +25,7 @@ from tests.automacao.conftest import (
     saidas,
     texto,
 )
+from tests.conteudo import guardado
 
 TELEFONE = "5511987654321"
 CHAVE = "5511987654321"  # the phone's canonical form (terceirizados.telefone_chave)
@@ -70,7 +71,7 @@ async def test_quote_goes_out_as_approve_and_reject_buttons_with_the_amount(
     assert mensagem.tipo == TipoMensagem.botoes
     assert mensagem.tipo_conteudo == TipoConteudo.interactive
     assert "R$ 1.500,00" in (mensagem.texto or "") and "Inclui material" in (mensagem.texto or "")
-    conteudo = mensagem.conteudo or {}
+    conteudo = guardado(mensagem)
     assert [(b["id"], b["titulo"]) for b in conteudo["botoes"]] == [
         ("orcamento:aprovar", "Aprovar"),
         ("orcamento:rejeitar", "Rejeitar"),
@@ -228,7 +229,7 @@ async def test_visit_confirmed_or_rescheduled(
     )
     assert r.status_code == 201
     [pergunta] = await saidas(db, chamado.id)
-    assert [b["titulo"] for b in (pergunta.conteudo or {})["botoes"]] == ["Confirmo", "Remarcar"]
+    assert [b["titulo"] for b in guardado(pergunta)["botoes"]] == ["Confirmo", "Remarcar"]
     await enviar_webhook(client, settings, botao(TELEFONE, "a", "Confirmo"))
     atualizado = await _chamado(db, chamado.id)
     assert atualizado.visita_em == quando

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm.automacao import textos
 from gmm.automacao.models import Aguardando, EstadoConversa
 from gmm.chamados.models import Chamado
-from gmm.config import Settings
 from gmm.conversas.models import TipoMensagem
-from gmm.db import utcnow
+from gmm.core.config import Settings
+from gmm.core.db import utcnow
 from gmm.terceirizados.models import Terceirizado
 from tests import factories as f
 from tests.automacao.conftest import automaticas, enviar_webhook, historico, saidas, texto

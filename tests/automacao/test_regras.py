@@ -15,7 +15,7 @@ from gmm.automacao import service
 from gmm.automacao.models import AcaoRegra, RegraAutomacao, TipoPadrao
 from gmm.automacao.schemas import RegraIn
 from gmm.chamados.models import Chamado, OrigemHistorico, Prioridade, StatusChamado
-from gmm.config import Settings
+from gmm.core.config import Settings
 from tests import factories as f
 from tests.automacao.conftest import automaticas, enviar_webhook, eventos, historico, texto
 

@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm.auth.models import Papel
 from gmm.automacao import service
 from gmm.automacao.models import AcaoRegra, RegraAutomacao, TipoPadrao
-from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem
+from gmm.core.config import Settings
 from tests import factories as f
-from tests.whatsapp.test_webhook import texto
+from tests.recebimento.test_webhook import texto
 
 HOSTIL = r"(a+)+$"
 TEXTO_HOSTIL = "a" * 30_000 + "b"

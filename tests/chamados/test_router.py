@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.chamados.models import Chamado, Prioridade, StatusChamado
-from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
-from gmm.db import utcnow
+from gmm.core.config import Settings
+from gmm.core.db import utcnow
 from tests import factories as f
 
 

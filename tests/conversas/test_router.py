@@ -8,9 +8,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from gmm.chamados.models import StatusChamado
-from gmm.config import Settings
 from gmm.conversas.models import Direcao, StatusEnvio
-from gmm.db import utcnow
+from gmm.core.config import Settings
+from gmm.core.db import utcnow
 from tests import factories as f
 
 

@@ -24,10 +24,10 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.config import Settings
-from gmm.embedded import start_simulator
-from gmm.main import create_app
-from gmm.whatsapp import tasks
+from gmm.app.main import create_app
+from gmm.core.config import Settings
+from gmm.core.embedded import start_simulator
+from gmm.worker import rodar as tasks
 from tests.servidor import servir
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,10 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm.auth.models import Papel, Usuario
 from gmm.automacao.models import AcaoRegra, RegraAutomacao, TipoPadrao
 from gmm.chamados.models import Chamado, StatusChamado
-from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, TipoConteudo, TipoMensagem
+from gmm.core.config import Settings
 from gmm.terceirizados.models import Terceirizado
 from tests import factories as f
+from tests.conteudo import guardado
 from tests.e2e.conftest import SimuladorE2E, screenshot
 
 TELEFONE = "5511987654321"
@@ -191,7 +192,7 @@ async def test_an_attached_image_shows_in_the_chat(
     )
     assert mensagem is not None
     assert mensagem.tipo_conteudo == TipoConteudo.image
-    assert (mensagem.conteudo or {})["nome_arquivo"] == "quadro-eletrico.png"
+    assert guardado(mensagem)["nome_arquivo"] == "quadro-eletrico.png"
 
 
 async def test_a_rule_made_on_screen_answers_a_contractor_live(

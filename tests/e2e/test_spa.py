@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, expect
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth.models import Usuario
 from gmm.auth.service import CREDENCIAIS_INVALIDAS
 from gmm.chamados.models import Chamado, Prioridade, StatusChamado
-from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
+from gmm.core.config import Settings
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.telefone import TelefoneInvalido, normalizar
 from tests import factories as f
@@ -319,12 +319,18 @@ async def test_expired_session_while_sending_keeps_the_text(
     await login(page, live_server, user.email, path=f"/central/{c.id}")
     caixa = page.get_by_label("Mensagem", exact=True)
     await caixa.fill("Confirma a visita amanhã?")
-    # The account loses access (its token stops working) before the operator sends.
-    user.ativo = False
-    await db.commit()
+
+    # The account loses access (its token stops working) while the send is on its way:
+    # deactivated when the browser has sent it, so the send itself is refused. (Done
+    # before the key press, any of the page's background requests could get the 401
+    # first and take it to /login before the operator ever sent.)
+    async def desativar(route: Route) -> None:
+        user.ativo = False
+        await db.commit()
+        await route.continue_()
+
+    await page.route(f"**/api/chamados/{c.id}/responder", desativar)
     # Keyboard, not the element: the page leaves for /login in the middle of the key press.
-    # The send itself must be refused: other requests may 401 first and take the page to
-    # /login while it is still on its way, and the account comes back below.
     async with page.expect_response(
         lambda r: r.request.method == "POST" and r.url.endswith(f"/api/chamados/{c.id}/responder")
     ) as enviada:

@@ -21,8 +21,8 @@ import pytest
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message
 
+from gmm.core.eventos import Ritmo
 from gmm.eventos.router import get_ritmo
-from gmm.eventos.service import Ritmo
 
 # Tests wait for the app this long at most (events normally arrive in milliseconds).
 ESPERA = 5.0

@@ -13,15 +13,17 @@ from jose import jwt
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from gmm.app.main import create_app
 from gmm.auth import security
-from gmm.config import Settings
-from gmm.db import utcnow
-from gmm.deps import get_settings_dep
+from gmm.chamados.models import StatusChamado
+from gmm.core.config import Settings
+from gmm.core.db import utcnow
+from gmm.core.deps import get_settings_dep
+from gmm.core.eventos import NOME_CONEXAO, STREAM, Ritmo, publicar
 from gmm.eventos.router import get_ritmo
-from gmm.eventos.service import NOME_CONEXAO, STREAM, Ritmo, publicar
-from gmm.main import create_app
 from tests import factories as f
 from tests.eventos.conftest import Comentario, cliente, conectar
+from tests.eventos.exemplos import alerta, chamado, nova, status
 
 
 async def _token(db: AsyncSession, settings: Settings) -> str:
@@ -152,37 +154,15 @@ async def test_events_arrive_in_order_with_ids_and_types(
     async with conectar(sse, **kwargs) as leitor:
         publicados = [
             (
-                await publicar(
-                    redis,
-                    "mensagem.nova",
-                    {
-                        "chamado_id": 7,
-                        "mensagem_id": 42,
-                        "direcao": "inbound",
-                        "status_envio": "entregue",
-                    },
-                ),
+                await publicar(redis, nova(42)),
                 "mensagem.nova",
             ),
             (
-                await publicar(
-                    redis,
-                    "mensagem.status",
-                    {
-                        "mensagem_id": 41,
-                        "chamado_id": 7,
-                        "status_envio": "falhou",
-                        "erro": "número sem WhatsApp",
-                    },
-                ),
+                await publicar(redis, status(41, erro="número sem WhatsApp")),
                 "mensagem.status",
             ),
             (
-                await publicar(
-                    redis,
-                    "chamado.atualizado",
-                    {"chamado_id": 7, "status": "concluido", "prioridade": "alta"},
-                ),
+                await publicar(redis, chamado(7, StatusChamado.concluido)),
                 "chamado.atualizado",
             ),
         ]
@@ -191,6 +171,7 @@ async def test_events_arrive_in_order_with_ids_and_types(
         assert recebidos[1].json() == {
             "mensagem_id": 41,
             "chamado_id": 7,
+            "direcao": "outbound",
             "status_envio": "falhou",
             "erro": "número sem WhatsApp",
         }
@@ -204,10 +185,10 @@ async def test_reconnect_with_last_event_id_gets_exactly_what_was_missed(
 ) -> None:
     h = _bearer(await _token(db, settings))
     async with conectar(sse, headers=h) as leitor:
-        vistos = [await publicar(redis, "mensagem.nova", {"mensagem_id": n}) for n in (1, 2)]
+        vistos = [await publicar(redis, nova(n)) for n in (1, 2)]
         assert [e.id for e in await leitor.eventos(2)] == vistos
         assert leitor.ultimo_id == vistos[-1]
-    perdidos = [await publicar(redis, "mensagem.nova", {"mensagem_id": n}) for n in (3, 4, 5)]
+    perdidos = [await publicar(redis, nova(n)) for n in (3, 4, 5)]
 
     async with conectar(sse, headers={**h, "Last-Event-ID": vistos[-1]}) as leitor:
         recebidos = await leitor.eventos(3)
@@ -215,7 +196,7 @@ async def test_reconnect_with_last_event_id_gets_exactly_what_was_missed(
         assert [e.json()["mensagem_id"] for e in recebidos] == [3, 4, 5]
         await leitor.nada_mais()
         # Live again after the replay.
-        ao_vivo = await publicar(redis, "mensagem.nova", {"mensagem_id": 6})
+        ao_vivo = await publicar(redis, nova(6))
         assert (await leitor.evento()).id == ao_vivo
 
     # The query form resumes the same way (a new EventSource cannot set headers);
@@ -234,8 +215,8 @@ async def test_replay_larger_than_one_batch(
     sse: httpx.AsyncClient, db: AsyncSession, settings: Settings, redis: Redis, ritmo: Ritmo
 ) -> None:
     h = _bearer(await _token(db, settings))
-    inicio = await publicar(redis, "alerta", {"n": 0})
-    ids = [await publicar(redis, "mensagem.status", {"mensagem_id": n}) for n in range(450)]
+    inicio = await publicar(redis, alerta(0))
+    ids = [await publicar(redis, status(n)) for n in range(450)]
     async with conectar(sse, headers={**h, "Last-Event-ID": inicio}) as leitor:
         assert [e.id for e in await leitor.eventos(450)] == ids
         await leitor.nada_mais()
@@ -245,12 +226,12 @@ async def test_a_client_reconnecting_before_any_event_loses_nothing(
     sse: httpx.AsyncClient, db: AsyncSession, settings: Settings, redis: Redis, ritmo: Ritmo
 ) -> None:
     h = _bearer(await _token(db, settings))
-    antes = await publicar(redis, "alerta", {"n": 0})
+    antes = await publicar(redis, alerta(0))
     async with conectar(sse, headers=h) as leitor:
         # The stream starts with its current end as an id without data.
         await leitor.nada_mais(0.3)
         assert leitor.ultimo_id == antes
-    durante = await publicar(redis, "alerta", {"n": 1})
+    durante = await publicar(redis, alerta(1))
     async with conectar(sse, headers={**h, "Last-Event-ID": antes}) as leitor:
         assert (await leitor.evento()).id == durante
 
@@ -262,7 +243,7 @@ async def test_first_connection_on_an_empty_stream_resumes_from_zero(
     async with conectar(sse, headers=h) as leitor:
         await leitor.nada_mais(0.3)
         assert leitor.ultimo_id == "0-0"
-    primeiro = await publicar(redis, "alerta", {"n": 1})
+    primeiro = await publicar(redis, alerta(1))
     async with conectar(sse, headers={**h, "Last-Event-ID": "0-0"}) as leitor:
         assert (await leitor.evento()).id == primeiro
 
@@ -275,7 +256,7 @@ async def test_an_id_older_than_the_window_gets_reset_then_live_events(
     velho_ms = segundos * 1000 - 20 * 60 * 1000
     for n in range(150):
         await redis.xadd(STREAM, {"tipo": "alerta", "dados": "{}"}, id=f"{velho_ms}-{n}")
-    ultimo = await publicar(redis, "alerta", {"n": 1})  # trims the old entries
+    ultimo = await publicar(redis, alerta(1))  # trims the old entries
     assert (await redis.xrange(STREAM, count=1))[0][0] != f"{velho_ms}-0"
 
     async with conectar(sse, headers={**h, "Last-Event-ID": f"{velho_ms}-0"}) as leitor:
@@ -284,7 +265,7 @@ async def test_an_id_older_than_the_window_gets_reset_then_live_events(
         # Its id is the current end: a reconnect right after it resumes from there.
         assert reset.id == ultimo
         await leitor.nada_mais()
-        novo = await publicar(redis, "mensagem.nova", {"mensagem_id": 9})
+        novo = await publicar(redis, nova(9))
         evento = await leitor.evento()
         assert (evento.id, evento.tipo) == (novo, "mensagem.nova")
 
@@ -293,13 +274,13 @@ async def test_a_lost_stream_or_an_unknown_id_gets_reset(
     sse: httpx.AsyncClient, db: AsyncSession, settings: Settings, redis: Redis, ritmo: Ritmo
 ) -> None:
     h = _bearer(await _token(db, settings))
-    visto = await publicar(redis, "alerta", {"n": 1})
+    visto = await publicar(redis, alerta(1))
     await redis.delete(STREAM)  # as after a Redis restart without persistence
     async with conectar(sse, headers={**h, "Last-Event-ID": visto}) as leitor:
         reset = await leitor.evento()
         assert (reset.tipo, reset.id) == ("reset", "0-0")
 
-    atual = await publicar(redis, "alerta", {"n": 2})
+    atual = await publicar(redis, alerta(2))
     futuro = f"{int(atual.split('-')[0]) + 60_000}-0"
     async with conectar(sse, headers={**h, "Last-Event-ID": futuro}) as leitor:
         reset = await leitor.evento()
@@ -318,8 +299,8 @@ async def test_published_on_one_api_process_received_on_another(
         conectar(sse, headers=h) as aqui,
         conectar(sse_outra, headers=h) as la,
     ):
-        de_la = await publicar(outra.state.redis, "mensagem.nova", {"mensagem_id": 1})
-        daqui = await publicar(redis, "chamado.atualizado", {"chamado_id": 2})
+        de_la = await publicar(outra.state.redis, nova(1))
+        daqui = await publicar(redis, chamado(2))
         assert [e.id for e in await aqui.eventos(2)] == [de_la, daqui]
         assert [e.id for e in await la.eventos(2)] == [de_la, daqui]
 

@@ -12,19 +12,15 @@ import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from gmm.eventos import service
-from gmm.eventos.service import STREAM, perdeu_eventos, publicar
+from gmm.chamados.models import StatusChamado
+from gmm.core import eventos as service
+from gmm.core.eventos import STREAM, perdeu_eventos, publicar
+from tests.eventos.exemplos import alerta, chamado, nova, status
 
 
 async def test_publicar_appends_the_event_and_answers_its_id(redis: Redis, clean: None) -> None:
-    primeiro = await publicar(
-        redis,
-        "mensagem.nova",
-        {"chamado_id": 7, "mensagem_id": 42, "direcao": "inbound", "status_envio": "entregue"},
-    )
-    segundo = await publicar(
-        redis, "chamado.atualizado", {"chamado_id": 7, "status": "concluido", "prioridade": "alta"}
-    )
+    primeiro = await publicar(redis, nova(42))
+    segundo = await publicar(redis, chamado(7, StatusChamado.concluido))
     entradas = await redis.xrange(STREAM)
     assert [i for i, _ in entradas] == [primeiro, segundo]
     assert entradas[0][1]["tipo"] == "mensagem.nova"
@@ -33,13 +29,14 @@ async def test_publicar_appends_the_event_and_answers_its_id(redis: Redis, clean
         "mensagem_id": 42,
         "direcao": "inbound",
         "status_envio": "entregue",
+        "erro": None,
     }
     assert entradas[1][1]["tipo"] == "chamado.atualizado"
 
 
 async def test_publicar_through_arqs_pool_answers_a_text_id(app: FastAPI, clean: None) -> None:
     # arq's pool does not decode replies; the id must still be text.
-    evento_id = await publicar(app.state.arq, "mensagem.nova", {"mensagem_id": 1})
+    evento_id = await publicar(app.state.arq, nova(1))
     assert re.fullmatch(r"\d+-\d+", evento_id)
     entradas = await app.state.redis.xrange(STREAM)
     assert [i for i, _ in entradas] == [evento_id]
@@ -50,8 +47,8 @@ async def test_publicar_with_redis_down_answers_empty_without_raising(
 ) -> None:
     fora = Redis.from_url("redis://127.0.0.1:1/0", decode_responses=True, socket_connect_timeout=1)
     try:
-        with caplog.at_level(logging.WARNING, logger="gmm.eventos.service"):
-            assert await publicar(fora, "mensagem.status", {"mensagem_id": 1}) == ""
+        with caplog.at_level(logging.WARNING, logger="gmm.core.eventos"):
+            assert await publicar(fora, status(1)) == ""
     finally:
         await fora.aclose()
     assert "evento mensagem.status não publicado" in caplog.text
@@ -83,7 +80,7 @@ async def test_publicar_with_a_hung_redis_gives_up_in_time(
     mudo = Redis.from_url(redis_mudo, decode_responses=True)
     try:
         async with asyncio.timeout(3):
-            assert await publicar(mudo, "alerta", {"nivel": "aviso"}) == ""
+            assert await publicar(mudo, alerta(1)) == ""
     finally:
         await mudo.aclose()
 
@@ -91,12 +88,12 @@ async def test_publicar_with_a_hung_redis_gives_up_in_time(
 async def test_stream_is_capped(redis: Redis, clean: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(service, "LIMITE", 300)
     for n in range(1500):
-        assert await publicar(redis, "mensagem.status", {"mensagem_id": n})
+        assert await publicar(redis, status(n))
     tamanho = await redis.xlen(STREAM)
     # Approximate trimming frees whole nodes (100 entries by default).
     assert 300 <= tamanho <= 400
     ultimo = await redis.xrevrange(STREAM, count=1)
-    assert json.loads(ultimo[0][1]["dados"]) == {"mensagem_id": 1499}
+    assert json.loads(ultimo[0][1]["dados"])["mensagem_id"] == 1499
 
 
 async def test_entries_older_than_the_window_are_trimmed(redis: Redis, clean: None) -> None:
@@ -105,7 +102,7 @@ async def test_entries_older_than_the_window_are_trimmed(redis: Redis, clean: No
     velho_ms = agora_ms - service.JANELA_MS - 60_000
     for n in range(250):
         await redis.xadd(STREAM, {"tipo": "alerta", "dados": "{}"}, id=f"{velho_ms}-{n}")
-    novo = await publicar(redis, "alerta", {"nivel": "aviso"})
+    novo = await publicar(redis, alerta(1))
     restantes = [i for i, _ in await redis.xrange(STREAM)]
     assert restantes[-1] == novo
     # Whole nodes of old entries went; at most one partly old node may stay.

@@ -20,9 +20,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from gmm.megaapi_sim import SentMessage, SimState, create_sim_app
-from gmm.megaapi_sim.media import pdf_one_page
-from gmm.whatsapp.megaapi import (
+from gmm.megaapi.cliente import (
     MAX_INLINE_MEDIA_BYTES,
     InstanceStatus,
     ListRow,
@@ -34,6 +32,8 @@ from gmm.whatsapp.megaapi import (
     MegaAPITransientError,
     OnWhatsApp,
 )
+from gmm.megaapi_sim import SentMessage, SimState, create_sim_app
+from gmm.megaapi_sim.media import pdf_one_page
 
 TOKEN = "token-do-simulador"
 INSTANCE = "gmm-teste"
@@ -459,7 +459,7 @@ def _reply(title: str) -> dict[str, str]:
     return {"type": "replyButton", "title": title}
 
 
-# WhatsApp's limits (MEGAAPI.md), refused like the gateway would: a bug in the
+# WhatsApp's limits (docs/megaapi-contrato.md), refused like the gateway would: a bug in the
 # product's own validation shows up as a failed send in integration tests.
 @pytest.mark.parametrize(
     ("kind", "body", "words"),

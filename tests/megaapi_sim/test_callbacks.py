@@ -32,7 +32,7 @@ from starlette.types import Receive, Scope, Send
 from gmm.conversas.models import StatusEnvio, TipoConteudo
 from gmm.megaapi_sim import CallbackSettings, create_sim_app
 from gmm.megaapi_sim.media import pdf_one_page, png_1x1, wav_silence, webp_1x1
-from gmm.whatsapp import webhook as product_webhook
+from gmm.recebimento import leitura as product_webhook
 
 TOKEN = "token-do-simulador"
 INSTANCE = "gmm-teste"
@@ -995,8 +995,8 @@ async def test_a_media_key_with_another_files_path_is_refused(sim: httpx.AsyncCl
 async def test_the_product_reads_every_inbound_and_ack_shape(
     sim: httpx.AsyncClient, receiver: Receiver
 ) -> None:
-    # The webhook receiver's parser, fed what the simulator posts: both read MEGAAPI.md
-    # the same way, or the full loop would break only at run time.
+    # The webhook receiver's parser, fed what the simulator posts: both read
+    # docs/megaapi-contrato.md the same way, or the full loop would break only at run time.
     for request, _ in INBOUND_CASES.values():
         await sim.post("/_sim/inbound", json=request)
     message_id = await send(sim)
@@ -1031,7 +1031,7 @@ async def test_the_product_reads_every_inbound_and_ack_shape(
         "Amanhã",
     ]
     assert received[11].caption == "Segue o orçamento"
-    assert all("mediaKey" in e.conteudo["midia"] for e in received[7:13])
+    assert all("mediaKey" in e.conteudo.armazenar()["midia"] for e in received[7:13])
     ignored = [e for e in events if isinstance(e, product_webhook.Ignorado)]
     assert [e.motivo for e in ignored] == ["eco de mensagem nossa"]
     connection = [e for e in events if isinstance(e, product_webhook.Conexao)]

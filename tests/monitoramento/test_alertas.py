@@ -21,13 +21,14 @@ from redis.asyncio import Redis
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gmm.config import Settings
-from gmm.db import utcnow
-from gmm.monitoramento import registro, service
+from gmm.core import registro
+from gmm.core.config import Settings
+from gmm.core.db import utcnow
+from gmm.envio.breaker import CircuitBreaker
+from gmm.envio.fila import Fila
+from gmm.megaapi.cliente import MegaAPITransientError
+from gmm.monitoramento import alertas, painel
 from gmm.monitoramento.models import Alerta, TipoAlerta
-from gmm.whatsapp.circuit_breaker import CircuitBreaker
-from gmm.whatsapp.fila import Fila
-from gmm.whatsapp.megaapi import MegaAPITransientError
 from tests import factories as f
 from tests.automacao.conftest import eventos
 
@@ -72,9 +73,9 @@ def smtp() -> Iterator[tuple[Caixa, int]]:
 
 async def _vigiar(db: AsyncSession, redis: Redis, settings: Settings) -> dict[TipoAlerta, Alerta]:
     maker = async_sessionmaker(db.bind, expire_on_commit=False)
-    await service.vigiar(maker, redis, settings)
+    await alertas.vigiar(maker, redis, settings)
     db.expire_all()
-    return {a.tipo: a for a in await service.abertos(db)}
+    return {a.tipo: a for a in await alertas.abertos(db)}
 
 
 async def _abrir_breaker(redis: Redis, settings: Settings) -> CircuitBreaker:
@@ -90,11 +91,11 @@ async def test_breaker_incident_opens_once_closes_and_stays_in_history(
     await registro.batimento(redis, "w")
     assert await _vigiar(db, redis, settings) == {}
     breaker = await _abrir_breaker(redis, settings)
-    await redis.set(service.CACHE, "{}")  # the panel as some operator last saw it
+    await redis.set(painel.CACHE, "{}")  # the panel as some operator last saw it
     abertos = await _vigiar(db, redis, settings)
     assert set(abertos) == {TipoAlerta.breaker_aberto}
     # The alert event's refetch gets fresh figures, not the cached ones.
-    assert await redis.get(service.CACHE) is None
+    assert await redis.get(painel.CACHE) is None
     assert "circuit breaker" in abertos[TipoAlerta.breaker_aberto].mensagem
     # Still failing: the same incident, not a new one.
     assert set(await _vigiar(db, redis, settings)) == {TipoAlerta.breaker_aberto}
@@ -155,7 +156,7 @@ async def test_failure_rate_over_the_limit_with_enough_sends(
     await registro.batimento(redis, "w")
     for _ in range(18):
         await registro.registrar_envio(redis)
-    await registro.registrar_envio(redis, MegaAPITransientError("erro", 502))
+    await registro.registrar_envio(redis, MegaAPITransientError("erro", 502).categoria)
     # 1 in 19: 5 %, but fewer sends than the minimum sample: no alert yet.
     assert await _vigiar(db, redis, settings) == {}
     await registro.registrar_envio(redis)
@@ -266,5 +267,5 @@ async def test_a_short_breaker_incident_sends_no_mail_and_a_dead_smtp_is_retried
 async def test_only_one_replica_watches_each_round(
     redis: Redis, settings: Settings, clean: None
 ) -> None:
-    assert await service.assumir_vigia(redis, settings, "api-1")
-    assert not await service.assumir_vigia(redis, settings, "api-2")
+    assert await alertas.assumir_vigia(redis, settings, "api-1")
+    assert not await alertas.assumir_vigia(redis, settings, "api-2")

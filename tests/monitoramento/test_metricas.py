@@ -11,19 +11,20 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
-from gmm.db import utcnow
-from gmm.monitoramento import registro, service
+from gmm.core import registro
+from gmm.core.config import Settings
+from gmm.core.db import utcnow
+from gmm.envio.breaker import CircuitBreaker
+from gmm.envio.fila import FILA_TRANSCRICOES, Fila
+from gmm.envio.limitador import RateLimiter
+from gmm.megaapi.cliente import MegaAPIPermanentError, MegaAPITransientError
+from gmm.monitoramento import painel
 from gmm.monitoramento.tasks import verificar_instancia
-from gmm.whatsapp.circuit_breaker import CircuitBreaker
-from gmm.whatsapp.fila import FILA_TRANSCRICOES, Fila
-from gmm.whatsapp.megaapi import MegaAPIPermanentError, MegaAPITransientError
-from gmm.whatsapp.rate_limiter import RateLimiter
-from gmm.whatsapp.recebimento import registrar_conexao
-from gmm.whatsapp.webhook import Conexao
+from gmm.recebimento.leitura import Conexao
+from gmm.recebimento.service import registrar_conexao
 from tests import factories as f
-from tests.whatsapp.conftest import WorkerFactory
+from tests.entrega import WorkerFactory
 
 URL = "/api/monitoramento/whatsapp"
 
@@ -82,9 +83,11 @@ async def test_panel_figures_match_known_data(
 
     for _ in range(7):
         await registro.registrar_envio(redis)
-    await registro.registrar_envio(redis, MegaAPITransientError("a MegaAPI não respondeu a tempo"))
-    await registro.registrar_envio(redis, MegaAPITransientError("erro", 503))
-    await registro.registrar_envio(redis, MegaAPIPermanentError("recusado", 400))
+    await registro.registrar_envio(
+        redis, MegaAPITransientError("a MegaAPI não respondeu a tempo").categoria
+    )
+    await registro.registrar_envio(redis, MegaAPITransientError("erro", 503).categoria)
+    await registro.registrar_envio(redis, MegaAPIPermanentError("recusado", 400).categoria)
     await registro.registrar_webhook(redis, 1.5)
     await registro.batimento(redis, "worker-a")
     await registrar_conexao(redis, Conexao("open", None))
@@ -156,10 +159,10 @@ async def test_panel_is_computed_once_for_many_pollers(
 ) -> None:
     h = f.headers(await f.usuario(db), settings)
     primeira = (await client.get(URL, headers=h)).json()
-    await registro.registrar_envio(redis, MegaAPITransientError("erro", 503))
+    await registro.registrar_envio(redis, MegaAPITransientError("erro", 503).categoria)
     # Within the cache's 2 s every poller gets the same figures...
     assert (await client.get(URL, headers=h)).json() == primeira
-    await redis.delete(service.CACHE)
+    await redis.delete(painel.CACHE)
     # ...and the next computation sees the change.
     assert (await client.get(URL, headers=h)).json()["failures"]["last_hour"] == 1
 
@@ -205,7 +208,7 @@ async def test_instance_status_is_asked_of_megaapi_and_shown(
     conexao = (await client.get(URL, headers=h)).json()["connection"]
     assert conexao["instance_status"] == "connected" and conexao["instance_checked_at"]
 
-    await redis.delete(service.CACHE)
+    await redis.delete(painel.CACHE)
     with respx.mock() as mock:
         mock.get("https://megaapi.test/rest/instance/inst-1").respond(503)
         await verificar_instancia(db, redis, app.state.arq, config)  # type: ignore[attr-defined]

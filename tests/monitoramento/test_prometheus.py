@@ -14,9 +14,9 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.config import Settings
-from gmm.monitoramento import metricas
-from gmm.whatsapp.circuit_breaker import CircuitBreaker
+from gmm.core import metricas
+from gmm.core.config import Settings
+from gmm.envio.breaker import CircuitBreaker
 from tests import factories as f
 
 
@@ -78,7 +78,7 @@ def test_counters_of_separate_processes_add_up(
 ) -> None:
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
     codigo = (
-        "from gmm.monitoramento.metricas import ENVIOS, MEGAAPI_LATENCIA\n"
+        "from gmm.core.metricas import ENVIOS, MEGAAPI_LATENCIA\n"
         "ENVIOS.labels('enviado').inc(3)\n"
         "MEGAAPI_LATENCIA.labels('texto').observe(0.2)\n"
     )

@@ -14,8 +14,8 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.config import Settings
-from gmm.eventos.service import STREAM
+from gmm.core.config import Settings
+from gmm.core.eventos import STREAM
 from gmm.prestador.models import UsoTokenAcesso
 
 Configurar = Callable[..., Settings]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from gmm.config import Settings
-from gmm.db import utcnow
-from gmm.logs import Contexto
-from gmm.prestador import service
+from gmm.core.config import Settings
+from gmm.core.db import utcnow
+from gmm.core.logs import Contexto
+from gmm.prestador import acesso
 
 
 def _linha(caminho: str) -> logging.LogRecord:
@@ -20,7 +20,7 @@ def _linha(caminho: str) -> logging.LogRecord:
 
 
 def test_access_log_hides_the_link_token_in_paths(settings: Settings) -> None:
-    token = service.criar_token(settings, "jti-log", 7, utcnow() + timedelta(hours=1))
+    token = acesso.criar_token(settings, "jti-log", 7, utcnow() + timedelta(hours=1))
     filtro = Contexto()
     casos = {
         f"/p/{token}": "/p/***",

@@ -14,13 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth import security
 from gmm.chamados.models import Chamado, HistoricoChamado, OrigemHistorico, StatusChamado
-from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, TipoMensagem
-from gmm.db import utcnow
+from gmm.core.config import Settings
+from gmm.core.db import utcnow
 from gmm.megaapi_sim.media import pdf_one_page, png_1x1
-from gmm.prestador import service
+from gmm.prestador import acesso
 from gmm.prestador.models import TokenAcesso
 from tests import factories as f
+from tests.conteudo import guardado
 from tests.prestador.conftest import Configurar, criar_link, eventos, usos
 
 TELEFONE = "5511987654321"
@@ -307,7 +308,7 @@ async def test_expired_link_gets_410_and_is_logged(
     link = TokenAcesso(jti="jti-expirado", chamado_id=c.id, expira_em=expira_em)
     db.add(link)
     await db.commit()
-    token = service.criar_token(settings, link.jti, c.id, expira_em)
+    token = acesso.criar_token(settings, link.jti, c.id, expira_em)
 
     resposta = await client.get(f"/api/prestador/{token}", headers=NAVEGADOR)
 
@@ -329,7 +330,7 @@ async def test_a_signed_token_for_an_unknown_link_gets_401(
     client: httpx.AsyncClient, db: AsyncSession, settings: Settings
 ) -> None:
     _, c = await _cenario(db, settings)
-    token = service.criar_token(settings, "jti-sem-linha", c.id, utcnow() + timedelta(hours=1))
+    token = acesso.criar_token(settings, "jti-sem-linha", c.id, utcnow() + timedelta(hours=1))
 
     assert (await client.get(f"/api/prestador/{token}")).status_code == 401
 
@@ -366,12 +367,12 @@ async def test_upload_stores_an_inbound_message_the_operators_see(
     assert recebida.status_envio == StatusEnvio.entregue and recebida.megaapi_id is None
     assert recebida.destinatario == TELEFONE and recebida.caption == "Antes do reparo"
     assert recebida.conteudo is not None
-    assert {k: recebida.conteudo[k] for k in ("origem", "nome_arquivo", "mime_type")} == {
+    assert {k: guardado(recebida)[k] for k in ("origem", "nome_arquivo", "mime_type")} == {
         "origem": "link_prestador",
         "nome_arquivo": "foto da pia.png",
         "mime_type": "image/png",
     }
-    assert recebida.conteudo["midia_status"] == "pronta"
+    assert guardado(recebida)["midia_status"] == "pronta"
     assert recebida.url_midia is not None and recebida.url_midia.startswith("/api/midias/")
     chamado = await db.get(Chamado, c.id, populate_existing=True)
     assert chamado is not None and chamado.ultima_atividade_em > antes
@@ -478,7 +479,7 @@ async def test_done_waits_for_the_operators_confirmation(
         TipoConteudo.text,
         "Troquei o sifão.",
     )
-    assert observacao.conteudo == {"origem": "link_prestador"}
+    assert guardado(observacao) == {"tipo": "texto", "origem": "link_prestador"}
     [registro] = list(
         await db.scalars(select(HistoricoChamado).where(HistoricoChamado.chamado_id == c.id))
     )

@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.config import Settings
+from gmm.core.config import Settings
 from gmm.prestador import service
 from tests import factories as f
 from tests.prestador.conftest import criar_link, usos

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from gmm.cabecalhos import CSP
-from gmm.config import Settings
-from gmm.main import create_app
+from gmm.app.main import create_app
+from gmm.core.cabecalhos import CSP
+from gmm.core.config import Settings
 from tests.conftest import ROOT
 
 ESPERADOS = {

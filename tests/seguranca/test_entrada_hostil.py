@@ -23,14 +23,14 @@ from starlette.types import Message
 from gmm.auth.models import Papel
 from gmm.automacao.models import RegraAutomacao
 from gmm.chamados.models import Chamado
-from gmm.config import Settings
 from gmm.conversas.models import Mensagem
+from gmm.core.config import Settings
+from gmm.envio.models import AckPendente
+from gmm.recebimento.leitura import instante
+from gmm.recebimento.router import PROFUNDIDADE_MAXIMA, profundidade
 from gmm.terceirizados.models import Terceirizado
-from gmm.whatsapp.models import AckPendente
-from gmm.whatsapp.webhook import instante
-from gmm.whatsapp.webhook_router import PROFUNDIDADE_MAXIMA, profundidade
 from tests import factories as f
-from tests.whatsapp.test_webhook import ack, texto
+from tests.recebimento.test_webhook import ack, texto
 
 TELEFONE = "5511987654321"
 NUL = "a\x00b"

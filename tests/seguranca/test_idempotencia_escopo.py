@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth.models import Papel
 from gmm.chamados.models import Chamado
-from gmm.config import Settings
+from gmm.core.config import Settings
 from tests import factories as f
 
 

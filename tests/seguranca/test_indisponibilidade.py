@@ -24,13 +24,13 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gmm.app.main import create_app
 from gmm.auth import security
-from gmm.config import Settings
 from gmm.conversas.models import Mensagem
-from gmm.embedded import free_port, wait_for_port
-from gmm.main import create_app
+from gmm.core.config import Settings
+from gmm.core.embedded import free_port, wait_for_port
 from tests import factories as f
-from tests.whatsapp.test_webhook import texto
+from tests.recebimento.test_webhook import texto
 
 
 def _assert_503(response: httpx.Response, dependencia: str) -> None:

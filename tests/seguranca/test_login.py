@@ -18,9 +18,9 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import Receive, Scope, Send
 
+from gmm.app.cli import uvicorn_config
 from gmm.auth.models import Papel
-from gmm.cli import uvicorn_config
-from gmm.config import Settings
+from gmm.core.config import Settings
 from tests import factories as f
 
 PROXY = "10.0.0.2"

@@ -18,14 +18,14 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm import logs
+from gmm.app.main import create_app
 from gmm.automacao import service as automacao
-from gmm.config import Settings
 from gmm.conversas.models import Mensagem
-from gmm.main import create_app
+from gmm.core import logs
+from gmm.core.config import Settings
 from tests import factories as f
+from tests.recebimento.test_webhook import texto
 from tests.servidor import servir
-from tests.whatsapp.test_webhook import texto
 
 TELEFONE = "5511987650123"
 TEXTO = "orcamento-sigiloso-do-cliente"

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth.models import Papel
-from gmm.config import Settings
+from gmm.core.config import Settings
 from tests import factories as f
 
 # The monitoring panel (and the breaker strip in the Central) is every operator's

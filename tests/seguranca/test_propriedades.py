@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth.models import Papel
-from gmm.config import Settings
+from gmm.core.config import Settings
 from tests import factories as f
+from tests.recebimento.test_webhook import ack, texto
 from tests.seguranca.test_entrada_hostil import LISTAS, TELEFONE, contagem, webhook_url
-from tests.whatsapp.test_webhook import ack, texto
 
 # Each example is a real request against PostgreSQL and Redis: enough to find the
 # classes of input above, few enough for two shared cores. Derandomized: CI sees the

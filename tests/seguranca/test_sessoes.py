@@ -19,10 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth import security
 from gmm.auth.models import Papel, Usuario
-from gmm.config import Settings
-from gmm.eventos.service import publicar
+from gmm.core.config import Settings
+from gmm.core.eventos import publicar
 from tests import factories as f
 from tests.eventos.conftest import EventoSSE, LeitorSSE, cliente, conectar
+from tests.eventos.exemplos import nova
 
 USUARIOS = "/api/admin/usuarios"
 # Generous: the stream checks its session every 5 s and must end within 10 s; this
@@ -117,7 +118,7 @@ async def test_open_event_streams_of_a_deactivated_user_close(
     operador = await f.usuario(db)
     token = (await _entrar(client, operador.email))["Authorization"].split()[1]
     async with conectar(sse, params={"access_token": token}) as leitor:
-        await publicar(redis, "mensagem.nova", {"chamado_id": 1, "mensagem_id": 1})
+        await publicar(redis, nova(1, chamado_id=1))
         assert (await leitor.evento()).tipo == "mensagem.nova"
 
         r = await client.patch(f"{USUARIOS}/{operador.id}", json={"ativo": False}, headers=admin)

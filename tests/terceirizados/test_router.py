@@ -4,7 +4,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.config import Settings
+from gmm.core.config import Settings
 from gmm.terceirizados.models import Terceirizado
 from tests import factories as f
 

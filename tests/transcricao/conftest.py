@@ -13,21 +13,12 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.chamados.models import Chamado
-from gmm.config import Settings
+from gmm.conversas.conteudo import ConteudoMidia
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, TipoMensagem
-from gmm.eventos.service import STREAM
-from gmm.whatsapp import midia
-from gmm.whatsapp.tasks import Contexto, criar_contexto
-
-# The MegaAPI simulator and the in-process worker of the delivery tests.
-from tests.whatsapp.conftest import (  # noqa: F401
-    entrega_settings,
-    redis_client,
-    redis_url,
-    simulador,
-    simulador_processo,
-    worker,
-)
+from gmm.core.config import Settings
+from gmm.core.eventos import STREAM
+from gmm.envio.contexto import Contexto, criar_contexto
+from gmm.midia import armazenamento as midia
 
 CHAVE = "sk-teste-transcricao-0123456789abcdef"
 URL = "http://transcricao.test"
@@ -87,10 +78,10 @@ async def audio(
         direcao=Direcao.inbound,
         tipo=TipoMensagem.recebida,
         tipo_conteudo=TipoConteudo.audio,
-        conteudo={
-            "midia": {"tipo": "audioMessage", "mimetype": mime_type, "ptt": True, "seconds": 3},
-            "midia_status": "pronta",
-        },
+        conteudo=ConteudoMidia(
+            midia={"tipo": "audioMessage", "mimetype": mime_type, "ptt": True, "seconds": 3},
+            midia_status="pronta",
+        ),
         destinatario="5511987654321",
         url_midia=midia.URL_PREFIXO + nome,
         status_envio=StatusEnvio.entregue,

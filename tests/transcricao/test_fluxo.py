@@ -20,16 +20,17 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.config import Settings
 from gmm.conversas.models import Direcao, Mensagem, TipoConteudo
-from gmm.whatsapp import tasks as worker_tasks
-from gmm.whatsapp.fila import BAIXAR_MIDIA, ENVIAR, FILA_TRANSCRICOES, QUEUE_NAME, TRANSCREVER
-from gmm.whatsapp.tasks import baixar_midia
+from gmm.core.config import Settings
+from gmm.envio.fila import BAIXAR_MIDIA, ENVIAR, FILA_TRANSCRICOES, QUEUE_NAME, TRANSCREVER
+from gmm.recebimento.baixar import baixar_midia
+from gmm.worker import rodar as worker_tasks
 from tests import factories as f
+from tests.conteudo import guardado
+from tests.entrega import Simulador, WorkerFactory
+from tests.envio.test_entrega import _esperar
+from tests.recebimento.test_webhook import _midia, _url
 from tests.transcricao.conftest import CHAVE, ENDPOINT, URL, ContextoFactory
-from tests.whatsapp.conftest import Simulador, WorkerFactory
-from tests.whatsapp.test_entrega import _esperar
-from tests.whatsapp.test_webhook import _midia, _url
 
 TELEFONE = "5511987654321"
 
@@ -91,7 +92,7 @@ async def test_voice_note_is_downloaded_transcribed_and_found_by_the_search(
     (nota,) = [m for m in await _recebidas(db) if m.tipo_conteudo == TipoConteudo.audio]
     assert nota.chamado_id == c.id
     assert nota.transcricao == "O compressor da câmara fria parou de novo"
-    assert nota.conteudo is not None and nota.conteudo["transcricao_status"] == "pronta"
+    assert nota.conteudo is not None and guardado(nota)["transcricao_status"] == "pronta"
     assert rota.call_count == 1
     # The file the simulator served (a WAV) is what went to the server.
     assert b'.wav"\r\nContent-Type: audio/' in rota.calls.last.request.read()
@@ -171,7 +172,7 @@ async def test_gmm_worker_runs_both_queues_and_stops_on_sigterm(
 ) -> None:
     vivos = [f"{fila}{health_check_key_suffix}" for fila in (QUEUE_NAME, FILA_TRANSCRICOES)]
     processo = subprocess.Popen(
-        [sys.executable, "-m", "gmm.cli", "worker", *argumentos],
+        [sys.executable, "-m", "gmm.app.cli", "worker", *argumentos],
         env={**os.environ, **openai_settings.as_env()},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

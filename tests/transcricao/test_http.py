@@ -15,10 +15,11 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.config import Settings
 from gmm.conversas.schemas import MensagemOut
+from gmm.core.config import Settings
 from gmm.transcricao.tasks import TRANSCRICAO_MAX_TENTATIVAS, transcrever_audio
 from tests import factories as f
+from tests.conteudo import guardado
 from tests.transcricao.conftest import (
     CHAVE,
     ENDPOINT,
@@ -66,8 +67,8 @@ async def test_posts_the_file_with_model_language_and_key_and_stores_the_text(
     assert row.transcricao == "Chego em meia hora."
     # Only the transcription's keys change; the file's state stays.
     assert row.conteudo is not None
-    assert row.conteudo["transcricao_status"] == "pronta"
-    assert row.conteudo["midia_status"] == "pronta" and row.conteudo["midia"]["ptt"] is True
+    assert guardado(row)["transcricao_status"] == "pronta"
+    assert guardado(row)["midia_status"] == "pronta" and guardado(row)["midia"]["ptt"] is True
     assert MensagemOut.model_validate(row).transcricao == "Chego em meia hora."
     # Screens refresh the chat.
     assert {"mensagem_id": m.id, "chamado_id": row.chamado_id}.items() <= (
@@ -150,7 +151,7 @@ async def test_a_server_slower_than_the_limit_is_a_transient_failure(
     assert resultado == "falhou"
     row = await recarregar(db, m.id)
     assert row.conteudo is not None
-    assert "não respondeu em 1 s" in row.conteudo["transcricao_erro"]
+    assert "não respondeu em 1 s" in guardado(row)["transcricao_erro"]
 
 
 async def test_transient_failures_give_up_after_a_few_tries_and_say_why(
@@ -167,11 +168,11 @@ async def test_transient_failures_give_up_after_a_few_tries_and_say_why(
     assert resultado == "falhou"
     row = await recarregar(db, m.id)
     assert row.transcricao is None and row.conteudo is not None
-    assert row.conteudo["transcricao_status"] == "falhou"
-    assert "HTTP 502" in row.conteudo["transcricao_erro"]
-    assert f"após {TRANSCRICAO_MAX_TENTATIVAS} tentativas" in row.conteudo["transcricao_erro"]
+    assert guardado(row)["transcricao_status"] == "falhou"
+    assert "HTTP 502" in guardado(row)["transcricao_erro"]
+    assert f"após {TRANSCRICAO_MAX_TENTATIVAS} tentativas" in guardado(row)["transcricao_erro"]
     # The voice note itself is untouched: still delivered, still playable.
-    assert row.erro is None and row.url_midia and row.conteudo["midia_status"] == "pronta"
+    assert row.erro is None and row.url_midia and guardado(row)["midia_status"] == "pronta"
 
 
 async def test_a_refusal_is_recorded_at_once_and_the_key_never_shows(
@@ -192,8 +193,8 @@ async def test_a_refusal_is_recorded_at_once_and_the_key_never_shows(
     assert rota.call_count == 1
 
     row = await recarregar(db, m.id)
-    assert row.conteudo is not None and row.conteudo["transcricao_status"] == "falhou"
-    erro = row.conteudo["transcricao_erro"]
+    assert row.conteudo is not None and guardado(row)["transcricao_status"] == "falhou"
+    erro = guardado(row)["transcricao_erro"]
     assert "recusou o áudio (HTTP 401)" in erro and "Incorrect API key provided: ***" in erro
     assert "falhou" in caplog.text
     publico = MensagemOut.model_validate(row).model_dump_json()
@@ -205,7 +206,8 @@ async def test_a_refusal_is_recorded_at_once_and_the_key_never_shows(
     assert await transcrever_audio(ctx(c), m.id) == "transcrita"
     row = await recarregar(db, m.id)
     assert row.transcricao == "ok" and row.conteudo is not None
-    assert row.conteudo["transcricao_status"] == "pronta" and "transcricao_erro" not in row.conteudo
+    guardada = guardado(row)
+    assert guardada["transcricao_status"] == "pronta" and "transcricao_erro" not in guardada
 
 
 @pytest.mark.parametrize(
@@ -228,7 +230,7 @@ async def test_unusable_answers_are_permanent(
     m = await audio(db, None, openai_settings.media_dir)
     assert await transcrever_audio(ctx(contexto(openai_settings)), m.id) == "falhou"
     row = await recarregar(db, m.id)
-    assert row.conteudo is not None and motivo in row.conteudo["transcricao_erro"]
+    assert row.conteudo is not None and motivo in guardado(row)["transcricao_erro"]
 
 
 async def test_running_the_job_twice_transcribes_once(
@@ -261,7 +263,9 @@ async def test_missing_file_or_message_ends_quietly(
     await asyncio.to_thread(arquivo.unlink)
     assert await transcrever_audio(ctx(c), m.id) == "falhou"
     row = await recarregar(db, m.id)
-    assert row.conteudo is not None and "não está mais guardado" in row.conteudo["transcricao_erro"]
+    assert (
+        row.conteudo is not None and "não está mais guardado" in guardado(row)["transcricao_erro"]
+    )
     assert rota.call_count == 0
 
 

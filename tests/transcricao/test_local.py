@@ -16,10 +16,11 @@ import pytest
 from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.config import Settings
+from gmm.core.config import Settings
 from gmm.megaapi_sim.media import wav_silence
 from gmm.transcricao import service
 from gmm.transcricao.tasks import transcrever_audio
+from tests.conteudo import guardado
 from tests.transcricao.conftest import OGG, ContextoFactory, audio, ctx, recarregar
 
 FRASE = "Bom dia, o ar condicionado da sala de reunião está quebrado. Preciso de um técnico amanhã."
@@ -81,7 +82,7 @@ async def test_a_portuguese_voice_note_is_transcribed_offline_by_the_bundled_mod
     m = await audio(db, None, local_settings.media_dir, nota_de_voz)
     assert await transcrever_audio(ctx(c), m.id) == "transcrita"
     row = await recarregar(db, m.id)
-    assert row.conteudo is not None and row.conteudo["transcricao_status"] == "pronta"
+    assert row.conteudo is not None and guardado(row)["transcricao_status"] == "pronta"
     texto = _simples(row.transcricao or "")
     # espeak-ng's robotic voice gets some words wrong; these come through.
     assert "bom dia" in texto, row.transcricao
@@ -106,13 +107,13 @@ async def test_silence_gives_empty_text_and_garbage_a_plain_failure(
     assert await transcrever_audio(ctx(c), silencio.id) == "transcrita"
     row = await recarregar(db, silencio.id)
     assert row.transcricao == "" and row.conteudo is not None
-    assert row.conteudo["transcricao_status"] == "pronta"
+    assert guardado(row)["transcricao_status"] == "pronta"
 
     lixo = await audio(db, None, local_settings.media_dir, OGG)
     assert await transcrever_audio(ctx(c), lixo.id) == "falhou"
     row = await recarregar(db, lixo.id)
     assert row.transcricao is None and row.conteudo is not None
-    assert row.conteudo["transcricao_erro"].startswith("não foi possível transcrever o áudio")
+    assert guardado(row)["transcricao_erro"].startswith("não foi possível transcrever o áudio")
 
 
 async def test_a_busy_model_defers_the_job_instead_of_failing_it(

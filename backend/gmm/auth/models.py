@@ -6,8 +6,8 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, Identity, String, func
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from gmm.db import Base
-from gmm.enums import enum_column
+from gmm.core.db import Base
+from gmm.core.enums import enum_column
 
 
 class Papel(StrEnum):

@@ -3,10 +3,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from gmm.auth import security, service
+from gmm.auth.deps import AdminUser, CurrentUser
 from gmm.auth.schemas import LoginIn, TokenOut, UsuarioCreate, UsuarioOut, UsuarioUpdate
-from gmm.deps import AdminUser, CurrentUser, RedisDep, SessionDep, SettingsDep
-from gmm.openapi_docs import errors
-from gmm.params import IdPath
+from gmm.core.deps import RedisDep, SessionDep, SettingsDep
+from gmm.core.params import IdPath
+from gmm.core.respostas import errors
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 

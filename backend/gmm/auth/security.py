@@ -10,9 +10,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from jose import JWTError, jwt
 
-from gmm.config import Settings
-from gmm.db import utcnow
-from gmm.errors import Unauthorized
+from gmm.core.config import Settings
+from gmm.core.db import utcnow
+from gmm.core.errors import Unauthorized
 
 _hasher = PasswordHasher()
 ALGORITHM = "HS256"

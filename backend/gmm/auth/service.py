@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gmm.auth import security
 from gmm.auth.models import Papel, Usuario
 from gmm.auth.schemas import UsuarioUpdate
-from gmm.config import Settings
-from gmm.errors import Conflict, DomainError, NotFound, TooManyRequests, Unauthorized
+from gmm.core.config import Settings
+from gmm.core.errors import Conflict, DomainError, NotFound, TooManyRequests, Unauthorized
 
 CREDENCIAIS_INVALIDAS = "e-mail ou senha inválidos"
 SESSAO_INVALIDA = "token inválido ou expirado"

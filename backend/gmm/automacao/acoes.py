@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -22,13 +21,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm.automacao import estados, textos
 from gmm.automacao.models import Aguardando
 from gmm.chamados import service as chamados
+from gmm.chamados.eventos import Notificacao
 from gmm.chamados.models import Chamado, OrigemHistorico, StatusChamado
-from gmm.config import Settings
+from gmm.conversas.conteudo import (
+    Acao,
+    ConteudoBotoes,
+    ConteudoLista,
+    ConteudoResposta,
+    Pergunta,
+    Respondida,
+    Resposta,
+)
 from gmm.conversas.models import Direcao, Mensagem, TipoConteudo, TipoMensagem
-from gmm.db import utcnow
-from gmm.errors import DomainError
-from gmm.whatsapp.schemas import BotaoIn, BotoesIn
-from gmm.whatsapp.service import ResultadoEnvio, WhatsAppService
+from gmm.core.config import Settings
+from gmm.core.db import utcnow
+from gmm.core.errors import DomainError
+from gmm.core.eventos import publicar_apos_commit
+from gmm.envio.schemas import BotaoIn, BotoesIn
+from gmm.envio.service import ResultadoEnvio, WhatsAppService
 
 # How far back a tap without a quoted id looks for the question it answers.
 PERGUNTAS_RECENTES = 20
@@ -48,16 +58,15 @@ async def _perguntar(
     chamado: Chamado,
     texto: str,
     botoes: list[tuple[str, str]],
-    acao: dict[str, Any],
+    acao: Acao,
 ) -> ResultadoEnvio:
     pergunta = BotoesIn(
         texto=texto,
         rodape=textos.RODAPE,
         botoes=[BotaoIn(id=botao_id, titulo=titulo) for botao_id, titulo in botoes],
     )
-    return await whatsapp.enviar_botoes(
-        chamado, pergunta.texto, pergunta.conteudo() | {"acao": acao}
-    )
+    conteudo = pergunta.conteudo().model_copy(update={"acao": acao})
+    return await whatsapp.enviar_botoes(chamado, pergunta.texto, conteudo)
 
 
 # -- what operators send -----------------------------------------------------------------
@@ -90,7 +99,7 @@ async def orcamento(
         chamado,
         textos.orcamento(chamado, valor, observacao),
         [("orcamento:aprovar", "Aprovar"), ("orcamento:rejeitar", "Rejeitar")],
-        {"tipo": "orcamento", "valor": str(valor)},
+        Acao(tipo="orcamento", valor=str(valor)),
     )
     return chamado, resultado
 
@@ -107,7 +116,7 @@ async def confirmar_visita(
         chamado,
         textos.confirmar_visita(chamado, momento, fuso),
         [("visita:confirmar", "Confirmo"), ("visita:remarcar", "Remarcar")],
-        {"tipo": "visita", "data_hora": momento.isoformat()},
+        Acao(tipo="visita", data_hora=momento.isoformat()),
     )
     return chamado, resultado
 
@@ -121,7 +130,7 @@ async def perguntar_conclusao(
         chamado,
         textos.concluido(chamado),
         [("conclusao:sim", "Sim"), ("conclusao:nao", "Ainda não")],
-        {"tipo": "conclusao"},
+        Acao(tipo="conclusao"),
     )
     return chamado, resultado
 
@@ -137,29 +146,45 @@ class Toque:
     pergunta: Mensagem  # our outbound buttons/list message
     opcao_id: str  # our id of the option tapped
 
+    @property
+    def conteudo_resposta(self) -> ConteudoResposta:
+        conteudo = self.resposta.conteudo
+        assert isinstance(conteudo, ConteudoResposta), "um toque é uma resposta"
+        return conteudo
 
-def _opcoes(pergunta: Mensagem) -> list[dict[str, Any]]:
-    conteudo = pergunta.conteudo or {}
-    if conteudo.get("tipo") == "lista":
-        return [linha for secao in conteudo.get("secoes", []) for linha in secao["linhas"]]
-    return list(conteudo.get("botoes", []))
+    @property
+    def conteudo_pergunta(self) -> Pergunta:
+        conteudo = self.pergunta.conteudo
+        assert isinstance(conteudo, ConteudoBotoes | ConteudoLista), "um toque responde a opções"
+        return conteudo
+
+    @property
+    def acao(self) -> Acao:
+        acao = self.conteudo_pergunta.acao
+        assert acao is not None, "só as perguntas prontas têm efeito"
+        return acao
 
 
-def _opcao(pergunta: Mensagem, resposta: dict[str, Any]) -> str | None:
-    opcoes = _opcoes(pergunta)
+def _opcao(pergunta: Mensagem, resposta: Resposta) -> str | None:
+    conteudo = pergunta.conteudo
+    if not isinstance(conteudo, ConteudoBotoes | ConteudoLista):
+        return None
+    opcoes = conteudo.opcoes()
     for opcao in opcoes:
-        if opcao["id"] == resposta.get("id"):
-            return str(opcao["id"])
-    titulo = textos.normalizar(str(resposta.get("titulo", "")))
+        if opcao.id == resposta.id:
+            return opcao.id
+    titulo = textos.normalizar(resposta.titulo)
     for opcao in opcoes:
-        if textos.normalizar(opcao["titulo"]) == titulo:
-            return str(opcao["id"])
+        if textos.normalizar(opcao.titulo) == titulo:
+            return opcao.id
     return None
 
 
 async def identificar(session: AsyncSession, resposta: Mensagem) -> Toque | None:
     """The question a tap answers, or None when it matches none of the chamado's."""
-    dados: dict[str, Any] = (resposta.conteudo or {}).get("resposta", {})
+    if not isinstance(resposta.conteudo, ConteudoResposta):
+        return None
+    dados = resposta.conteudo.resposta
     perguntas = (
         select(Mensagem)
         .where(
@@ -169,7 +194,7 @@ async def identificar(session: AsyncSession, resposta: Mensagem) -> Toque | None
         )
         .order_by(Mensagem.id.desc())
     )
-    citada = dados.get("em_resposta_a")
+    citada = dados.em_resposta_a
     if citada:
         pergunta = await session.scalar(perguntas.where(Mensagem.megaapi_id == citada))
         if pergunta is not None:
@@ -206,7 +231,6 @@ async def _perguntar_de_novo(
 
 async def _mover(
     session: AsyncSession,
-    whatsapp: WhatsAppService,
     chamado: Chamado,
     toque: Toque,
     novo: StatusChamado,
@@ -218,7 +242,6 @@ async def _mover(
     try:
         await chamados.transicionar(
             session,
-            whatsapp,
             chamado,
             novo,
             origem=OrigemHistorico.terceirizado,
@@ -232,7 +255,7 @@ async def _mover(
 
 
 def _valor(toque: Toque) -> Decimal:
-    return Decimal(str((toque.pergunta.conteudo or {})["acao"]["valor"]))
+    return Decimal(str(toque.acao.valor))
 
 
 async def _aprovar_orcamento(
@@ -242,7 +265,6 @@ async def _aprovar_orcamento(
     chamado.valor_orcamento = valor
     descricao = await _mover(
         session,
-        whatsapp,
         chamado,
         toque,
         StatusChamado.em_andamento,
@@ -274,7 +296,7 @@ async def _rejeitar_orcamento(
 async def _confirmar_visita(
     session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
 ) -> str:
-    momento = datetime.fromisoformat((toque.pergunta.conteudo or {})["acao"]["data_hora"])
+    momento = datetime.fromisoformat(str(toque.acao.data_hora))
     chamado.visita_em = momento
     fuso = ZoneInfo(whatsapp.settings.timezone)
     descricao = f"visita de {textos.data_hora(momento, fuso)} confirmada pelo terceirizado"
@@ -300,9 +322,10 @@ async def _remarcar_visita(
 async def _concluido(
     session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
 ) -> str:
+    # Every effect takes the send door (Efeito); moving the status needs none.
+    del whatsapp
     return await _mover(
         session,
-        whatsapp,
         chamado,
         toque,
         StatusChamado.aguardando_confirmacao,
@@ -313,9 +336,10 @@ async def _concluido(
 async def _nao_concluido(
     session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
 ) -> str:
+    # Every effect takes the send door (Efeito); moving the status needs none.
+    del whatsapp
     return await _mover(
         session,
-        whatsapp,
         chamado,
         toque,
         StatusChamado.em_andamento,
@@ -338,17 +362,16 @@ async def aplicar_toque(
     session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
 ) -> None:
     """Record which option was tapped and, the first time, do what it means."""
-    pergunta_conteudo = toque.pergunta.conteudo or {}
-    toque.resposta.conteudo = {
-        **(toque.resposta.conteudo or {}),
-        "resposta": {
-            **(toque.resposta.conteudo or {}).get("resposta", {}),
-            "opcao_id": toque.opcao_id,
-            "pergunta_id": toque.pergunta.id,
-        },
-    }
-    titulo = (toque.resposta.conteudo or {})["resposta"].get("titulo", toque.opcao_id)
-    if "respondida" in pergunta_conteudo:
+    pergunta, resposta = toque.conteudo_pergunta, toque.conteudo_resposta
+    toque.resposta.conteudo = resposta.model_copy(
+        update={
+            "resposta": resposta.resposta.model_copy(
+                update={"opcao_id": toque.opcao_id, "pergunta_id": toque.pergunta.id}
+            )
+        }
+    )
+    titulo = resposta.resposta.titulo
+    if pergunta.respondida is not None:
         await _anotar(
             session,
             chamado,
@@ -356,14 +379,12 @@ async def aplicar_toque(
             f"“{titulo}” tocado de novo numa pergunta já respondida: ignorado",
         )
         return
-    toque.pergunta.conteudo = {
-        **pergunta_conteudo,
-        "respondida": {"opcao_id": toque.opcao_id, "mensagem_id": toque.resposta.id},
-    }
+    respondida = Respondida(opcao_id=toque.opcao_id, mensagem_id=toque.resposta.id)
+    toque.pergunta.conteudo = pergunta.model_copy(update={"respondida": respondida})
     efeito = EFEITOS.get(toque.opcao_id)
     if efeito is None:
         descricao = f"o terceirizado respondeu “{titulo}”"
         await _anotar(session, chamado, toque, descricao)
     else:
         descricao = await efeito(session, whatsapp, chamado, toque)
-    whatsapp.avisar_operadores(chamado, descricao)
+    publicar_apos_commit(session, Notificacao.de(chamado, descricao))

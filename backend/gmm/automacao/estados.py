@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.automacao.models import Aguardando, EstadoConversa
 from gmm.chamados.models import Chamado
-from gmm.db import utcnow
+from gmm.core.db import utcnow
 from gmm.terceirizados.telefone import TelefoneInvalido, chave
 
 

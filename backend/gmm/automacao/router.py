@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from gmm.auth.deps import AdminUser, CurrentUser
 from gmm.automacao import acoes, service
 from gmm.automacao.schemas import (
     ConfirmarVisitaIn,
@@ -13,9 +14,10 @@ from gmm.automacao.schemas import (
     TestarRegrasOut,
 )
 from gmm.chamados.schemas import ChamadoComMensagem
-from gmm.deps import AdminUser, CurrentUser, SessionDep, WhatsAppDep
-from gmm.openapi_docs import errors
-from gmm.params import IdPath
+from gmm.core.deps import SessionDep
+from gmm.core.params import IdPath
+from gmm.core.respostas import errors
+from gmm.envio.deps import WhatsAppDep
 
 router = APIRouter(tags=["automacao"])
 

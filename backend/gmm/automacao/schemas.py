@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from gmm.automacao.models import AcaoRegra, TipoPadrao
-from gmm.tipos import DataHora, StrictBool
+from gmm.core.tipos import DataHora, StrictBool
 
 Nome = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Padrao = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]

@@ -22,10 +22,12 @@ from gmm.automacao import acoes, estados, textos
 from gmm.automacao.models import AcaoRegra, Aguardando, RegraAutomacao, TipoPadrao
 from gmm.automacao.schemas import RegraIn, RegraUpdate
 from gmm.chamados import service as chamados
+from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
 from gmm.chamados.models import Chamado, OrigemHistorico, Prioridade, StatusChamado
 from gmm.conversas.models import Mensagem, TipoConteudo, TipoMensagem
-from gmm.errors import DomainError, NotFound
-from gmm.whatsapp.service import WhatsAppService
+from gmm.core.errors import DomainError, NotFound
+from gmm.core.eventos import publicar_apos_commit
+from gmm.envio.service import WhatsAppService
 
 log = logging.getLogger(__name__)
 
@@ -231,8 +233,8 @@ async def _resposta_aguardada(
         TipoMensagem.automatica,
         textos.ORCAMENTO_RECEBIDO.format(valor=textos.reais(valor), numero=chamado.numero_chamado),
     )
-    whatsapp.avisar_operadores(chamado, descricao)
-    whatsapp.notificar_chamado(chamado)
+    publicar_apos_commit(session, Notificacao.de(chamado, descricao))
+    publicar_apos_commit(session, ChamadoAtualizado.de(chamado))
     return True
 
 
@@ -250,9 +252,8 @@ async def _aplicar_regras(
             respondeu = True
             await whatsapp.enviar_mensagem(chamado, TipoMensagem.automatica, regra.parametro)
         elif regra.acao == AcaoRegra.notificar:
-            whatsapp.avisar_operadores(
-                chamado, regra.parametro or f"regra “{regra.nome}”: {mensagem.texto}"
-            )
+            aviso = regra.parametro or f"regra “{regra.nome}”: {mensagem.texto}"
+            publicar_apos_commit(session, Notificacao.de(chamado, aviso))
         elif regra.acao == AcaoRegra.definir_prioridade:
             prioridade = Prioridade(regra.parametro)
             if chamado.prioridade != prioridade:
@@ -264,14 +265,13 @@ async def _aplicar_regras(
                     f"prioridade {prioridade.value} pela regra “{regra.nome}”",
                     mensagem_id=mensagem.id,
                 )
-                whatsapp.notificar_chamado(chamado)
+                publicar_apos_commit(session, ChamadoAtualizado.de(chamado))
         elif regra.acao == AcaoRegra.mudar_status:
-            await _mudar_status(session, whatsapp, chamado, mensagem, regra)
+            await _mudar_status(session, chamado, mensagem, regra)
 
 
 async def _mudar_status(
     session: AsyncSession,
-    whatsapp: WhatsAppService,
     chamado: Chamado,
     mensagem: Mensagem,
     regra: RegraAutomacao,
@@ -283,7 +283,6 @@ async def _mudar_status(
     try:
         await chamados.transicionar(
             session,
-            whatsapp,
             chamado,
             novo,
             origem=OrigemHistorico.automacao,
@@ -295,4 +294,4 @@ async def _mudar_status(
         return
     if novo in chamados.FINALIZADOS:
         await estados.encerrar(session, chamado.id)
-    whatsapp.avisar_operadores(chamado, descricao)
+    publicar_apos_commit(session, Notificacao.de(chamado, descricao))

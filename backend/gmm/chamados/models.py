@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gmm.db import Base, utcnow
-from gmm.enums import enum_column
+from gmm.core.db import Base, utcnow
+from gmm.core.enums import enum_column
 from gmm.terceirizados.models import Terceirizado
 
 

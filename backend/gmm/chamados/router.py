@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, status
 
+from gmm.auth.deps import CurrentUser
 from gmm.chamados import service
 from gmm.chamados.models import Prioridade, StatusChamado
 from gmm.chamados.schemas import (
@@ -16,10 +17,11 @@ from gmm.chamados.schemas import (
     HistoricoOut,
     ResponderIn,
 )
-from gmm.deps import CurrentUser, SessionDep, SettingsDep, WhatsAppDep
-from gmm.openapi_docs import errors
-from gmm.pagination import Page
-from gmm.params import CursorQuery, IdPath, LimitQuery
+from gmm.core.deps import SessionDep, SettingsDep
+from gmm.core.pagination import Page
+from gmm.core.params import CursorQuery, IdPath, LimitQuery
+from gmm.core.respostas import errors
+from gmm.envio.deps import WhatsAppDep
 
 router = APIRouter(prefix="/api/chamados", tags=["chamados"])
 
@@ -95,14 +97,13 @@ async def atualizar(
     chamado_id: IdPath,
     body: ChamadoUpdate,
     session: SessionDep,
-    whatsapp: WhatsAppDep,
     usuario: CurrentUser,
 ) -> ChamadoOut:
     """Altera título, descrição, prioridade, prazo ou status (exceto concluir).
 
     Mudanças de status seguem o ciclo de vida (409 `transicao_invalida` fora dele) e
     ficam no histórico do chamado."""
-    chamado = await service.atualizar(session, whatsapp, chamado_id, body, usuario.id)
+    chamado = await service.atualizar(session, chamado_id, body, usuario.id)
     return ChamadoOut.model_validate(chamado)
 
 

@@ -15,11 +15,11 @@ from pydantic.json_schema import SkipJsonSchema
 
 from gmm.chamados.models import OrigemHistorico, Prioridade, StatusChamado
 from gmm.conversas.schemas import MensagemOut
-from gmm.tipos import DataHora
+from gmm.core.tipos import DataHora
 
 if TYPE_CHECKING:
     from gmm.chamados.models import Chamado
-    from gmm.whatsapp.service import ResultadoEnvio
+    from gmm.envio.service import ResultadoEnvio
 
 Titulo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 Descricao = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from gmm.chamados import textos
+from gmm.chamados.eventos import ChamadoAtualizado
 from gmm.chamados.models import (
     ABERTOS,
     Chamado,
@@ -28,11 +29,12 @@ from gmm.chamados.schemas import (
 )
 from gmm.chamados.trava import travando
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
-from gmm.db import utcnow
-from gmm.errors import Conflict, DomainError, NotFound
-from gmm.pagination import Page, decode_cursor, encode_cursor
+from gmm.core.db import utcnow
+from gmm.core.errors import Conflict, DomainError, NotFound
+from gmm.core.eventos import publicar_apos_commit
+from gmm.core.pagination import Page, decode_cursor, encode_cursor
+from gmm.envio.service import ResultadoEnvio, WhatsAppService
 from gmm.terceirizados import service as terceirizados
-from gmm.whatsapp.service import ResultadoEnvio, WhatsAppService
 
 FINALIZADOS = (StatusChamado.concluido, StatusChamado.cancelado)
 
@@ -188,7 +190,6 @@ async def criar(
 
 async def atualizar(
     session: AsyncSession,
-    whatsapp: WhatsAppService,
     chamado_id: int,
     dados: ChamadoUpdate,
     usuario_id: int | None = None,
@@ -211,7 +212,6 @@ async def atualizar(
     if novo_status is not None and novo_status != chamado.status:
         await transicionar(
             session,
-            whatsapp,
             chamado,
             StatusChamado(novo_status),
             origem=OrigemHistorico.operador,
@@ -219,7 +219,7 @@ async def atualizar(
             usuario_id=usuario_id,
         )
     await session.flush()
-    whatsapp.notificar_chamado(chamado)
+    publicar_apos_commit(session, ChamadoAtualizado.de(chamado))
     return chamado
 
 
@@ -229,7 +229,6 @@ class TransicaoInvalida(Conflict):
 
 async def transicionar(
     session: AsyncSession,
-    whatsapp: WhatsAppService,
     chamado: Chamado,
     novo: StatusChamado,
     *,
@@ -259,7 +258,7 @@ async def transicionar(
         usuario_id=usuario_id,
         mensagem_id=mensagem_id,
     )
-    whatsapp.notificar_chamado(chamado)
+    publicar_apos_commit(session, ChamadoAtualizado.de(chamado))
 
 
 async def registrar_historico(
@@ -330,7 +329,6 @@ async def finalizar(
         raise Conflict(f"o chamado {chamado.numero_chamado} já está {chamado.status.value}")
     await transicionar(
         session,
-        whatsapp,
         chamado,
         StatusChamado.concluido,
         origem=OrigemHistorico.operador,

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Identity, Index, Integer, String, Text, func, text
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gmm.chamados.models import Prioridade
-from gmm.db import Base
-from gmm.enums import enum_column
+from gmm.conversas.conteudo import Conteudo, ConteudoJSON
+from gmm.core.db import Base
+from gmm.core.enums import enum_column
 
 
 class Direcao(StrEnum):
@@ -107,8 +106,8 @@ class Mensagem(Base):
     )
     texto: Mapped[str | None] = mapped_column(Text)
     # What the gateway needs beyond the text: list sections, reply buttons, media
-    # file name/type. Shape owned by whatsapp/service.py.
-    conteudo: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # file name/type. Shape owned by envio/service.py.
+    conteudo: Mapped[Conteudo | None] = mapped_column(ConteudoJSON)
     # Phone (digits) the message goes to (outbound) or comes from (inbound).
     destinatario: Mapped[str] = mapped_column(String(32))
     url_midia: Mapped[str | None] = mapped_column(Text)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from gmm.auth.deps import CurrentUser
 from gmm.chamados.models import StatusChamado
 from gmm.conversas import service
 from gmm.conversas.schemas import (
@@ -13,10 +14,10 @@ from gmm.conversas.schemas import (
     MensagemOut,
     PaginaNaoAtribuidas,
 )
-from gmm.deps import CurrentUser, SessionDep, WhatsAppDep
-from gmm.openapi_docs import errors
-from gmm.pagination import Page
-from gmm.params import CursorQuery, IdPath, LimitQuery
+from gmm.core.deps import SessionDep
+from gmm.core.pagination import Page
+from gmm.core.params import CursorQuery, IdPath, LimitQuery
+from gmm.core.respostas import errors
 
 router = APIRouter(prefix="/api/conversas", tags=["conversas"])
 
@@ -105,10 +106,9 @@ async def atribuir(
     mensagem_id: IdPath,
     body: AtribuirIn,
     session: SessionDep,
-    whatsapp: WhatsAppDep,
     _: CurrentUser,
 ) -> MensagemOut:
     """Liga uma mensagem recebida sem chamado a um chamado (e avisa as telas com
     `mensagem.nova`)."""
-    mensagem = await service.atribuir(session, whatsapp, mensagem_id, body.chamado_id)
+    mensagem = await service.atribuir(session, mensagem_id, body.chamado_id)
     return MensagemOut.model_validate(mensagem)

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from gmm.chamados.models import Prioridade, StatusChamado
+from gmm.conversas.conteudo import Conteudo
 from gmm.conversas.models import Direcao, StatusEnvio, TipoConteudo, TipoMensagem
-from gmm.pagination import Page
+from gmm.core.pagination import Page
 
 
 class MensagemOut(BaseModel):
@@ -19,10 +19,9 @@ class MensagemOut(BaseModel):
     tipo: TipoMensagem
     tipo_conteudo: TipoConteudo
     texto: str | None
-    conteudo: dict[str, Any] | None = Field(
-        description="Botões, seções da lista e a resposta escolhida (`resposta`: id, título, "
-        "`opcao_id` e `pergunta_id` quando o toque respondeu a uma pergunta nossa), nome e "
-        "tipo do arquivo, `midia_status`"
+    conteudo: Conteudo | None = Field(
+        description="O que a mensagem traz além do texto, conforme o `tipo`: botões, lista, "
+        "o toque do prestador numa opção, arquivo (nome, tipo, `midia_status`)"
     )
     destinatario: str
     url_midia: str | None
@@ -38,17 +37,6 @@ class MensagemOut(BaseModel):
     enviado_em: datetime | None
     entregue_em: datetime | None
     lido_em: datetime | None
-
-    @field_validator("conteudo", mode="before")
-    @classmethod
-    def _sem_internos(cls, conteudo: dict[str, Any] | None) -> dict[str, Any] | None:
-        # Where the file sits on our disk and the gateway's media keys stay inside.
-        if conteudo is None:
-            return None
-        return {k: v for k, v in conteudo.items() if k not in _INTERNOS}
-
-
-_INTERNOS = frozenset({"caminho", "midia"})
 
 
 class UltimaMensagem(BaseModel):

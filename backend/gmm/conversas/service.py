@@ -20,14 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.chamados.models import ABERTOS, Chamado, StatusChamado
 from gmm.chamados.trava import travar
+from gmm.conversas.eventos import MensagemNova
 from gmm.conversas.models import Mensagem
 from gmm.conversas.schemas import ConversaOut, MensagemOut, PaginaNaoAtribuidas, UltimaMensagem
-from gmm.db import contains_pattern, utcnow
-from gmm.errors import Conflict, NotFound
-from gmm.pagination import Page, decode_cursor, encode_cursor
+from gmm.core.db import contains_pattern, utcnow
+from gmm.core.errors import Conflict, NotFound
+from gmm.core.eventos import publicar_apos_commit
+from gmm.core.pagination import Page, decode_cursor, encode_cursor
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.service import telefone_contem
-from gmm.whatsapp.service import WhatsAppService, evento_mensagem
 
 # Written as literals, not bound parameters, so the planner can prove the partial
 # index ix_mensagens_nao_lidas applies even with a cached generic plan.
@@ -213,9 +214,7 @@ async def nao_atribuidas(
     )
 
 
-async def atribuir(
-    session: AsyncSession, whatsapp: WhatsAppService, mensagem_id: int, chamado_id: int
-) -> Mensagem:
+async def atribuir(session: AsyncSession, mensagem_id: int, chamado_id: int) -> Mensagem:
     # The chamado's lock first, then the message's: the one lock order.
     if not await travar(session, chamado_id):
         raise NotFound(f"chamado {chamado_id} não encontrado")
@@ -230,5 +229,5 @@ async def atribuir(
     chamado.ultima_atividade_em = utcnow()
     await session.flush()
     # Every operator's list and chat pick it up where it now belongs.
-    whatsapp.notificar("mensagem.nova", evento_mensagem(mensagem))
+    publicar_apos_commit(session, MensagemNova.de(mensagem))
     return mensagem

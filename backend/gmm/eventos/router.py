@@ -7,12 +7,28 @@ from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
 from gmm.auth import service as auth
-from gmm.dependencias import dependencia_fora
-from gmm.deps import CurrentUserOrQuery, SettingsDep
-from gmm.eventos.service import ID_PATTERN, Assinatura, Ritmo
-from gmm.openapi_docs import errors
+from gmm.auth.deps import CurrentUserOrQuery
+from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
+from gmm.conversas.eventos import MensagemNova, MensagemStatus
+from gmm.core.dependencias import dependencia_fora
+from gmm.core.deps import SettingsDep
+from gmm.core.eventos import ID_PATTERN, Assinatura, Evento, Reset, Ritmo
+from gmm.core.respostas import errors
+from gmm.monitoramento.eventos import AlertaEvento
+from gmm.recebimento.eventos import ConexaoEvento
 
 router = APIRouter(prefix="/api/eventos", tags=["eventos"])
+
+# Every event the stream carries, one model each (in openapi.yaml's components).
+EVENTOS: tuple[type[Evento], ...] = (
+    MensagemNova,
+    MensagemStatus,
+    ChamadoAtualizado,
+    Notificacao,
+    AlertaEvento,
+    ConexaoEvento,
+    Reset,
+)
 
 
 def get_ritmo() -> Ritmo:
@@ -69,7 +85,8 @@ async def eventos(
     """Eventos em tempo real (Server-Sent Events) para a tela se atualizar sem recarregar.
 
     Cada evento traz `id`, `event` (o tipo) e `data` (JSON com os ids e os campos que
-    mudaram; busque o recurso para o resto):
+    mudaram; busque o recurso para o resto). O `data` de cada tipo é um esquema em
+    `components.schemas` com `x-evento` igual ao nome do evento:
 
     | event | data |
     |---|---|

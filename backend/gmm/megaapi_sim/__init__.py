@@ -1,4 +1,5 @@
-"""MegaAPI simulator: the gateway's contract (MEGAAPI.md) in one process, for dev runs and tests."""
+"""MegaAPI simulator: the gateway's contract (docs/megaapi-contrato.md) in one process,
+for dev runs and tests."""
 
 from gmm.megaapi_sim.app import create_sim_app, serve
 from gmm.megaapi_sim.callbacks import CallbackSettings

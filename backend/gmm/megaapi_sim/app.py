@@ -1,4 +1,5 @@
-"""A MegaAPI stand-in: the gateway's paths, auth and answers (MEGAAPI.md), plus a remote control.
+"""A MegaAPI stand-in: the gateway's paths, auth and answers (docs/megaapi-contrato.md),
+plus a remote control.
 
 Gateway side (``/rest/...``): Bearer token (401 otherwise), one instance key (404
 otherwise), bodies checked the way the gateway would (400, 413), answers shaped
@@ -53,7 +54,7 @@ from gmm.megaapi_sim.state import (
 log = logging.getLogger(__name__)
 
 MAX_INLINE_MEDIA_BYTES = 16 * 1024 * 1024
-# WhatsApp's limits for interactive messages (MEGAAPI.md): the gateway refuses more.
+# WhatsApp's limits for interactive messages (docs/megaapi-contrato.md): the gateway refuses more.
 MAX_INTERACTIVE_TEXT = 1024
 MAX_HEADER_FOOTER = 60
 MAX_BUTTONS = 3
@@ -306,7 +307,7 @@ def _download(sim: SimState, body: Any, request: Request) -> Answer:
 
 
 def _config_webhook(sim: SimState, body: Any, request: Request) -> Answer:
-    # MEGAAPI.md lists the fields under messageData; fields at the top level are
+    # docs/megaapi-contrato.md lists the fields under messageData; fields at the top level are
     # accepted too, so whichever form the client picks works here.
     data = body.get("messageData", body) if isinstance(body, dict) else None
     if not isinstance(data, dict):

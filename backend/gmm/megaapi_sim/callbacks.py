@@ -2,7 +2,7 @@
 
 MegaAPI posts ``message.ack`` 2 (server), 3 (delivered) and 4 (read) to the
 configured webhook some time after a send, and real receipts can come twice, out
-of order or as an error (MEGAAPI.md). ``CallbackSettings`` says how the simulator
+of order or as an error (docs/megaapi-contrato.md). ``CallbackSettings`` says how the simulator
 behaves. A send's receipts are planned the moment it is accepted, so a seed gives
 the same plan however the deliveries interleave; a tracked background task then
 posts them, never in the send's answer path. Every POST attempt is logged.

@@ -1,6 +1,7 @@
-"""The JSON bodies MegaAPI posts to the webhook (MEGAAPI.md, "Webhooks"), built from a request.
+"""The JSON bodies MegaAPI posts to the webhook (docs/megaapi-contrato.md, "Webhooks"),
+built from a request.
 
-Shapes follow MEGAAPI.md and MegaAPI's published samples: every event carries the
+Shapes follow docs/megaapi-contrato.md and MegaAPI's published samples: every event carries the
 instance's ``instance_key`` and ``jid``; messages carry ``key``, ``messageTimestamp``,
 ``pushName``, ``broadcast`` and ``message``, where ``message`` holds the content plus
 the ``messageContextInfo`` WhatsApp attaches to everything a phone sends.
@@ -25,7 +26,7 @@ from gmm.megaapi_sim.state import SIM_JID, SIM_USER, IssuedMedia, new_message_id
 
 MediaKind = Literal["image", "audio", "video", "document", "sticker"]
 
-# The known reply type is "messageContextInfo"; the others are what MEGAAPI.md
+# The known reply type is "messageContextInfo"; the others are what docs/megaapi-contrato.md
 # assumes MegaAPI may send too, so the product can be tested against each.
 ButtonMessageType = Literal[
     "messageContextInfo", "buttonsResponseMessage", "templateButtonReplyMessage"

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
-from gmm.config import Settings
+from gmm.core.config import Settings
 from gmm.monitoramento.models import Alerta
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from sqlalchemy import BigInteger, Identity, Index, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gmm.db import Base
-from gmm.enums import enum_column
+from gmm.core.db import Base
+from gmm.core.enums import enum_column
 
 
 class TipoAlerta(StrEnum):

@@ -7,15 +7,18 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gmm.auth import service as auth
-from gmm.deps import CurrentUser, RedisDep, SessionDep, SettingsDep
-from gmm.errors import Unauthorized
-from gmm.monitoramento import metricas as prometheus
-from gmm.monitoramento import registro, service
+from gmm.auth.deps import CurrentUser
+from gmm.core import metricas as prometheus
+from gmm.core import registro
+from gmm.core.deps import RedisDep, SessionDep, SettingsDep
+from gmm.core.errors import Unauthorized
+from gmm.core.pagination import Page
+from gmm.core.params import CursorQuery, LimitQuery
+from gmm.core.respostas import errors
+from gmm.envio.breaker import CircuitBreaker
+from gmm.monitoramento import alertas as incidentes
+from gmm.monitoramento import medidas, painel
 from gmm.monitoramento.schemas import AlertaOut, MetricasOut
-from gmm.openapi_docs import errors
-from gmm.pagination import Page
-from gmm.params import CursorQuery, LimitQuery
-from gmm.whatsapp.circuit_breaker import CircuitBreaker
 
 router = APIRouter(tags=["monitoramento"])
 
@@ -40,7 +43,7 @@ async def metricas(
     hora, volume das últimas 24 h, tempos de entrega e leitura, webhooks, conexão,
     workers, chamados afetados e alertas abertos. Recalculado no máximo a cada 2 s,
     pode ser consultado a cada 5 s por muitos operadores."""
-    return await service.metricas(session, redis, settings)
+    return await painel.metricas(session, redis, settings)
 
 
 @router.get(
@@ -58,7 +61,7 @@ async def alertas(
 ) -> Page[AlertaOut]:
     """Incidentes do monitoramento, do mais recente ao mais antigo. Abrem e fecham
     sozinhos; o histórico fica."""
-    return await service.listar(session, abertos_apenas=abertos, limit=limit, cursor=cursor)
+    return await incidentes.listar(session, abertos_apenas=abertos, limit=limit, cursor=cursor)
 
 
 @router.get(
@@ -87,7 +90,7 @@ async def metrics(
         # Not the scrape token: it must then be the token of an active user's session.
         await auth.usuario_do_token(session, settings, token)
     breaker = await CircuitBreaker.do_produto(redis, settings).snapshot()
-    na_fila = await service.fila(redis)
+    na_fila = await medidas.fila(redis)
     workers = await registro.workers(redis)
     corpo = prometheus.exposicao(
         prometheus.Estado(

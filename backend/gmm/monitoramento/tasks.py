@@ -10,12 +10,13 @@ from arq.connections import ArqRedis
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gmm.config import Settings
-from gmm.db import session_scope
-from gmm.monitoramento import registro, service
-from gmm.whatsapp.fila import Fila
-from gmm.whatsapp.megaapi import MegaAPIError
-from gmm.whatsapp.service import WhatsAppService
+from gmm.core import registro
+from gmm.core.config import Settings
+from gmm.core.db import session_scope
+from gmm.envio.fila import Fila
+from gmm.envio.service import WhatsAppService
+from gmm.megaapi.cliente import MegaAPIError
+from gmm.monitoramento import alertas
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,8 @@ async def vigia(
     rodada = 0
     while True:
         try:
-            if await service.assumir_vigia(redis, settings, dono):
-                await service.vigiar(sessionmaker, redis, settings)
+            if await alertas.assumir_vigia(redis, settings, dono):
+                await alertas.vigiar(sessionmaker, redis, settings)
                 if rodada % RODADAS_POR_CONSULTA == 0:
                     async with session_scope(sessionmaker) as session:
                         await verificar_instancia(session, redis, arq, settings)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Identity, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gmm.db import Base
+from gmm.core.db import Base
 
 
 class TokenAcesso(Base):

@@ -6,14 +6,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile, status
 from fastapi.exceptions import RequestValidationError
 
+from gmm.auth.deps import CurrentUser
 from gmm.chamados.schemas import ChamadoOut
 from gmm.conversas.schemas import MensagemOut
-from gmm.deps import CurrentUser, RedisDep, SessionDep, SettingsDep, WhatsAppDep
-from gmm.errors import DomainError
-from gmm.idempotencia import resposta_secreta
-from gmm.openapi_docs import ErrorOut, errors
-from gmm.params import IdPath
-from gmm.prestador import service
+from gmm.core.deps import RedisDep, SessionDep, SettingsDep
+from gmm.core.errors import DomainError
+from gmm.core.params import IdPath
+from gmm.core.respostas import ErrorOut, errors, resposta_secreta
+from gmm.envio.deps import WhatsAppDep
+from gmm.envio.schemas import Legenda
+from gmm.prestador import auditoria, links, service
+from gmm.prestador.acesso import Acesso, Cliente, autenticar
 from gmm.prestador.schemas import (
     ArquivoPrestadorOut,
     ConcluirIn,
@@ -22,7 +25,6 @@ from gmm.prestador.schemas import (
     LinkPrestadorOut,
     PrestadorChamadoOut,
 )
-from gmm.whatsapp.schemas import Legenda
 
 router = APIRouter(tags=["prestador"])
 
@@ -54,7 +56,7 @@ async def criar_link(
     O link (`{GMM_PUBLIC_BASE_URL}/p/<token>`) é assinado, vale `validade_horas` (7 dias
     por padrão) e pode ser revogado; o token não é guardado e só aparece nesta resposta
     e na mensagem. Chamado concluído ou cancelado responde 409."""
-    chamado, link, url, envio = await service.criar_link(
+    chamado, link, url, envio = await links.criar_link(
         session,
         whatsapp,
         settings,
@@ -68,7 +70,7 @@ async def criar_link(
         mensagem=MensagemOut.model_validate(envio.mensagem),
         envio=envio.envio.value,
         url=url,
-        link=service.link_novo(link),
+        link=links.link_novo(link),
     )
 
 
@@ -83,7 +85,7 @@ async def listar_links(
 ) -> list[LinkPrestadorOut]:
     """Os links do prestador deste chamado, do mais novo ao mais antigo, com situação
     (ativo, expirado, revogado), último uso e contagem de acessos e de recusas."""
-    return await service.listar_links(session, chamado_id)
+    return await links.listar_links(session, chamado_id)
 
 
 @router.post(
@@ -95,7 +97,7 @@ async def listar_links(
 async def revogar(link_id: IdPath, session: SessionDep, _: CurrentUser) -> LinkPrestadorOut:
     """Revoga o link na hora: quem o abrir depois recebe 410 `link_revogado`.
     Revogar de novo responde 409."""
-    return await service.revogar(session, link_id)
+    return await links.revogar(session, link_id)
 
 
 # -- the contractor (public: the token in the path is the credential) --------------------
@@ -110,7 +112,7 @@ TokenPath = Annotated[
 ]
 
 
-def _acesso(acao: str) -> Callable[..., AsyncIterator[service.Acesso]]:
+def _acesso(acao: str) -> Callable[..., AsyncIterator[Acesso]]:
     """Check the link for ``acao`` and log the outcome.
 
     Accepted uses are logged by the service in the request's transaction; anything
@@ -123,15 +125,15 @@ def _acesso(acao: str) -> Callable[..., AsyncIterator[service.Acesso]]:
         session: SessionDep,
         settings: SettingsDep,
         redis: RedisDep,
-    ) -> AsyncIterator[service.Acesso]:
-        cliente = service.Cliente.de(request)
+    ) -> AsyncIterator[Acesso]:
+        cliente = Cliente.de(request)
         token_id: int | None = None
         try:
-            link = await service.autenticar(session, settings, token)
+            link = await autenticar(session, settings, token)
             token_id = link.id
             if acao != "ver":
-                await service.contar_escrita(redis, settings, link)
-            yield service.Acesso(link, cliente)
+                await auditoria.contar_escrita(redis, settings, link)
+            yield Acesso(link, cliente)
         except Exception as exc:
             token_id = token_id or getattr(exc, "token_id", None)
             if token_id is not None:
@@ -142,7 +144,7 @@ def _acesso(acao: str) -> Callable[..., AsyncIterator[service.Acesso]]:
                 else:
                     # The request failed on our side: the attempt still goes in the log.
                     motivo = "falha interna"
-                await service.registrar_recusa(
+                await auditoria.registrar_recusa(
                     request.app.state.sessionmaker, token_id, f"{acao}: {motivo}", cliente
                 )
             raise
@@ -150,9 +152,9 @@ def _acesso(acao: str) -> Callable[..., AsyncIterator[service.Acesso]]:
     return acesso
 
 
-AcessoVer = Annotated[service.Acesso, Depends(_acesso("ver"), scope="function")]
-AcessoEnviar = Annotated[service.Acesso, Depends(_acesso("enviar_arquivo"), scope="function")]
-AcessoConcluir = Annotated[service.Acesso, Depends(_acesso("concluir"), scope="function")]
+AcessoVer = Annotated[Acesso, Depends(_acesso("ver"), scope="function")]
+AcessoEnviar = Annotated[Acesso, Depends(_acesso("enviar_arquivo"), scope="function")]
+AcessoConcluir = Annotated[Acesso, Depends(_acesso("concluir"), scope="function")]
 
 _LINK: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Link inválido: adulterado, desconhecido ou "
@@ -189,7 +191,6 @@ async def enviar_arquivo(
     acesso: AcessoEnviar,
     arquivo: Annotated[UploadFile, File(description="Foto ou documento (multipart/form-data)")],
     session: SessionDep,
-    whatsapp: WhatsAppDep,
     settings: SettingsDep,
     caption: Annotated[Legenda, Form(description="Legenda do arquivo, até 1024 caracteres")] = "",
 ) -> ArquivoPrestadorOut:
@@ -200,7 +201,7 @@ async def enviar_arquivo(
     tipo vem do conteúdo, nunca do nome: qualquer outro arquivo responde 422
     `arquivo_invalido` e nada é guardado. Chamado concluído ou cancelado: 409. Cada link
     faz até `GMM_LINK_PRESTADOR_ESCRITAS_POR_HORA` (30) envios por hora; além disso, 429."""
-    return await service.enviar_arquivo(session, whatsapp, settings, acesso, arquivo, caption)
+    return await service.enviar_arquivo(session, settings, acesso, arquivo, caption)
 
 
 @router.post(
@@ -212,7 +213,6 @@ async def enviar_arquivo(
 async def concluir(
     acesso: AcessoConcluir,
     session: SessionDep,
-    whatsapp: WhatsAppDep,
     body: ConcluirIn | None = None,
 ) -> PrestadorChamadoOut:
     """Público (o token do link autentica): o prestador marca o serviço como concluído.
@@ -221,5 +221,5 @@ async def concluir(
     operadores são avisados; a central confirma com `POST /api/chamados/{id}/finalizar`.
     A `observacao`, se houver, fica como mensagem recebida. Já marcado, concluído ou
     cancelado: 409."""
-    chamado = await service.concluir(session, whatsapp, acesso, body.observacao if body else None)
+    chamado = await service.concluir(session, acesso, body.observacao if body else None)
     return await service.visao(session, chamado, acesso.link)

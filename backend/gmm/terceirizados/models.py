@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Identity, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gmm.db import Base
+from gmm.core.db import Base
 
 
 class Terceirizado(Base):

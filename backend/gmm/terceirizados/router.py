@@ -4,10 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from gmm.deps import CurrentUser, SessionDep
-from gmm.openapi_docs import errors
-from gmm.pagination import Page
-from gmm.params import CursorQuery, IdPath, LimitQuery
+from gmm.auth.deps import CurrentUser
+from gmm.core.deps import SessionDep
+from gmm.core.pagination import Page
+from gmm.core.params import CursorQuery, IdPath, LimitQuery
+from gmm.core.respostas import errors
 from gmm.terceirizados import service
 from gmm.terceirizados.schemas import TerceirizadoCreate, TerceirizadoOut, TerceirizadoUpdate
 

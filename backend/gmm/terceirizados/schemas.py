@@ -14,8 +14,8 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from gmm.core.tipos import StrictBool
 from gmm.terceirizados.telefone import normalizar
-from gmm.tipos import StrictBool
 
 Telefone = Annotated[
     str,

@@ -4,9 +4,9 @@ from sqlalchemy import ColumnElement, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.db import contains_pattern
-from gmm.errors import Conflict, NotFound
-from gmm.pagination import Page, decode_cursor, encode_cursor
+from gmm.core.db import contains_pattern
+from gmm.core.errors import Conflict, NotFound
+from gmm.core.pagination import Page, decode_cursor, encode_cursor
 from gmm.terceirizados import telefone
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.schemas import TerceirizadoCreate, TerceirizadoOut, TerceirizadoUpdate

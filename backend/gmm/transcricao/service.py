@@ -25,8 +25,8 @@ from typing import Any, Protocol
 
 import httpx
 
-from gmm.config import Settings
-from gmm.whatsapp import midia
+from gmm.core.config import Settings
+from gmm.midia import armazenamento as midia
 
 log = logging.getLogger(__name__)
 

@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import logging
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from arq import Retry
 
-from gmm.config import Settings
+from gmm.conversas.conteudo import ConteudoArquivo, ConteudoMidia
+from gmm.conversas.eventos import MensagemStatus
 from gmm.conversas.models import Mensagem
-from gmm.db import after_commit, session_scope
-from gmm.eventos.service import publicar
+from gmm.core.config import Settings
+from gmm.core.db import session_scope
+from gmm.core.eventos import publicar_apos_commit
+from gmm.envio.contexto import Contexto
+from gmm.midia import armazenamento as midia
 from gmm.transcricao import service
-from gmm.whatsapp import midia
-from gmm.whatsapp.service import evento_mensagem
-
-if TYPE_CHECKING:
-    from gmm.whatsapp.tasks import Contexto
 
 log = logging.getLogger(__name__)
 
@@ -101,15 +100,13 @@ async def _registrar(
         # Another run may have finished first: the first text stays.
         if mensagem is None or mensagem.transcricao is not None:
             return False
-        # A new dict: SQLAlchemy tracks JSONB changes by assignment.
-        conteudo = {k: v for k, v in (mensagem.conteudo or {}).items() if k != "transcricao_erro"}
         if erro is None:
             mensagem.transcricao = texto or ""
-            conteudo["transcricao_status"] = "pronta"
+            resultado = {"transcricao_status": "pronta", "transcricao_erro": None}
         else:
-            conteudo.update(transcricao_status="falhou", transcricao_erro=erro)
+            resultado = {"transcricao_status": "falhou", "transcricao_erro": erro}
             log.warning("transcrição da mensagem %s falhou: %s", mensagem_id, erro)
-        mensagem.conteudo = conteudo
-        dados = evento_mensagem(mensagem)
-        after_commit(session, lambda: publicar(c.redis, "mensagem.status", dados))
+        if isinstance(mensagem.conteudo, ConteudoMidia | ConteudoArquivo):
+            mensagem.conteudo = mensagem.conteudo.model_copy(update=resultado)
+        publicar_apos_commit(session, MensagemStatus.de(mensagem))
     return True

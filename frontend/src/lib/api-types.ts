@@ -660,7 +660,8 @@ export interface paths {
          * @description Eventos em tempo real (Server-Sent Events) para a tela se atualizar sem recarregar.
          *
          *     Cada evento traz `id`, `event` (o tipo) e `data` (JSON com os ids e os campos que
-         *     mudaram; busque o recurso para o resto):
+         *     mudaram; busque o recurso para o resto). O `data` de cada tipo é um esquema em
+         *     `components.schemas` com `x-evento` igual ao nome do evento:
          *
          *     | event | data |
          *     |---|---|
@@ -766,30 +767,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/midias-publicas/{nome}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Arquivo por link assinado
-         * @description Arquivo enviado por um operador, para a MegaAPI buscar sem login.
-         *
-         *     Só com `GMM_PUBLIC_BASE_URL` configurada: a URL que vai à MegaAPI traz `exp` e `sig`
-         *     (HMAC com `GMM_SECRET_KEY`); outra assinatura responde 403, e também passada a
-         *     validade (`GMM_MIDIA_PUBLICA_VALIDADE_SECONDS`, 7 dias por padrão).
-         */
-        get: operations["obter_midia_publica"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/mensagens/{mensagem_id}/reenviar": {
         parameters: {
             query?: never;
@@ -830,27 +807,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/midias/{nome}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Baixar arquivo recebido
-         * @description Arquivo recebido de um terceirizado (foto, áudio, vídeo, documento). Aceita o token
-         *     também como `?access_token=`, para `<img>` e `<audio>` do navegador.
-         */
-        get: operations["obter_midia"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/admin/whatsapp/config": {
         parameters: {
             query?: never;
@@ -868,6 +824,51 @@ export interface paths {
          * @description Salva as credenciais da MegaAPI (token cifrado); passam a valer no próximo envio.
          */
         put: operations["salvar_config_whatsapp"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/midias-publicas/{nome}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Arquivo por link assinado
+         * @description Arquivo enviado por um operador, para a MegaAPI buscar sem login.
+         *
+         *     Só com `GMM_PUBLIC_BASE_URL` configurada: a URL que vai à MegaAPI traz `exp` e `sig`
+         *     (HMAC com `GMM_SECRET_KEY`); outra assinatura responde 403, e também passada a
+         *     validade (`GMM_MIDIA_PUBLICA_VALIDADE_SECONDS`, 7 dias por padrão).
+         */
+        get: operations["obter_midia_publica"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/midias/{nome}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Baixar arquivo recebido
+         * @description Arquivo recebido de um terceirizado (foto, áudio, vídeo, documento). Aceita o token
+         *     também como `?access_token=`, para `<img>` e `<audio>` do navegador.
+         */
+        get: operations["obter_midia"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1251,6 +1252,27 @@ export interface webhooks {
 export interface components {
     schemas: {
         /**
+         * Acao
+         * @description What a tap on a ready-made question does (orçamento, visita, conclusão).
+         */
+        Acao: {
+            /**
+             * Tipo
+             * @enum {string}
+             */
+            tipo: "orcamento" | "visita" | "conclusao";
+            /**
+             * Valor
+             * @description Orçamento: o valor, em reais
+             */
+            valor: string | null;
+            /**
+             * Data Hora
+             * @description Visita: data e hora (ISO 8601)
+             */
+            data_hora: string | null;
+        };
+        /**
          * AcaoRegra
          * @enum {string}
          */
@@ -1588,6 +1610,181 @@ export interface components {
             instance_checked_at: string | null;
         };
         /**
+         * ConteudoArquivo
+         * @description Arquivo enviado por um operador.
+         */
+        ConteudoArquivo: {
+            /**
+             * Transcricao Status
+             * @description Áudio: `pronta` ou `falhou` depois da transcrição
+             */
+            transcricao_status: ("pronta" | "falhou") | null;
+            /**
+             * Transcricao Erro
+             * @description Por que a transcrição não foi possível
+             */
+            transcricao_erro: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            tipo: "arquivo";
+            /** Nome Arquivo */
+            nome_arquivo: string;
+            /** Mime Type */
+            mime_type: string;
+            /**
+             * Arquivo
+             * @description Nome do arquivo guardado (em `url_midia`)
+             */
+            arquivo: string;
+            /**
+             * Tamanho
+             * @description Em bytes
+             */
+            tamanho: number | null;
+            /** Caption */
+            caption: string | null;
+        };
+        /**
+         * ConteudoArquivoPrestador
+         * @description Foto ou documento enviados pelo prestador pelo link.
+         */
+        ConteudoArquivoPrestador: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            tipo: "arquivo_prestador";
+            /**
+             * Origem
+             * @default link_prestador
+             * @constant
+             */
+            origem: "link_prestador";
+            /** Link Id */
+            link_id: number;
+            /** Nome Arquivo */
+            nome_arquivo: string;
+            /** Mime Type */
+            mime_type: string;
+            /** Tamanho */
+            tamanho: number;
+            /**
+             * Midia Status
+             * @default pronta
+             * @enum {string}
+             */
+            midia_status: "baixando" | "pronta" | "falhou";
+        };
+        /**
+         * ConteudoBotoes
+         * @description Nossos botões de resposta (até 3).
+         */
+        ConteudoBotoes: {
+            /** Rodape */
+            rodape: string | null;
+            acao: components["schemas"]["Acao"] | null;
+            respondida: components["schemas"]["Respondida"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            tipo: "botoes";
+            /** Botoes */
+            botoes: components["schemas"]["Opcao"][];
+        };
+        /**
+         * ConteudoLista
+         * @description Nossa lista de opções (seções com linhas).
+         */
+        ConteudoLista: {
+            /** Rodape */
+            rodape: string | null;
+            acao: components["schemas"]["Acao"] | null;
+            respondida: components["schemas"]["Respondida"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            tipo: "lista";
+            /**
+             * Botao
+             * @description O texto do botão que abre a lista
+             */
+            botao: string;
+            /** Titulo */
+            titulo: string | null;
+            /** Descricao */
+            descricao: string | null;
+            /** Secoes */
+            secoes: components["schemas"]["Secao"][];
+        };
+        /**
+         * ConteudoMidia
+         * @description Foto, áudio, vídeo, documento ou figurinha recebidos pelo WhatsApp.
+         */
+        ConteudoMidia: {
+            /**
+             * Transcricao Status
+             * @description Áudio: `pronta` ou `falhou` depois da transcrição
+             */
+            transcricao_status: ("pronta" | "falhou") | null;
+            /**
+             * Transcricao Erro
+             * @description Por que a transcrição não foi possível
+             */
+            transcricao_erro: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            tipo: "midia";
+            /** Push Name */
+            push_name: string | null;
+            /**
+             * Midia Status
+             * @description `baixando` até o arquivo estar guardado (`url_midia`), ou `falhou`
+             * @enum {string}
+             */
+            midia_status: "baixando" | "pronta" | "falhou";
+        };
+        /**
+         * ConteudoResposta
+         * @description Toque do prestador num botão ou numa linha de lista.
+         */
+        ConteudoResposta: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            tipo: "resposta";
+            /** Push Name */
+            push_name: string | null;
+            resposta: components["schemas"]["Resposta"];
+        };
+        /**
+         * ConteudoTexto
+         * @description Texto recebido do prestador.
+         */
+        ConteudoTexto: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            tipo: "texto";
+            /**
+             * Push Name
+             * @description Nome do contato no WhatsApp
+             */
+            push_name: string | null;
+            /**
+             * Origem
+             * @description `link_prestador`: veio pelo link do prestador
+             */
+            origem: string | null;
+        };
+        /**
          * ConversaOut
          * @description One row of the message center: a chamado and its conversation.
          */
@@ -1892,11 +2089,9 @@ export interface components {
             texto: string | null;
             /**
              * Conteudo
-             * @description Botões, seções da lista e a resposta escolhida (`resposta`: id, título, `opcao_id` e `pergunta_id` quando o toque respondeu a uma pergunta nossa), nome e tipo do arquivo, `midia_status`
+             * @description O que a mensagem traz além do texto, conforme o `tipo`: botões, lista, o toque do prestador numa opção, arquivo (nome, tipo, `midia_status`)
              */
-            conteudo: {
-                [key: string]: unknown;
-            } | null;
+            conteudo: (components["schemas"]["ConteudoTexto"] | components["schemas"]["ConteudoResposta"] | components["schemas"]["ConteudoBotoes"] | components["schemas"]["ConteudoLista"] | components["schemas"]["ConteudoArquivo"] | components["schemas"]["ConteudoMidia"] | components["schemas"]["ConteudoArquivoPrestador"]) | null;
             /** Destinatario */
             destinatario: string;
             /** Url Midia */
@@ -1948,6 +2143,15 @@ export interface components {
             chamados_afetados: components["schemas"]["ChamadoAfetado"][];
             /** Alertas Abertos */
             alertas_abertos: components["schemas"]["AlertaOut"][];
+        };
+        /** Opcao */
+        Opcao: {
+            /** Id */
+            id: string;
+            /** Titulo */
+            titulo: string;
+            /** Descricao */
+            descricao: string | null;
         };
         /** OrcamentoIn */
         OrcamentoIn: {
@@ -2176,6 +2380,59 @@ export interface components {
         ResponderIn: {
             /** Mensagem */
             mensagem: string;
+        };
+        /**
+         * Respondida
+         * @description Which option of this question the contractor tapped (the first tap counts).
+         */
+        Respondida: {
+            /** Opcao Id */
+            opcao_id: string;
+            /**
+             * Mensagem Id
+             * @description A mensagem do toque
+             */
+            mensagem_id: number;
+        };
+        /** Resposta */
+        Resposta: {
+            /**
+             * Tipo
+             * @enum {string}
+             */
+            tipo: "botao" | "lista";
+            /**
+             * Id
+             * @description Id do botão ou da linha tocada (como o WhatsApp devolve)
+             */
+            id: string;
+            /**
+             * Titulo
+             * @description O texto que o prestador viu
+             */
+            titulo: string;
+            /**
+             * Em Resposta A
+             * @description Id na MegaAPI da mensagem com as opções, quando citada
+             */
+            em_resposta_a: string | null;
+            /**
+             * Opcao Id
+             * @description Nosso id da opção tocada
+             */
+            opcao_id: string | null;
+            /**
+             * Pergunta Id
+             * @description A mensagem que perguntou
+             */
+            pergunta_id: number | null;
+        };
+        /** Secao */
+        Secao: {
+            /** Titulo */
+            titulo: string;
+            /** Linhas */
+            linhas: components["schemas"]["Opcao"][];
         };
         /** SecaoIn */
         SecaoIn: {
@@ -2707,6 +2964,101 @@ export interface components {
             closeReason: unknown;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * MensagemNova
+         * @description Uma mensagem apareceu numa conversa (recebida, enviada ou atribuída a um chamado).
+         */
+        MensagemNova: {
+            /** Mensagem Id */
+            mensagem_id: number;
+            /**
+             * Chamado Id
+             * @description null: mensagem ainda não atribuída
+             */
+            chamado_id: number | null;
+            direcao: components["schemas"]["Direcao"];
+            status_envio: components["schemas"]["StatusEnvio"];
+            /** Erro */
+            erro: string | null;
+        };
+        /**
+         * MensagemStatus
+         * @description O estado de uma mensagem mudou (tique, falha, mídia baixada, transcrição).
+         */
+        MensagemStatus: {
+            /** Mensagem Id */
+            mensagem_id: number;
+            /**
+             * Chamado Id
+             * @description null: mensagem ainda não atribuída
+             */
+            chamado_id: number | null;
+            direcao: components["schemas"]["Direcao"];
+            status_envio: components["schemas"]["StatusEnvio"];
+            /** Erro */
+            erro: string | null;
+        };
+        /**
+         * ChamadoAtualizado
+         * @description O status ou a prioridade de um chamado mudou.
+         */
+        ChamadoAtualizado: {
+            /** Chamado Id */
+            chamado_id: number;
+            status: components["schemas"]["StatusChamado"];
+            prioridade: components["schemas"]["Prioridade"];
+        };
+        /**
+         * Notificacao
+         * @description Um aviso para os operadores: o que um toque do prestador, uma citação ou uma
+         *     regra de automação fez no chamado.
+         */
+        Notificacao: {
+            /** Chamado Id */
+            chamado_id: number;
+            /** Numero Chamado */
+            numero_chamado: string;
+            /** Texto */
+            texto: string;
+        };
+        /**
+         * AlertaEvento
+         * @description Um incidente do monitoramento abriu (`aberto`) ou fechou.
+         */
+        AlertaEvento: {
+            /** Id */
+            id: number;
+            tipo: components["schemas"]["TipoAlerta"];
+            severidade: components["schemas"]["Severidade"];
+            /** Mensagem */
+            mensagem: string;
+            /** Aberto */
+            aberto: boolean;
+        };
+        /**
+         * ConexaoEvento
+         * @description A conexão do WhatsApp mudou.
+         */
+        ConexaoEvento: {
+            /**
+             * Estado
+             * @description Estado informado pela MegaAPI (ex.: open, close)
+             */
+            estado: string;
+            /** Motivo */
+            motivo: string | null;
+        };
+        /**
+         * Reset
+         * @description Os eventos desde o `Last-Event-ID` já não estão disponíveis: recarregue tudo.
+         */
+        Reset: {
+            /**
+             * Motivo
+             * @description Por que a retomada não é possível
+             */
+            motivo: string;
         };
     };
     responses: never;
@@ -6511,100 +6863,6 @@ export interface operations {
             };
         };
     };
-    obter_midia_publica: {
-        parameters: {
-            query: {
-                /** @description Validade (Unix, segundos) */
-                exp: number;
-            };
-            header?: never;
-            path: {
-                nome: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description O arquivo */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": unknown;
-                };
-            };
-            /** @description Assinatura ausente */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "nao_autenticado",
-                     *       "detail": "token ausente, inválido ou expirado"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description Assinatura inválida ou link expirado */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "proibido",
-                     *       "detail": "apenas administradores"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description Recurso não encontrado */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "nao_encontrado",
-                     *       "detail": "chamado 42 não encontrado"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description Dados inválidos */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "dados_invalidos",
-                     *       "detail": [
-                     *         {
-                     *           "loc": [
-                     *             "body",
-                     *             "titulo"
-                     *           ],
-                     *           "msg": "String should have at least 3 characters",
-                     *           "type": "string_too_short"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
     reenviar_mensagem: {
         parameters: {
             query?: never;
@@ -6824,85 +7082,6 @@ export interface operations {
             };
         };
     };
-    obter_midia: {
-        parameters: {
-            query?: {
-                /** @description O mesmo token, para o que o navegador busca sem cabeçalhos (<img>, <audio>, EventSource) */
-                access_token?: string | null;
-            };
-            header?: never;
-            path: {
-                nome: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description O arquivo */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": unknown;
-                };
-            };
-            /** @description Token ausente, inválido ou expirado */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "nao_autenticado",
-                     *       "detail": "token ausente, inválido ou expirado"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description Recurso não encontrado */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "nao_encontrado",
-                     *       "detail": "chamado 42 não encontrado"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "dados_invalidos",
-                     *       "detail": [
-                     *         {
-                     *           "loc": [
-                     *             "body",
-                     *             "titulo"
-                     *           ],
-                     *           "msg": "String should have at least 3 characters",
-                     *           "type": "string_too_short"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
     obter_config_whatsapp: {
         parameters: {
             query?: never;
@@ -7049,6 +7228,179 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    obter_midia_publica: {
+        parameters: {
+            query: {
+                /** @description Validade (Unix, segundos) */
+                exp: number;
+            };
+            header?: never;
+            path: {
+                nome: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description O arquivo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Assinatura ausente */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Assinatura inválida ou link expirado */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    obter_midia: {
+        parameters: {
+            query?: {
+                /** @description O mesmo token, para o que o navegador busca sem cabeçalhos (<img>, <audio>, EventSource) */
+                access_token?: string | null;
+            };
+            header?: never;
+            path: {
+                nome: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description O arquivo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "String should have at least 3 characters",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

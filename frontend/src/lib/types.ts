@@ -57,56 +57,18 @@ export type Alerta = S["AlertaOut"];
 export type TipoAlerta = S["TipoAlerta"];
 export type Severidade = S["Severidade"];
 
-/*
- * `MensagemOut.conteudo` is a free-form object in the schema; these are the shapes
- * the API writes into it (read them through features/central/conteudo.ts, which
- * checks them at run time).
- */
-export interface OpcaoBotao {
-  id: string;
-  titulo: string;
-}
-
-export interface LinhaLista {
-  id: string;
-  titulo: string;
-  descricao?: string;
-}
-
-export interface SecaoLista {
-  titulo: string;
-  linhas: LinhaLista[];
-}
-
-/** Which option of one of our questions the contractor tapped. */
-export interface Respondida {
-  opcao_id: string;
-  mensagem_id?: number;
-}
-
-export interface ConteudoBotoes {
-  tipo: "botoes";
-  botoes: OpcaoBotao[];
-  rodape?: string;
-  /** Set by the ready-made actions: what a tap on this question does. */
-  acao?: { tipo: string } & Record<string, unknown>;
-  respondida?: Respondida;
-}
-
-export interface ConteudoLista {
-  tipo: "lista";
-  botao: string;
-  titulo?: string;
-  descricao?: string;
-  secoes: SecaoLista[];
-  respondida?: Respondida;
-}
-
+/* What a message holds besides its text: one kind per `tipo` (MensagemOut.conteudo). */
+export type ConteudoBotoes = S["ConteudoBotoes"];
+export type ConteudoLista = S["ConteudoLista"];
+export type Acao = S["Acao"];
 /** A contractor's tap on a reply button or a list row. */
-export interface RespostaToque {
-  tipo: "botao" | "lista";
-  id: string;
-  titulo: string;
-  opcao_id?: string;
-  pergunta_id?: number;
-}
+export type RespostaToque = S["Resposta"];
+
+/* The payloads of GET /api/eventos, one per SSE `event:` name (x-evento). */
+export type MensagemNova = S["MensagemNova"];
+export type MensagemStatus = S["MensagemStatus"];
+export type ChamadoAtualizado = S["ChamadoAtualizado"];
+export type Notificacao = S["Notificacao"];
+export type AlertaEvento = S["AlertaEvento"];
+export type ConexaoEvento = S["ConexaoEvento"];
+export type Reset = S["Reset"];

@@ -114,10 +114,10 @@ describe("Bolha", () => {
           tipo: "botoes",
           rodape: "GMM Manutenção",
           botoes: [
-            { id: "orcamento:aprovar", titulo: "Aprovar" },
-            { id: "orcamento:rejeitar", titulo: "Rejeitar" },
+            { id: "orcamento:aprovar", titulo: "Aprovar", descricao: null },
+            { id: "orcamento:rejeitar", titulo: "Rejeitar", descricao: null },
           ],
-          acao: { tipo: "orcamento", valor: "1500.00" },
+          acao: { tipo: "orcamento", valor: "1500.00", data_hora: null },
           respondida: { opcao_id: "orcamento:aprovar", mensagem_id: 9 },
         },
       }),
@@ -142,6 +142,8 @@ describe("Bolha", () => {
           botao: "Ver horários",
           titulo: "Agenda",
           descricao: "",
+          rodape: null,
+          acao: null,
           secoes: [
             {
               titulo: "Sábado",
@@ -151,7 +153,7 @@ describe("Bolha", () => {
               ],
             },
           ],
-          respondida: { opcao_id: "sab-tarde" },
+          respondida: { opcao_id: "sab-tarde", mensagem_id: 12 },
         },
       }),
     );
@@ -173,10 +175,13 @@ describe("Bolha", () => {
         tipo_conteudo: "interactive",
         texto: "Aprovar",
         conteudo: {
+          tipo: "resposta",
+          push_name: null,
           resposta: {
             tipo: "botao",
             id: "0",
             titulo: "Aprovar",
+            em_resposta_a: null,
             opcao_id: "orcamento:aprovar",
             pergunta_id: 8,
           },
@@ -212,7 +217,16 @@ describe("Bolha", () => {
         tipo_conteudo: "document",
         texto: null,
         url_midia: "/api/midias/9f2c.pdf",
-        conteudo: { nome_arquivo: "Orçamento março.pdf", mime_type: "application/pdf" },
+        conteudo: {
+          tipo: "arquivo",
+          nome_arquivo: "Orçamento março.pdf",
+          mime_type: "application/pdf",
+          arquivo: "9f2c.pdf",
+          tamanho: 2048,
+          caption: null,
+          transcricao_status: null,
+          transcricao_erro: null,
+        },
       }),
     );
     const doc = screen.getByRole("link", { name: /Orçamento março\.pdf/ });
@@ -227,7 +241,13 @@ describe("Bolha", () => {
         tipo_conteudo: "image",
         texto: null,
         url_midia: null,
-        conteudo: { midia_status: "baixando" },
+        conteudo: {
+          tipo: "midia",
+          push_name: "Carlos",
+          midia_status: "baixando",
+          transcricao_status: null,
+          transcricao_erro: null,
+        },
       }),
     );
     expect(screen.getByText("Recebendo imagem…")).toBeInTheDocument();

@@ -205,11 +205,13 @@ describe("CentralPage", () => {
       status_envio: "pendente",
       conteudo: {
         tipo: "botoes",
+        rodape: null,
+        respondida: null,
         botoes: [
-          { id: "conclusao:sim", titulo: "Sim" },
-          { id: "conclusao:nao", titulo: "Ainda não" },
+          { id: "conclusao:sim", titulo: "Sim", descricao: null },
+          { id: "conclusao:nao", titulo: "Ainda não", descricao: null },
         ],
-        acao: { tipo: "conclusao" },
+        acao: { tipo: "conclusao", valor: null, data_hora: null },
       },
     });
     let servidor: ReturnType<typeof mensagem>[] = [];

@@ -9,7 +9,7 @@
  * a new one is opened later, with the last id seen as `?last_event_id=`.
  */
 import type { QueryClient } from "@tanstack/react-query";
-import { TIPOS_EVENTO, aplicarEvento, recuperarAposQueda } from "./eventos";
+import { TIPOS_EVENTO, aplicarEvento, recuperarAposQueda, type Evento } from "./eventos";
 
 export type ModoAoVivo = "conectando" | "sse" | "polling";
 
@@ -125,13 +125,14 @@ export class ConexaoAoVivo {
         if (this.fonte !== fonte) return;
         const mensagem = evento as MessageEvent<string>;
         if (mensagem.lastEventId) this.ultimoId = mensagem.lastEventId;
-        let dados: unknown;
+        let recebido: Evento;
         try {
-          dados = JSON.parse(mensagem.data);
+          // The server's schema for this event name (openapi.yaml, x-evento).
+          recebido = { tipo, dados: JSON.parse(mensagem.data) } as Evento;
         } catch {
           return;
         }
-        aplicarEvento(this.qc, tipo, dados);
+        aplicarEvento(this.qc, recebido);
       });
     }
   }

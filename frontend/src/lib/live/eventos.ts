@@ -10,60 +10,32 @@ import { conversasKeys } from "../api/conversas";
 import { monitoramentoKeys } from "../api/monitoramento";
 import { avisosDe } from "../avisos";
 import type {
+  AlertaEvento,
+  ChamadoAtualizado,
+  ConexaoEvento,
   Conversa,
   Mensagem,
+  MensagemNova,
+  MensagemStatus,
+  Notificacao,
   Page,
-  Prioridade,
-  Severidade,
-  StatusChamado,
-  StatusEnvio,
-  TipoAlerta,
+  Reset,
 } from "../types";
 
-/** The payloads of GET /api/eventos (see its description in openapi.yaml). */
-export interface MensagemNova {
-  chamado_id: number | null;
-  mensagem_id: number;
-  direcao: "inbound" | "outbound";
-  status_envio: StatusEnvio;
+/** Each SSE `event:` name and its `data`: the schemas with `x-evento` in openapi.yaml. */
+export interface Eventos {
+  "mensagem.nova": MensagemNova;
+  "mensagem.status": MensagemStatus;
+  "chamado.atualizado": ChamadoAtualizado;
+  notificacao: Notificacao;
+  alerta: AlertaEvento;
+  conexao: ConexaoEvento;
+  reset: Reset;
 }
 
-export interface MensagemStatus {
-  mensagem_id: number;
-  chamado_id: number | null;
-  status_envio: StatusEnvio;
-  erro?: string | null;
-}
+export type Evento = { [T in keyof Eventos]: { tipo: T; dados: Eventos[T] } }[keyof Eventos];
 
-export interface ChamadoAtualizado {
-  chamado_id: number;
-  status?: StatusChamado;
-  prioridade?: Prioridade;
-}
-
-/** What a contractor's tap, a quote or an automation rule did: a note for the operator. */
-export interface Notificacao {
-  chamado_id: number;
-  numero_chamado: string;
-  texto: string;
-}
-
-/** An incident of the monitoring opened (`aberto`) or closed. */
-export interface AlertaEvento {
-  id: number;
-  tipo: TipoAlerta;
-  severidade: Severidade;
-  mensagem: string;
-  aberto: boolean;
-}
-
-/** The WhatsApp connection changed (MegaAPI's connection_update). */
-export interface ConexaoEvento {
-  estado: string | null;
-  motivo?: string | null;
-}
-
-export const TIPOS_EVENTO = [
+export const TIPOS_EVENTO: (keyof Eventos)[] = [
   "mensagem.nova",
   "mensagem.status",
   "chamado.atualizado",
@@ -136,11 +108,11 @@ function atualizarPainel(qc: QueryClient, queryKey: readonly unknown[]): void {
   setTimeout(() => void qc.invalidateQueries({ queryKey }), PAINEL_CACHE_MS + 500);
 }
 
-/** Apply one event to the cache; unknown types are ignored (newer servers may add some). */
-export function aplicarEvento(qc: QueryClient, tipo: string, dados: unknown): void {
+/** Apply one event to the cache; only the types above are listened to (newer servers may add some). */
+export function aplicarEvento(qc: QueryClient, { tipo, dados }: Evento): void {
   switch (tipo) {
     case "mensagem.nova": {
-      const evento = dados as MensagemNova;
+      const evento = dados;
       invalidarConversa(qc, evento.chamado_id);
       // An inbound message that matched no open chamado waits to be assigned.
       if (evento.chamado_id == null) {
@@ -149,7 +121,7 @@ export function aplicarEvento(qc: QueryClient, tipo: string, dados: unknown): vo
       return;
     }
     case "mensagem.status": {
-      const evento = dados as MensagemStatus;
+      const evento = dados;
       // The ticks move at once. The list shows nothing else of a status, so it is
       // not refetched (acks come three per message); the chat is, for what else
       // changed with it (a downloaded file's URL, the times).
@@ -166,11 +138,11 @@ export function aplicarEvento(qc: QueryClient, tipo: string, dados: unknown): vo
       return;
     }
     case "chamado.atualizado": {
-      invalidarChamado(qc, (dados as ChamadoAtualizado).chamado_id);
+      invalidarChamado(qc, dados.chamado_id);
       return;
     }
     case "notificacao": {
-      const evento = dados as Notificacao;
+      const evento = dados;
       if (typeof evento.texto !== "string" || !evento.texto) return;
       avisosDe(qc).adicionar({
         texto: evento.texto,

@@ -1,0 +1,30 @@
+"""Every table of every feature, for Alembic and the test database."""
+
+from gmm.auth.models import Usuario
+from gmm.automacao.models import EstadoConversa, RegraAutomacao
+from gmm.chamados.models import Chamado, HistoricoChamado, SequenciaChamado
+from gmm.conversas.models import Mensagem
+from gmm.core.db import Base
+from gmm.envio.models import AckPendente, ConfiguracaoWhatsapp
+from gmm.monitoramento.models import Alerta
+from gmm.prestador.models import TokenAcesso, UsoTokenAcesso
+from gmm.terceirizados.models import Terceirizado
+
+metadata = Base.metadata
+
+__all__ = [
+    "AckPendente",
+    "Alerta",
+    "Chamado",
+    "ConfiguracaoWhatsapp",
+    "EstadoConversa",
+    "HistoricoChamado",
+    "Mensagem",
+    "RegraAutomacao",
+    "SequenciaChamado",
+    "Terceirizado",
+    "TokenAcesso",
+    "UsoTokenAcesso",
+    "Usuario",
+    "metadata",
+]

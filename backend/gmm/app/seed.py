@@ -1,0 +1,132 @@
+"""Demo data for a first `gmm run`: an admin, contractors and a few conversations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gmm.auth import service as auth
+from gmm.auth.models import Papel, Usuario
+from gmm.automacao import service as automacao
+from gmm.automacao.models import AcaoRegra, TipoPadrao
+from gmm.automacao.schemas import RegraIn
+from gmm.chamados import service as chamados
+from gmm.chamados.models import Prioridade
+from gmm.chamados.schemas import ChamadoCreate
+from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
+from gmm.core.db import utcnow
+from gmm.envio.service import WhatsAppService
+from gmm.terceirizados import service as terceirizados
+from gmm.terceirizados.models import Terceirizado
+from gmm.terceirizados.schemas import TerceirizadoCreate
+
+DEMO_EMAIL = "admin@example.com"
+DEMO_SENHA = "gmm-demo-2026"
+
+_TERCEIRIZADOS = [
+    ("Carlos Pereira", "Refrigeração Polar", "(11) 98765-4321", "Ar-condicionado"),
+    ("Ana Souza", "Elétrica Souza", "(21) 99876-5432", "Elétrica"),
+    ("João Lima", "Hidráulica Lima", "(31) 3222-1100", "Hidráulica"),
+]
+
+_CHAMADOS = [
+    (0, "Ar-condicionado da sala 302 não gela", Prioridade.alta, 2),
+    (1, "Troca de disjuntor do quadro do 2º andar", Prioridade.urgente, 1),
+    (2, "Vazamento no banheiro do térreo", Prioridade.normal, 5),
+]
+
+_RESPOSTAS = ["Recebido! Passo aí amanhã cedo.", "Ok, vou verificar e retorno.", "Bom dia!"]
+
+# Automation rules worth seeing on a first run (admins edit them in /admin).
+_REGRAS = [
+    RegraIn(
+        nome="Chegou ao local",
+        tipo_padrao=TipoPadrao.regex,
+        padrao=r"cheguei|estou no local|to aqui",
+        acao=AcaoRegra.mudar_status,
+        parametro="em_andamento",
+        ordem=10,
+    ),
+    RegraIn(
+        nome="Urgência",
+        tipo_padrao=TipoPadrao.palavra_chave,
+        padrao="urgente",
+        acao=AcaoRegra.definir_prioridade,
+        parametro="urgente",
+        ordem=20,
+    ),
+    RegraIn(
+        nome="Avisar sobre atraso",
+        tipo_padrao=TipoPadrao.regex,
+        padrao=r"atras(o|ar|ado)|nao vou conseguir",
+        acao=AcaoRegra.notificar,
+        parametro="",
+        ordem=30,
+    ),
+    RegraIn(
+        nome="Bom dia",
+        tipo_padrao=TipoPadrao.regex,
+        padrao=r"^(bom dia|boa tarde|boa noite)[!.]?$",
+        acao=AcaoRegra.responder,
+        parametro="Olá! Recebemos sua mensagem; um operador responde em instantes.",
+        ordem=40,
+        ativa=False,
+    ),
+]
+
+
+async def ensure_admin(session: AsyncSession) -> bool:
+    """Create the demo admin when no user exists; answers whether it did."""
+    if await session.scalar(select(func.count()).select_from(Usuario)):
+        return False
+    await auth.criar_usuario(
+        session, nome="Administrador", email=DEMO_EMAIL, senha=DEMO_SENHA, papel=Papel.admin
+    )
+    return True
+
+
+async def sample_data(session: AsyncSession, whatsapp: WhatsAppService, fuso: ZoneInfo) -> bool:
+    """Contractors and chamados with a short conversation, once."""
+    if await session.scalar(select(func.count()).select_from(Terceirizado)):
+        return False
+    admin_id = await session.scalar(select(Usuario.id).order_by(Usuario.id).limit(1))
+    assert admin_id is not None, "crie um usuário antes dos dados de exemplo"
+    criados = [
+        await terceirizados.criar(
+            session,
+            TerceirizadoCreate(nome=nome, empresa=empresa, telefone=tel, especialidade=esp),
+        )
+        for nome, empresa, tel, esp in _TERCEIRIZADOS
+    ]
+    for (indice, titulo, prioridade, dias), resposta in zip(_CHAMADOS, _RESPOSTAS, strict=True):
+        terceirizado = criados[indice]
+        chamado, _ = await chamados.criar(
+            session,
+            whatsapp,
+            ChamadoCreate(
+                terceirizado_id=terceirizado.id,
+                titulo=titulo,
+                prioridade=prioridade,
+                prazo_combinado=utcnow() + timedelta(days=dias),
+            ),
+            criado_por=admin_id,
+            fuso=fuso,
+        )
+        # A reply waiting to be read, as if it had come in by webhook.
+        session.add(
+            Mensagem(
+                chamado_id=chamado.id,
+                direcao=Direcao.inbound,
+                tipo=TipoMensagem.recebida,
+                texto=resposta,
+                destinatario=terceirizado.telefone,
+                status_envio=StatusEnvio.entregue,
+            )
+        )
+    for regra in _REGRAS:
+        await automacao.criar(session, regra)
+    await session.flush()
+    return True

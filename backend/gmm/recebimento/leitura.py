@@ -1,0 +1,305 @@
+"""Reading MegaAPI's webhook payloads (shapes in docs/megaapi-contrato.md).
+
+Pure functions from the JSON body to what the product stores; anything that does
+not have the shape of a known event raises ``PayloadInvalido`` (a 422), while a
+well-formed event of a kind we do not handle is simply reported as ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from gmm.conversas.conteudo import (
+    Conteudo,
+    ConteudoMidia,
+    ConteudoResposta,
+    ConteudoTexto,
+    Resposta,
+)
+from gmm.conversas.models import StatusEnvio, TipoConteudo
+from gmm.core.errors import DomainError
+from gmm.core.tipos import DataHora, StrictInt
+
+
+class PayloadInvalido(DomainError):
+    status_code = 422
+    error = "payload_invalido"
+
+
+class _Chave(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    remoteJid: str = Field(min_length=1, max_length=128)  # noqa: N815 - the gateway's name
+    fromMe: bool = False  # noqa: N815
+    id: str = Field(min_length=1, max_length=128)
+
+
+class _Envelope(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    messageType: str = Field(min_length=1, max_length=64)  # noqa: N815
+
+
+class _Mensagem(_Envelope):
+    key: _Chave
+    message: dict[str, Any] = Field(default_factory=dict)
+    # Read by instante(): a value it cannot read is ignored, never a refused message.
+    messageTimestamp: Any = None  # noqa: N815
+    pushName: str | None = Field(default=None, max_length=200)  # noqa: N815
+
+
+class _Update(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    status: int
+
+
+class _Ack(_Envelope):
+    key: _Chave
+    update: _Update
+
+
+class _Conexao(_Envelope):
+    connection_state: str | None = Field(default=None, max_length=64)
+    closeReason: Any = None  # noqa: N815
+
+
+# MegaAPI's ack codes: 0 error, 1 pending, 2 server, 3 delivered, 4 read, 5 played.
+ACK_STATUS: dict[int, StatusEnvio | None] = {
+    0: StatusEnvio.falhou,
+    1: None,
+    2: StatusEnvio.enviado,
+    3: StatusEnvio.entregue,
+    4: StatusEnvio.lido,
+    5: StatusEnvio.lido,
+}
+
+_MEDIA = {
+    "imageMessage": TipoConteudo.image,
+    "stickerMessage": TipoConteudo.image,
+    "audioMessage": TipoConteudo.audio,
+    "videoMessage": TipoConteudo.video,
+    "documentMessage": TipoConteudo.document,
+}
+# Media fields worth keeping: what downloadMediaMessage needs and what the chat shows.
+_CAMPOS_MIDIA = (
+    "url", "mimetype", "mediaKey", "directPath", "fileLength", "fileName", "seconds", "ptt",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Recebida:
+    """An inbound message as parsed from the webhook (see gmm/megaapi/contrato.py)."""
+
+    megaapi_id: str
+    telefone: str  # digits of the sender, as WhatsApp reports them
+    tipo_conteudo: TipoConteudo
+    texto: str | None
+    caption: str | None
+    conteudo: Conteudo
+    recebida_em: datetime | None
+
+
+@dataclass(frozen=True)
+class Ack:
+    megaapi_id: str
+    status: StatusEnvio | None  # None: a code that moves nothing (pending)
+    codigo: int
+
+
+@dataclass(frozen=True)
+class Conexao:
+    estado: str
+    motivo: str | None
+
+
+@dataclass(frozen=True)
+class Ignorado:
+    motivo: str
+
+
+Evento = Recebida | Ack | Conexao | Ignorado
+
+
+def _model(model: type[BaseModel], body: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        problemas = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise PayloadInvalido(f"evento da MegaAPI malformado: {problemas}") from exc
+
+
+def _texto(valor: Any) -> str | None:
+    return valor if isinstance(valor, str) else None
+
+
+def _telefone(jid: str) -> str:
+    return jid.split("@", 1)[0].split(":", 1)[0]
+
+
+# Gateway timestamps are Unix seconds, but some builds send milliseconds: nothing in
+# seconds reaches 10^11 before the year 5138, so a larger value is milliseconds.
+_MILISSEGUNDOS = 10**11
+# The sane window: WhatsApp did not exist before 2009, and a receipt from past 2100
+# is a broken clock. Outside it (negative, 1e20, ...) the timestamp is ignored, not
+# the event: refusing would make MegaAPI drop a real message or receipt over a field
+# the product only uses for the delivery-delay metric and the receipt's time (which
+# then becomes the time it arrived). docs/megaapi.md says the same.
+_DESDE = datetime(2009, 1, 1, tzinfo=UTC)
+_ATE = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def instante(valor: Any) -> datetime | None:
+    """The moment a gateway timestamp stands for, or None when absent or not believable."""
+    if isinstance(valor, str) and valor.isascii() and valor.isdigit() and len(valor) <= 20:
+        valor = int(valor)
+    if isinstance(valor, datetime):
+        quando = valor
+    elif isinstance(valor, int | float) and not isinstance(valor, bool):
+        # Past any plausible millisecond, NaN and infinities; before any float
+        # conversion, which 10**400 would overflow.
+        if not abs(valor) < _MILISSEGUNDOS * 1000:
+            return None
+        segundos = valor / 1000 if abs(valor) >= _MILISSEGUNDOS else valor
+        if not _DESDE.timestamp() <= segundos < _ATE.timestamp():
+            return None
+        quando = datetime.fromtimestamp(segundos, UTC)
+    else:
+        return None
+    return quando if _DESDE <= quando < _ATE else None
+
+
+def ler(body: Any) -> Evento:
+    """The event a webhook body carries."""
+    if not isinstance(body, dict):
+        raise PayloadInvalido("o corpo do webhook deve ser um objeto JSON")
+    tipo = _model(_Envelope, body).messageType
+    if tipo == "message.ack":
+        ack = _model(_Ack, body)
+        if ack.update.status not in ACK_STATUS:
+            return Ignorado(f"código de ack desconhecido: {ack.update.status}")
+        return Ack(ack.key.id, ACK_STATUS[ack.update.status], ack.update.status)
+    if tipo == "connection_update":
+        conexao = _model(_Conexao, body)
+        motivo = conexao.closeReason
+        return Conexao(
+            conexao.connection_state or "desconhecido",
+            None if motivo is None else str(motivo)[:300],
+        )
+    if "key" not in body or "message" not in body:
+        return Ignorado(f"evento {tipo} sem mensagem")
+    mensagem = _model(_Mensagem, body)
+    if mensagem.key.fromMe:
+        return Ignorado("eco de mensagem nossa")
+    if mensagem.key.remoteJid.endswith("@g.us"):
+        return Ignorado("mensagem de grupo")
+    return _recebida(mensagem)
+
+
+def _recebida(m: _Mensagem) -> Recebida | Ignorado:
+    def nova(
+        tipo: TipoConteudo, texto: str | None, conteudo: Conteudo, caption: str | None = None
+    ) -> Recebida:
+        return Recebida(
+            megaapi_id=m.key.id,
+            telefone=_telefone(m.key.remoteJid),
+            tipo_conteudo=tipo,
+            texto=texto,
+            caption=caption,
+            conteudo=conteudo,
+            recebida_em=instante(m.messageTimestamp),
+        )
+
+    nome = m.pushName or None
+    msg = m.message
+    if isinstance(msg.get("conversation"), str):
+        return nova(TipoConteudo.text, msg["conversation"], ConteudoTexto(push_name=nome))
+    extended = msg.get("extendedTextMessage")
+    if isinstance(extended, dict) and isinstance(extended.get("text"), str):
+        return nova(TipoConteudo.text, extended["text"], ConteudoTexto(push_name=nome))
+    resposta = _resposta(msg)
+    if resposta is not None:
+        toque = ConteudoResposta(push_name=nome, resposta=resposta)
+        return nova(TipoConteudo.interactive, resposta.titulo, toque)
+    com_legenda = msg.get("documentWithCaptionMessage")
+    if isinstance(com_legenda, dict):
+        interno = com_legenda.get("message")
+        if isinstance(interno, dict):
+            msg = interno
+    for chave_midia, tipo_conteudo in _MEDIA.items():
+        midia = msg.get(chave_midia)
+        if isinstance(midia, dict):
+            chaves = {"tipo": chave_midia, **{k: midia[k] for k in _CAMPOS_MIDIA if k in midia}}
+            conteudo = ConteudoMidia(push_name=nome, midia=chaves, midia_status="baixando")
+            caption = _texto(midia.get("caption"))
+            return nova(tipo_conteudo, caption, conteudo, caption)
+    return Ignorado(f"tipo de mensagem não tratado: {m.messageType}")
+
+
+def _resposta(msg: dict[str, Any]) -> Resposta | None:
+    """A tapped reply button or list row: its id, the title the contractor saw and,
+    when WhatsApp quotes it, the id of the message that carried the options."""
+    resposta: dict[str, Any] | None = None
+    origem: dict[str, Any] = {}
+    botao = msg.get("buttonsResponseMessage")
+    template = msg.get("templateButtonReplyMessage")
+    lista = msg.get("listResponseMessage")
+    if isinstance(botao, dict) and botao.get("selectedButtonId"):
+        origem = botao
+        resposta = {
+            "tipo": "botao",
+            "id": str(botao["selectedButtonId"]),
+            "titulo": str(botao.get("selectedDisplayText") or botao["selectedButtonId"]),
+        }
+    elif isinstance(template, dict) and template.get("selectedId"):
+        origem = template
+        resposta = {
+            "tipo": "botao",
+            "id": str(template["selectedId"]),
+            "titulo": str(template.get("selectedDisplayText") or template["selectedId"]),
+        }
+    elif isinstance(lista, dict):
+        selecao = lista.get("singleSelectReply")
+        row_id = selecao.get("selectedRowId") if isinstance(selecao, dict) else None
+        if row_id:
+            origem = lista
+            resposta = {
+                "tipo": "lista",
+                "id": str(row_id),
+                "titulo": str(lista.get("title") or row_id),
+            }
+    if resposta is None:
+        return None
+    contexto = origem.get("contextInfo")
+    citada = contexto.get("stanzaId") if isinstance(contexto, dict) else None
+    if isinstance(citada, str) and citada:
+        resposta["em_resposta_a"] = citada[:128]
+    return Resposta.model_validate(resposta)
+
+
+StatusSimples = Literal["delivered", "read", "failed"]
+STATUS_SIMPLES: dict[str, StatusEnvio] = {
+    "delivered": StatusEnvio.entregue,
+    "read": StatusEnvio.lido,
+    "failed": StatusEnvio.falhou,
+}
+
+
+class StatusWebhookIn(BaseModel):
+    """The original GMM design's receipt shape."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message_id: str = Field(min_length=1, max_length=128)
+    status: StatusSimples
+    timestamp: DataHora | StrictInt | None = None
+
+    def quando(self) -> datetime | None:
+        # Out of range (1e20, a date in year 1): the receipt counts from its arrival.
+        return instante(self.timestamp)
