@@ -10,7 +10,7 @@ import {
   useInfiniteQuery,
   useQuery,
 } from "@tanstack/react-query";
-import { api } from "../http";
+import { api, corpo } from "./cliente";
 import type { Alerta, Metricas, Page } from "../types";
 
 /** The server caches the panel for 2 s; every screen showing it polls at this pace. */
@@ -29,7 +29,7 @@ export const monitoramentoKeys = {
 };
 
 export function obterMetricas(signal?: AbortSignal): Promise<Metricas> {
-  return api("/api/monitoramento/whatsapp", { signal });
+  return corpo(api.GET("/api/monitoramento/whatsapp", { signal }));
 }
 
 export const metricasQuery = () =>
@@ -49,7 +49,9 @@ export function listarAlertas(
   cursor?: string | null,
   signal?: AbortSignal,
 ): Promise<Page<Alerta>> {
-  return api("/api/monitoramento/alertas", { query: { ...filtros, cursor }, signal });
+  return corpo(
+    api.GET("/api/monitoramento/alertas", { params: { query: { ...filtros, cursor } }, signal }),
+  );
 }
 
 export const alertasQuery = (filtros: FiltrosAlertas) =>

@@ -9,6 +9,7 @@
  * a new one is opened later, with the last id seen as `?last_event_id=`.
  */
 import type { QueryClient } from "@tanstack/react-query";
+import { urlDaApi } from "../api/cliente";
 import { TIPOS_EVENTO, aplicarEvento, recuperarAposQueda } from "./eventos";
 
 export type ModoAoVivo = "conectando" | "sse" | "polling";
@@ -83,9 +84,12 @@ export class ConexaoAoVivo {
       this.mudar("polling");
       return;
     }
-    const params = new URLSearchParams({ access_token: this.token });
-    if (this.ultimoId) params.set("last_event_id", this.ultimoId);
-    const fonte = new EventSource(`/api/eventos?${params}`);
+    // EventSource sends no headers: the token goes in the query, as the API accepts here.
+    const fonte = new EventSource(
+      urlDaApi("get", "/api/eventos", {
+        query: { access_token: this.token, last_event_id: this.ultimoId },
+      }),
+    );
     this.fonte = fonte;
     // Without a resume point the server starts from its end of the stream when the
     // request arrives: whatever changed between the screens' first fetch and then
