@@ -1,7 +1,6 @@
 import {
   type InfiniteData,
   type QueryClient,
-  infiniteQueryOptions,
   queryOptions,
   useInfiniteQuery,
   useMutation,
@@ -22,6 +21,7 @@ import type {
   StatusChamado,
 } from "../types";
 import { conversasKeys, mensagensQuery } from "./conversas";
+import { listaInfinita } from "./listaInfinita";
 
 export interface FiltrosChamados {
   status?: StatusChamado;
@@ -50,12 +50,9 @@ export function listarChamados(
 }
 
 export const chamadosQuery = (filtros: FiltrosChamados) =>
-  infiniteQueryOptions({
-    queryKey: chamadosKeys.lista(filtros),
-    queryFn: ({ pageParam, signal }) => listarChamados(filtros, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
-  });
+  listaInfinita(chamadosKeys.lista(filtros), (cursor, signal) =>
+    listarChamados(filtros, cursor, signal),
+  );
 
 export function useChamados(filtros: FiltrosChamados) {
   return useInfiniteQuery(chamadosQuery(filtros));

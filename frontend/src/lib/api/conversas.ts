@@ -1,5 +1,4 @@
 import {
-  infiniteQueryOptions,
   queryOptions,
   useInfiniteQuery,
   useMutation,
@@ -7,6 +6,7 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { api, corpo } from "./cliente";
+import { listaInfinita } from "./listaInfinita";
 import type { InfiniteData } from "@tanstack/react-query";
 import type {
   AtribuirIn,
@@ -40,12 +40,9 @@ export function listarConversas(
 }
 
 export const conversasQuery = (filtros: FiltrosConversas) =>
-  infiniteQueryOptions({
-    queryKey: conversasKeys.lista(filtros),
-    queryFn: ({ pageParam, signal }) => listarConversas(filtros, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
-  });
+  listaInfinita(conversasKeys.lista(filtros), (cursor, signal) =>
+    listarConversas(filtros, cursor, signal),
+  );
 
 export function useConversas(filtros: FiltrosConversas, refetchInterval: number | false) {
   return useInfiniteQuery({ ...conversasQuery(filtros), refetchInterval });
@@ -68,12 +65,9 @@ export function listarMensagens(
 }
 
 export const mensagensQuery = (chamadoId: number) =>
-  infiniteQueryOptions({
-    queryKey: conversasKeys.mensagens(chamadoId),
-    queryFn: ({ pageParam, signal }) => listarMensagens(chamadoId, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
-  });
+  listaInfinita(conversasKeys.mensagens(chamadoId), (cursor, signal) =>
+    listarMensagens(chamadoId, cursor, signal),
+  );
 
 export function useMensagens(chamadoId: number, refetchInterval: number | false) {
   return useInfiniteQuery({ ...mensagensQuery(chamadoId), refetchInterval });
@@ -143,12 +137,9 @@ export function listarNaoAtribuidas(
 }
 
 export const naoAtribuidasQuery = () =>
-  infiniteQueryOptions({
-    queryKey: conversasKeys.naoAtribuidas,
-    queryFn: ({ pageParam, signal }) => listarNaoAtribuidas(pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
-  });
+  listaInfinita(conversasKeys.naoAtribuidas, (cursor, signal) =>
+    listarNaoAtribuidas(cursor, signal),
+  );
 
 export function useNaoAtribuidas(refetchInterval: number | false = false) {
   return useInfiniteQuery({ ...naoAtribuidasQuery(), refetchInterval });

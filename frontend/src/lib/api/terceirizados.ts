@@ -1,5 +1,4 @@
 import {
-  infiniteQueryOptions,
   queryOptions,
   useInfiniteQuery,
   useMutation,
@@ -7,6 +6,7 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { api, corpo } from "./cliente";
+import { listaInfinita } from "./listaInfinita";
 import type { Page, Terceirizado, TerceirizadoCreate, TerceirizadoUpdate } from "../types";
 
 export interface FiltrosTerceirizados {
@@ -33,12 +33,9 @@ export function listarTerceirizados(
 }
 
 export const terceirizadosQuery = (filtros: FiltrosTerceirizados) =>
-  infiniteQueryOptions({
-    queryKey: terceirizadosKeys.lista(filtros),
-    queryFn: ({ pageParam, signal }) => listarTerceirizados(filtros, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
-  });
+  listaInfinita(terceirizadosKeys.lista(filtros), (cursor, signal) =>
+    listarTerceirizados(filtros, cursor, signal),
+  );
 
 export function useTerceirizados(filtros: FiltrosTerceirizados, enabled = true) {
   return useInfiniteQuery({ ...terceirizadosQuery(filtros), enabled });
