@@ -21,11 +21,11 @@ export function renderRotas(rotas: RouteObject[], inicial: string) {
   return { ...resultado, router, qc };
 }
 
-/** What a route of stubFetch sees of the request: its body as sent (JSON text or FormData). */
+/** What a route of stubFetch sees of the request: `body` is its JSON text ("" for none or multipart). */
 export interface PedidoStub {
   method: string;
   headers: Record<string, string>;
-  body?: string | FormData;
+  body: string;
 }
 
 type Resposta =
@@ -67,7 +67,9 @@ export function stubFetch(rotas: Record<string, Resposta>) {
     const resposta = rotas[`${method} ${url.pathname}`];
     if (!resposta) throw new Error(`fetch inesperado: ${method} ${url.pathname}`);
     const { status = 200, body: devolver } =
-      typeof resposta === "function" ? resposta(url, { method, headers, body }) : resposta;
+      typeof resposta === "function"
+        ? resposta(url, { method, headers, body: typeof body === "string" ? body : "" })
+        : resposta;
     return new Response(JSON.stringify(devolver), {
       status,
       headers: { "Content-Type": "application/json" },

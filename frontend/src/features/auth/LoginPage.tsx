@@ -36,7 +36,7 @@ export function LoginPage() {
         onSuccess: () => {
           // Nothing cached for a previous user may show up for this one.
           qc.clear();
-          navigate(destino, { replace: true });
+          void navigate(destino, { replace: true });
         },
       },
     );

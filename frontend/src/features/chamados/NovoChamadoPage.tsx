@@ -18,7 +18,7 @@ export function NovoChamadoPage() {
       prazo_combinado: localParaIso(v.prazo),
     };
     criar.mutate(dados, {
-      onSuccess: (r) => navigate(`/chamados/${r.chamado.id}`, { state: { criado: true } }),
+      onSuccess: (r) => void navigate(`/chamados/${r.chamado.id}`, { state: { criado: true } }),
     });
   }
 
