@@ -8,6 +8,7 @@ import { formatarDataHora } from "../../lib/format";
 import { PRIORIDADE, PRIORIDADE_LISTA, STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
 import type { Prioridade, StatusChamado } from "../../lib/types";
 import { TerceirizadoPicker } from "./TerceirizadoPicker";
+import "./chamados.css";
 
 export function ChamadosPage() {
   const [params, setParams] = useSearchParams();

@@ -3,6 +3,7 @@ import { useCriarChamado } from "../../lib/api/chamados";
 import { localParaIso } from "../../lib/format";
 import type { ChamadoCreate } from "../../lib/types";
 import { ChamadoForm, type ValoresChamado, valoresDe } from "./ChamadoForm";
+import "./chamados.css";
 
 export function NovoChamadoPage() {
   const criar = useCriarChamado();

@@ -9,6 +9,7 @@ import { urlComToken } from "../../lib/http";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
 import type { Conversa, Mensagem, TipoConteudo } from "../../lib/types";
 import { AtribuirDialog } from "./AtribuirDialog";
+import "./mensagens.css";
 
 const TIPO_CONTEUDO: Record<Exclude<TipoConteudo, "text">, string> = {
   image: "📷 Imagem",
