@@ -53,7 +53,8 @@ pytest: $(STAMP)
 	$(BIN)/pytest --ignore=tests/e2e || falhou="$$falhou backend"; \
 	if [ -n "$$falhou" ]; then echo "Falharam:$$falhou"; exit 1; fi
 
-# tsc --noEmit, the staleness check of src/lib/api-types.ts, and Vitest.
+# tsc --noEmit, the staleness check of src/lib/api-types.ts, Prettier, ESLint (with the
+# import boundaries between features) and Vitest.
 frontend-test:
 	cd frontend && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
 	  $(NPM_INSTALL); } && npm test

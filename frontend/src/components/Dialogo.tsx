@@ -21,8 +21,6 @@ interface Props {
 export function Dialogo({ titulo, subtitulo, children, onFechar, largura = "normal" }: Props) {
   const id = useId();
   const caixa = useRef<HTMLDivElement>(null);
-  const fechar = useRef(onFechar);
-  fechar.current = onFechar;
 
   useEffect(() => {
     const anterior = document.activeElement as HTMLElement | null;
@@ -40,7 +38,7 @@ export function Dialogo({ titulo, subtitulo, children, onFechar, largura = "norm
   function aoTeclar(evento: React.KeyboardEvent) {
     if (evento.key === "Escape") {
       evento.stopPropagation();
-      fechar.current();
+      onFechar();
       return;
     }
     if (evento.key !== "Tab" || !caixa.current) return;

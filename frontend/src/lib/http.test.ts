@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { stubFetch } from "../test/utils";
 import { usuario } from "../test/dados";
-import { ApiError, api, erroDaResposta, montarUrl } from "./http";
-import { getSessao, iniciarSessao, motivoDoFim } from "./session";
+import { iniciarSessao } from "./session";
+import { ApiError, erroDaResposta, lerJson, urlComToken } from "./http";
 
 describe("erroDaResposta", () => {
   it("maps a 422 list to messages per field, without pydantic's prefix", () => {
@@ -36,47 +35,16 @@ describe("erroDaResposta", () => {
   });
 });
 
-describe("api", () => {
-  it("sends the bearer token and drops empty query values", async () => {
-    iniciarSessao("tok-123", usuario, 3600);
-    const { chamadas } = stubFetch({
-      "GET /api/chamados": { body: { items: [], next_cursor: null } },
-    });
-    await api("/api/chamados", { query: { status: "aguardando", cursor: null, busca: "" } });
-    expect(chamadas[0]?.headers.Authorization).toBe("Bearer tok-123");
-    expect(chamadas[0]?.url.search).toBe("?status=aguardando");
-  });
-
-  it("ends the session as expired on a 401", async () => {
-    iniciarSessao("velho", usuario, 3600);
-    stubFetch({
-      "GET /api/auth/me": {
-        status: 401,
-        body: { error: "nao_autenticado", detail: "token inválido ou expirado" },
-      },
-    });
-    await expect(api("/api/auth/me")).rejects.toMatchObject({ status: 401 });
-    expect(getSessao()).toBeNull();
-    expect(motivoDoFim()).toBe("expirada");
-  });
-
-  it("keeps the session when the login itself answers 401", async () => {
-    iniciarSessao("atual", usuario, 3600);
-    stubFetch({
-      "POST /api/auth/login": {
-        status: 401,
-        body: { error: "nao_autenticado", detail: "e-mail ou senha incorretos" },
-      },
-    });
-    await expect(
-      api("/api/auth/login", { method: "POST", body: {}, autenticado: false }),
-    ).rejects.toThrow("e-mail ou senha incorretos");
-    expect(getSessao()?.token).toBe("atual");
-  });
+it("lerJson reads JSON, and gives null for an empty or non-JSON body", () => {
+  expect(lerJson('{"a":1}')).toEqual({ a: 1 });
+  expect(lerJson("")).toBeNull();
+  expect(lerJson("<html>502</html>")).toBeNull();
 });
 
-it("montarUrl encodes values", () => {
-  expect(montarUrl("/api/conversas", { busca: "ar cond", ativo: false })).toBe(
-    "/api/conversas?busca=ar+cond&ativo=false",
-  );
+it("urlComToken adds the session's token to the API's file URLs only", () => {
+  expect(urlComToken("/api/midias/x.png")).toBe("/api/midias/x.png");
+  iniciarSessao("tok 1", usuario, 3600);
+  expect(urlComToken("/api/midias/x.png")).toBe("/api/midias/x.png?access_token=tok%201");
+  expect(urlComToken("/api/midias/x.png?v=2")).toBe("/api/midias/x.png?v=2&access_token=tok%201");
+  expect(urlComToken("https://cdn.example/x.png")).toBe("https://cdn.example/x.png");
 });

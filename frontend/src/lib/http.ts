@@ -1,14 +1,9 @@
 /**
- * The one way the SPA talks to the API: JSON in and out, the Bearer token, and
- * `{"error", "detail"}` bodies turned into ApiError with per-field messages.
+ * The API's errors as the screens show them: `{"error", "detail"}` bodies turned into
+ * ApiError with a pt-BR message and per-field messages. The calls themselves go
+ * through the typed client (src/lib/api/cliente.ts), whose middleware throws these.
  */
-import { encerrarSessao, getToken } from "./session";
-
-export interface ProblemaValidacao {
-  loc: (string | number)[];
-  msg: string;
-  type?: string;
-}
+import { getToken } from "./session";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -35,27 +30,54 @@ function campoDe(loc: (string | number)[]): string {
   return partes.map(String).join(".") || "_";
 }
 
+/** A body read as JSON: null when it is empty or not JSON. */
+export function lerJson(texto: string): unknown {
+  if (!texto) return null;
+  try {
+    const valor: unknown = JSON.parse(texto);
+    return valor;
+  } catch {
+    return null;
+  }
+}
+
+export const SEM_CONEXAO = "Sem conexão com o servidor. Verifique a rede.";
+export const RESPOSTA_INVALIDA = "O servidor deu uma resposta inesperada. Tente de novo.";
+
+/** A property of a JSON value of unknown shape (undefined when it is not an object). */
+function propriedade(valor: unknown, nome: string): unknown {
+  if (typeof valor !== "object" || valor === null) return undefined;
+  const encontrada: unknown = Reflect.get(valor, nome);
+  return encontrada;
+}
+
+/** The ApiError for an answer that is not 2xx, from its JSON body (when there is one). */
 export function erroDaResposta(status: number, corpo: unknown): ApiError {
-  const dados = (typeof corpo === "object" && corpo !== null ? corpo : {}) as {
-    error?: unknown;
-    detail?: unknown;
-  };
-  const code = typeof dados.error === "string" ? dados.error : `http_${status}`;
-  if (Array.isArray(dados.detail)) {
+  const error = propriedade(corpo, "error");
+  const detail = propriedade(corpo, "detail");
+  const code = typeof error === "string" ? error : `http_${status}`;
+  if (Array.isArray(detail)) {
+    const problemas: unknown[] = detail;
     const campos: Record<string, string> = {};
     const mensagens: string[] = [];
-    for (const item of dados.detail as ProblemaValidacao[]) {
-      const msg = limparMsg(String(item?.msg ?? "valor inválido"));
-      const campo = campoDe(Array.isArray(item?.loc) ? item.loc : []);
+    for (const item of problemas) {
+      const msgBruta = propriedade(item, "msg");
+      const loc = propriedade(item, "loc");
+      const msg = limparMsg(typeof msgBruta === "string" ? msgBruta : "valor inválido");
+      const campo = campoDe(Array.isArray(loc) ? loc.filter(ehParteDoLoc) : []);
       campos[campo] ??= msg;
       mensagens.push(campo === "_" ? msg : `${campo}: ${msg}`);
     }
     return new ApiError(status, code, mensagens.join("; ") || "Dados inválidos", campos);
   }
-  if (typeof dados.detail === "string" && dados.detail) {
-    return new ApiError(status, code, dados.detail);
+  if (typeof detail === "string" && detail) {
+    return new ApiError(status, code, detail);
   }
   return new ApiError(status, code, mensagemPadrao(status));
+}
+
+function ehParteDoLoc(parte: unknown): parte is string | number {
+  return typeof parte === "string" || typeof parte === "number";
 }
 
 function mensagemPadrao(status: number): string {
@@ -65,66 +87,6 @@ function mensagemPadrao(status: number): string {
   if (status === 429) return "Muitas tentativas. Aguarde um pouco e tente de novo.";
   if (status >= 500) return "O servidor não conseguiu atender agora. Tente de novo em instantes.";
   return `Erro inesperado (${status}).`;
-}
-
-export type Query = Record<string, string | number | boolean | null | undefined>;
-
-export interface Opcoes {
-  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  query?: Query;
-  /** JSON, or a FormData sent as multipart/form-data (file uploads). */
-  body?: unknown;
-  /** false for the login call: its 401 means wrong credentials, not an expired session. */
-  autenticado?: boolean;
-  signal?: AbortSignal;
-}
-
-export function montarUrl(caminho: string, query?: Query): string {
-  const params = new URLSearchParams();
-  for (const [chave, valor] of Object.entries(query ?? {})) {
-    if (valor === undefined || valor === null || valor === "") continue;
-    params.set(chave, String(valor));
-  }
-  const qs = params.toString();
-  return qs ? `${caminho}?${qs}` : caminho;
-}
-
-export async function api<T>(caminho: string, opcoes: Opcoes = {}): Promise<T> {
-  const { method = "GET", query, body, autenticado = true, signal } = opcoes;
-  const headers: Record<string, string> = { Accept: "application/json" };
-  const multipart = typeof FormData !== "undefined" && body instanceof FormData;
-  // The browser writes multipart's Content-Type itself (with the boundary).
-  if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
-  if (autenticado) {
-    const token = getToken();
-    if (token) headers.Authorization = `Bearer ${token}`;
-  }
-  let resposta: Response;
-  try {
-    resposta = await fetch(montarUrl(caminho, query), {
-      method,
-      headers,
-      body: body === undefined ? undefined : multipart ? (body as FormData) : JSON.stringify(body),
-      signal,
-    });
-  } catch (erro) {
-    if (erro instanceof DOMException && erro.name === "AbortError") throw erro;
-    throw new ApiError(0, "sem_conexao", "Sem conexão com o servidor. Verifique a rede.");
-  }
-  const texto = await resposta.text();
-  let corpo: unknown = null;
-  if (texto) {
-    try {
-      corpo = JSON.parse(texto);
-    } catch {
-      corpo = null;
-    }
-  }
-  if (!resposta.ok) {
-    if (resposta.status === 401 && autenticado) encerrarSessao("expirada");
-    throw erroDaResposta(resposta.status, corpo);
-  }
-  return corpo as T;
 }
 
 export function mensagemDeErro(erro: unknown): string {

@@ -6,6 +6,7 @@ import { formatarDataHora } from "../../lib/format";
 import { ApiError, mensagemDeErro } from "../../lib/http";
 import type { ConfiguracaoWhatsApp } from "../../lib/types";
 import { AdminNav } from "./AdminNav";
+import "./admin.css";
 
 const FONTE: Record<ConfiguracaoWhatsApp["fonte"], string> = {
   banco: "salva por um administrador",

@@ -13,6 +13,7 @@ import { ACAO_REGRA, PRIORIDADE, STATUS_CHAMADO, TIPO_PADRAO } from "../../lib/l
 import type { Prioridade, Regra, StatusChamado } from "../../lib/types";
 import { AdminNav } from "./AdminNav";
 import { RegraDialog } from "./RegraDialog";
+import "./admin.css";
 
 /** "Responder: “Atendemos das 8h às 18h”", "Mudar o status: Em andamento"... */
 export function resumoAcao(regra: Regra): string {

@@ -10,6 +10,7 @@ import { useSessao } from "../../lib/session";
 import type { Usuario } from "../../lib/types";
 import { AdminNav } from "./AdminNav";
 import { EditarUsuarioDialog, NovoUsuarioDialog, SenhaDialog } from "./UsuarioDialog";
+import "./admin.css";
 
 type Dialogo =
   { tipo: "novo" } | { tipo: "editar"; usuario: Usuario } | { tipo: "senha"; usuario: Usuario };

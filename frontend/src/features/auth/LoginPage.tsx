@@ -5,6 +5,7 @@ import { Campo } from "../../components/Campo";
 import { useLogin } from "../../lib/api/auth";
 import { ApiError, mensagemDeErro } from "../../lib/http";
 import { motivoDoFim, useSessao } from "../../lib/session";
+import "./auth.css";
 
 /** Only same-app paths: never send the user to another site after login. */
 export function destinoSeguro(next: string | null): string {
@@ -36,7 +37,7 @@ export function LoginPage() {
         onSuccess: () => {
           // Nothing cached for a previous user may show up for this one.
           qc.clear();
-          navigate(destino, { replace: true });
+          void navigate(destino, { replace: true });
         },
       },
     );

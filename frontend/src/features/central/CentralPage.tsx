@@ -2,6 +2,7 @@ import { useParams } from "react-router";
 import { Chat } from "./Chat";
 import { FaixaBreaker } from "./FaixaBreaker";
 import { ListaConversas } from "./ListaConversas";
+import "./central.css";
 
 /** WhatsApp-Web-like: conversations on the left, the open chat on the right. */
 export function CentralPage() {

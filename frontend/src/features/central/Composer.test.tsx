@@ -5,7 +5,7 @@ import { lerRascunho } from "../../lib/drafts";
 import { Composer } from "./Composer";
 
 function caixa() {
-  return screen.getByLabelText("Mensagem") as HTMLTextAreaElement;
+  return screen.getByLabelText<HTMLTextAreaElement>("Mensagem");
 }
 
 describe("Composer", () => {

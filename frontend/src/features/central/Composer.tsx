@@ -64,7 +64,7 @@ export function Composer({
     // Clear the box but not the draft: the draft goes only when the server has it.
     textoAtual.current = "";
     setTexto("");
-    let aceito = false;
+    let aceito: boolean;
     try {
       aceito = await onEnviar(mensagem);
     } finally {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { Link, NavLink } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
+import { CarregarMais } from "../../components/CarregarMais";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
 import { IconeBusca } from "../../components/Icones";
 import {
@@ -8,6 +9,7 @@ import {
   useConversas,
   useTotalNaoAtribuidas,
 } from "../../lib/api/conversas";
+import { itensDe } from "../../lib/api/listaInfinita";
 import { horarioLista } from "../../lib/format";
 import { STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
@@ -111,7 +113,7 @@ export function ListaConversas() {
   if (busca) filtros.busca = busca;
   if (status) filtros.status = status;
   const conversas = useConversas(filtros, aoVivo.intervalo("conversas"));
-  const itens = conversas.data?.pages.flatMap((p) => p.items) ?? [];
+  const itens = itensDe(conversas.data);
 
   return (
     <section className="lista-conversas" aria-label="Conversas">
@@ -163,18 +165,7 @@ export function ListaConversas() {
             <ItemConversa key={c.id} conversa={c} />
           ))}
         </ul>
-        {conversas.hasNextPage ? (
-          <div className="lista-mais">
-            <button
-              type="button"
-              className="btn btn-secundario btn-pequeno"
-              onClick={() => conversas.fetchNextPage()}
-              disabled={conversas.isFetchingNextPage}
-            >
-              {conversas.isFetchingNextPage ? "Carregando…" : "Carregar mais"}
-            </button>
-          </div>
-        ) : null}
+        <CarregarMais lista={conversas} pequeno />
       </div>
       <p className={`lista-rodape ao-vivo ao-vivo-${aoVivo.modo}`}>
         {conversas.isError && conversas.data ? "Sem conexão: tentando de novo · " : ""}

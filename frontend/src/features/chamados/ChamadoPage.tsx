@@ -14,6 +14,7 @@ import { mensagemDeErro } from "../../lib/http";
 import { chamadoAberto } from "../../lib/labels";
 import type { Chamado, ChamadoUpdate } from "../../lib/types";
 import { ChamadoForm, type ValoresChamado, valoresDe } from "./ChamadoForm";
+import "./chamados.css";
 
 /** Only what changed goes to PATCH. */
 export function mudancas(chamado: Chamado, v: ValoresChamado): ChamadoUpdate {

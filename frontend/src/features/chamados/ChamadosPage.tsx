@@ -1,11 +1,14 @@
 import { Link, useSearchParams } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
+import { CarregarMais } from "../../components/CarregarMais";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
 import { type FiltrosChamados, useChamados } from "../../lib/api/chamados";
+import { itensDe } from "../../lib/api/listaInfinita";
 import { formatarDataHora } from "../../lib/format";
 import { PRIORIDADE, PRIORIDADE_LISTA, STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
 import type { Prioridade, StatusChamado } from "../../lib/types";
 import { TerceirizadoPicker } from "./TerceirizadoPicker";
+import "./chamados.css";
 
 export function ChamadosPage() {
   const [params, setParams] = useSearchParams();
@@ -20,7 +23,7 @@ export function ChamadosPage() {
   if (atrasados) filtros.atrasados = atrasados === "true";
   if (terceirizadoId) filtros.terceirizado_id = terceirizadoId;
   const chamados = useChamados(filtros);
-  const itens = chamados.data?.pages.flatMap((p) => p.items) ?? [];
+  const itens = itensDe(chamados.data);
 
   function filtrar(nome: string, valor: string) {
     const proximo = new URLSearchParams(params);
@@ -129,18 +132,7 @@ export function ChamadosPage() {
           </tbody>
         </table>
       ) : null}
-      {chamados.hasNextPage ? (
-        <div className="lista-mais">
-          <button
-            type="button"
-            className="btn btn-secundario"
-            onClick={() => chamados.fetchNextPage()}
-            disabled={chamados.isFetchingNextPage}
-          >
-            {chamados.isFetchingNextPage ? "Carregando…" : "Carregar mais"}
-          </button>
-        </div>
-      ) : null}
+      <CarregarMais lista={chamados} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useCriarChamado } from "../../lib/api/chamados";
 import { localParaIso } from "../../lib/format";
 import type { ChamadoCreate } from "../../lib/types";
 import { ChamadoForm, type ValoresChamado, valoresDe } from "./ChamadoForm";
+import "./chamados.css";
 
 export function NovoChamadoPage() {
   const criar = useCriarChamado();
@@ -18,7 +19,7 @@ export function NovoChamadoPage() {
       prazo_combinado: localParaIso(v.prazo),
     };
     criar.mutate(dados, {
-      onSuccess: (r) => navigate(`/chamados/${r.chamado.id}`, { state: { criado: true } }),
+      onSuccess: (r) => void navigate(`/chamados/${r.chamado.id}`, { state: { criado: true } }),
     });
   }
 

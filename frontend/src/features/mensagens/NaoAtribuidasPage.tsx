@@ -1,12 +1,15 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import { CarregarMais } from "../../components/CarregarMais";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
 import { useNaoAtribuidas } from "../../lib/api/conversas";
+import { itensDe } from "../../lib/api/listaInfinita";
 import { formatarDataHora, formatarTelefone } from "../../lib/format";
 import { urlComToken } from "../../lib/http";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
 import type { Conversa, Mensagem, TipoConteudo } from "../../lib/types";
 import { AtribuirDialog } from "./AtribuirDialog";
+import "./mensagens.css";
 
 const TIPO_CONTEUDO: Record<Exclude<TipoConteudo, "text">, string> = {
   image: "📷 Imagem",
@@ -53,7 +56,7 @@ export function NaoAtribuidasPage() {
   const mensagens = useNaoAtribuidas(aoVivo.intervalo("conversas"));
   const [atribuindo, setAtribuindo] = useState<Mensagem | null>(null);
   const [feita, setFeita] = useState<Conversa | null>(null);
-  const itens = mensagens.data?.pages.flatMap((p) => p.items) ?? [];
+  const itens = itensDe(mensagens.data);
 
   return (
     <div className="pagina pagina-media">
@@ -106,18 +109,7 @@ export function NaoAtribuidasPage() {
           ))}
         </ul>
       ) : null}
-      {mensagens.hasNextPage ? (
-        <div className="lista-mais">
-          <button
-            type="button"
-            className="btn btn-secundario btn-pequeno"
-            onClick={() => mensagens.fetchNextPage()}
-            disabled={mensagens.isFetchingNextPage}
-          >
-            {mensagens.isFetchingNextPage ? "Carregando…" : "Carregar mais"}
-          </button>
-        </div>
-      ) : null}
+      <CarregarMais lista={mensagens} pequeno />
       {atribuindo ? (
         <AtribuirDialog
           key={atribuindo.id}

@@ -1,4 +1,6 @@
+import { CarregarMais } from "../../components/CarregarMais";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
+import { itensDe } from "../../lib/api/listaInfinita";
 import { useAlertas } from "../../lib/api/monitoramento";
 import { formatarDataHora, formatarDuracao, formatarHaQuanto } from "../../lib/format";
 import { SEVERIDADE, TIPO_ALERTA } from "../../lib/labels";
@@ -44,7 +46,7 @@ function duracao(a: Alerta): string {
 /** Every incident, newest first, a page at a time. */
 export function HistoricoAlertas() {
   const alertas = useAlertas({ limit: 20 });
-  const itens = alertas.data?.pages.flatMap((p) => p.items) ?? [];
+  const itens = itensDe(alertas.data);
   return (
     <>
       {alertas.isPending ? <Carregando texto="Carregando alertas…" /> : null}
@@ -83,18 +85,7 @@ export function HistoricoAlertas() {
           </tbody>
         </table>
       ) : null}
-      {alertas.hasNextPage ? (
-        <div className="lista-mais">
-          <button
-            type="button"
-            className="btn btn-secundario btn-pequeno"
-            onClick={() => alertas.fetchNextPage()}
-            disabled={alertas.isFetchingNextPage}
-          >
-            {alertas.isFetchingNextPage ? "Carregando…" : "Carregar mais"}
-          </button>
-        </div>
-      ) : null}
+      <CarregarMais lista={alertas} pequeno />
     </>
   );
 }

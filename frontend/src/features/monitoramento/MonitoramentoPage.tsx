@@ -8,6 +8,7 @@ import type { ChamadoAfetado, Metricas, VolumeHora } from "../../lib/types";
 import { AlertasAbertos, HistoricoAlertas } from "./Alertas";
 import { Cartoes } from "./Cartoes";
 import { SERIES, rotuloHora } from "./volume";
+import "./monitoramento.css";
 
 // Chart.js comes in its own chunk, after the figures are on screen.
 const GraficoVolume = lazy(() => import("./GraficoVolume"));

@@ -5,19 +5,21 @@
  */
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { components } from "../../lib/api-types";
-import { ApiError, api, erroDaResposta } from "../../lib/http";
+import { apiPublica, corpo, urlDaApi } from "../../lib/api/cliente";
+import { ApiError, RESPOSTA_INVALIDA, SEM_CONEXAO, erroDaResposta, lerJson } from "../../lib/http";
 
 export type VisaoPrestador = components["schemas"]["PrestadorChamadoOut"];
 export type ArquivoPrestador = components["schemas"]["ArquivoPrestadorOut"];
 
-const base = (token: string) => `/api/prestador/${encodeURIComponent(token)}`;
+/** The link's token is the `{token}` of every path here. */
+const doLink = (token: string) => ({ path: { token } });
 
 export const prestadorKeys = {
   visao: (token: string) => ["prestador", token] as const,
 };
 
 export function obterVisao(token: string, signal?: AbortSignal): Promise<VisaoPrestador> {
-  return api(base(token), { autenticado: false, signal });
+  return corpo(apiPublica.GET("/api/prestador/{token}", { params: doLink(token), signal }));
 }
 
 export const visaoQuery = (token: string) =>
@@ -33,7 +35,23 @@ export function useVisaoPrestador(token: string) {
   return useQuery(visaoQuery(token));
 }
 
-/** fetch cannot report upload progress; XMLHttpRequest can. */
+/** What the server answers for a file it took, checked (XMLHttpRequest answers text). */
+function ehArquivo(corpo: unknown): corpo is ArquivoPrestador {
+  return (
+    typeof corpo === "object" &&
+    corpo !== null &&
+    "id" in corpo &&
+    typeof corpo.id === "number" &&
+    "nome_arquivo" in corpo &&
+    typeof corpo.nome_arquivo === "string"
+  );
+}
+
+/**
+ * fetch cannot report upload progress; XMLHttpRequest can. So this one call does not
+ * go through the client: its URL comes from the same typed paths (urlDaApi), its
+ * errors become the same ApiError, and no token is sent (the link is the credential).
+ */
 export function enviarArquivo(
   token: string,
   arquivo: File,
@@ -42,23 +60,18 @@ export function enviarArquivo(
 ): Promise<ArquivoPrestador> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", `${base(token)}/arquivos`);
+    xhr.open("POST", urlDaApi("post", "/api/prestador/{token}/arquivos", doLink(token)));
     xhr.setRequestHeader("Accept", "application/json");
     xhr.upload.onprogress = (evento) => {
       if (evento.lengthComputable && evento.total > 0) aoProgredir?.(evento.loaded / evento.total);
     };
     xhr.onload = () => {
-      let corpo: unknown = null;
-      try {
-        corpo = xhr.responseText ? JSON.parse(xhr.responseText) : null;
-      } catch {
-        corpo = null;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(corpo as ArquivoPrestador);
-      else reject(erroDaResposta(xhr.status, corpo));
+      const corpo = lerJson(xhr.responseText);
+      if (xhr.status < 200 || xhr.status >= 300) reject(erroDaResposta(xhr.status, corpo));
+      else if (ehArquivo(corpo)) resolve(corpo);
+      else reject(new ApiError(xhr.status, "resposta_invalida", RESPOSTA_INVALIDA));
     };
-    xhr.onerror = () =>
-      reject(new ApiError(0, "sem_conexao", "Sem conexão com o servidor. Verifique a rede."));
+    xhr.onerror = () => reject(new ApiError(0, "sem_conexao", SEM_CONEXAO));
     const formulario = new FormData();
     formulario.append("arquivo", arquivo);
     if (caption.trim()) formulario.append("caption", caption.trim());
@@ -68,11 +81,12 @@ export function enviarArquivo(
 
 export function concluir(token: string, observacao: string): Promise<VisaoPrestador> {
   const texto = observacao.trim();
-  return api(`${base(token)}/concluir`, {
-    method: "POST",
-    body: texto ? { observacao: texto } : {},
-    autenticado: false,
-  });
+  return corpo(
+    apiPublica.POST("/api/prestador/{token}/concluir", {
+      params: doLink(token),
+      body: texto ? { observacao: texto } : {},
+    }),
+  );
 }
 
 /** A file the server took goes straight into the cached view (no re-read of the link). */

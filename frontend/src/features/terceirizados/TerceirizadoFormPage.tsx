@@ -160,7 +160,7 @@ export function NovoTerceirizadoPage() {
         rotuloEnviar="Cadastrar"
         onEnviar={(v) =>
           !criar.isPending &&
-          criar.mutate(paraApi(v), { onSuccess: () => navigate("/terceirizados") })
+          criar.mutate(paraApi(v), { onSuccess: () => void navigate("/terceirizados") })
         }
       />
     </div>
@@ -199,8 +199,8 @@ export function EditarTerceirizadoPage() {
             const dados = Object.fromEntries(
               CAMPOS.filter((c) => v[c].trim() !== original[c]).map((c) => [c, novo[c]]),
             );
-            if (Object.keys(dados).length === 0) navigate("/terceirizados");
-            else atualizar.mutate(dados, { onSuccess: () => navigate("/terceirizados") });
+            if (Object.keys(dados).length === 0) void navigate("/terceirizados");
+            else atualizar.mutate(dados, { onSuccess: () => void navigate("/terceirizados") });
           }}
         />
       </>

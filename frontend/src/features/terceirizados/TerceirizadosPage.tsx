@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
+import { CarregarMais } from "../../components/CarregarMais";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
 import {
@@ -8,6 +9,7 @@ import {
   useReativarTerceirizado,
   useTerceirizados,
 } from "../../lib/api/terceirizados";
+import { itensDe } from "../../lib/api/listaInfinita";
 import { formatarTelefone } from "../../lib/format";
 import { mensagemDeErro } from "../../lib/http";
 import type { Terceirizado } from "../../lib/types";
@@ -36,7 +38,7 @@ export function TerceirizadosPage() {
   if (buscaUrl) filtros.busca = buscaUrl;
   if (ativo !== "todos") filtros.ativo = ativo === "true";
   const lista = useTerceirizados(filtros);
-  const itens = lista.data?.pages.flatMap((p) => p.items) ?? [];
+  const itens = itensDe(lista.data);
 
   function mudarAtivo(valor: string) {
     const proximo = new URLSearchParams(params);
@@ -135,18 +137,7 @@ export function TerceirizadosPage() {
           </tbody>
         </table>
       ) : null}
-      {lista.hasNextPage ? (
-        <div className="lista-mais">
-          <button
-            type="button"
-            className="btn btn-secundario"
-            onClick={() => lista.fetchNextPage()}
-            disabled={lista.isFetchingNextPage}
-          >
-            {lista.isFetchingNextPage ? "Carregando…" : "Carregar mais"}
-          </button>
-        </div>
-      ) : null}
+      <CarregarMais lista={lista} />
       <ConfirmDialog
         aberto={desativando !== null}
         titulo={`Desativar ${desativando?.nome ?? ""}?`}

@@ -4,7 +4,7 @@
  * answers the chamado and the queued message, like responder/cobrar.
  */
 import { useMutation } from "@tanstack/react-query";
-import { api } from "../http";
+import { api, comArquivo, corpo } from "./cliente";
 import type {
   BotoesIn,
   ChamadoComMensagem,
@@ -16,12 +16,24 @@ import type {
 } from "../types";
 import { useAoMudarChamado } from "./chamados";
 
+const doChamado = (chamadoId: number) => ({ path: { chamado_id: chamadoId } });
+
 export function enviarLista(chamadoId: number, dados: ListaIn): Promise<ChamadoComMensagem> {
-  return api(`/api/chamados/${chamadoId}/enviar-lista`, { method: "POST", body: dados });
+  return corpo(
+    api.POST("/api/chamados/{chamado_id}/enviar-lista", {
+      params: doChamado(chamadoId),
+      body: dados,
+    }),
+  );
 }
 
 export function enviarBotoes(chamadoId: number, dados: BotoesIn): Promise<ChamadoComMensagem> {
-  return api(`/api/chamados/${chamadoId}/enviar-botoes`, { method: "POST", body: dados });
+  return corpo(
+    api.POST("/api/chamados/{chamado_id}/enviar-botoes", {
+      params: doChamado(chamadoId),
+      body: dados,
+    }),
+  );
 }
 
 export interface MidiaIn {
@@ -30,35 +42,50 @@ export interface MidiaIn {
 }
 
 export function enviarMidia(chamadoId: number, dados: MidiaIn): Promise<ChamadoComMensagem> {
-  const corpo = new FormData();
-  corpo.append("arquivo", dados.arquivo, dados.arquivo.name);
-  if (dados.caption?.trim()) corpo.append("caption", dados.caption.trim());
-  return api(`/api/chamados/${chamadoId}/enviar-midia`, { method: "POST", body: corpo });
+  return corpo(
+    api.POST("/api/chamados/{chamado_id}/enviar-midia", {
+      params: doChamado(chamadoId),
+      ...comArquivo(dados.arquivo, dados.caption),
+    }),
+  );
 }
 
 export function solicitarOrcamento(chamadoId: number): Promise<ChamadoComMensagem> {
-  return api(`/api/chamados/${chamadoId}/acoes/solicitar-orcamento`, { method: "POST" });
+  return corpo(
+    api.POST("/api/chamados/{chamado_id}/acoes/solicitar-orcamento", {
+      params: doChamado(chamadoId),
+    }),
+  );
 }
 
 export function enviarOrcamento(
   chamadoId: number,
   dados: OrcamentoIn,
 ): Promise<ChamadoComMensagem> {
-  return api(`/api/chamados/${chamadoId}/acoes/orcamento`, { method: "POST", body: dados });
+  return corpo(
+    api.POST("/api/chamados/{chamado_id}/acoes/orcamento", {
+      params: doChamado(chamadoId),
+      body: dados,
+    }),
+  );
 }
 
 export function confirmarVisita(
   chamadoId: number,
   dados: ConfirmarVisitaIn,
 ): Promise<ChamadoComMensagem> {
-  return api(`/api/chamados/${chamadoId}/acoes/confirmar-visita`, {
-    method: "POST",
-    body: dados,
-  });
+  return corpo(
+    api.POST("/api/chamados/{chamado_id}/acoes/confirmar-visita", {
+      params: doChamado(chamadoId),
+      body: dados,
+    }),
+  );
 }
 
 export function perguntarConclusao(chamadoId: number): Promise<ChamadoComMensagem> {
-  return api(`/api/chamados/${chamadoId}/acoes/concluido`, { method: "POST" });
+  return corpo(
+    api.POST("/api/chamados/{chamado_id}/acoes/concluido", { params: doChamado(chamadoId) }),
+  );
 }
 
 /** One mutation per send; on success every view of the chamado refreshes. */
@@ -103,7 +130,12 @@ export function criarLinkPrestador(
   chamadoId: number,
   dados: LinkPrestadorIn,
 ): Promise<LinkPrestadorCriado> {
-  return api(`/api/chamados/${chamadoId}/link-prestador`, { method: "POST", body: dados });
+  return corpo(
+    api.POST("/api/chamados/{chamado_id}/link-prestador", {
+      params: doChamado(chamadoId),
+      body: dados,
+    }),
+  );
 }
 
 export function useCriarLinkPrestador(chamadoId: number) {

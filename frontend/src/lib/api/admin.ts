@@ -1,6 +1,6 @@
 /** Administrators only: the MegaAPI credentials and the automation rules. */
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "../http";
+import { api, corpo, semCorpo } from "./cliente";
 import type {
   ConfiguracaoWhatsApp,
   ConfiguracaoWhatsAppIn,
@@ -20,7 +20,7 @@ export const adminKeys = {
 // -- MegaAPI configuration -------------------------------------------------------------
 
 export function obterConfigWhatsApp(signal?: AbortSignal): Promise<ConfiguracaoWhatsApp> {
-  return api("/api/admin/whatsapp/config", { signal });
+  return corpo(api.GET("/api/admin/whatsapp/config", { signal }));
 }
 
 export const configWhatsAppQuery = () =>
@@ -35,7 +35,7 @@ export function useConfigWhatsApp() {
 
 /** `token` omitted keeps the one already saved (it is never read back). */
 export function salvarConfigWhatsApp(dados: ConfiguracaoWhatsAppIn): Promise<ConfiguracaoWhatsApp> {
-  return api("/api/admin/whatsapp/config", { method: "PUT", body: dados });
+  return corpo(api.PUT("/api/admin/whatsapp/config", { body: dados }));
 }
 
 export function useSalvarConfigWhatsApp() {
@@ -50,7 +50,7 @@ export function useSalvarConfigWhatsApp() {
 
 /** In the order they are applied (ordem, then id). */
 export function listarRegras(signal?: AbortSignal): Promise<Regra[]> {
-  return api("/api/admin/automacao/regras", { signal });
+  return corpo(api.GET("/api/admin/automacao/regras", { signal }));
 }
 
 export const regrasQuery = () =>
@@ -64,20 +64,27 @@ export function useRegras() {
 }
 
 export function criarRegra(dados: RegraIn): Promise<Regra> {
-  return api("/api/admin/automacao/regras", { method: "POST", body: dados });
+  return corpo(api.POST("/api/admin/automacao/regras", { body: dados }));
 }
 
 export function atualizarRegra(id: number, dados: RegraUpdate): Promise<Regra> {
-  return api(`/api/admin/automacao/regras/${id}`, { method: "PATCH", body: dados });
+  return corpo(
+    api.PATCH("/api/admin/automacao/regras/{regra_id}", {
+      params: { path: { regra_id: id } },
+      body: dados,
+    }),
+  );
 }
 
 export function removerRegra(id: number): Promise<void> {
-  return api(`/api/admin/automacao/regras/${id}`, { method: "DELETE" });
+  return semCorpo(
+    api.DELETE("/api/admin/automacao/regras/{regra_id}", { params: { path: { regra_id: id } } }),
+  );
 }
 
 /** Which active rules would fire for this text (nothing is sent or changed). */
 export function testarRegras(texto: string): Promise<TestarRegrasOut> {
-  return api("/api/admin/automacao/testar", { method: "POST", body: { texto } });
+  return corpo(api.POST("/api/admin/automacao/testar", { body: { texto } }));
 }
 
 function useAoMudarRegras() {

@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery } from "@tanstack/react-query";
-import { api } from "../http";
+import { api, apiPublica, corpo, semCorpo } from "./cliente";
 import { encerrarSessao, iniciarSessao } from "../session";
 import type { TokenOut, Usuario } from "../types";
 
@@ -9,11 +9,8 @@ export interface Credenciais {
 }
 
 export function login(credenciais: Credenciais): Promise<TokenOut> {
-  return api<TokenOut>("/api/auth/login", {
-    method: "POST",
-    body: credenciais,
-    autenticado: false,
-  });
+  // Public: a 401 here is a wrong password, not an expired session.
+  return corpo(apiPublica.POST("/api/auth/login", { body: credenciais }));
 }
 
 export function useLogin() {
@@ -29,7 +26,7 @@ export function useLogin() {
  * and happens even offline (the token then dies at its expiry).
  */
 export function logout(): Promise<void> {
-  const pedido = api<null>("/api/auth/logout", { method: "POST" }).then(
+  const pedido = semCorpo(api.POST("/api/auth/logout")).then(
     () => undefined,
     () => undefined,
   );
@@ -38,7 +35,7 @@ export function logout(): Promise<void> {
 }
 
 export function obterMe(signal?: AbortSignal): Promise<Usuario> {
-  return api<Usuario>("/api/auth/me", { signal });
+  return corpo(api.GET("/api/auth/me", { signal }));
 }
 
 export const meQuery = () =>

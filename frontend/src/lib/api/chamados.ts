@@ -1,14 +1,13 @@
 import {
   type InfiniteData,
   type QueryClient,
-  infiniteQueryOptions,
   queryOptions,
   useInfiniteQuery,
   useMutation,
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import { api } from "../http";
+import { api, corpo } from "./cliente";
 import type {
   Chamado,
   ChamadoComMensagem,
@@ -22,6 +21,7 @@ import type {
   StatusChamado,
 } from "../types";
 import { conversasKeys, mensagensQuery } from "./conversas";
+import { listaInfinita } from "./listaInfinita";
 
 export interface FiltrosChamados {
   status?: StatusChamado;
@@ -39,28 +39,27 @@ export const chamadosKeys = {
   historico: (id: number) => ["chamados", "historico", id] as const,
 };
 
+const doChamado = (id: number) => ({ path: { chamado_id: id } });
+
 export function listarChamados(
   filtros: FiltrosChamados,
   cursor?: string | null,
   signal?: AbortSignal,
 ): Promise<Page<Chamado>> {
-  return api("/api/chamados", { query: { ...filtros, cursor }, signal });
+  return corpo(api.GET("/api/chamados", { params: { query: { ...filtros, cursor } }, signal }));
 }
 
 export const chamadosQuery = (filtros: FiltrosChamados) =>
-  infiniteQueryOptions({
-    queryKey: chamadosKeys.lista(filtros),
-    queryFn: ({ pageParam, signal }) => listarChamados(filtros, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
-  });
+  listaInfinita(chamadosKeys.lista(filtros), (cursor, signal) =>
+    listarChamados(filtros, cursor, signal),
+  );
 
 export function useChamados(filtros: FiltrosChamados) {
   return useInfiniteQuery(chamadosQuery(filtros));
 }
 
 export function obterChamado(id: number, signal?: AbortSignal): Promise<Chamado> {
-  return api(`/api/chamados/${id}`, { signal });
+  return corpo(api.GET("/api/chamados/{chamado_id}", { params: doChamado(id), signal }));
 }
 
 export const chamadoQuery = (id: number) =>
@@ -74,7 +73,7 @@ export function useChamado(id: number, refetchInterval: number | false = false) 
 }
 
 export function obterInfo(id: number, signal?: AbortSignal): Promise<ChamadoInfo> {
-  return api(`/api/chamados/${id}/info`, { signal });
+  return corpo(api.GET("/api/chamados/{chamado_id}/info", { params: doChamado(id), signal }));
 }
 
 export const infoQuery = (id: number) =>
@@ -89,7 +88,7 @@ export function useInfo(id: number, enabled = true) {
 
 /** What happened to the chamado, oldest first. */
 export function obterHistorico(id: number, signal?: AbortSignal): Promise<Historico[]> {
-  return api(`/api/chamados/${id}/historico`, { signal });
+  return corpo(api.GET("/api/chamados/{chamado_id}/historico", { params: doChamado(id), signal }));
 }
 
 export const historicoQuery = (id: number) =>
@@ -103,23 +102,28 @@ export function useHistorico(id: number, enabled = true) {
 }
 
 export function criarChamado(dados: ChamadoCreate): Promise<ChamadoComMensagem> {
-  return api("/api/chamados", { method: "POST", body: dados });
+  return corpo(api.POST("/api/chamados", { body: dados }));
 }
 
 export function atualizarChamado(id: number, dados: ChamadoUpdate): Promise<Chamado> {
-  return api(`/api/chamados/${id}`, { method: "PATCH", body: dados });
+  return corpo(api.PATCH("/api/chamados/{chamado_id}", { params: doChamado(id), body: dados }));
 }
 
 export function cobrarChamado(id: number): Promise<ChamadoComMensagem> {
-  return api(`/api/chamados/${id}/cobrar`, { method: "POST" });
+  return corpo(api.POST("/api/chamados/{chamado_id}/cobrar", { params: doChamado(id) }));
 }
 
 export function responderChamado(id: number, mensagem: string): Promise<ChamadoComMensagem> {
-  return api(`/api/chamados/${id}/responder`, { method: "POST", body: { mensagem } });
+  return corpo(
+    api.POST("/api/chamados/{chamado_id}/responder", {
+      params: doChamado(id),
+      body: { mensagem },
+    }),
+  );
 }
 
 export function finalizarChamado(id: number): Promise<ChamadoComMensagem> {
-  return api(`/api/chamados/${id}/finalizar`, { method: "POST" });
+  return corpo(api.POST("/api/chamados/{chamado_id}/finalizar", { params: doChamado(id) }));
 }
 
 /** Put a message the server just answered with into the chat's newest page. */

@@ -1,12 +1,12 @@
 import {
-  infiniteQueryOptions,
   queryOptions,
   useInfiniteQuery,
   useMutation,
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import { api } from "../http";
+import { api, corpo } from "./cliente";
+import { listaInfinita } from "./listaInfinita";
 import type { InfiniteData } from "@tanstack/react-query";
 import type {
   AtribuirIn,
@@ -36,16 +36,13 @@ export function listarConversas(
   cursor?: string | null,
   signal?: AbortSignal,
 ): Promise<Page<Conversa>> {
-  return api("/api/conversas", { query: { ...filtros, cursor }, signal });
+  return corpo(api.GET("/api/conversas", { params: { query: { ...filtros, cursor } }, signal }));
 }
 
 export const conversasQuery = (filtros: FiltrosConversas) =>
-  infiniteQueryOptions({
-    queryKey: conversasKeys.lista(filtros),
-    queryFn: ({ pageParam, signal }) => listarConversas(filtros, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
-  });
+  listaInfinita(conversasKeys.lista(filtros), (cursor, signal) =>
+    listarConversas(filtros, cursor, signal),
+  );
 
 export function useConversas(filtros: FiltrosConversas, refetchInterval: number | false) {
   return useInfiniteQuery({ ...conversasQuery(filtros), refetchInterval });
@@ -59,26 +56,27 @@ export function listarMensagens(
   cursor?: string | null,
   signal?: AbortSignal,
 ): Promise<Page<Mensagem>> {
-  return api(`/api/conversas/${chamadoId}/mensagens`, {
-    query: { limit: MENSAGENS_POR_PAGINA, cursor },
-    signal,
-  });
+  return corpo(
+    api.GET("/api/conversas/{chamado_id}/mensagens", {
+      params: { path: { chamado_id: chamadoId }, query: { limit: MENSAGENS_POR_PAGINA, cursor } },
+      signal,
+    }),
+  );
 }
 
 export const mensagensQuery = (chamadoId: number) =>
-  infiniteQueryOptions({
-    queryKey: conversasKeys.mensagens(chamadoId),
-    queryFn: ({ pageParam, signal }) => listarMensagens(chamadoId, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
-  });
+  listaInfinita(conversasKeys.mensagens(chamadoId), (cursor, signal) =>
+    listarMensagens(chamadoId, cursor, signal),
+  );
 
 export function useMensagens(chamadoId: number, refetchInterval: number | false) {
   return useInfiniteQuery({ ...mensagensQuery(chamadoId), refetchInterval });
 }
 
 export function marcarLidas(chamadoId: number): Promise<LidasOut> {
-  return api(`/api/conversas/${chamadoId}/lidas`, { method: "POST" });
+  return corpo(
+    api.POST("/api/conversas/{chamado_id}/lidas", { params: { path: { chamado_id: chamadoId } } }),
+  );
 }
 
 export function useMarcarLidas() {
@@ -107,7 +105,11 @@ export function useMarcarLidas() {
 
 /** A failed outbound message goes back to the queue (same message, a new attempt). */
 export function reenviarMensagem(mensagemId: number): Promise<Mensagem> {
-  return api(`/api/mensagens/${mensagemId}/reenviar`, { method: "POST" });
+  return corpo(
+    api.POST("/api/mensagens/{mensagem_id}/reenviar", {
+      params: { path: { mensagem_id: mensagemId } },
+    }),
+  );
 }
 
 export function useReenviarMensagem(chamadoId: number) {
@@ -129,16 +131,15 @@ export function listarNaoAtribuidas(
   signal?: AbortSignal,
   limit?: number,
 ): Promise<PaginaNaoAtribuidas> {
-  return api("/api/mensagens/nao-atribuidas", { query: { cursor, limit }, signal });
+  return corpo(
+    api.GET("/api/mensagens/nao-atribuidas", { params: { query: { cursor, limit } }, signal }),
+  );
 }
 
 export const naoAtribuidasQuery = () =>
-  infiniteQueryOptions({
-    queryKey: conversasKeys.naoAtribuidas,
-    queryFn: ({ pageParam, signal }) => listarNaoAtribuidas(pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
-  });
+  listaInfinita(conversasKeys.naoAtribuidas, (cursor, signal) =>
+    listarNaoAtribuidas(cursor, signal),
+  );
 
 export function useNaoAtribuidas(refetchInterval: number | false = false) {
   return useInfiniteQuery({ ...naoAtribuidasQuery(), refetchInterval });
@@ -157,7 +158,12 @@ export function useTotalNaoAtribuidas(refetchInterval: number | false = false) {
 }
 
 export function atribuirMensagem(mensagemId: number, dados: AtribuirIn): Promise<Mensagem> {
-  return api(`/api/mensagens/${mensagemId}/atribuir`, { method: "POST", body: dados });
+  return corpo(
+    api.POST("/api/mensagens/{mensagem_id}/atribuir", {
+      params: { path: { mensagem_id: mensagemId } },
+      body: dados,
+    }),
+  );
 }
 
 /** The message joins that chamado's conversation; both lists refresh. */

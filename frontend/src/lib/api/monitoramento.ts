@@ -4,13 +4,9 @@
  * the central's breaker banner: one shared query), and refetched at once when an
  * `alerta` or `conexao` event arrives (lib/live/eventos.ts).
  */
-import {
-  infiniteQueryOptions,
-  queryOptions,
-  useInfiniteQuery,
-  useQuery,
-} from "@tanstack/react-query";
-import { api } from "../http";
+import { queryOptions, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { api, corpo } from "./cliente";
+import { listaInfinita } from "./listaInfinita";
 import type { Alerta, Metricas, Page } from "../types";
 
 /** The server caches the panel for 2 s; every screen showing it polls at this pace. */
@@ -29,7 +25,7 @@ export const monitoramentoKeys = {
 };
 
 export function obterMetricas(signal?: AbortSignal): Promise<Metricas> {
-  return api("/api/monitoramento/whatsapp", { signal });
+  return corpo(api.GET("/api/monitoramento/whatsapp", { signal }));
 }
 
 export const metricasQuery = () =>
@@ -49,16 +45,15 @@ export function listarAlertas(
   cursor?: string | null,
   signal?: AbortSignal,
 ): Promise<Page<Alerta>> {
-  return api("/api/monitoramento/alertas", { query: { ...filtros, cursor }, signal });
+  return corpo(
+    api.GET("/api/monitoramento/alertas", { params: { query: { ...filtros, cursor } }, signal }),
+  );
 }
 
 export const alertasQuery = (filtros: FiltrosAlertas) =>
-  infiniteQueryOptions({
-    queryKey: monitoramentoKeys.listaAlertas(filtros),
-    queryFn: ({ pageParam, signal }) => listarAlertas(filtros, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
-  });
+  listaInfinita(monitoramentoKeys.listaAlertas(filtros), (cursor, signal) =>
+    listarAlertas(filtros, cursor, signal),
+  );
 
 export function useAlertas(filtros: FiltrosAlertas) {
   return useInfiniteQuery(alertasQuery(filtros));

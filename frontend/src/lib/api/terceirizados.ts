@@ -1,12 +1,12 @@
 import {
-  infiniteQueryOptions,
   queryOptions,
   useInfiniteQuery,
   useMutation,
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import { api } from "../http";
+import { api, corpo } from "./cliente";
+import { listaInfinita } from "./listaInfinita";
 import type { Page, Terceirizado, TerceirizadoCreate, TerceirizadoUpdate } from "../types";
 
 export interface FiltrosTerceirizados {
@@ -27,23 +27,27 @@ export function listarTerceirizados(
   cursor?: string | null,
   signal?: AbortSignal,
 ): Promise<Page<Terceirizado>> {
-  return api("/api/terceirizados", { query: { ...filtros, cursor }, signal });
+  return corpo(
+    api.GET("/api/terceirizados", { params: { query: { ...filtros, cursor } }, signal }),
+  );
 }
 
 export const terceirizadosQuery = (filtros: FiltrosTerceirizados) =>
-  infiniteQueryOptions({
-    queryKey: terceirizadosKeys.lista(filtros),
-    queryFn: ({ pageParam, signal }) => listarTerceirizados(filtros, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (ultima) => ultima.next_cursor ?? undefined,
-  });
+  listaInfinita(terceirizadosKeys.lista(filtros), (cursor, signal) =>
+    listarTerceirizados(filtros, cursor, signal),
+  );
 
 export function useTerceirizados(filtros: FiltrosTerceirizados, enabled = true) {
   return useInfiniteQuery({ ...terceirizadosQuery(filtros), enabled });
 }
 
 export function obterTerceirizado(id: number, signal?: AbortSignal): Promise<Terceirizado> {
-  return api(`/api/terceirizados/${id}`, { signal });
+  return corpo(
+    api.GET("/api/terceirizados/{terceirizado_id}", {
+      params: { path: { terceirizado_id: id } },
+      signal,
+    }),
+  );
 }
 
 export const terceirizadoQuery = (id: number) =>
@@ -57,18 +61,27 @@ export function useTerceirizado(id: number, enabled = true) {
 }
 
 export function criarTerceirizado(dados: TerceirizadoCreate): Promise<Terceirizado> {
-  return api("/api/terceirizados", { method: "POST", body: dados });
+  return corpo(api.POST("/api/terceirizados", { body: dados }));
 }
 
 export function atualizarTerceirizado(
   id: number,
   dados: TerceirizadoUpdate,
 ): Promise<Terceirizado> {
-  return api(`/api/terceirizados/${id}`, { method: "PATCH", body: dados });
+  return corpo(
+    api.PATCH("/api/terceirizados/{terceirizado_id}", {
+      params: { path: { terceirizado_id: id } },
+      body: dados,
+    }),
+  );
 }
 
 export function desativarTerceirizado(id: number): Promise<Terceirizado> {
-  return api(`/api/terceirizados/${id}/desativar`, { method: "POST" });
+  return corpo(
+    api.POST("/api/terceirizados/{terceirizado_id}/desativar", {
+      params: { path: { terceirizado_id: id } },
+    }),
+  );
 }
 
 function useAoMudar() {

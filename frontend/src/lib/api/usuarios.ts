@@ -1,6 +1,6 @@
 /** Administrators only: the accounts of operators and administrators. */
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "../http";
+import { api, corpo } from "./cliente";
 import type { Usuario, UsuarioCreate, UsuarioUpdate } from "../types";
 import { meQuery } from "./auth";
 
@@ -11,7 +11,7 @@ export const usuariosKeys = {
 
 /** By name. */
 export function listarUsuarios(signal?: AbortSignal): Promise<Usuario[]> {
-  return api("/api/admin/usuarios", { signal });
+  return corpo(api.GET("/api/admin/usuarios", { signal }));
 }
 
 export const usuariosQuery = () =>
@@ -25,12 +25,17 @@ export function useUsuarios() {
 }
 
 export function criarUsuario(dados: UsuarioCreate): Promise<Usuario> {
-  return api("/api/admin/usuarios", { method: "POST", body: dados });
+  return corpo(api.POST("/api/admin/usuarios", { body: dados }));
 }
 
 /** Only the fields sent change; `ativo: false` ends that user's access at once. */
 export function atualizarUsuario(id: number, dados: UsuarioUpdate): Promise<Usuario> {
-  return api(`/api/admin/usuarios/${id}`, { method: "PATCH", body: dados });
+  return corpo(
+    api.PATCH("/api/admin/usuarios/{usuario_id}", {
+      params: { path: { usuario_id: id } },
+      body: dados,
+    }),
+  );
 }
 
 function useAoMudar() {

@@ -9,6 +9,7 @@
  * a new one is opened later, with the last id seen as `?last_event_id=`.
  */
 import type { QueryClient } from "@tanstack/react-query";
+import { urlDaApi } from "../api/cliente";
 import { TIPOS_EVENTO, aplicarEvento, recuperarAposQueda, type Evento } from "./eventos";
 
 export type ModoAoVivo = "conectando" | "sse" | "polling";
@@ -83,9 +84,12 @@ export class ConexaoAoVivo {
       this.mudar("polling");
       return;
     }
-    const params = new URLSearchParams({ access_token: this.token });
-    if (this.ultimoId) params.set("last_event_id", this.ultimoId);
-    const fonte = new EventSource(`/api/eventos?${params}`);
+    // EventSource sends no headers: the token goes in the query, as the API accepts here.
+    const fonte = new EventSource(
+      urlDaApi("get", "/api/eventos", {
+        query: { access_token: this.token, last_event_id: this.ultimoId },
+      }),
+    );
     this.fonte = fonte;
     // Without a resume point the server starts from its end of the stream when the
     // request arrives: whatever changed between the screens' first fetch and then
@@ -125,14 +129,15 @@ export class ConexaoAoVivo {
         if (this.fonte !== fonte) return;
         const mensagem = evento as MessageEvent<string>;
         if (mensagem.lastEventId) this.ultimoId = mensagem.lastEventId;
-        let recebido: Evento;
+        let dados: unknown;
         try {
-          // The server's schema for this event name (openapi.yaml, x-evento).
-          recebido = { tipo, dados: JSON.parse(mensagem.data) } as Evento;
+          dados = JSON.parse(mensagem.data);
         } catch {
           return;
         }
-        aplicarEvento(this.qc, recebido);
+        // The data of this event name is its schema in openapi.yaml (x-evento): the
+        // server's contract, taken at its word here, at the edge.
+        aplicarEvento(this.qc, { tipo, dados } as Evento);
       });
     }
   }

@@ -201,7 +201,9 @@ describe("useLiveUpdates", () => {
     expect(invalidada(qc, conversasKeys.mensagens(7))).toBe(false);
 
     for (const query of qc.getQueryCache().getAll()) query.setState({ isInvalidated: false });
-    act(() => vi.advanceTimersByTime(PAINEL_CACHE_MS + 500));
+    act(() => {
+      vi.advanceTimersByTime(PAINEL_CACHE_MS + 500);
+    });
     expect(invalidada(qc, monitoramentoKeys.metricas)).toBe(true);
     expect(invalidada(qc, alertas)).toBe(true);
   });
@@ -263,7 +265,9 @@ describe("useLiveUpdates", () => {
       "sem conexão ao vivo — atualizando a cada 30s",
     );
 
-    act(() => vi.advanceTimersByTime(NOVA_TENTATIVA_MS));
+    act(() => {
+      vi.advanceTimersByTime(NOVA_TENTATIVA_MS);
+    });
     expect(FakeEventSource.instancias).toHaveLength(2);
     const segunda = FakeEventSource.ultima();
     // A new EventSource cannot send Last-Event-ID: the query string carries it.
@@ -305,10 +309,14 @@ describe("useLiveUpdates", () => {
   it("polls when the stream does not open within a few seconds", () => {
     vi.useFakeTimers();
     const { result } = montar();
-    act(() => vi.advanceTimersByTime(ESPERA_ABRIR_MS - 1));
+    act(() => {
+      vi.advanceTimersByTime(ESPERA_ABRIR_MS - 1);
+    });
     expect(result.current.modo).toBe("conectando");
     expect(result.current.descricao("conversas")).toBe("conectando ao vivo…");
-    act(() => vi.advanceTimersByTime(1));
+    act(() => {
+      vi.advanceTimersByTime(1);
+    });
     expect(result.current.modo).toBe("polling");
     // The browser kept trying; when it gets through, events take over again.
     act(() => FakeEventSource.ultima().abrir());
@@ -322,16 +330,22 @@ describe("useLiveUpdates", () => {
     act(() => fonte.abrir());
     act(() => fonte.falhar());
     expect(result.current.modo).toBe("sse");
-    act(() => vi.advanceTimersByTime(3_000));
+    act(() => {
+      vi.advanceTimersByTime(3_000);
+    });
     act(() => fonte.abrir());
     expect(result.current.modo).toBe("sse");
-    act(() => vi.advanceTimersByTime(ESPERA_ABRIR_MS * 2));
+    act(() => {
+      vi.advanceTimersByTime(ESPERA_ABRIR_MS * 2);
+    });
     expect(result.current.modo).toBe("sse");
     expect(FakeEventSource.instancias).toHaveLength(1);
 
     // A drop that lasts goes to polling, with the same EventSource still retrying.
     act(() => fonte.falhar());
-    act(() => vi.advanceTimersByTime(ESPERA_ABRIR_MS));
+    act(() => {
+      vi.advanceTimersByTime(ESPERA_ABRIR_MS);
+    });
     expect(result.current.modo).toBe("polling");
     expect(FakeEventSource.instancias).toHaveLength(1);
   });

@@ -186,6 +186,9 @@ export function VisitaDialog({ chamado, onFechar, onEnviado }: PropsDialogo) {
   const [hora, setHora] = useState("");
   const [tentou, setTentou] = useState(false);
   const iso = data && hora ? localParaIso(`${data}T${hora}`) : null;
+  // Checked against the clock at each render on purpose: a time that was valid when
+  // typed turns into "no passado" as the dialog stays open (the server checks it too).
+  // eslint-disable-next-line react-hooks/purity
   const noPassado = iso !== null && new Date(iso).getTime() <= Date.now();
   const api = errosDaApi(enviar.error);
   const erroData =

@@ -58,7 +58,7 @@ describe("ArquivoDialog", () => {
   });
 
   it("uploads as multipart with the caption, and shows the API's refusal", async () => {
-    const { fetchMock } = stubFetch({
+    const { chamadas } = stubFetch({
       "POST /api/chamados/7/enviar-midia": {
         status: 422,
         body: {
@@ -79,13 +79,13 @@ describe("ArquivoDialog", () => {
       "Não foi possível enviar: o conteúdo não é de um tipo aceito pelo WhatsApp (detectado: application/zip)",
     );
     expect(onEnviado).not.toHaveBeenCalled();
-    const init = fetchMock.mock.calls[0]?.[1] as RequestInit;
-    const corpo = init.body as FormData;
+    const pedido = chamadas[0];
+    const corpo = pedido?.corpo as FormData;
     expect(corpo).toBeInstanceOf(FormData);
     expect((corpo.get("arquivo") as File).name).toBe("orcamento.pdf");
     expect(corpo.get("caption")).toBe("Orçamento assinado");
-    // The browser sets multipart's Content-Type (with its boundary) by itself.
-    expect((init.headers as Record<string, string>)["Content-Type"]).toBeUndefined();
+    // The browser sets multipart's Content-Type (with its boundary) by itself, not JSON's.
+    expect(pedido?.headers["Content-Type"]).toMatch(/^multipart\/form-data; boundary=/);
   });
 
   it("calls back when the API takes the file", async () => {

@@ -1,11 +1,11 @@
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { RequireAuth } from "../../app/RequireAuth";
-import { encerrarSessao, getSessao, iniciarSessao } from "../../lib/session";
-import { usuario } from "../../test/dados";
-import { renderRotas, stubFetch } from "../../test/utils";
-import { LoginPage, destinoSeguro } from "./LoginPage";
+import { LoginPage, destinoSeguro } from "../features/auth/LoginPage";
+import { encerrarSessao, getSessao, iniciarSessao } from "../lib/session";
+import { usuario } from "../test/dados";
+import { renderRotas, stubFetch } from "../test/utils";
+import { RequireAuth } from "./RequireAuth";
 
 const rotas = [
   { path: "/login", element: <LoginPage /> },
