@@ -473,7 +473,7 @@ async def test_endpoint_refuses_disguised_and_oversize_files_storing_nothing(
     assert legenda.status_code == 422
     [problema] = legenda.json()["detail"]
     assert problema["loc"] == ["body", "caption"]
-    assert problema["msg"].startswith("legenda com no máximo 1024 caracteres")
+    assert problema["msg"].startswith("Legenda com no máximo 1024 caracteres")
     assert await _contar(db) == 0
     assert await app.state.arq.zcard(QUEUE_NAME) == 0
     assert _guardados(config.media_dir) == []

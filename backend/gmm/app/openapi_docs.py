@@ -37,7 +37,7 @@ _ERRO_EXEMPLO: dict[int, dict[str, Any]] = {
         "detail": [
             {
                 "loc": ["body", "titulo"],
-                "msg": "String should have at least 3 characters",
+                "msg": "Deve ter pelo menos 3 caracteres",
                 "type": "string_too_short",
             }
         ],

@@ -71,9 +71,36 @@ def _compilar(tipo: TipoPadrao, padrao: str) -> _Padrao:
     return padrao_compilado
 
 
+# RE2's reasons ("missing ): (abc"), in the operators' words; the part after the colon
+# is the piece of the pattern at fault.
+_MOTIVOS_RE2 = {
+    "missing )": "falta fechar um parêntese",
+    "unexpected )": "há um parêntese fechado sem ter sido aberto",
+    "missing ]": "falta fechar um colchete",
+    "invalid character class range": "intervalo inválido entre colchetes",
+    "invalid character class": "classe de caracteres inválida",
+    "invalid repetition size": "repetição {m,n} inválida",
+    "no argument for repetition operator": "operador de repetição sem nada antes",
+    "bad repetition operator": "operador de repetição inválido",
+    "invalid nested repetition operator": "repetição de repetição",
+    "invalid perl operator": "construção não aceita pelo RE2",
+    "invalid escape sequence": "sequência de escape inválida",
+    "trailing \\": "barra invertida no fim",
+    "invalid named capture group": "nome de grupo inválido",
+    "duplicate capture group name": "nome de grupo repetido",
+    "pattern too large": "expressão grande demais",
+    "invalid UTF-8": "texto com codificação inválida",
+}
+
+
 def _motivo(exc: Exception) -> str:
     motivo = exc.args[0] if exc.args else exc
-    return motivo.decode(errors="replace") if isinstance(motivo, bytes) else str(motivo)
+    texto = motivo.decode(errors="replace") if isinstance(motivo, bytes) else str(motivo)
+    causa, _, trecho = texto.partition(": ")
+    for ingles, portugues in _MOTIVOS_RE2.items():
+        if causa.startswith(ingles):
+            return f"{portugues} em “{trecho}”" if trecho else portugues
+    return texto
 
 
 def _casa(tipo: TipoPadrao, padrao: str, normalizado: str, nome: str) -> bool:

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gmm.core.dependencias import Dependencia, dependencia_fora
+from gmm.core.validacao import mensagem
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ def install_handlers(app: FastAPI) -> None:
         problems = [
             {
                 "loc": [_legivel(p) for p in err.get("loc", ())],
-                "msg": err.get("msg"),
+                "msg": mensagem(err),
                 "type": err.get("type"),
             }
             for err in exc.errors()

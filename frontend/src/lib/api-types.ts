@@ -3197,7 +3197,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -3446,7 +3446,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -3576,7 +3576,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -3644,7 +3644,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -3746,7 +3746,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -3822,7 +3822,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -3937,7 +3937,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -4028,7 +4028,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -4097,7 +4097,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -4214,7 +4214,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -4305,7 +4305,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -4420,7 +4420,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -4496,7 +4496,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -4572,7 +4572,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -4663,7 +4663,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -4793,7 +4793,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -4899,7 +4899,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -5005,7 +5005,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -5136,7 +5136,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -5266,7 +5266,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -5372,7 +5372,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -5541,7 +5541,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -5639,7 +5639,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -5730,7 +5730,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -5819,7 +5819,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -5934,7 +5934,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -6001,7 +6001,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -6082,7 +6082,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -6158,7 +6158,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -6222,7 +6222,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -6337,7 +6337,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -6413,7 +6413,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -6571,7 +6571,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -6712,7 +6712,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -6837,7 +6837,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -6943,7 +6943,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -7041,7 +7041,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -7221,7 +7221,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -7315,7 +7315,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -7394,7 +7394,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -7578,7 +7578,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -7708,7 +7708,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -7799,7 +7799,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -7890,7 +7890,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -7967,7 +7967,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -8078,7 +8078,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -8209,7 +8209,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -8325,7 +8325,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -8423,7 +8423,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -8501,7 +8501,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -8579,7 +8579,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -8657,7 +8657,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
@@ -8735,7 +8735,7 @@ export interface operations {
                      *             "body",
                      *             "titulo"
                      *           ],
-                     *           "msg": "String should have at least 3 characters",
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
                      *           "type": "string_too_short"
                      *         }
                      *       ]
