@@ -63,7 +63,7 @@ async def test_wrong_password_and_unknown_email_look_the_same(
         == unknown.json()
         == {
             "error": "nao_autenticado",
-            "detail": "e-mail ou senha inválidos",
+            "detail": "E-mail ou senha inválidos",
         }
     )
 

@@ -75,7 +75,7 @@ async def test_only_admins_manage_rules(
 @pytest.mark.parametrize(
     ("campos", "trecho"),
     [
-        ({"tipo_padrao": "regex", "padrao": "(abc"}, "expressão regular inválida"),
+        ({"tipo_padrao": "regex", "padrao": "(abc"}, "Expressão regular inválida"),
         ({"acao": "responder", "parametro": ""}, "texto da resposta"),
         ({"acao": "mudar_status", "parametro": "feito"}, "mudar_status precisa de um status"),
         ({"acao": "definir_prioridade", "parametro": "altissima"}, "prioridade"),

@@ -35,6 +35,7 @@ from gmm.midia import armazenamento as midia_arquivos
 from gmm.worker import rodar as tasks
 from tests import factories as f
 from tests.entrega import Simulador, WorkerFactory, worker_processos
+from tests.mensagens import frase
 
 
 async def _esperar(
@@ -143,7 +144,7 @@ async def test_full_queue_refuses_with_503_and_stores_nothing(
         settings.fila_maxima = original
     assert response.status_code == 503
     assert response.json()["error"] == "fila_cheia"
-    assert "fila cheia" in response.json()["detail"]
+    assert "fila cheia" in frase(response.json()["detail"])
     assert (await client.get("/api/chamados", headers=h)).json()["items"] == []
     assert list(await db.scalars(select(Mensagem))) == []
 

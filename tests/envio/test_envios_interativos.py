@@ -19,12 +19,7 @@ from tests import factories as f
 from tests.conteudo import guardado
 from tests.entrega import Simulador, WorkerFactory
 from tests.envio.test_entrega import _esperar, _status
-
-
-def _frase(mensagem: str) -> str:
-    """The message as a rule reads mid-sentence: every message starts with a capital."""
-    assert mensagem[:1].isupper(), mensagem
-    return mensagem[:1].lower() + mensagem[1:]
+from tests.mensagens import frase
 
 
 async def _contar(db: AsyncSession) -> int:
@@ -214,7 +209,7 @@ async def test_botoes_limits_are_422_naming_the_rule_and_store_nothing(
     assert response.status_code == 422, response.text
     assert response.json()["error"] == "dados_invalidos"
     [problema] = response.json()["detail"]
-    assert problema["loc"] == loc and regra in _frase(problema["msg"]), problema
+    assert problema["loc"] == loc and regra in frase(problema["msg"]), problema
     assert await _contar(db) == 0
     assert await app.state.arq.zcard(QUEUE_NAME) == 0
 
@@ -288,7 +283,7 @@ async def test_lista_limits_are_422_naming_the_rule_and_store_nothing(
 
     assert response.status_code == 422, response.text
     [problema] = response.json()["detail"]
-    assert problema["loc"] == loc and regra in _frase(problema["msg"]), problema
+    assert problema["loc"] == loc and regra in frase(problema["msg"]), problema
     assert await _contar(db) == 0
     assert await app.state.arq.zcard(QUEUE_NAME) == 0
 

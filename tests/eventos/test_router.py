@@ -93,7 +93,7 @@ async def test_bad_tokens_get_401_json(
     with caplog.at_level(logging.DEBUG):
         response = await client.get("/api/eventos", headers=headers, params=params)
     assert response.status_code == 401
-    assert response.json() == {"error": "nao_autenticado", "detail": "token inválido ou expirado"}
+    assert response.json() == {"error": "nao_autenticado", "detail": "Token inválido ou expirado"}
     assert response.headers["www-authenticate"] == "Bearer"
     # The server's own log lines (httpx, the test's client, logs the URL it calls).
     servidor = [r.getMessage() for r in caplog.records if not r.name.startswith("httpx")]

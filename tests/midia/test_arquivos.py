@@ -32,6 +32,7 @@ from tests import factories as f
 from tests.conteudo import guardado
 from tests.entrega import Simulador, WorkerFactory
 from tests.envio.test_entrega import _esperar, _status
+from tests.mensagens import frase
 
 MB = 1024 * 1024
 PUBLICA = "https://gmm.example.com"
@@ -468,7 +469,7 @@ async def test_endpoint_refuses_disguised_and_oversize_files_storing_nothing(
         response = await _enviar(client, chamado_id, h, nome, dados, content_type)
         assert response.status_code == 422, (nome, response.text)
         assert response.json()["error"] == "arquivo_invalido"
-        assert regra in response.json()["detail"], response.json()
+        assert regra in frase(response.json()["detail"]), response.json()
     legenda = await _enviar(client, chamado_id, h, "a.png", png, caption="x" * 1025)
     assert legenda.status_code == 422
     [problema] = legenda.json()["detail"]

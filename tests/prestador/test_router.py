@@ -22,6 +22,7 @@ from gmm.prestador import acesso
 from gmm.prestador.models import TokenAcesso
 from tests import factories as f
 from tests.conteudo import guardado
+from tests.mensagens import frase
 from tests.prestador.conftest import Configurar, criar_link, eventos, usos
 
 TELEFONE = "5511987654321"
@@ -188,7 +189,7 @@ async def test_revoke_ends_the_link_at_once(
         assert recusado.status_code == 410
         assert recusado.json() == {
             "error": "link_revogado",
-            "detail": "link revogado: peça um novo link à central",
+            "detail": "Link revogado: peça um novo link à central",
         }
     assert (
         await client.post(f"/api/links-prestador/{link_id}/revogar", headers=h)
@@ -315,7 +316,7 @@ async def test_expired_link_gets_410_and_is_logged(
     assert resposta.status_code == 410
     assert resposta.json() == {
         "error": "link_expirado",
-        "detail": "link expirado: peça um novo link à central",
+        "detail": "Link expirado: peça um novo link à central",
     }
     [uso] = await usos(db, link.id)
     assert (uso.acao, uso.detalhe) == (
@@ -432,7 +433,7 @@ async def test_upload_refuses_other_files_and_keeps_nothing(
 
     assert resposta.status_code == 422, resposta.text
     assert resposta.json()["error"] == "arquivo_invalido"
-    assert trecho in resposta.json()["detail"]
+    assert trecho in frase(resposta.json()["detail"])
     assert len(await _mensagens(db, c.id)) == enviadas
     assert _arquivos(config.media_dir) == []
     [uso] = await usos(db, corpo["link"]["id"])

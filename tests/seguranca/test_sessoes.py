@@ -157,7 +157,7 @@ async def test_metrics_takes_only_an_active_session_or_the_scrape_token(
     ):
         r = await client.get("/metrics", headers=headers)
         assert r.status_code == 401, headers
-        assert r.json() == {"error": "nao_autenticado", "detail": "token inválido ou expirado"}
+        assert r.json() == {"error": "nao_autenticado", "detail": "Token inválido ou expirado"}
     assert await db.get(Usuario, 987654) is None
 
 

@@ -177,13 +177,13 @@ class Idempotencia:
         if guardado.get("em_andamento") or not guardado:
             await _json(send, 409, {
                 "error": "pedido_em_andamento",
-                "detail": "um pedido com esta Idempotency-Key ainda está em andamento",
+                "detail": "Um pedido com esta Idempotency-Key ainda está em andamento",
             })  # fmt: skip
             return
         if guardado["resumo"] != resumo:
             await _json(send, 422, {
                 "error": "idempotency_key_reutilizada",
-                "detail": "esta Idempotency-Key já foi usada com outro conteúdo",
+                "detail": "Esta Idempotency-Key já foi usada com outro conteúdo",
             })  # fmt: skip
             return
         dados = guardado["corpo"].encode()

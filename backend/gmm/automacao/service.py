@@ -149,7 +149,7 @@ def _validar(regra: RegraIn) -> None:
         s.value for s in StatusChamado
     }:
         opcoes = ", ".join(s.value for s in StatusChamado)
-        raise RegraInvalida(f"mudar_status precisa de um status em parametro ({opcoes})")
+        raise RegraInvalida(f"a ação mudar_status precisa de um status em parametro ({opcoes})")
     if regra.acao == AcaoRegra.definir_prioridade and regra.parametro not in {
         p.value for p in Prioridade
     }:

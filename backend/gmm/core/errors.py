@@ -8,6 +8,7 @@ turns each into a 503 with ``Retry-After``, the one place that knows their shape
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -143,7 +144,33 @@ class BordaDeErros:
 
 
 def _body(error: str, detail: Any) -> dict[str, Any]:
+    # Screens show the detail as it comes: a sentence, so it starts with a capital.
+    if isinstance(detail, str):
+        detail = detail[:1].upper() + detail[1:]
     return {"error": error, "detail": detail}
+
+
+# Starlette's own answers (an unknown path, a method the path does not take, a body it
+# cannot parse) carry the English reason phrase; the operators read these instead.
+_FRASES_HTTP = {
+    400: "Corpo ilegível: não é JSON válido, ou o multipart está malformado",
+    401: "Não autenticado",
+    403: "Sem permissão",
+    404: "Recurso não encontrado",
+    405: "Método não permitido neste endereço",
+    413: "Corpo grande demais",
+    415: "Tipo de conteúdo não aceito",
+}
+
+
+def _detalhe_http(status: int, detail: Any) -> Any:
+    try:
+        frase = HTTPStatus(status).phrase
+    except ValueError:
+        return detail
+    if detail in (frase, "There was an error parsing the body"):
+        return _FRASES_HTTP.get(status, detail)
+    return detail
 
 
 def install_handlers(app: FastAPI) -> None:
@@ -174,7 +201,9 @@ def install_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": _allow(request)}
         return JSONResponse(
-            _body(names.get(exc.status_code, "erro_http"), exc.detail),
+            _body(
+                names.get(exc.status_code, "erro_http"), _detalhe_http(exc.status_code, exc.detail)
+            ),
             status_code=exc.status_code,
             headers=headers,
         )
