@@ -91,3 +91,12 @@ async def test_a_rule_pattern_re2_refuses_is_explained_in_portuguese(
     assert response.status_code == 422, response.text
     assert "falta fechar um parêntese em “(abc”" in response.json()["detail"]
     assert "missing" not in response.json()["detail"]
+
+
+async def test_starlettes_own_answers_read_in_portuguese(client: httpx.AsyncClient) -> None:
+    desconhecido = await client.get("/api/caminho-que-nao-existe")
+    assert desconhecido.status_code == 404
+    assert desconhecido.json() == {"error": "nao_encontrado", "detail": "Recurso não encontrado"}
+    metodo = await client.delete("/api/auth/login")
+    assert metodo.status_code == 405
+    assert metodo.json()["detail"] == "Método não permitido neste endereço"
