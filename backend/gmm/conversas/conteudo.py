@@ -173,6 +173,9 @@ class ConteudoMidia(_Conteudo, _Transcrevivel):
 
     tipo: Literal["midia"] = "midia"
     push_name: str | None = None
+    nome_arquivo: str | None = Field(
+        default=None, description="Documento: o nome do arquivo como o prestador o enviou"
+    )
     midia_status: StatusMidia = Field(
         description="`baixando` até o arquivo estar guardado (`url_midia`), ou `falhou`"
     )

@@ -65,6 +65,12 @@ class Mensagem(Base):
         Index("ix_mensagens_status_envio_criado_em", "status_envio", "criado_em"),
         # Monitoring's 24 h volume and delivery times read one day of messages.
         Index("ix_mensagens_criado_em", "criado_em"),
+        # A stored file is served under the name it was sent with (GET /api/midias).
+        Index(
+            "ix_mensagens_url_midia",
+            "url_midia",
+            postgresql_where=text("url_midia IS NOT NULL"),
+        ),
         # The sweep finds inbound files whose download job was lost...
         Index(
             "ix_mensagens_midia_baixando",

@@ -8,9 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import FileResponse
 from fastapi.security import APIKeyQuery
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth.deps import CurrentUserOrQuery
-from gmm.core.deps import SettingsDep
+from gmm.conversas.models import Mensagem
+from gmm.core.deps import SessionDep, SettingsDep
 from gmm.core.errors import DomainError, Forbidden, NotFound
 from gmm.core.respostas import errors
 from gmm.midia import armazenamento as midia
@@ -81,15 +84,29 @@ async def obter_midia_publica(
     response_class=FileResponse,
 )
 async def obter_midia(
-    nome: Annotated[str, Path(max_length=64)], settings: SettingsDep, _: CurrentUserOrQuery
+    nome: Annotated[str, Path(max_length=64)],
+    settings: SettingsDep,
+    session: SessionDep,
+    _: CurrentUserOrQuery,
 ) -> FileResponse:
-    """Arquivo recebido de um terceirizado (foto, áudio, vídeo, documento). Aceita o token
-    também como `?access_token=`, para `<img>` e `<audio>` do navegador."""
+    """Arquivo de uma conversa (foto, áudio, vídeo, documento). Aceita o token também
+    como `?access_token=`, para `<img>` e `<audio>` do navegador. Abre no navegador e,
+    salvo, leva o nome original do arquivo (`Content-Disposition`)."""
     arquivo = midia.caminho(settings.media_dir, nome)
     if arquivo is None:
         raise NotFound("arquivo não encontrado")
     return FileResponse(
         arquivo,
         media_type=midia.tipo(nome),
+        filename=await nome_original(session, nome) or nome,
+        content_disposition_type="inline",
         headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
     )
+
+
+async def nome_original(session: AsyncSession, nome: str) -> str | None:
+    """The name the file had when it was sent (by the contractor or by an operator)."""
+    conteudo = await session.scalar(
+        select(Mensagem.conteudo).where(Mensagem.url_midia == midia.URL_PREFIXO + nome).limit(1)
+    )
+    return getattr(conteudo, "nome_arquivo", None)

@@ -7,6 +7,7 @@ well-formed event of a kind we do not handle is simply reported as ignored.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from gmm.conversas.conteudo import (
 from gmm.conversas.models import StatusEnvio, TipoConteudo
 from gmm.core.errors import DomainError
 from gmm.core.tipos import DataHora, StrictInt
+from gmm.midia import arquivos
 
 
 class PayloadInvalido(DomainError):
@@ -236,10 +238,29 @@ def _recebida(m: _Mensagem) -> Recebida | Ignorado:
         midia = msg.get(chave_midia)
         if isinstance(midia, dict):
             chaves = {"tipo": chave_midia, **{k: midia[k] for k in _CAMPOS_MIDIA if k in midia}}
-            conteudo = ConteudoMidia(push_name=nome, midia=chaves, midia_status="baixando")
+            conteudo = ConteudoMidia(
+                push_name=nome,
+                nome_arquivo=_nome_arquivo(midia),
+                midia=chaves,
+                midia_status="baixando",
+            )
             caption = _texto(midia.get("caption"))
             return nova(tipo_conteudo, caption, conteudo, caption)
     return Ignorado(f"tipo de mensagem não tratado: {m.messageType}")
+
+
+def _nome_arquivo(midia: dict[str, Any]) -> str | None:
+    """A document's own name, made safe to show and to download under (the extension
+    follows the type WhatsApp declares)."""
+    original = midia.get("fileName")
+    if not isinstance(original, str) or not original.strip():
+        return None
+    nome = arquivos.nome_exibicao(original, str(midia.get("mimetype") or ""))
+    # A type we keep no extension for (a zip, say): the contractor's own stays.
+    extensao = re.search(r"\.[A-Za-z0-9]{1,5}$", original.strip())
+    if nome.endswith(".bin") and extensao:
+        nome = nome.removesuffix(".bin") + extensao.group(0).lower()
+    return nome
 
 
 def _resposta(msg: dict[str, Any]) -> Resposta | None:

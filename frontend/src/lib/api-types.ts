@@ -864,8 +864,9 @@ export interface paths {
         };
         /**
          * Baixar arquivo recebido
-         * @description Arquivo recebido de um terceirizado (foto, áudio, vídeo, documento). Aceita o token
-         *     também como `?access_token=`, para `<img>` e `<audio>` do navegador.
+         * @description Arquivo de uma conversa (foto, áudio, vídeo, documento). Aceita o token também
+         *     como `?access_token=`, para `<img>` e `<audio>` do navegador. Abre no navegador e,
+         *     salvo, leva o nome original do arquivo (`Content-Disposition`).
          */
         get: operations["obter_midia"];
         put?: never;
@@ -1742,6 +1743,11 @@ export interface components {
             tipo: "midia";
             /** Push Name */
             push_name: string | null;
+            /**
+             * Nome Arquivo
+             * @description Documento: o nome do arquivo como o prestador o enviou
+             */
+            nome_arquivo: string | null;
             /**
              * Midia Status
              * @description `baixando` até o arquivo estar guardado (`url_midia`), ou `falhou`

@@ -234,6 +234,31 @@ describe("Bolha", () => {
     expect(doc).toHaveAttribute("download", "Orçamento março.pdf");
   });
 
+  it("names a contractor's document by its own name and shows its caption once", () => {
+    iniciarSessao("tok", usuario, 3600);
+    renderBolha(
+      mensagem({
+        direcao: "inbound",
+        tipo: "recebida",
+        tipo_conteudo: "document",
+        texto: "Nota fiscal",
+        caption: "Nota fiscal",
+        url_midia: "/api/midias/4b1d.pdf",
+        conteudo: {
+          tipo: "midia",
+          push_name: "Carlos",
+          nome_arquivo: "nota-fiscal-1234.pdf",
+          midia_status: "pronta",
+          transcricao_status: null,
+          transcricao_erro: null,
+        },
+      }),
+    );
+    const doc = screen.getByRole("link", { name: /nota-fiscal-1234\.pdf/ });
+    expect(doc).toHaveAttribute("download", "nota-fiscal-1234.pdf");
+    expect(screen.getAllByText("Nota fiscal")).toHaveLength(1);
+  });
+
   it("says when an inbound file is still downloading", () => {
     renderBolha(
       mensagem({
@@ -244,6 +269,7 @@ describe("Bolha", () => {
         conteudo: {
           tipo: "midia",
           push_name: "Carlos",
+          nome_arquivo: null,
           midia_status: "baixando",
           transcricao_status: null,
           transcricao_erro: null,

@@ -19,7 +19,7 @@ const ROTULO_TIPO: Partial<Record<Mensagem["tipo"], string>> = {
 function nomeArquivo(mensagem: Mensagem): string {
   const { nomeArquivo: nome } = lerMidia(mensagem);
   if (nome) return nome;
-  if (mensagem.caption) return mensagem.caption;
+  // Not the caption: it is shown under the file already.
   const url = mensagem.url_midia ?? "";
   const ultimo = url.split("?")[0]?.split("/").pop();
   return ultimo ? decodeURIComponent(ultimo) : "Documento";

@@ -35,7 +35,7 @@ export function lerMidia(mensagem: Mensagem): InfoMidia {
     case "arquivo_prestador":
       return { nomeArquivo: c.nome_arquivo, mimeType: c.mime_type, status: c.midia_status };
     case "midia":
-      return { status: c.midia_status };
+      return { nomeArquivo: c.nome_arquivo ?? undefined, status: c.midia_status };
     default:
       return {};
   }
