@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -115,3 +116,32 @@ def test_nginx_sends_the_same_headers_on_the_files_it_serves() -> None:
             "Strict-Transport-Security $hsts always",
         ):
             assert f"add_header {cabecalho};" in corpo, (bloco, cabecalho)
+
+
+async def test_the_spa_assets_go_precompressed_and_are_cached_for_good(
+    settings: Settings, tmp_path: Path
+) -> None:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text('<script type="module" src="/assets/a-1b2c.js"></script>')
+    codigo = b"export const x = 1;" * 200
+    (tmp_path / "assets" / "a-1b2c.js").write_bytes(codigo)
+    # Smaller than the .gz, as brotli is: the smallest accepted copy is chosen.
+    (tmp_path / "assets" / "a-1b2c.js.br").write_bytes(b"br")
+    (tmp_path / "assets" / "a-1b2c.js.gz").write_bytes(gzip.compress(codigo))
+    app = create_app(settings.model_copy(update={"frontend_dist": tmp_path}))
+    async with _cliente(app) as http:
+        async with http.stream(
+            "GET", "/assets/a-1b2c.js", headers={"Accept-Encoding": "br, gzip"}
+        ) as br:
+            assert br.headers["content-encoding"] == "br"
+            assert br.headers["vary"] == "Accept-Encoding"
+            assert "immutable" in br.headers["cache-control"]
+            # The build's copy, as it is: nothing compressed per request.
+            assert b"".join([p async for p in br.aiter_raw()]) == b"br"
+        gz = await http.get("/assets/a-1b2c.js", headers={"Accept-Encoding": "gzip"})
+        assert gz.headers["content-encoding"] == "gzip" and gz.content == codigo
+        simples = await http.get("/assets/a-1b2c.js", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in simples.headers and simples.content == codigo
+        assert (await http.get("/assets/nao-existe.js")).status_code == 404
+        # The page names the build's assets: always asked again.
+        assert (await http.get("/central")).headers["cache-control"] == "no-cache"

@@ -11,8 +11,8 @@ from arq import create_pool
 from arq.connections import RedisSettings
 from fastapi import Depends, FastAPI
 from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
+from servestatic import ServeStaticASGI
 
 from gmm.app.idempotencia import Idempotencia
 from gmm.app.openapi_docs import instalar as instalar_documentacao
@@ -145,7 +145,17 @@ def _mount_spa(app: FastAPI, dist: Path) -> None:
     if not index.is_file():
         return
     if (dist / "assets").is_dir():
-        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+        # Vite names every asset after its content, so each is cached for a year and
+        # never asked again; the .br/.gz copies made at build are answered to a browser
+        # that accepts them (Content-Encoding, Vary), nothing is compressed per request.
+        estaticos = ServeStaticASGI(
+            None,
+            root=dist / "assets",
+            prefix="assets",
+            immutable_file_test=lambda _caminho, _url: True,
+            allow_all_origins=False,
+        )
+        app.mount("/assets", estaticos, name="assets")
     root = dist.resolve()
 
     @app.get("/{path:path}", include_in_schema=False)
@@ -156,4 +166,5 @@ def _mount_spa(app: FastAPI, dist: Path) -> None:
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
             return FileResponse(candidate)
-        return FileResponse(index)
+        # Always revalidated: it names the assets of the current build.
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
