@@ -132,3 +132,51 @@ async def workers(redis: Redis) -> Workers:
         await _um(redis, lambda p: p.hdel(WORKERS, *mortos))
     vivos = sum(1 for v in batidas.values() if agora - v <= WORKER_VIVO_S)
     return Workers(vivos, max(batidas.values(), default=None))
+
+
+# What MegaAPI says of the WhatsApp session, by either way it tells: the webhook's
+# connection_update (open, connecting, close) and the instance status it answers
+# when asked (connected, disconnected, ...).
+_CONECTADO = frozenset({"open", "connected", "online", "authenticated"})
+_DESCONECTADO = frozenset({"close", "closed", "disconnected", "offline", "logout", "loggedout"})
+
+
+@dataclass(frozen=True)
+class Conexao:
+    conectado: bool | None  # None: nothing known (never told, or an unknown word)
+    motivo: str | None
+    desde: float | None  # epoch seconds of the observation that decided
+
+
+def _leitura(estado: str | None) -> bool | None:
+    palavra = (estado or "").strip().lower()
+    if palavra in _CONECTADO:
+        return True
+    if palavra in _DESCONECTADO:
+        return False
+    return None
+
+
+async def conexao(redis: Redis) -> Conexao:
+    """Whether WhatsApp is connected, by the most recent of the two observations: a
+    "close" that MegaAPI never followed with an "open" is corrected by the next
+    status check (about a minute), so sends are never held on a stale word."""
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.hgetall(CONEXAO_CHAVE)
+        pipe.hgetall(INSTANCIA)
+        webhook, consulta = await pipe.execute()
+    observacoes: list[Conexao] = []
+    if webhook.get("desde"):
+        observacoes.append(
+            Conexao(
+                _leitura(webhook.get("estado")),
+                webhook.get("motivo") or None,
+                float(webhook["desde"]),
+            )
+        )
+    if consulta.get("verificado_em"):
+        observacoes.append(
+            Conexao(_leitura(consulta.get("status")), None, float(consulta["verificado_em"]))
+        )
+    conhecidas = [o for o in observacoes if o.conectado is not None]
+    return max(conhecidas, key=lambda o: o.desde or 0.0, default=Conexao(None, None, None))

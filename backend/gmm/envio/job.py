@@ -60,6 +60,7 @@ RESERVA_ALEM_DO_TIMEOUT = timedelta(seconds=5)
 # job is deferred instead, so it never nears its timeout.
 ESPERA_MAXIMA_NO_JOB_S = 8.0
 SEM_CREDENCIAIS_ADIA_S = 60.0
+AGUARDA_CONEXAO_S = 5.0
 ANTECIPACAO_S = 0.004
 VARREDURA_LOTE = 1000
 _EM_ANDAMENTO = ordem.EM_ANDAMENTO
@@ -96,6 +97,12 @@ async def enviar_mensagem(
     if creds is None:
         log.warning("MegaAPI não configurada: mensagem %s aguarda", mensagem_id)
         raise Retry(defer=SEM_CREDENCIAIS_ADIA_S)
+
+    # WhatsApp itself is disconnected (the phone, the session): the gateway could only
+    # fail the send. Held without using a try or a rate slot, and looked at again
+    # soon, so the queue drains within seconds of the reconnection.
+    if (await registro.conexao(c.redis)).conectado is False:
+        raise Retry(defer=AGUARDA_CONEXAO_S + random.uniform(0, 1))  # noqa: S311
 
     # A cheap look first, so that jobs do not use up rate slots while the breaker
     # is open; the decision that counts is taken right before the call.

@@ -77,6 +77,7 @@ async def medir(session: AsyncSession, redis: Redis, settings: Settings) -> list
     envios = await registro.envios_ultima_hora(redis)
     workers = await registro.workers(redis)
     webhooks = await medidas.webhooks(redis)
+    conexao = await registro.conexao(redis)
     janela = timedelta(minutes=settings.alerta_webhook_minutos)
     # Sends from the window, but not the last minute: their receipts may be on the way.
     envios_recentes = await registro.enviados_entre(redis, settings.alerta_webhook_minutos, 1)
@@ -126,6 +127,14 @@ async def medir(session: AsyncSession, redis: Redis, settings: Settings) -> list
             f"Nenhum webhook da MegaAPI há mais de {minutos} min, embora mensagens tenham "
             "sido enviadas: confira a URL do webhook na MegaAPI",
             {"envios_recentes": envios_recentes},
+        ),
+        Condicao(
+            TipoAlerta.whatsapp_desconectado,
+            conexao.conectado is False,
+            Severidade.critico,
+            "WhatsApp desconectado: as mensagens ficam na fila até reconectar"
+            + (f" (motivo informado: {conexao.motivo})" if conexao.motivo else ""),
+            {"motivo": conexao.motivo, "desde": conexao.desde},
         ),
         Condicao(
             TipoAlerta.worker_ausente,

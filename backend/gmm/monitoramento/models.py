@@ -19,6 +19,7 @@ class TipoAlerta(StrEnum):
     taxa_falhas = "taxa_falhas"
     webhooks_ausentes = "webhooks_ausentes"
     worker_ausente = "worker_ausente"
+    whatsapp_desconectado = "whatsapp_desconectado"
 
 
 class Severidade(StrEnum):

@@ -143,6 +143,7 @@ async def _conexao(redis: Redis) -> ConnectionOut:
         pipe.hgetall(registro.INSTANCIA)
         conexao, instancia = await pipe.execute()
     return ConnectionOut(
+        connected=(await registro.conexao(redis)).conectado,
         state=conexao.get("estado"),
         since=medidas.quando(conexao.get("desde")),
         instance_status=instancia.get("status"),

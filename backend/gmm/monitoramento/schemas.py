@@ -60,6 +60,10 @@ class WebhooksOut(BaseModel):
 
 
 class ConnectionOut(BaseModel):
+    connected: bool | None = Field(
+        description="Se o WhatsApp está conectado, pela observação mais recente (webhook ou "
+        "consulta); null: ainda não se sabe. Desconectado, os envios esperam na fila"
+    )
     state: str | None = Field(description="Último connection_update (open, connecting, close)")
     since: datetime | None
     instance_status: str | None = Field(description="Status da instância na última consulta")
