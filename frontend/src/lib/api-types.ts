@@ -1596,6 +1596,11 @@ export interface components {
         /** ConnectionOut */
         ConnectionOut: {
             /**
+             * Connected
+             * @description Se o WhatsApp está conectado, pela observação mais recente (webhook ou consulta); null: ainda não se sabe. Desconectado, os envios esperam na fila
+             */
+            connected: boolean | null;
+            /**
              * State
              * @description Último connection_update (open, connecting, close)
              */
@@ -2577,7 +2582,7 @@ export interface components {
          * TipoAlerta
          * @enum {string}
          */
-        TipoAlerta: "breaker_aberto" | "fila_alta" | "fila_cheia" | "taxa_falhas" | "webhooks_ausentes" | "worker_ausente";
+        TipoAlerta: "breaker_aberto" | "fila_alta" | "fila_cheia" | "taxa_falhas" | "webhooks_ausentes" | "worker_ausente" | "whatsapp_desconectado";
         /**
          * TipoConteudo
          * @enum {string}

@@ -57,6 +57,7 @@ export const TIPO_ALERTA: Record<TipoAlerta, string> = {
   taxa_falhas: "Muitas falhas de envio",
   webhooks_ausentes: "Confirmações não chegam",
   worker_ausente: "Nenhum worker ativo",
+  whatsapp_desconectado: "WhatsApp desconectado",
 };
 
 export const SEVERIDADE: Record<Severidade, string> = {

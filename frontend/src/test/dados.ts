@@ -137,6 +137,7 @@ export function metricas(parcial: Partial<Metricas> = {}): Metricas {
     },
     webhooks: { last_received_at: "2026-03-10T14:00:18Z", lag_s: 0.8 },
     connection: {
+      connected: true,
       state: "open",
       since: "2026-03-10T09:00:00Z",
       instance_status: "CONNECTED",

@@ -7,7 +7,7 @@ import { chamado, conversa, metricas, usuario } from "../../test/dados";
 import { FakeEventSource, stubEventSource } from "../../test/eventSource";
 import { renderRotas, stubFetch } from "../../test/utils";
 import { CentralPage } from "./CentralPage";
-import { TEXTO_FAIXA_BREAKER } from "./FaixaBreaker";
+import { TEXTO_FAIXA_BREAKER, TEXTO_FAIXA_DESCONECTADO } from "./FaixaBreaker";
 
 function comBreaker(status: StatusBreaker): Metricas {
   return metricas({
@@ -105,6 +105,34 @@ describe("FaixaBreaker", () => {
     await waitFor(() => expect(faixa()).toBeNull());
     // Once per event (and again past the server's 2 s cache): no waiting for the 5 s poll.
     expect(pedidosDoPainel()).toBeGreaterThanOrEqual(3);
+  });
+
+  it("says WhatsApp is disconnected as the conexao events come and go", async () => {
+    stubEventSource();
+    let conectado = true;
+    const { pedidosDoPainel } = montar("/central", () =>
+      metricas({
+        connection: {
+          connected: conectado,
+          state: conectado ? "open" : "close",
+          since: "2026-03-10T09:00:00Z",
+          instance_status: null,
+          instance_checked_at: null,
+        },
+      }),
+    );
+    await waitFor(() => expect(pedidosDoPainel()).toBe(1));
+    expect(screen.queryByText(TEXTO_FAIXA_DESCONECTADO)).toBeNull();
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+
+    conectado = false;
+    act(() => fonte.emitir("conexao", { estado: "close", motivo: "connectionLost" }));
+    expect(await screen.findByText(TEXTO_FAIXA_DESCONECTADO)).toBeInTheDocument();
+
+    conectado = true;
+    act(() => fonte.emitir("conexao", { estado: "open", motivo: null }));
+    await waitFor(() => expect(screen.queryByText(TEXTO_FAIXA_DESCONECTADO)).toBeNull());
   });
 
   it("polls every 5 s only while the central is on screen", async () => {

@@ -133,6 +133,7 @@ describe("Cartoes", () => {
         metricas={metricas({
           workers: { alive: 0, last_heartbeat: null },
           connection: {
+            connected: false,
             state: "close",
             since: null,
             instance_status: null,
