@@ -37,6 +37,7 @@ from gmm.monitoramento import tasks as monitoramento_tasks
 from gmm.monitoramento.router import router as monitoramento_router
 from gmm.prestador.router import router as prestador_router
 from gmm.recebimento.router import router as recebimento_router
+from gmm.respostas_rapidas.router import router as respostas_rapidas_router
 from gmm.terceirizados.router import router as terceirizados_router
 
 API_DESCRIPTION = """\
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         midia_router,
         recebimento_router,
         prestador_router,
+        respostas_rapidas_router,
         monitoramento_router,
     ):
         app.include_router(router)

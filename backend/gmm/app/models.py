@@ -8,6 +8,7 @@ from gmm.core.db import Base
 from gmm.envio.models import AckPendente, ConfiguracaoWhatsapp
 from gmm.monitoramento.models import Alerta
 from gmm.prestador.models import TokenAcesso, UsoTokenAcesso
+from gmm.respostas_rapidas.models import RespostaRapida
 from gmm.terceirizados.models import Terceirizado
 
 metadata = Base.metadata
@@ -21,6 +22,7 @@ __all__ = [
     "HistoricoChamado",
     "Mensagem",
     "RegraAutomacao",
+    "RespostaRapida",
     "SequenciaChamado",
     "Terceirizado",
     "TokenAcesso",

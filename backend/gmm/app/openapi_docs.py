@@ -148,6 +148,12 @@ _CORPO_EXEMPLO: dict[str, Any] = {
         "timestamp": 1767268800,
     },
     "criar_link_prestador": {"validade_horas": 72},
+    "criar_resposta_rapida": {
+        "titulo": "Confirmar visita",
+        "texto": "Olá, {terceirizado}! Confirma a visita do chamado {chamado} ({prazo})?",
+        "compartilhada": False,
+    },
+    "atualizar_resposta_rapida": {"texto": "Bom dia, {terceirizado}! Tudo certo para {prazo}?"},
     "concluir_chamado_prestador": {"observacao": "Disjuntor trocado e quadro testado."},
 }
 

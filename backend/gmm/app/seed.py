@@ -19,6 +19,7 @@ from gmm.chamados.schemas import ChamadoCreate
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
 from gmm.core.db import utcnow
 from gmm.envio.service import WhatsAppService
+from gmm.respostas_rapidas.models import RespostaRapida
 from gmm.terceirizados import service as terceirizados
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.schemas import TerceirizadoCreate
@@ -78,6 +79,15 @@ _REGRAS = [
 ]
 
 
+# Quick replies every operator can use from the first run (type / in the composer).
+_RESPOSTAS_RAPIDAS = [
+    ("Confirmar visita", "Olá, {terceirizado}! Confirma a visita do chamado {chamado} ({prazo})?"),
+    ("Pedir fotos", "{terceirizado}, pode mandar fotos do serviço do chamado {chamado}?"),
+    ("Link do chamado", "Pelo link você vê o chamado {chamado} e envia fotos: {link_prestador}"),
+    ("Agradecer", "Obrigado, {terceirizado}! Chamado {chamado} ({titulo}) registrado aqui."),
+]
+
+
 async def ensure_admin(session: AsyncSession) -> bool:
     """Create the demo admin when no user exists; answers whether it did."""
     if await session.scalar(select(func.count()).select_from(Usuario)):
@@ -128,5 +138,7 @@ async def sample_data(session: AsyncSession, whatsapp: WhatsAppService, fuso: Zo
         )
     for regra in _REGRAS:
         await automacao.criar(session, regra)
+    for titulo, texto in _RESPOSTAS_RAPIDAS:
+        session.add(RespostaRapida(titulo=titulo, texto=texto))
     await session.flush()
     return True

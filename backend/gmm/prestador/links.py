@@ -70,6 +70,29 @@ async def criar_link(
 ) -> tuple[Chamado, TokenAcesso, str, ResultadoEnvio]:
     """A new link to the chamado, sent to its contractor over WhatsApp."""
     chamado = await chamados.obter(session, chamado_id, bloquear=True)
+    link, url = await novo_link(
+        session,
+        settings,
+        chamado,
+        usuario_id=usuario_id,
+        validade_horas=validade_horas,
+        base_url=base_url,
+    )
+    texto = _texto_link(chamado, url, link.expira_em, ZoneInfo(settings.timezone))
+    envio = await whatsapp.enviar_mensagem(chamado, TipoMensagem.link_prestador, texto)
+    return chamado, link, url, envio
+
+
+async def novo_link(
+    session: AsyncSession,
+    settings: Settings,
+    chamado: Chamado,
+    *,
+    usuario_id: int,
+    validade_horas: int | None,
+    base_url: str,
+) -> tuple[TokenAcesso, str]:
+    """A new link to ``chamado`` (locked by the caller) and its URL; nothing is sent."""
     if chamado.status in chamados.FINALIZADOS:
         raise Conflict(
             f"o chamado {chamado.numero_chamado} está {chamado.status.value}: "
@@ -88,9 +111,7 @@ async def criar_link(
     await session.flush()
     await session.refresh(link)
     url = f"{base_url.rstrip('/')}/p/{criar_token(settings, link.jti, chamado.id, expira_em)}"
-    texto = _texto_link(chamado, url, expira_em, ZoneInfo(settings.timezone))
-    envio = await whatsapp.enviar_mensagem(chamado, TipoMensagem.link_prestador, texto)
-    return chamado, link, url, envio
+    return link, url
 
 
 def _contagens() -> tuple[Any, Any]:

@@ -1062,6 +1062,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/respostas-rapidas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Listar respostas rápidas
+         * @description As compartilhadas e as suas, por título.
+         */
+        get: operations["listar_respostas_rapidas"];
+        put?: never;
+        /**
+         * Criar resposta rápida
+         * @description Uma resposta sua, ou compartilhada (`compartilhada: true`, só administradores).
+         *     Variáveis desconhecidas no texto respondem 422.
+         */
+        post: operations["criar_resposta_rapida"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/respostas-rapidas/{resposta_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Apagar resposta rápida
+         * @description As suas; as compartilhadas, só administradores (403).
+         */
+        delete: operations["excluir_resposta_rapida"];
+        options?: never;
+        head?: never;
+        /**
+         * Alterar resposta rápida
+         * @description As suas; as compartilhadas, só administradores (403).
+         */
+        patch: operations["atualizar_resposta_rapida"];
+        trace?: never;
+    };
+    "/api/respostas-rapidas/{resposta_id}/preencher": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preencher resposta rápida para um chamado
+         * @description O texto com as variáveis do chamado, para o operador revisar e enviar. Com
+         *     `{link_prestador}`, cria um link novo do prestador (não o envia: ele vai no texto,
+         *     quando o operador enviar); chamado concluído ou cancelado responde 409.
+         */
+        post: operations["preencher_resposta_rapida"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoramento/whatsapp": {
         parameters: {
             query?: never;
@@ -2231,6 +2302,14 @@ export interface components {
          * @enum {string}
          */
         Papel: "admin" | "operador";
+        /** PreenchidaOut */
+        PreenchidaOut: {
+            /**
+             * Texto
+             * @description O texto com as variáveis preenchidas, para editar e enviar
+             */
+            texto: string;
+        };
         /**
          * PrestadorChamadoOut
          * @description What the contractor sees through the link: the work, nothing internal.
@@ -2437,6 +2516,56 @@ export interface components {
              * @description A mensagem que perguntou
              */
             pergunta_id: number | null;
+        };
+        /** RespostaRapidaIn */
+        RespostaRapidaIn: {
+            /**
+             * Titulo
+             * @description Como aparece no seletor (digite / na caixa de texto)
+             */
+            titulo: string;
+            /**
+             * Texto
+             * @description O texto, com variáveis: `{terceirizado}` (o nome do terceirizado), `{chamado}` (o número do chamado), `{titulo}` (o título do chamado), `{prazo}` (o prazo combinado (data e hora), ou “a combinar”), `{link_prestador}` (um link novo do prestador para o chamado)
+             */
+            texto: string;
+            /**
+             * Compartilhada
+             * @description De todos os operadores (só administradores criam)
+             * @default false
+             */
+            compartilhada: boolean;
+        };
+        /** RespostaRapidaOut */
+        RespostaRapidaOut: {
+            /** Id */
+            id: number;
+            /** Titulo */
+            titulo: string;
+            /** Texto */
+            texto: string;
+            /** Compartilhada */
+            compartilhada: boolean;
+            /**
+             * Editavel
+             * @description Se quem pergunta pode alterá-la ou apagá-la
+             */
+            editavel: boolean;
+            /**
+             * Atualizado Em
+             * Format: date-time
+             */
+            atualizado_em: string;
+        };
+        /**
+         * RespostaRapidaUpdate
+         * @description Only the fields sent are changed.
+         */
+        RespostaRapidaUpdate: {
+            /** Titulo */
+            titulo?: string | null;
+            /** Texto */
+            texto?: string | null;
         };
         /** Secao */
         Secao: {
@@ -8239,6 +8368,439 @@ export interface operations {
                      * @example {
                      *       "error": "muitas_tentativas",
                      *       "detail": "muitas tentativas; tente em 60 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    listar_respostas_rapidas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RespostaRapidaOut"][];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    criar_resposta_rapida: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "titulo": "Confirmar visita",
+                 *       "texto": "Olá, {terceirizado}! Confirma a visita do chamado {chamado} ({prazo})?",
+                 *       "compartilhada": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["RespostaRapidaIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RespostaRapidaOut"];
+                };
+            };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    excluir_resposta_rapida: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resposta_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    atualizar_resposta_rapida: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resposta_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "texto": "Bom dia, {terceirizado}! Tudo certo para {prazo}?"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RespostaRapidaUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RespostaRapidaOut"];
+                };
+            };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    preencher_resposta_rapida: {
+        parameters: {
+            query: {
+                /** @description O chamado da conversa */
+                chamado_id: number;
+            };
+            header?: never;
+            path: {
+                resposta_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreenchidaOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorOut"];
