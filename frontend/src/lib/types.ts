@@ -56,6 +56,7 @@ export type ChamadoAfetado = S["ChamadoAfetado"];
 export type Alerta = S["AlertaOut"];
 export type TipoAlerta = S["TipoAlerta"];
 export type Severidade = S["Severidade"];
+export type RespostaRapida = S["RespostaRapidaOut"];
 
 /* What a message holds besides its text: one kind per `tipo` (MensagemOut.conteudo). */
 export type ConteudoBotoes = S["ConteudoBotoes"];

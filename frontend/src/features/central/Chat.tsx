@@ -132,6 +132,7 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
         <Composer
           key={chamadoId}
           chaveRascunho={chamadoId}
+          chamadoId={chamadoId}
           onEnviar={acoes.enviar}
           desabilitado={dados?.status === "cancelado"}
           motivoDesabilitado="Chamado cancelado: não é possível enviar mensagens."

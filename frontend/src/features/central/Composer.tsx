@@ -1,6 +1,10 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { IconeEnviar } from "../../components/Icones";
+import { preencherResposta, useRespostasRapidas } from "../../lib/api/respostasRapidas";
 import { lerRascunho, salvarRascunho } from "../../lib/drafts";
+import { mensagemDeErro } from "../../lib/http";
+import type { RespostaRapida } from "../../lib/types";
+import { SeletorRespostas, filtrarRespostas } from "./SeletorRespostas";
 
 /** A second send within this window is ignored: no double message by a double Enter. */
 export const INTERVALO_MINIMO_MS = 2_000;
@@ -13,6 +17,8 @@ interface Props {
   motivoDesabilitado?: string;
   /** Before the text box: the "…" menu of interactive messages, files and actions. */
   menu?: React.ReactNode;
+  /** The chamado the text goes to: with it, "/" opens the quick replies. */
+  chamadoId?: number;
 }
 
 /**
@@ -26,6 +32,7 @@ export function Composer({
   desabilitado,
   motivoDesabilitado,
   menu,
+  chamadoId,
 }: Props) {
   const [texto, setTexto] = useState(() => lerRascunho(chaveRascunho));
   const [enviando, setEnviando] = useState(false);
@@ -35,6 +42,18 @@ export function Composer({
   const textoAtual = useRef(texto);
   const caixa = useRef<HTMLTextAreaElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  // Quick replies: the text "/<part of a title>" opens the picker over the box.
+  const [ativa, setAtiva] = useState(0);
+  const [seletorFechado, setSeletorFechado] = useState(false);
+  const [erroResposta, setErroResposta] = useState<string | null>(null);
+  const escolhendo =
+    chamadoId !== undefined &&
+    !desabilitado &&
+    !seletorFechado &&
+    texto.startsWith("/") &&
+    !texto.includes("\n");
+  const respostas = useRespostasRapidas(escolhendo);
+  const opcoes = escolhendo ? filtrarRespostas(respostas.data ?? [], texto.slice(1)) : [];
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
@@ -49,6 +68,20 @@ export function Composer({
     textoAtual.current = valor;
     setTexto(valor);
     salvarRascunho(chaveRascunho, valor);
+    setAtiva(0);
+    setSeletorFechado(false);
+    setErroResposta(null);
+  }
+
+  async function escolher(resposta: RespostaRapida) {
+    if (chamadoId === undefined) return;
+    try {
+      // The filled text replaces the "/…": the operator reviews it and sends.
+      mudar(await preencherResposta(resposta.id, chamadoId));
+    } catch (erro) {
+      setErroResposta(mensagemDeErro(erro));
+    }
+    caixa.current?.focus();
   }
 
   async function enviar() {
@@ -82,10 +115,33 @@ export function Composer({
   }
 
   function aoTeclar(evento: React.KeyboardEvent<HTMLTextAreaElement>) {
+    if (escolhendo && aoTeclarNoSeletor(evento)) return;
     if (evento.key === "Enter" && !evento.shiftKey && !evento.nativeEvent.isComposing) {
       evento.preventDefault();
       void enviar();
     }
+  }
+
+  /** The picker's keys; answers whether it took the key. */
+  function aoTeclarNoSeletor(evento: React.KeyboardEvent<HTMLTextAreaElement>): boolean {
+    const total = opcoes.length;
+    if (evento.key === "ArrowDown" || evento.key === "ArrowUp") {
+      evento.preventDefault();
+      if (total) setAtiva((i) => (i + (evento.key === "ArrowDown" ? 1 : total - 1)) % total);
+      return true;
+    }
+    if (evento.key === "Escape") {
+      evento.preventDefault();
+      setSeletorFechado(true);
+      return true;
+    }
+    const escolhida = opcoes[Math.min(ativa, total - 1)];
+    if (evento.key === "Enter" && !evento.shiftKey && escolhida) {
+      evento.preventDefault();
+      void escolher(escolhida);
+      return true;
+    }
+    return false;
   }
 
   const bloqueado = desabilitado || enviando || emEspera;
@@ -98,6 +154,14 @@ export function Composer({
       }}
     >
       {menu}
+      {escolhendo ? (
+        <SeletorRespostas respostas={opcoes} ativa={ativa} onEscolher={(r) => void escolher(r)} />
+      ) : null}
+      {erroResposta ? (
+        <p className="composer-erro" role="alert">
+          Não foi possível preencher a resposta: {erroResposta}
+        </p>
+      ) : null}
       <label htmlFor="composer-texto" className="sr-only">
         Mensagem
       </label>
@@ -112,9 +176,13 @@ export function Composer({
         onKeyDown={aoTeclar}
         disabled={desabilitado}
         aria-describedby="composer-dica"
+        aria-controls={escolhendo ? "respostas-rapidas" : undefined}
+        aria-activedescendant={
+          escolhendo && opcoes[ativa] ? `resposta-rapida-${opcoes[ativa].id}` : undefined
+        }
       />
       <span id="composer-dica" className="sr-only">
-        Enter envia; Shift+Enter quebra a linha.
+        Enter envia; Shift+Enter quebra a linha; / abre as respostas rápidas.
       </span>
       <button
         type="submit"
