@@ -574,4 +574,9 @@ async def test_a_send_accepted_before_an_outage_cut_its_record_is_recorded_not_r
     gravada = await _mensagem(db, mensagem_id)
     assert gravada.megaapi_id == "MEGA-123" and gravada.tentativas == 1
     assert await simulador.envios() == []
-    assert not await app.state.redis.exists(f"gmm:envio:aceito:{mensagem_id}")
+
+    # The kept id goes once the record is safe, which is after the row says enviado.
+    async def esquecida() -> bool:
+        return not await app.state.redis.exists(f"gmm:envio:aceito:{mensagem_id}")
+
+    await _esperar(esquecida)
