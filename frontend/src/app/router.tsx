@@ -72,6 +72,13 @@ export const router = createBrowserRouter([
             }),
           },
           {
+            path: "respostas-rapidas",
+            lazy: async () => ({
+              Component: (await import("../features/respostas/RespostasRapidasPage"))
+                .RespostasRapidasPage,
+            }),
+          },
+          {
             path: "nao-atribuidas",
             lazy: async () => ({
               Component: (await import("../features/mensagens/NaoAtribuidasPage"))

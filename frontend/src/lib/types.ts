@@ -57,6 +57,8 @@ export type Alerta = S["AlertaOut"];
 export type TipoAlerta = S["TipoAlerta"];
 export type Severidade = S["Severidade"];
 export type RespostaRapida = S["RespostaRapidaOut"];
+export type RespostaRapidaIn = S["RespostaRapidaIn"];
+export type RespostaRapidaUpdate = S["RespostaRapidaUpdate"];
 
 /* What a message holds besides its text: one kind per `tipo` (MensagemOut.conteudo). */
 export type ConteudoBotoes = S["ConteudoBotoes"];

@@ -1,6 +1,7 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { MemoryRouter } from "react-router";
 import { describe, expect, it, vi } from "vitest";
 import { lerRascunho } from "../../lib/drafts";
 import { iniciarSessao } from "../../lib/session";
@@ -13,7 +14,12 @@ import { Composer } from "./Composer";
 function montar(ui: React.ReactElement) {
   const qc = novoQueryClient();
   return render(ui, {
-    wrapper: ({ children }) => <QueryClientProvider client={qc}>{children}</QueryClientProvider>,
+    // A router too: the picker links to the quick replies' screen.
+    wrapper: ({ children }) => (
+      <MemoryRouter>
+        <QueryClientProvider client={qc}>{children}</QueryClientProvider>
+      </MemoryRouter>
+    ),
   });
 }
 

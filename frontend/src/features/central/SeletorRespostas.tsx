@@ -1,3 +1,4 @@
+import { Link } from "react-router";
 import type { RespostaRapida } from "../../lib/types";
 
 /** Case and accents do not matter to the filter: "/CONFIRMACAO" finds "Confirmação". */
@@ -54,6 +55,10 @@ export function SeletorRespostas({ respostas, ativa, onEscolher }: Props) {
           </li>
         ))
       )}
+      <li role="presentation" className="seletor-respostas-gerenciar">
+        {/* mousedown would not follow the link: the box keeps focus only for options. */}
+        <Link to="/respostas-rapidas">Gerenciar respostas rápidas</Link>
+      </li>
     </ul>
   );
 }
