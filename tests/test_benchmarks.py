@@ -9,7 +9,14 @@ async def test_conversas_benchmark_runs_end_to_end() -> None:
     figures = await conversas.run(scale=0.002, requests=3, keep=False)
     assert set(figures) == {"pequeno", "grande"}
     for timings in figures.values():
-        assert set(timings) == {"conversas", "mensagens", "metricas"}
+        assert set(timings) == {
+            "conversas",
+            "mensagens",
+            "metricas",
+            "busca_rara",
+            "busca_media",
+            "busca_comum",
+        }
         assert all(t.median_ms > 0 and t.p99_ms >= t.median_ms for t in timings.values())
 
 

@@ -11,6 +11,15 @@ from gmm.conversas.conteudo import Conteudo, ConteudoJSON
 from gmm.core.db import Base
 from gmm.core.enums import enum_column
 
+# What a message says, as the search reads it: its text and, for a voice note, its
+# transcription, stemmed in Portuguese with no regard to accents (the gmm_portugues
+# configuration of migration 0014). Written as PostgreSQL shows the index, so that
+# `alembic check` finds the model and the schema alike.
+DOCUMENTO = (
+    "to_tsvector('gmm_portugues'::regconfig, "
+    "(COALESCE(texto, ''::text) || ' '::text) || COALESCE(transcricao, ''::text))"
+)
+
 
 class Direcao(StrEnum):
     outbound = "outbound"
@@ -65,6 +74,8 @@ class Mensagem(Base):
         Index("ix_mensagens_status_envio_criado_em", "status_envio", "criado_em"),
         # Monitoring's 24 h volume and delivery times read one day of messages.
         Index("ix_mensagens_criado_em", "criado_em"),
+        # Full-text search over what a message says (GET /api/mensagens/busca).
+        Index("ix_mensagens_busca", text(DOCUMENTO), postgresql_using="gin"),
         # A stored file is served under the name it was sent with (GET /api/midias).
         Index(
             "ix_mensagens_url_midia",

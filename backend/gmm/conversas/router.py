@@ -13,6 +13,7 @@ from gmm.conversas.schemas import (
     LidasOut,
     MensagemOut,
     PaginaNaoAtribuidas,
+    ResultadoBusca,
 )
 from gmm.core.deps import SessionDep
 from gmm.core.pagination import Page
@@ -94,6 +95,33 @@ async def nao_atribuidas(
     da mais nova à mais antiga, com o total que espera um chamado. Nada recebido é
     descartado."""
     return await service.nao_atribuidas(session, limit=limit, cursor=cursor)
+
+
+@mensagens_router.get(
+    "/busca",
+    operation_id="buscar_mensagens",
+    summary="Buscar nas mensagens",
+    responses=errors(401, 422),
+)
+async def buscar(
+    session: SessionDep,
+    _: CurrentUser,
+    q: Annotated[
+        str,
+        Query(
+            min_length=2,
+            max_length=200,
+            description="O que procurar no texto das mensagens e nas transcrições de áudio",
+        ),
+    ],
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+) -> Page[ResultadoBusca]:
+    """Mensagens que dizem o que se procura, das mais novas às mais antigas, com o
+    trecho onde dizem (as partes realçadas em `destaque`). Em português: plural ou
+    singular, com ou sem acento ("orçamentos" acha "orcamento"); aceita "frase
+    exata", `-palavra` e `ou`. Abra o chamado e vá até `mensagem_id`."""
+    return await service.buscar(session, q, limit=limit, cursor=cursor)
 
 
 @mensagens_router.post(

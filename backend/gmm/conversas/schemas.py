@@ -83,3 +83,21 @@ class PaginaNaoAtribuidas(Page[MensagemOut]):
     total: int = Field(
         description="Quantas mensagens esperam um chamado ao todo, não só nesta página"
     )
+
+
+class Trecho(BaseModel):
+    texto: str
+    destaque: bool = Field(description="true: o que casou com a busca (a tela o realça)")
+
+
+class ResultadoBusca(BaseModel):
+    """Uma mensagem que diz o que se buscou, com o trecho onde diz."""
+
+    mensagem_id: int
+    chamado_id: int | None = Field(description="null: mensagem ainda não atribuída")
+    numero_chamado: str | None
+    titulo: str | None
+    prestador: str | None
+    direcao: Direcao
+    criado_em: datetime
+    trecho: list[Trecho] = Field(description="O trecho da mensagem, em partes, realçadas ou não")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import (
@@ -21,8 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm.chamados.models import ABERTOS, Chamado, StatusChamado
 from gmm.chamados.trava import travar
 from gmm.conversas.eventos import MensagemNova
-from gmm.conversas.models import Mensagem
-from gmm.conversas.schemas import ConversaOut, MensagemOut, PaginaNaoAtribuidas, UltimaMensagem
+from gmm.conversas.models import DOCUMENTO, Mensagem
+from gmm.conversas.schemas import (
+    ConversaOut,
+    MensagemOut,
+    PaginaNaoAtribuidas,
+    ResultadoBusca,
+    Trecho,
+    UltimaMensagem,
+)
 from gmm.core.db import contains_pattern, utcnow
 from gmm.core.errors import Conflict, NotFound
 from gmm.core.eventos import publicar_apos_commit
@@ -231,3 +239,74 @@ async def atribuir(session: AsyncSession, mensagem_id: int, chamado_id: int) -> 
     # Every operator's list and chat pick it up where it now belongs.
     publicar_apos_commit(session, MensagemNova.de(mensagem))
     return mensagem
+
+
+# ts_headline's markers around a match: control characters no message holds (the
+# API refuses them at the edge), so the text is split into parts, never into HTML.
+_INICIO, _FIM = "\x02", "\x03"
+_OPCOES_TRECHO = (
+    f"StartSel={_INICIO}, StopSel={_FIM}, MaxWords=24, MinWords=10, ShortWord=2, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+_TEXTO = func.coalesce(Mensagem.texto, "") + " " + func.coalesce(Mensagem.transcricao, "")
+
+
+def _partes(trecho: str) -> list[Trecho]:
+    partes: list[Trecho] = []
+    for i, pedaco in enumerate(re.split(f"[{_INICIO}{_FIM}]", trecho)):
+        if pedaco:
+            partes.append(Trecho(texto=pedaco, destaque=i % 2 == 1))
+    return partes
+
+
+async def buscar(
+    session: AsyncSession, busca: str, *, limit: int, cursor: str | None
+) -> Page[ResultadoBusca]:
+    """Messages that say ``busca`` (their text, or a voice note's transcription), in
+    Portuguese (plural and singular, accents or not: "orçamentos" finds "orcamento"),
+    the newest first; web-search syntax ("frase exata", -palavra, ou)."""
+    consulta = func.websearch_to_tsquery(literal_column("'gmm_portugues'::regconfig"), busca)
+    query = (
+        select(
+            Mensagem.id,
+            Mensagem.chamado_id,
+            Chamado.numero_chamado,
+            Chamado.titulo,
+            Terceirizado.nome,
+            Mensagem.direcao,
+            Mensagem.criado_em,
+            Mensagem.momento,
+            func.ts_headline(
+                literal_column("'gmm_portugues'::regconfig"), _TEXTO, consulta, _OPCOES_TRECHO
+            ),
+        )
+        .outerjoin(Chamado, Chamado.id == Mensagem.chamado_id)
+        .outerjoin(Terceirizado, Terceirizado.id == Chamado.terceirizado_id)
+        .where(literal_column(DOCUMENTO).op("@@")(consulta))
+        .order_by(Mensagem.momento.desc(), Mensagem.id.desc())
+        .limit(limit + 1)
+    )
+    if cursor:
+        momento, ultimo_id = decode_cursor(cursor, datetime, int)
+        query = query.where(tuple_(Mensagem.momento, Mensagem.id) < (momento, ultimo_id))
+    rows = (await session.execute(query)).all()
+    proximo = None
+    if len(rows) > limit:
+        ultima = rows[limit - 1]
+        proximo = encode_cursor(ultima.momento, ultima.id)
+    return Page[ResultadoBusca](
+        items=[
+            ResultadoBusca(
+                mensagem_id=row.id,
+                chamado_id=row.chamado_id,
+                numero_chamado=row.numero_chamado,
+                titulo=row.titulo,
+                prestador=row.nome,
+                direcao=row.direcao,
+                criado_em=row.criado_em,
+                trecho=_partes(row[-1]),
+            )
+            for row in rows[:limit]
+        ],
+        next_cursor=proximo,
+    )

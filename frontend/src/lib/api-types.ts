@@ -627,6 +627,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mensagens/busca": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Buscar nas mensagens
+         * @description Mensagens que dizem o que se procura, das mais novas às mais antigas, com o
+         *     trecho onde dizem (as partes realçadas em `destaque`). Em português: plural ou
+         *     singular, com ou sem acento ("orçamentos" acha "orcamento"); aceita "frase
+         *     exata", `-palavra` e `ou`. Abra o chamado e vá até `mensagem_id`.
+         */
+        get: operations["buscar_mensagens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mensagens/{mensagem_id}/atribuir": {
         parameters: {
             query?: never;
@@ -2275,6 +2298,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[ResultadoBusca] */
+        Page_ResultadoBusca_: {
+            /** Items */
+            items: components["schemas"]["ResultadoBusca"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[TerceirizadoOut] */
         Page_TerceirizadoOut_: {
             /** Items */
@@ -2567,6 +2597,36 @@ export interface components {
             /** Texto */
             texto?: string | null;
         };
+        /**
+         * ResultadoBusca
+         * @description Uma mensagem que diz o que se buscou, com o trecho onde diz.
+         */
+        ResultadoBusca: {
+            /** Mensagem Id */
+            mensagem_id: number;
+            /**
+             * Chamado Id
+             * @description null: mensagem ainda não atribuída
+             */
+            chamado_id: number | null;
+            /** Numero Chamado */
+            numero_chamado: string | null;
+            /** Titulo */
+            titulo: string | null;
+            /** Prestador */
+            prestador: string | null;
+            direcao: components["schemas"]["Direcao"];
+            /**
+             * Criado Em
+             * Format: date-time
+             */
+            criado_em: string;
+            /**
+             * Trecho
+             * @description O trecho da mensagem, em partes, realçadas ou não
+             */
+            trecho: components["schemas"]["Trecho"][];
+        };
         /** Secao */
         Secao: {
             /** Titulo */
@@ -2743,6 +2803,16 @@ export interface components {
              */
             expires_in: number;
             usuario: components["schemas"]["UsuarioOut"];
+        };
+        /** Trecho */
+        Trecho: {
+            /** Texto */
+            texto: string;
+            /**
+             * Destaque
+             * @description true: o que casou com a busca (a tela o realça)
+             */
+            destaque: boolean;
         };
         /** UltimaMensagem */
         UltimaMensagem: {
@@ -6330,6 +6400,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginaNaoAtribuidas"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    buscar_mensagens: {
+        parameters: {
+            query: {
+                /** @description O que procurar no texto das mensagens e nas transcrições de áudio */
+                q: string;
+                /** @description Itens por página */
+                limit?: number;
+                /** @description `next_cursor` da página anterior */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ResultadoBusca_"];
                 };
             };
             /** @description Token ausente, inválido ou expirado */
