@@ -8,3 +8,8 @@ def frase(mensagem: str) -> str:
     for are written in lower case, as they read inside a sentence."""
     assert mensagem[:1].isupper(), mensagem
     return mensagem[:1].lower() + mensagem[1:]
+
+
+def maiuscula(mensagem: str) -> str:
+    """A message as the API answers it: its first letter a capital."""
+    return mensagem[:1].upper() + mensagem[1:]

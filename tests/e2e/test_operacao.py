@@ -294,7 +294,7 @@ async def test_users_are_managed_on_screen(
     await dialogo.get_by_label("Senha").fill("uma-senha-bem-longa")
     await dialogo.get_by_label("Papel").select_option("admin")
     await dialogo.get_by_role("button", name="Criar usuário").click()
-    await expect(dialogo.get_by_role("alert")).to_contain_text("já existe um usuário com o e-mail")
+    await expect(dialogo.get_by_role("alert")).to_contain_text("Já existe um usuário com o e-mail")
     await dialogo.get_by_label("E-mail").fill("beatriz.ramos@example.com")
     await dialogo.get_by_role("button", name="Criar usuário").click()
     await expect(dialogo).to_have_count(0)
@@ -305,7 +305,7 @@ async def test_users_are_managed_on_screen(
     confirmacao = page.get_by_role("alertdialog")
     await confirmacao.get_by_role("button", name="Desativar").click()
     await expect(confirmacao.get_by_role("alert")).to_contain_text(
-        "você não pode remover o próprio acesso de administrador"
+        "Você não pode remover o próprio acesso de administrador"
     )
     await confirmacao.get_by_role("button", name="Voltar").click()
     await screenshot(page, "usuarios")

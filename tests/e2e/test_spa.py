@@ -20,6 +20,7 @@ from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.telefone import TelefoneInvalido, normalizar
 from tests import factories as f
 from tests.e2e.conftest import screenshot
+from tests.mensagens import maiuscula
 
 
 async def login(page: Page, base: str, email: str, *, path: str = "/central") -> None:
@@ -57,7 +58,8 @@ async def test_login_shows_wrong_password_and_lands_on_central(
     await page.get_by_label("E-mail").fill(user.email)
     await page.get_by_label("Senha").fill("senha-errada")
     await page.get_by_role("button", name="Entrar").click()
-    await expect(page.get_by_role("alert")).to_have_text(CREDENCIAIS_INVALIDAS)
+    # The server's message, as every detail, starts with a capital.
+    await expect(page.get_by_role("alert")).to_have_text(maiuscula(CREDENCIAIS_INVALIDAS))
     await expect(page).to_have_url(re.compile(r"/login"))
 
     await page.get_by_label("Senha").fill(f.SENHA)
@@ -205,7 +207,7 @@ async def test_finalizar_changes_the_status_and_shows_409(
     await db.commit()
     await dialogo.get_by_role("button", name="Finalizar").click()
     await expect(dialogo.get_by_role("alert")).to_contain_text(
-        f"o chamado {outro.numero_chamado} já está concluido"
+        f"O chamado {outro.numero_chamado} já está concluido"
     )
 
 

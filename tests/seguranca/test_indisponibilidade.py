@@ -38,7 +38,9 @@ def _assert_503(response: httpx.Response, dependencia: str) -> None:
     assert int(response.headers["Retry-After"]) > 0
     corpo = response.json()
     assert corpo["error"] == "indisponivel"
-    assert dependencia in corpo["detail"]
+    # A sentence, capitalised: "Banco de dados indisponível…", "Redis indisponível…".
+    assert corpo["detail"][:1].isupper()
+    assert dependencia.casefold() in corpo["detail"].casefold()
 
 
 def _assert_um_aviso(caplog: pytest.LogCaptureFixture) -> None:
