@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
+import { avisosDe } from "../../lib/avisos";
 import { iniciarSessao } from "../../lib/session";
 import type { Chamado } from "../../lib/types";
 import { conversa, mensagem, usuario } from "../../test/dados";
@@ -261,6 +262,36 @@ describe("CentralPage", () => {
     expect(screen.getByText(/informou que o serviço foi concluído/)).toBeInTheDocument();
     await userEvent.setup().click(confirmar);
     expect(screen.getByRole("alertdialog", { name: "Confirmar a conclusão?" })).toBeInTheDocument();
+  });
+
+  it("takes down the chamado's 'confirme' note once the operator finishes it", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    const concluido = { ...chamado, status: "concluido" as const };
+    let atual: Chamado = { ...chamado, status: "aguardando_confirmacao" };
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/7": () => ({ body: atual }),
+      "GET /api/conversas/7/mensagens": { body: { items: [], next_cursor: null } },
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+      "POST /api/chamados/7/finalizar": () => {
+        atual = concluido;
+        return { body: { chamado: concluido, mensagem: mensagem({ id: 9, tipo: "finalizacao" }) } };
+      },
+    });
+    const { qc } = renderRotas(rotas, "/central/7");
+    const avisos = avisosDe(qc);
+    act(() => {
+      avisos.adicionar({ texto: "Confirme para finalizar", chamadoId: 7, numeroChamado: "CH-7" });
+      avisos.adicionar({ texto: "Orçamento recebido", chamadoId: 8, numeroChamado: "CH-8" });
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Confirmar conclusão" }));
+    const dialogo = screen.getByRole("alertdialog", { name: "Confirmar a conclusão?" });
+    await user.click(within(dialogo).getByRole("button", { name: "Confirmar conclusão" }));
+    expect(await screen.findByText("Concluído", { selector: ".chat-topo .badge" })).toBeVisible();
+    await waitFor(() =>
+      expect(avisos.getLista().map((a) => a.texto)).toEqual(["Orçamento recebido"]),
+    );
   });
 
   it("turns the menu off on a finished chamado", async () => {

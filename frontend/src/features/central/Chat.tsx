@@ -1,4 +1,5 @@
-import { useMemo, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -6,6 +7,7 @@ import { ErroBox } from "../../components/Feedback";
 import { IconeInfo, IconeVoltar } from "../../components/Icones";
 import { useChamado } from "../../lib/api/chamados";
 import { useMensagens } from "../../lib/api/conversas";
+import { avisosDe } from "../../lib/avisos";
 import { chamadoAberto } from "../../lib/labels";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
 import type { ChamadoComMensagem } from "../../lib/types";
@@ -41,6 +43,18 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
   const aberto = dados ? chamadoAberto(dados.status) : false;
   const confirmarConclusao = dados?.status === "aguardando_confirmacao";
   const acao = acoes.acao;
+
+  // Closed here (by this operator, or seen by polling with no event stream): the
+  // chamado's notes ("confirme para finalizar") are moot, take them down.
+  const qc = useQueryClient();
+  const statusAnterior = useRef(dados?.status);
+  useEffect(() => {
+    const status = dados?.status;
+    if (status && statusAnterior.current && status !== statusAnterior.current && !aberto) {
+      avisosDe(qc).removerDoChamado(chamadoId);
+    }
+    statusAnterior.current = status;
+  }, [dados?.status, aberto, chamadoId, qc]);
 
   return (
     <section className={`chat${infoAberta ? " chat-com-info" : ""}`} aria-label="Conversa">

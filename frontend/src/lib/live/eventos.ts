@@ -139,6 +139,10 @@ export function aplicarEvento(qc: QueryClient, { tipo, dados }: Evento): void {
     }
     case "chamado.atualizado": {
       invalidarChamado(qc, dados.chamado_id);
+      // "Confirme para finalizar" and the like mean nothing once it is closed.
+      if (dados.status === "concluido" || dados.status === "cancelado") {
+        avisosDe(qc).removerDoChamado(dados.chamado_id);
+      }
       return;
     }
     case "notificacao": {
