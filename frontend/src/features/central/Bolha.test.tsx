@@ -272,6 +272,13 @@ describe("formatarWhatsApp", () => {
     expect(container.textContent).toContain("<b>x</b>");
   });
 
+  it("shows ```mono``` as code, marks and line breaks inside kept as typed", () => {
+    const { container } = render(<p>{formatarWhatsApp("Use ```ls *.txt\ncd``` agora")}</p>);
+    expect(container.querySelector("code")?.textContent).toBe("ls *.txt\ncd");
+    expect(container.querySelector("strong")).toBeNull();
+    expect(container.textContent).toBe("Use ls *.txt\ncd agora");
+  });
+
   it("leaves lone marks and marks inside words alone", () => {
     const { container } = render(<p>{formatarWhatsApp("2*3*4 e snake_case_name e * solto")}</p>);
     expect(container.querySelector("strong, em")).toBeNull();

@@ -51,6 +51,20 @@ describe("CentralPage", () => {
     expect(pedido?.url.searchParams.get("limit")).toBe("1");
   });
 
+  it("shows the last message's words without WhatsApp's formatting marks", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    const ultima = { ...conversa().ultima_mensagem!, texto: "Chamado *CH-2026-0001* _aberto_" };
+    stubFetch({
+      "GET /api/conversas": {
+        body: { items: [conversa({ ultima_mensagem: ultima })], next_cursor: null },
+      },
+    });
+    renderRotas(rotas, "/central");
+    const item = await screen.findByRole("link", { name: /Carlos Pereira/ });
+    expect(within(item).getByText("Chamado CH-2026-0001 aberto")).toBeInTheDocument();
+    expect(item.textContent).not.toContain("*");
+  });
+
   it("lists conversations with unread badge, status, priority and overdue marker", async () => {
     iniciarSessao("tok", usuario, 3600);
     stubFetch({

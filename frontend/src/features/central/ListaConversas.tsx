@@ -14,6 +14,7 @@ import { horarioLista } from "../../lib/format";
 import { STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
 import type { Conversa, StatusChamado } from "../../lib/types";
+import { semFormatacao } from "../../lib/whatsapp";
 import { Ticks } from "./Ticks";
 
 function iniciais(nome: string): string {
@@ -26,7 +27,8 @@ function iniciais(nome: string): string {
 function previa(conversa: Conversa): string {
   const m = conversa.ultima_mensagem;
   if (!m) return "Sem mensagens";
-  if (m.texto) return m.texto;
+  // One line: the text as read, without WhatsApp's *marks*.
+  if (m.texto) return semFormatacao(m.texto);
   const tipos: Record<string, string> = {
     image: "📷 Imagem",
     audio: "🎤 Áudio",
