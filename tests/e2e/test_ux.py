@@ -69,3 +69,33 @@ async def test_phone_list_chat_and_nav_fit_the_screen(
     await _dentro_da_tela(topo.get_by_role("button", name="Informações do chamado"))
     await _sem_rolagem_lateral(phone)
     await expect(phone).to_have_url(re.compile(rf"/central/{c.id}$"))
+
+
+async def test_missing_chat_offline_footer_and_enter_to_type(
+    page: Page, live_server: str, db: AsyncSession
+) -> None:
+    user = await f.usuario(db)
+    t = await f.terceirizado(db, nome="Ana Souza")
+    c = await f.chamado(db, t, titulo="Vazamento no térreo")
+    await login(page, live_server, user.email, path="/central/999999")
+    chat = page.get_by_role("region", name="Conversa", exact=True)
+    await expect(chat.get_by_role("heading", name="Conversa não encontrada")).to_be_visible()
+    await expect(chat.get_by_role("alert")).to_have_count(1)
+    await expect(page.get_by_label("Mensagem", exact=True)).to_have_count(0)
+
+    # The list opened from the keyboard: the composer takes the focus.
+    await page.goto(live_server + "/central")
+    item = page.locator(f'[data-conversa-id="{c.id}"]')
+    await item.focus()
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(f"{live_server}/central/{c.id}")
+    await expect(page.get_by_label("Mensagem", exact=True)).to_be_focused()
+
+    # No network: nothing says "ao vivo".
+    rodape = page.locator(".lista-rodape")
+    await expect(rodape).to_have_text("ao vivo")
+    await page.context.set_offline(True)
+    await expect(rodape).to_have_text("sem conexão")
+    await expect(page.locator(".chat-ao-vivo")).to_have_text("sem conexão")
+    await page.context.set_offline(False)
+    await expect(rodape).to_have_text("ao vivo")

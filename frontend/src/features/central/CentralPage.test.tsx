@@ -308,6 +308,60 @@ describe("CentralPage", () => {
     );
   });
 
+  it("says once that a chat does not exist, with no composer", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    const naoExiste = {
+      status: 404,
+      body: { error: "nao_encontrado", detail: "Chamado não encontrado" },
+    };
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/999999": naoExiste,
+      "GET /api/conversas/999999/mensagens": naoExiste,
+    });
+    renderRotas(rotas, "/central/999999");
+    expect(
+      await screen.findByRole("heading", { name: "Conversa não encontrada" }),
+    ).toBeInTheDocument();
+    const chat = screen.getByRole("region", { name: "Conversa" });
+    expect(within(chat).getAllByRole("alert")).toHaveLength(1);
+    expect(within(chat).getByRole("alert")).toHaveTextContent("não existe ou foi removido");
+    expect(within(chat).queryByLabelText("Mensagem")).toBeNull();
+    expect(within(chat).queryByRole("button", { name: "Enviar" })).toBeNull();
+    expect(within(chat).queryByRole("button", { name: "Finalizar" })).toBeNull();
+  });
+
+  it("puts the keyboard in the composer after opening a chat with Enter", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/7": { body: chamado },
+      "GET /api/conversas/7/mensagens": { body: { items: [], next_cursor: null } },
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+    });
+    const { router } = renderRotas(rotas, "/central");
+    const item = await screen.findByRole("link", { name: /Carlos Pereira/ });
+    item.focus();
+    await userEvent.setup().keyboard("{Enter}");
+    await waitFor(() => expect(router.state.location.pathname).toBe("/central/7"));
+    await waitFor(() => expect(screen.getByLabelText("Mensagem")).toHaveFocus());
+  });
+
+  it("leaves the focus alone after opening a chat with a click", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/7": { body: chamado },
+      "GET /api/conversas/7/mensagens": { body: { items: [], next_cursor: null } },
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+    });
+    const { router } = renderRotas(rotas, "/central");
+    await userEvent.setup().click(await screen.findByRole("link", { name: /Carlos Pereira/ }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/central/7"));
+    await screen.findByRole("heading", { name: "Carlos Pereira" });
+    expect(screen.getByLabelText("Mensagem")).not.toHaveFocus();
+  });
+
   it("turns the menu off on a finished chamado", async () => {
     iniciarSessao("tok", usuario, 3600);
     stubFetch({

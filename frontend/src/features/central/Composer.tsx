@@ -13,6 +13,8 @@ interface Props {
   motivoDesabilitado?: string;
   /** Before the text box: the "…" menu of interactive messages, files and actions. */
   menu?: React.ReactNode;
+  /** Take the keyboard focus on mount (the chat was opened from the keyboard). */
+  focar?: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export function Composer({
   desabilitado,
   motivoDesabilitado,
   menu,
+  focar,
 }: Props) {
   const [texto, setTexto] = useState(() => lerRascunho(chaveRascunho));
   const [enviando, setEnviando] = useState(false);
@@ -37,6 +40,12 @@ export function Composer({
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
   useEffect(() => () => clearTimeout(timer.current), []);
+
+  // Only when the chat opens: later renders must not pull the focus back.
+  const focarAoAbrir = useRef(focar);
+  useEffect(() => {
+    if (focarAoAbrir.current) caixa.current?.focus();
+  }, []);
 
   useLayoutEffect(() => {
     const el = caixa.current;

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { Carregando, ErroBox } from "../../components/Feedback";
 import { chaveDia, rotuloDia } from "../../lib/format";
-import type { ModoAoVivo } from "../../lib/live/conexao";
+import type { AoVivo } from "../../lib/live/useLiveUpdates";
 import type { Mensagem } from "../../lib/types";
 import { Bolha } from "./Bolha";
 
@@ -14,7 +14,7 @@ interface MensagensProps {
   carregandoAnteriores: boolean;
   carregarAnteriores: () => void;
   rodape: string;
-  modoAoVivo: ModoAoVivo;
+  modoAoVivo: AoVivo["modo"];
   onReenviar: (mensagem: Mensagem) => void;
   reenviandoId: number | undefined;
 }
