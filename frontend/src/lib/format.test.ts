@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   formatarDuracao,
   formatarMoeda,
+  formatarPercentual,
   formatarTamanho,
   formatarTelefone,
   isoParaLocal,
@@ -66,5 +67,14 @@ describe("valores", () => {
     expect(formatarTamanho(512)).toBe("512 B");
     expect(formatarTamanho(820 * 1024)).toBe("820 KB");
     expect(formatarTamanho(4.8 * 1024 * 1024)).toBe("4,8 MB");
+  });
+});
+
+describe("formatarPercentual", () => {
+  it("writes a fraction as pt-BR does, one decimal and a spaced sign", () => {
+    expect(formatarPercentual(0.25)).toBe("25,0 %");
+    expect(formatarPercentual(0)).toBe("0,0 %");
+    expect(formatarPercentual(0.025)).toBe("2,5 %");
+    expect(formatarPercentual(1)).toBe("100,0 %");
   });
 });

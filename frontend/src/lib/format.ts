@@ -168,7 +168,12 @@ export function formatarSegundos(segundos: number | null | undefined): string {
   return formatarDuracao(segundos);
 }
 
-/** A fraction (0.025) as "2,5%". */
+const percentual = new Intl.NumberFormat("pt-BR", {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
+
+/** A fraction (0.025) as "2,5 %": one decimal always, so figures line up and 0 reads "0,0 %". */
 export function formatarPercentual(fracao: number): string {
-  return `${(fracao * 100).toLocaleString("pt-BR", { maximumFractionDigits: 1 })}%`;
+  return `${percentual.format(fracao * 100)} %`;
 }
