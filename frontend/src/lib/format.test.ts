@@ -5,6 +5,8 @@ import {
   formatarPercentual,
   formatarTamanho,
   formatarTelefone,
+  formatarTelefoneNacional,
+  formatarTelefonesNoTexto,
   isoParaLocal,
   lerValor,
   localParaIso,
@@ -76,5 +78,20 @@ describe("formatarPercentual", () => {
     expect(formatarPercentual(0)).toBe("0,0 %");
     expect(formatarPercentual(0.025)).toBe("2,5 %");
     expect(formatarPercentual(1)).toBe("100,0 %");
+  });
+});
+
+describe("formatarTelefoneNacional", () => {
+  it("writes a stored number as people type it and leaves anything else alone", () => {
+    expect(formatarTelefoneNacional("5511912345678")).toBe("(11) 91234-5678");
+    expect(formatarTelefoneNacional("551132345678")).toBe("(11) 3234-5678");
+    expect(formatarTelefoneNacional("(11) 9123")).toBe("(11) 9123");
+  });
+
+  it("rewrites the numbers inside an API message, not other digits", () => {
+    expect(
+      formatarTelefonesNoTexto("o telefone 5511912345678 já pertence ao terceirizado 12"),
+    ).toBe("o telefone (11) 91234-5678 já pertence ao terceirizado 12");
+    expect(formatarTelefonesNoTexto("pedido 155119123456789")).toBe("pedido 155119123456789");
   });
 });
