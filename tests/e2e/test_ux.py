@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Locator, Page, Route, expect
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth.models import Papel
-from gmm.chamados.models import Prioridade
-from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
+from gmm.chamados.eventos import Notificacao
+from gmm.chamados.models import Prioridade, StatusChamado
+from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, TipoMensagem
+from gmm.core.eventos import publicar
 from tests import factories as f
 from tests.e2e.test_spa import login
 
@@ -100,3 +105,119 @@ async def test_missing_chat_offline_footer_and_enter_to_type(
     # Back online the stream may need a moment to reopen; it is just not "sem conexão".
     await page.context.set_offline(False)
     await expect(rodape).not_to_have_text("sem conexão")
+
+
+def _png(largura: int, altura: int) -> bytes:
+    """A plain grey PNG of that size."""
+
+    def bloco(tipo: bytes, dados: bytes) -> bytes:
+        corpo = tipo + dados
+        return struct.pack(">I", len(dados)) + corpo + struct.pack(">I", zlib.crc32(corpo))
+
+    linhas = b"".join(b"\x00" + b"\x90\x90\x90" * largura for _ in range(altura))
+    cabecalho = struct.pack(">IIBBBBB", largura, altura, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + bloco(b"IHDR", cabecalho)
+        + bloco(b"IDAT", zlib.compress(linhas))
+        + bloco(b"IEND", b"")
+    )
+
+
+async def test_chat_stays_at_the_bottom_after_an_image_loads(
+    page: Page, live_server: str, db: AsyncSession
+) -> None:
+    user = await f.usuario(db)
+    c = await f.chamado(db, await f.terceirizado(db, nome="Carlos Pereira"))
+    for i in range(12):
+        await f.mensagem(db, c, texto=f"Mensagem {i}")
+    db.add(
+        Mensagem(
+            chamado_id=c.id,
+            direcao=Direcao.inbound,
+            tipo=TipoMensagem.recebida,
+            tipo_conteudo=TipoConteudo.image,
+            url_midia="/api/midias/quadro.png",
+            destinatario="5511999999999",
+            status_envio=StatusEnvio.entregue,
+        )
+    )
+    await db.commit()
+    falha = await f.mensagem(
+        db, c, direcao=Direcao.outbound, texto="Vou verificar", status=StatusEnvio.falhou
+    )
+
+    # The image arrives late, as over a slow network: the chat was laid out without it.
+    async def devagar(route: Route) -> None:
+        await page.wait_for_timeout(1_500)
+        await route.fulfill(status=200, content_type="image/png", body=_png(600, 700))
+
+    await page.route("**/api/midias/**", devagar)
+    await login(page, live_server, user.email, path=f"/central/{c.id}")
+    imagem = page.locator(".bolha-midia img")
+    await expect(imagem).to_be_visible()
+    await page.wait_for_function(
+        "() => { const i = document.querySelector('.bolha-midia img');"
+        " return i && i.complete && i.naturalHeight > 0; }"
+    )
+    caixa = page.get_by_label("Mensagens", exact=True)
+    await page.wait_for_timeout(300)
+    distancia = await caixa.evaluate("e => e.scrollHeight - e.scrollTop - e.clientHeight")
+    assert distancia < 2, f"o chat ficou {distancia}px acima da última mensagem"
+    await expect(
+        page.locator(f'[data-mensagem-id="{falha.id}"]').get_by_role("button", name="Reenviar")
+    ).to_be_in_viewport(ratio=1)
+
+
+async def _sem_sobrepor(a: Locator, b: Locator) -> None:
+    ca, cb = await a.bounding_box(), await b.bounding_box()
+    assert ca is not None and cb is not None
+    separados = (
+        ca["x"] + ca["width"] <= cb["x"]
+        or cb["x"] + cb["width"] <= ca["x"]
+        or ca["y"] + ca["height"] <= cb["y"]
+        or cb["y"] + cb["height"] <= ca["y"]
+    )
+    assert separados, f"{ca} cobre {cb}"
+
+
+async def test_toasts_cover_no_control_and_go_when_the_chamado_is_finished(
+    page: Page, phone: Page, live_server: str, db: AsyncSession, redis: Redis
+) -> None:
+    user = await f.usuario(db)
+    c = await f.chamado(db, await f.terceirizado(db), status=StatusChamado.aguardando_confirmacao)
+    await f.mensagem(db, c, texto="Terminei o serviço")
+    await login(phone, live_server, user.email, path=f"/central/{c.id}")
+    await login(page, live_server, user.email, path=f"/central/{c.id}")
+    await expect(page.locator(".chat-ao-vivo")).to_have_text("ao vivo")
+    await expect(phone.locator(".chat-ao-vivo")).to_have_text("ao vivo")
+
+    # The sticky day label has a background of its own, not just its pill.
+    fundo = await page.locator(".separador-dia").first.evaluate(
+        "e => getComputedStyle(e).backgroundColor"
+    )
+    assert fundo not in ("transparent", "rgba(0, 0, 0, 0)"), fundo
+
+    await publicar(
+        redis,
+        Notificacao.de(c, "Carlos disse que concluiu o serviço: confirme para finalizar"),
+    )
+    for tela in (page, phone):
+        toast = tela.locator(".aviso-toast")
+        await expect(toast).to_be_visible()
+        await _sem_sobrepor(toast, tela.locator(".composer-enviar"))
+        topo = tela.locator(".chat-topo")
+        for nome in ("Confirmar conclusão", "Cobrar", "Informações do chamado"):
+            await _sem_sobrepor(toast, topo.get_by_role("button", name=nome))
+
+    topo = page.locator(".chat-topo")
+    await topo.get_by_role("button", name="Confirmar conclusão").click()
+    dialogo = page.get_by_role("alertdialog", name="Confirmar a conclusão?")
+    toast = page.locator(".aviso-toast")
+    for botao in await dialogo.get_by_role("button").all():
+        await _sem_sobrepor(toast, botao)
+    await dialogo.get_by_role("button", name="Confirmar conclusão").click()
+    await expect(topo).to_contain_text("Concluído")
+    # Well before the toast's own 8 s: the finished chamado takes it down.
+    await expect(toast).to_have_count(0, timeout=3_000)
+    await expect(phone.locator(".aviso-toast")).to_have_count(0, timeout=5_000)
