@@ -108,12 +108,17 @@ export function Notificacoes({ usuarioId }: { usuarioId: number }) {
       if (!preferencia.ativas) return;
       if (notificacoesDoNavegador() && Notification.permission === "granted") {
         const { titulo, corpo } = descrever(qc, m.chamadoId);
-        const aviso = new Notification(titulo, { body: corpo, tag: `chamado-${m.chamadoId}` });
-        aviso.onclick = () => {
-          window.focus();
-          void navigate(`/central/${m.chamadoId}`);
-          aviso.close();
-        };
+        try {
+          const aviso = new Notification(titulo, { body: corpo, tag: `chamado-${m.chamadoId}` });
+          aviso.onclick = () => {
+            window.focus();
+            void navigate(`/central/${m.chamadoId}`);
+            aviso.close();
+          };
+        } catch {
+          // Chrome on Android only notifies through a service worker (the constructor
+          // throws): the tab title and the sound still tell.
+        }
       }
       if (preferencia.som) tocarSom();
     });
