@@ -87,6 +87,7 @@ async def test_missing_chat_offline_footer_and_enter_to_type(
     await expect(chat.get_by_role("heading", name="Conversa não encontrada")).to_be_visible()
     await expect(chat.get_by_role("alert")).to_have_count(1)
     await expect(page.get_by_label("Mensagem", exact=True)).to_have_count(0)
+    await expect(chat.get_by_role("button", name="Informações do chamado")).to_have_count(0)
 
     # The list opened from the keyboard: the composer takes the focus.
     await page.goto(live_server + "/central")

@@ -329,6 +329,7 @@ describe("CentralPage", () => {
     expect(within(chat).queryByLabelText("Mensagem")).toBeNull();
     expect(within(chat).queryByRole("button", { name: "Enviar" })).toBeNull();
     expect(within(chat).queryByRole("button", { name: "Finalizar" })).toBeNull();
+    expect(within(chat).queryByRole("button", { name: "Informações do chamado" })).toBeNull();
   });
 
   it("puts the keyboard in the composer after opening a chat with Enter", async () => {

@@ -99,36 +99,39 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
               {dados.atrasado ? <AtrasadoBadge /> : null}
             </div>
           ) : null}
-          <div className="chat-acoes" hidden={indisponivel}>
-            {aberto ? (
-              <>
-                <button
-                  type="button"
-                  className="btn btn-secundario btn-pequeno"
-                  onClick={() => acoes.abrirAcao("cobrar")}
-                >
-                  Cobrar
-                </button>
-                <button
-                  type="button"
-                  className={`btn btn-primario btn-pequeno${confirmarConclusao ? " btn-destaque" : ""}`}
-                  onClick={() => acoes.abrirAcao("finalizar")}
-                >
-                  {confirmarConclusao ? "Confirmar conclusão" : "Finalizar"}
-                </button>
-              </>
-            ) : null}
-            <button
-              type="button"
-              className={`btn-icone${infoAberta ? " ativo" : ""}`}
-              aria-pressed={infoAberta}
-              aria-label="Informações do chamado"
-              title="Informações do chamado"
-              onClick={() => setInfoAberta((v) => !v)}
-            >
-              <IconeInfo width={20} height={20} />
-            </button>
-          </div>
+          {/* Nothing to act on in a chat that cannot be shown. */}
+          {indisponivel ? null : (
+            <div className="chat-acoes">
+              {aberto ? (
+                <>
+                  <button
+                    type="button"
+                    className="btn btn-secundario btn-pequeno"
+                    onClick={() => acoes.abrirAcao("cobrar")}
+                  >
+                    Cobrar
+                  </button>
+                  <button
+                    type="button"
+                    className={`btn btn-primario btn-pequeno${confirmarConclusao ? " btn-destaque" : ""}`}
+                    onClick={() => acoes.abrirAcao("finalizar")}
+                  >
+                    {confirmarConclusao ? "Confirmar conclusão" : "Finalizar"}
+                  </button>
+                </>
+              ) : null}
+              <button
+                type="button"
+                className={`btn-icone${infoAberta ? " ativo" : ""}`}
+                aria-pressed={infoAberta}
+                aria-label="Informações do chamado"
+                title="Informações do chamado"
+                onClick={() => setInfoAberta((v) => !v)}
+              >
+                <IconeInfo width={20} height={20} />
+              </button>
+            </div>
+          )}
         </header>
         {indisponivel ? (
           <div className="chat-indisponivel">
