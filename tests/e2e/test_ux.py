@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from datetime import UTC, datetime
 
+import httpx
 from playwright.async_api import Locator, Page, Route, expect
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +16,7 @@ from gmm.auth.models import Papel
 from gmm.chamados.eventos import Notificacao
 from gmm.chamados.models import Prioridade, StatusChamado
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, TipoMensagem
+from gmm.core.config import Settings
 from gmm.core.eventos import publicar
 from tests import factories as f
 from tests.e2e.test_spa import login
@@ -222,3 +225,53 @@ async def test_toasts_cover_no_control_and_go_when_the_chamado_is_finished(
     # Well before the toast's own 8 s: the finished chamado takes it down.
     await expect(toast).to_have_count(0, timeout=3_000)
     await expect(phone.locator(".aviso-toast")).to_have_count(0, timeout=5_000)
+
+
+async def test_a_message_elsewhere_notifies_and_counts_in_the_title(
+    page: Page, live_server: str, db: AsyncSession, settings: Settings
+) -> None:
+    user = await f.usuario(db)
+    t = await f.terceirizado(db, nome="Carlos Pereira")
+    c = await f.chamado(db, t, titulo="Ar-condicionado da sala 302")
+    outro = await f.chamado(db, await f.terceirizado(db, nome="Ana Souza"), titulo="Disjuntor")
+    # The page's notifications, recorded instead of shown.
+    await page.context.grant_permissions(["notifications"], origin=live_server)
+    await page.add_init_script(
+        """
+        window.__notificacoes = [];
+        window.Notification = class {
+            static permission = 'granted';
+            static requestPermission() { return Promise.resolve('granted'); }
+            constructor(titulo, opcoes) { window.__notificacoes.push([titulo, opcoes.body]); }
+            close() {}
+        };
+        """
+    )
+    await login(page, live_server, user.email, path=f"/central/{outro.id}")
+    await expect(page.locator(".chat-ao-vivo")).to_have_text("ao vivo")
+    sino = page.get_by_role("button", name="Notificações de novas mensagens")
+    await sino.click()
+    await expect(sino).to_have_attribute("aria-pressed", "true")
+
+    payload = {
+        "instance_key": "inst",
+        "messageType": "conversation",
+        "key": {"remoteJid": f"{t.telefone}@s.whatsapp.net", "fromMe": False, "id": "E2E-NOT-1"},
+        "messageTimestamp": int(datetime.now(UTC).timestamp()),
+        "pushName": t.nome,
+        "message": {"conversation": "Chego em 10 minutos"},
+    }
+    async with httpx.AsyncClient(base_url=live_server) as http:
+        resposta = await http.post(
+            "/webhook/whatsapp", params={"token": settings.secret("webhook_token")}, json=payload
+        )
+    assert resposta.status_code == 200, resposta.text
+    await expect(page).to_have_title(re.compile(r"^\(1\) "))
+    await page.wait_for_function("() => window.__notificacoes.length === 1")
+    titulo, corpo = (await page.evaluate("() => window.__notificacoes"))[0]
+    assert titulo == "Nova mensagem de Carlos Pereira"
+    assert corpo == f"{c.numero_chamado} · Ar-condicionado da sala 302"
+
+    # Opening that conversation sees it.
+    await page.locator(f'[data-conversa-id="{c.id}"]').click()
+    await expect(page).to_have_title(re.compile(r"^[^(]"))
