@@ -21,7 +21,7 @@ from gmm.core.eventos import publicar
 from tests import factories as f
 from tests.e2e.test_spa import login
 
-LONGO = "Manutenção preventiva do sistema de climatização do bloco administrativo " * 3
+LONGO = "Manutenção preventiva do sistema de climatização do bloco administrativo " * 2
 
 
 async def _sem_rolagem_lateral(page: Page) -> None:
