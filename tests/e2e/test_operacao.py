@@ -158,14 +158,14 @@ async def test_a_failing_gateway_opens_the_breaker_on_screen_and_healing_closes_
 
     await page.get_by_role("link", name="Monitoramento").click()
     await expect(page).to_have_url(f"{base}/admin/whatsapp")
-    breaker = page.get_by_role("region", name="Circuit breaker")
+    breaker = page.get_by_role("region", name="Disjuntor de envios")
     await expect(breaker).to_have_attribute("data-estado", "critico")
     await expect(breaker).to_contain_text("Aberto")
     await expect(breaker).to_contain_text("Falhas seguidas: 2 de 2")
     await expect(breaker.locator(".estado-ponto")).to_have_css(
         "background-color", "rgb(217, 45, 32)"
     )
-    falhas = page.get_by_role("region", name="Falhas na última hora")
+    falhas = page.get_by_role("region", name="Tentativas com falha (última hora)")
     await expect(falhas).to_contain_text("Erro no servidor da MegaAPI (5xx)")
     abertos = page.get_by_role("region", name="Alertas abertos")
     await expect(abertos).to_contain_text("API do WhatsApp instável")
@@ -331,7 +331,7 @@ async def test_the_monitoring_panel_fits_a_phone(
         phone = await context.new_page()
         phone.set_default_timeout(EXPECT_MS)
         await entrar(phone, live_server_operacao, user.email, "/admin/whatsapp")
-        await expect(phone.get_by_role("region", name="Circuit breaker")).to_have_attribute(
+        await expect(phone.get_by_role("region", name="Disjuntor de envios")).to_have_attribute(
             "data-estado", "ok"
         )
         afetados = phone.get_by_role("region", name="Chamados afetados")

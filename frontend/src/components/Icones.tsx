@@ -108,3 +108,19 @@ export const IconeLista = (p: Props) => (
     <path d="M4.5 6h.01M4.5 12h.01M4.5 18h.01" />
   </Svg>
 );
+
+export const IconeSino = (p: Props) => (
+  <Svg {...p}>
+    <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+    <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+  </Svg>
+);
+
+export const IconeSinoDesligado = (p: Props) => (
+  <Svg {...p}>
+    <path d="M8.7 3A6 6 0 0 1 18 8c0 2.7.5 4.6 1.1 6" />
+    <path d="M17 17H3s3-2 3-9a5.8 5.8 0 0 1 .3-1.9" />
+    <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+    <path d="M2 2l20 20" />
+  </Svg>
+);

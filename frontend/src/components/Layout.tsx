@@ -4,6 +4,7 @@ import { logout, useMe } from "../lib/api/auth";
 import { useLiveUpdates } from "../lib/live/useLiveUpdates";
 import { useSessao } from "../lib/session";
 import { Avisos } from "./Avisos";
+import { Notificacoes } from "./Notificacoes";
 
 export function Layout() {
   const sessao = useSessao();
@@ -13,6 +14,7 @@ export function Layout() {
   useLiveUpdates();
   const nome = me.data?.nome ?? sessao?.usuario.nome ?? "";
   const admin = (me.data?.papel ?? sessao?.usuario.papel) === "admin";
+  const usuarioId = me.data?.id ?? sessao?.usuario.id;
   const { pathname } = useLocation();
   // The monitoring panel lives under /admin but is everyone's: it has its own item.
   const monitorando = pathname.startsWith("/admin/whatsapp");
@@ -48,6 +50,7 @@ export function Layout() {
           ) : null}
         </nav>
         <div className="topo-usuario">
+          {usuarioId !== undefined ? <Notificacoes key={usuarioId} usuarioId={usuarioId} /> : null}
           <span className="topo-nome" title={sessao?.usuario.email}>
             {nome}
           </span>

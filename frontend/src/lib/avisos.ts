@@ -44,6 +44,13 @@ export class Avisos {
     this.avisar();
   }
 
+  /** Drop every note about a chamado (it was finished or cancelled: they are moot). */
+  removerDoChamado(chamadoId: number): void {
+    if (!this.lista.some((a) => a.chamadoId === chamadoId)) return;
+    this.lista = this.lista.filter((a) => a.chamadoId !== chamadoId);
+    this.avisar();
+  }
+
   private avisar(): void {
     for (const ouvinte of this.ouvintes) ouvinte();
   }

@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   formatarDuracao,
   formatarMoeda,
+  formatarPercentual,
   formatarTamanho,
   formatarTelefone,
+  formatarTelefoneNacional,
+  formatarTelefonesNoTexto,
   isoParaLocal,
   lerValor,
   localParaIso,
@@ -66,5 +69,29 @@ describe("valores", () => {
     expect(formatarTamanho(512)).toBe("512 B");
     expect(formatarTamanho(820 * 1024)).toBe("820 KB");
     expect(formatarTamanho(4.8 * 1024 * 1024)).toBe("4,8 MB");
+  });
+});
+
+describe("formatarPercentual", () => {
+  it("writes a fraction as pt-BR does, one decimal and a spaced sign", () => {
+    expect(formatarPercentual(0.25)).toBe("25,0 %");
+    expect(formatarPercentual(0)).toBe("0,0 %");
+    expect(formatarPercentual(0.025)).toBe("2,5 %");
+    expect(formatarPercentual(1)).toBe("100,0 %");
+  });
+});
+
+describe("formatarTelefoneNacional", () => {
+  it("writes a stored number as people type it and leaves anything else alone", () => {
+    expect(formatarTelefoneNacional("5511912345678")).toBe("(11) 91234-5678");
+    expect(formatarTelefoneNacional("551132345678")).toBe("(11) 3234-5678");
+    expect(formatarTelefoneNacional("(11) 9123")).toBe("(11) 9123");
+  });
+
+  it("rewrites the numbers inside an API message, not other digits", () => {
+    expect(
+      formatarTelefonesNoTexto("o telefone 5511912345678 já pertence ao terceirizado 12"),
+    ).toBe("o telefone (11) 91234-5678 já pertence ao terceirizado 12");
+    expect(formatarTelefonesNoTexto("pedido 155119123456789")).toBe("pedido 155119123456789");
   });
 });

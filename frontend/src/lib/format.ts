@@ -103,6 +103,17 @@ export function formatarTelefone(telefone: string): string {
   return m ? `+55 (${m[1]}) ${m[2]}-${m[3]}` : telefone;
 }
 
+/** A stored number ("5511912345678") as people type it: "(11) 91234-5678"; else as it is. */
+export function formatarTelefoneNacional(telefone: string): string {
+  const m = /^55(\d{2})(\d{4,5})(\d{4})$/.exec(telefone);
+  return m ? `(${m[1]}) ${m[2]}-${m[3]}` : telefone;
+}
+
+/** Every stored number inside a message from the API ("o telefone 5511912345678 já…"), written so. */
+export function formatarTelefonesNoTexto(texto: string): string {
+  return texto.replace(/(?<!\d)55\d{10,11}(?!\d)/g, (numero) => formatarTelefoneNacional(numero));
+}
+
 const moeda = new Intl.NumberFormat("pt-BR", { style: "currency", currency: "BRL" });
 
 /** A decimal from the API ("1500.00") as "R$ 1.500,00"; "—" when absent. */
@@ -168,7 +179,12 @@ export function formatarSegundos(segundos: number | null | undefined): string {
   return formatarDuracao(segundos);
 }
 
-/** A fraction (0.025) as "2,5%". */
+const percentual = new Intl.NumberFormat("pt-BR", {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
+
+/** A fraction (0.025) as "2,5 %": one decimal always, so figures line up and 0 reads "0,0 %". */
 export function formatarPercentual(fracao: number): string {
-  return `${(fracao * 100).toLocaleString("pt-BR", { maximumFractionDigits: 1 })}%`;
+  return `${percentual.format(fracao * 100)} %`;
 }

@@ -56,7 +56,7 @@ export const TIPO_ALERTA: Record<TipoAlerta, string> = {
   fila_cheia: "Fila de envio cheia",
   taxa_falhas: "Muitas falhas de envio",
   webhooks_ausentes: "Confirmações não chegam",
-  worker_ausente: "Nenhum worker ativo",
+  worker_ausente: "Nenhum processo de envio ativo",
   whatsapp_desconectado: "WhatsApp desconectado",
 };
 

@@ -10,7 +10,10 @@ export function novoQueryClient(): QueryClient {
 }
 
 /** Render routes in memory with a fresh query cache; answers the router to inspect. */
-export function renderRotas(rotas: RouteObject[], inicial: string) {
+export function renderRotas(
+  rotas: RouteObject[],
+  inicial: string | { pathname: string; state?: unknown },
+) {
   const router = createMemoryRouter(rotas, { initialEntries: [inicial] });
   const qc = novoQueryClient();
   const resultado = render(

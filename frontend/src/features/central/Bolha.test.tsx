@@ -298,6 +298,27 @@ describe("formatarWhatsApp", () => {
     expect(container.textContent).toContain("<b>x</b>");
   });
 
+  it("shows ```mono``` as code, marks and line breaks inside kept as typed", () => {
+    const { container } = render(<p>{formatarWhatsApp("Use ```ls *.txt\ncd``` agora")}</p>);
+    expect(container.querySelector("code")?.textContent).toBe("ls *.txt\ncd");
+    expect(container.querySelector("strong")).toBeNull();
+    expect(container.textContent).toBe("Use ls *.txt\ncd agora");
+  });
+
+  it("formats an image's caption as WhatsApp does", () => {
+    renderBolha(
+      mensagem({
+        tipo_conteudo: "image",
+        texto: null,
+        caption: "Quadro do *bloco B*",
+        url_midia: "/api/midias/q.png",
+      }),
+    );
+    expect(screen.getByText("bloco B").tagName).toBe("STRONG");
+    // A screen reader reads the words, not the marks.
+    expect(screen.getByRole("img", { name: "Quadro do bloco B" })).toBeInTheDocument();
+  });
+
   it("leaves lone marks and marks inside words alone", () => {
     const { container } = render(<p>{formatarWhatsApp("2*3*4 e snake_case_name e * solto")}</p>);
     expect(container.querySelector("strong, em")).toBeNull();

@@ -2,6 +2,7 @@ import { IconeDocumento, IconeLista, IconeResposta } from "../../components/Icon
 import { formatarHora } from "../../lib/format";
 import { urlComToken } from "../../lib/http";
 import type { ConteudoBotoes, ConteudoLista, Mensagem } from "../../lib/types";
+import { semFormatacao } from "../../lib/whatsapp";
 import { ROTULO_ACAO, lerBotoes, lerLista, lerMidia, lerResposta } from "./conteudo";
 import { formatarWhatsApp } from "./formatacao";
 import { Ticks } from "./Ticks";
@@ -44,7 +45,7 @@ function Conteudo({ mensagem }: { mensagem: Mensagem }) {
   ) : null;
   const legenda =
     mensagem.caption && mensagem.caption !== mensagem.texto ? (
-      <p className="bolha-texto">{mensagem.caption}</p>
+      <p className="bolha-texto">{formatarWhatsApp(mensagem.caption)}</p>
     ) : null;
 
   if (tipo === "image") {
@@ -54,7 +55,11 @@ function Conteudo({ mensagem }: { mensagem: Mensagem }) {
           <a href={url} target="_blank" rel="noreferrer" className="bolha-midia">
             <img
               src={url}
-              alt={mensagem.caption ?? lerMidia(mensagem).nomeArquivo ?? "Imagem"}
+              alt={
+                mensagem.caption
+                  ? semFormatacao(mensagem.caption)
+                  : (lerMidia(mensagem).nomeArquivo ?? "Imagem")
+              }
               loading="lazy"
             />
           </a>

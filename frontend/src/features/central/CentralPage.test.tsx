@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
+import { avisosDe } from "../../lib/avisos";
 import { iniciarSessao } from "../../lib/session";
 import type { Chamado } from "../../lib/types";
 import { conversa, mensagem, usuario } from "../../test/dados";
@@ -48,6 +49,20 @@ describe("CentralPage", () => {
     expect(link).toHaveAttribute("href", "/nao-atribuidas");
     const pedido = chamadas.find((c) => c.url.pathname === "/api/mensagens/nao-atribuidas");
     expect(pedido?.url.searchParams.get("limit")).toBe("1");
+  });
+
+  it("shows the last message's words without WhatsApp's formatting marks", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    const ultima = { ...conversa().ultima_mensagem!, texto: "Chamado *CH-2026-0001* _aberto_" };
+    stubFetch({
+      "GET /api/conversas": {
+        body: { items: [conversa({ ultima_mensagem: ultima })], next_cursor: null },
+      },
+    });
+    renderRotas(rotas, "/central");
+    const item = await screen.findByRole("link", { name: /Carlos Pereira/ });
+    expect(within(item).getByText("Chamado CH-2026-0001 aberto")).toBeInTheDocument();
+    expect(item.textContent).not.toContain("*");
   });
 
   it("lists conversations with unread badge, status, priority and overdue marker", async () => {
@@ -261,6 +276,91 @@ describe("CentralPage", () => {
     expect(screen.getByText(/informou que o serviço foi concluído/)).toBeInTheDocument();
     await userEvent.setup().click(confirmar);
     expect(screen.getByRole("alertdialog", { name: "Confirmar a conclusão?" })).toBeInTheDocument();
+  });
+
+  it("takes down the chamado's 'confirme' note once the operator finishes it", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    const concluido = { ...chamado, status: "concluido" as const };
+    let atual: Chamado = { ...chamado, status: "aguardando_confirmacao" };
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/7": () => ({ body: atual }),
+      "GET /api/conversas/7/mensagens": { body: { items: [], next_cursor: null } },
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+      "POST /api/chamados/7/finalizar": () => {
+        atual = concluido;
+        return { body: { chamado: concluido, mensagem: mensagem({ id: 9, tipo: "finalizacao" }) } };
+      },
+    });
+    const { qc } = renderRotas(rotas, "/central/7");
+    const avisos = avisosDe(qc);
+    act(() => {
+      avisos.adicionar({ texto: "Confirme para finalizar", chamadoId: 7, numeroChamado: "CH-7" });
+      avisos.adicionar({ texto: "Orçamento recebido", chamadoId: 8, numeroChamado: "CH-8" });
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Confirmar conclusão" }));
+    const dialogo = screen.getByRole("alertdialog", { name: "Confirmar a conclusão?" });
+    await user.click(within(dialogo).getByRole("button", { name: "Confirmar conclusão" }));
+    expect(await screen.findByText("Concluído", { selector: ".chat-topo .badge" })).toBeVisible();
+    await waitFor(() =>
+      expect(avisos.getLista().map((a) => a.texto)).toEqual(["Orçamento recebido"]),
+    );
+  });
+
+  it("says once that a chat does not exist, with no composer", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    const naoExiste = {
+      status: 404,
+      body: { error: "nao_encontrado", detail: "Chamado não encontrado" },
+    };
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/999999": naoExiste,
+      "GET /api/conversas/999999/mensagens": naoExiste,
+    });
+    renderRotas(rotas, "/central/999999");
+    expect(
+      await screen.findByRole("heading", { name: "Conversa não encontrada" }),
+    ).toBeInTheDocument();
+    const chat = screen.getByRole("region", { name: "Conversa" });
+    expect(within(chat).getAllByRole("alert")).toHaveLength(1);
+    expect(within(chat).getByRole("alert")).toHaveTextContent("não existe ou foi removido");
+    expect(within(chat).queryByLabelText("Mensagem")).toBeNull();
+    expect(within(chat).queryByRole("button", { name: "Enviar" })).toBeNull();
+    expect(within(chat).queryByRole("button", { name: "Finalizar" })).toBeNull();
+    expect(within(chat).queryByRole("button", { name: "Informações do chamado" })).toBeNull();
+  });
+
+  it("puts the keyboard in the composer after opening a chat with Enter", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/7": { body: chamado },
+      "GET /api/conversas/7/mensagens": { body: { items: [], next_cursor: null } },
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+    });
+    const { router } = renderRotas(rotas, "/central");
+    const item = await screen.findByRole("link", { name: /Carlos Pereira/ });
+    item.focus();
+    await userEvent.setup().keyboard("{Enter}");
+    await waitFor(() => expect(router.state.location.pathname).toBe("/central/7"));
+    await waitFor(() => expect(screen.getByLabelText("Mensagem")).toHaveFocus());
+  });
+
+  it("leaves the focus alone after opening a chat with a click", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/chamados/7": { body: chamado },
+      "GET /api/conversas/7/mensagens": { body: { items: [], next_cursor: null } },
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+    });
+    const { router } = renderRotas(rotas, "/central");
+    await userEvent.setup().click(await screen.findByRole("link", { name: /Carlos Pereira/ }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/central/7"));
+    await screen.findByRole("heading", { name: "Carlos Pereira" });
+    expect(screen.getByLabelText("Mensagem")).not.toHaveFocus();
   });
 
   it("turns the menu off on a finished chamado", async () => {

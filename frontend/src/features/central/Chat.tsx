@@ -1,11 +1,14 @@
-import { useMemo, useState } from "react";
-import { Link } from "react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { Link, useLocation } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErroBox } from "../../components/Feedback";
 import { IconeInfo, IconeVoltar } from "../../components/Icones";
 import { useChamado } from "../../lib/api/chamados";
 import { useMensagens } from "../../lib/api/conversas";
+import { avisosDe } from "../../lib/avisos";
+import { ApiError } from "../../lib/http";
 import { chamadoAberto } from "../../lib/labels";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
 import type { ChamadoComMensagem } from "../../lib/types";
@@ -17,6 +20,13 @@ import { mensagensDasPaginas } from "./listaOtimista";
 import { DialogoDaAcao } from "./menu/DialogoDaAcao";
 import { type AcaoMenu, MenuAcoes } from "./menu/MenuAcoes";
 import { useAcoesDoChat } from "./useAcoesDoChat";
+
+/** The list's navigation state (ListaConversas): `{focarComposer: true}` after Enter. */
+function pedeFoco(estado: unknown): boolean {
+  return (
+    typeof estado === "object" && estado !== null && Reflect.get(estado, "focarComposer") === true
+  );
+}
 
 /**
  * The open conversation: the chamado's header and actions, the messages, the composer
@@ -38,9 +48,28 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
   }
 
   const dados = chamado.data;
+  // No chamado to show (it does not exist, or the request failed): one message,
+  // nothing to read and no composer to type into.
+  const indisponivel = chamado.isError && !dados;
+  const naoExiste =
+    indisponivel && chamado.error instanceof ApiError && chamado.error.status === 404;
+  // Opened with Enter from the list (ListaConversas): the keyboard goes on typing.
+  const focarComposer = pedeFoco(useLocation().state);
   const aberto = dados ? chamadoAberto(dados.status) : false;
   const confirmarConclusao = dados?.status === "aguardando_confirmacao";
   const acao = acoes.acao;
+
+  // Closed here (by this operator, or seen by polling with no event stream): the
+  // chamado's notes ("confirme para finalizar") are moot, take them down.
+  const qc = useQueryClient();
+  const statusAnterior = useRef(dados?.status);
+  useEffect(() => {
+    const status = dados?.status;
+    if (status && statusAnterior.current && status !== statusAnterior.current && !aberto) {
+      avisosDe(qc).removerDoChamado(chamadoId);
+    }
+    statusAnterior.current = status;
+  }, [dados?.status, aberto, chamadoId, qc]);
 
   return (
     <section className={`chat${infoAberta ? " chat-com-info" : ""}`} aria-label="Conversa">
@@ -57,8 +86,8 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
                   <span className="chat-numero">{dados.numero_chamado}</span> · {dados.titulo}
                 </p>
               </>
-            ) : chamado.isError ? (
-              <h2>Conversa indisponível</h2>
+            ) : indisponivel ? (
+              <h2>{naoExiste ? "Conversa não encontrada" : "Conversa indisponível"}</h2>
             ) : (
               <h2>Carregando…</h2>
             )}
@@ -70,80 +99,99 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
               {dados.atrasado ? <AtrasadoBadge /> : null}
             </div>
           ) : null}
-          <div className="chat-acoes">
-            {aberto ? (
-              <>
-                <button
-                  type="button"
-                  className="btn btn-secundario btn-pequeno"
-                  onClick={() => acoes.abrirAcao("cobrar")}
-                >
-                  Cobrar
-                </button>
-                <button
-                  type="button"
-                  className={`btn btn-primario btn-pequeno${confirmarConclusao ? " btn-destaque" : ""}`}
-                  onClick={() => acoes.abrirAcao("finalizar")}
-                >
-                  {confirmarConclusao ? "Confirmar conclusão" : "Finalizar"}
-                </button>
-              </>
-            ) : null}
-            <button
-              type="button"
-              className={`btn-icone${infoAberta ? " ativo" : ""}`}
-              aria-pressed={infoAberta}
-              aria-label="Informações do chamado"
-              title="Informações do chamado"
-              onClick={() => setInfoAberta((v) => !v)}
-            >
-              <IconeInfo width={20} height={20} />
-            </button>
-          </div>
+          {/* Nothing to act on in a chat that cannot be shown. */}
+          {indisponivel ? null : (
+            <div className="chat-acoes">
+              {aberto ? (
+                <>
+                  <button
+                    type="button"
+                    className="btn btn-secundario btn-pequeno"
+                    onClick={() => acoes.abrirAcao("cobrar")}
+                  >
+                    Cobrar
+                  </button>
+                  <button
+                    type="button"
+                    className={`btn btn-primario btn-pequeno${confirmarConclusao ? " btn-destaque" : ""}`}
+                    onClick={() => acoes.abrirAcao("finalizar")}
+                  >
+                    {confirmarConclusao ? "Confirmar conclusão" : "Finalizar"}
+                  </button>
+                </>
+              ) : null}
+              <button
+                type="button"
+                className={`btn-icone${infoAberta ? " ativo" : ""}`}
+                aria-pressed={infoAberta}
+                aria-label="Informações do chamado"
+                title="Informações do chamado"
+                onClick={() => setInfoAberta((v) => !v)}
+              >
+                <IconeInfo width={20} height={20} />
+              </button>
+            </div>
+          )}
         </header>
-        {chamado.isError ? (
-          <ErroBox erro={chamado.error} tentarDeNovo={() => chamado.refetch()} />
-        ) : null}
-        <FaixaBreaker />
-        {confirmarConclusao ? (
-          <p className="chat-faixa-confirmacao">
-            {dados.terceirizado.nome} informou que o serviço foi concluído. Confirme a conclusão
-            para finalizar o chamado.
-          </p>
-        ) : null}
-        <ListaMensagens
-          itens={acoes.mensagens}
-          carregando={mensagens.isPending}
-          erro={mensagens.isError ? mensagens.error : null}
-          tentarDeNovo={() => mensagens.refetch()}
-          temAnteriores={mensagens.hasNextPage}
-          carregandoAnteriores={mensagens.isFetchingNextPage}
-          carregarAnteriores={() => mensagens.fetchNextPage()}
-          rodape={aoVivo.descricao("conversa")}
-          modoAoVivo={aoVivo.modo}
-          onReenviar={acoes.reenviarMensagem}
-          reenviandoId={acoes.reenviandoId}
-        />
-        {acoes.erroEnvio ? (
-          <p className="chat-erro-envio" role="alert">
-            Não foi possível enviar: {acoes.erroEnvio}
-          </p>
-        ) : null}
-        <Composer
-          key={chamadoId}
-          chaveRascunho={chamadoId}
-          chamadoId={chamadoId}
-          onEnviar={acoes.enviar}
-          desabilitado={dados?.status === "cancelado"}
-          motivoDesabilitado="Chamado cancelado: não é possível enviar mensagens."
-          menu={
-            <MenuAcoes
-              onEscolher={setDialogo}
-              desabilitado={!aberto}
-              motivoDesabilitado="Disponível só com o chamado aberto."
+        {indisponivel ? (
+          <div className="chat-indisponivel">
+            {naoExiste ? (
+              <p role="alert">
+                O chamado desta conversa não existe ou foi removido.{" "}
+                <Link to="/central">Voltar às conversas</Link>
+              </p>
+            ) : (
+              <ErroBox erro={chamado.error} tentarDeNovo={() => chamado.refetch()} />
+            )}
+          </div>
+        ) : (
+          <>
+            {chamado.isError ? (
+              <ErroBox erro={chamado.error} tentarDeNovo={() => chamado.refetch()} />
+            ) : null}
+            <FaixaBreaker />
+            {confirmarConclusao ? (
+              <p className="chat-faixa-confirmacao">
+                {dados.terceirizado.nome} informou que o serviço foi concluído. Confirme a conclusão
+                para finalizar o chamado.
+              </p>
+            ) : null}
+            <ListaMensagens
+              itens={acoes.mensagens}
+              carregando={mensagens.isPending}
+              erro={mensagens.isError ? mensagens.error : null}
+              tentarDeNovo={() => mensagens.refetch()}
+              temAnteriores={mensagens.hasNextPage}
+              carregandoAnteriores={mensagens.isFetchingNextPage}
+              carregarAnteriores={() => mensagens.fetchNextPage()}
+              rodape={aoVivo.descricao("conversa")}
+              modoAoVivo={aoVivo.modo}
+              onReenviar={acoes.reenviarMensagem}
+              reenviandoId={acoes.reenviandoId}
             />
-          }
-        />
+            {acoes.erroEnvio ? (
+              <p className="chat-erro-envio" role="alert">
+                Não foi possível enviar: {acoes.erroEnvio}
+              </p>
+            ) : null}
+            <Composer
+              key={chamadoId}
+              chaveRascunho={chamadoId}
+              chamadoId={chamadoId}
+              focar={focarComposer}
+              onEnviar={acoes.enviar}
+              desabilitado={dados?.status === "cancelado"}
+              motivoDesabilitado="Chamado cancelado: não é possível enviar mensagens."
+              menu={
+                <MenuAcoes
+                  onEscolher={setDialogo}
+                  desabilitado={!aberto}
+                  motivoDesabilitado="Disponível só com o chamado aberto."
+                />
+              }
+            />
+          </>
+        )}
       </div>
       {infoAberta ? (
         <InfoPainel chamadoId={chamadoId} onFechar={() => setInfoAberta(false)} />

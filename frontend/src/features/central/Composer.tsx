@@ -19,6 +19,8 @@ interface Props {
   menu?: React.ReactNode;
   /** The chamado the text goes to: with it, "/" opens the quick replies. */
   chamadoId?: number;
+  /** Take the keyboard focus on mount (the chat was opened from the keyboard). */
+  focar?: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export function Composer({
   motivoDesabilitado,
   menu,
   chamadoId,
+  focar,
 }: Props) {
   const [texto, setTexto] = useState(() => lerRascunho(chaveRascunho));
   const [enviando, setEnviando] = useState(false);
@@ -56,6 +59,12 @@ export function Composer({
   const opcoes = escolhendo ? filtrarRespostas(respostas.data ?? [], texto.slice(1)) : [];
 
   useEffect(() => () => clearTimeout(timer.current), []);
+
+  // Only when the chat opens: later renders must not pull the focus back.
+  const focarAoAbrir = useRef(focar);
+  useEffect(() => {
+    if (focarAoAbrir.current) caixa.current?.focus();
+  }, []);
 
   useLayoutEffect(() => {
     const el = caixa.current;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { Link, NavLink } from "react-router";
+import { Link, NavLink, useNavigate } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
 import { CarregarMais } from "../../components/CarregarMais";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
@@ -14,6 +14,7 @@ import { horarioLista } from "../../lib/format";
 import { STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
 import type { Conversa, StatusChamado } from "../../lib/types";
+import { semFormatacao } from "../../lib/whatsapp";
 import { Ticks } from "./Ticks";
 
 function iniciais(nome: string): string {
@@ -26,7 +27,8 @@ function iniciais(nome: string): string {
 function previa(conversa: Conversa): string {
   const m = conversa.ultima_mensagem;
   if (!m) return "Sem mensagens";
-  if (m.texto) return m.texto;
+  // One line: the text as read, without WhatsApp's *marks*.
+  if (m.texto) return semFormatacao(m.texto);
   const tipos: Record<string, string> = {
     image: "📷 Imagem",
     audio: "🎤 Áudio",
@@ -40,10 +42,20 @@ function previa(conversa: Conversa): string {
 function ItemConversa({ conversa }: { conversa: Conversa }) {
   const m = conversa.ultima_mensagem;
   const naoLidas = conversa.nao_lidas;
+  const navigate = useNavigate();
+  const destino = `/central/${conversa.id}`;
   return (
     <li>
       <NavLink
-        to={`/central/${conversa.id}`}
+        to={destino}
+        onKeyDown={(evento) => {
+          // From the keyboard, the next thing is typing: the chat focuses its composer
+          // (Chat reads the state). A click does not, so a phone's keyboard stays down.
+          if (evento.key !== "Enter" || evento.altKey || evento.ctrlKey || evento.metaKey) return;
+          if (evento.shiftKey) return;
+          evento.preventDefault();
+          void navigate(destino, { state: { focarComposer: true } });
+        }}
         className={({ isActive }) =>
           `conversa${isActive ? " ativa" : ""}${naoLidas ? " nao-lida" : ""}`
         }

@@ -1,7 +1,7 @@
-import { useLayoutEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { Carregando, ErroBox } from "../../components/Feedback";
 import { chaveDia, rotuloDia } from "../../lib/format";
-import type { ModoAoVivo } from "../../lib/live/conexao";
+import type { AoVivo } from "../../lib/live/useLiveUpdates";
 import type { Mensagem } from "../../lib/types";
 import { Bolha } from "./Bolha";
 
@@ -14,12 +14,19 @@ interface MensagensProps {
   carregandoAnteriores: boolean;
   carregarAnteriores: () => void;
   rodape: string;
-  modoAoVivo: ModoAoVivo;
+  modoAoVivo: AoVivo["modo"];
   onReenviar: (mensagem: Mensagem) => void;
   reenviandoId: number | undefined;
 }
 
-/** The scrolling history: stays at the bottom for new messages, keeps its place for older ones. */
+/** Closer than this to the bottom counts as "at the bottom". */
+const PERTO_DO_FIM_PX = 80;
+
+/**
+ * The scrolling history: stays at the bottom for new messages (and while images,
+ * documents and audio players load and grow), keeps its place for older ones, and
+ * when the operator has scrolled up offers a jump to what arrived below.
+ */
 export function ListaMensagens({
   itens,
   carregando,
@@ -34,9 +41,20 @@ export function ListaMensagens({
   reenviandoId,
 }: MensagensProps) {
   const caixa = useRef<HTMLDivElement>(null);
+  const conteudo = useRef<HTMLDivElement>(null);
   const noFim = useRef(true);
   const distanciaDoFim = useRef<number | null>(null);
   const ultimaId = itens.at(-1)?.id;
+  const ultimaVista = useRef(ultimaId);
+  const [novas, setNovas] = useState(false);
+
+  function irParaOFim() {
+    const el = caixa.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    noFim.current = true;
+    setNovas(false);
+  }
 
   useLayoutEffect(() => {
     const el = caixa.current;
@@ -46,13 +64,43 @@ export function ListaMensagens({
       el.scrollTop = el.scrollHeight - distanciaDoFim.current;
       distanciaDoFim.current = null;
     } else if (noFim.current || (ultimaId !== undefined && ultimaId < 0)) {
-      el.scrollTop = el.scrollHeight;
+      // At the bottom, or the operator just sent (an optimistic bubble): follow.
+      irParaOFim();
+    } else if (ultimaId !== ultimaVista.current) {
+      setNovas(true);
     }
+    ultimaVista.current = ultimaId;
   }, [itens.length, ultimaId, carregandoAnteriores]);
+
+  // Media grows the history after it was laid out (an image decodes, an audio
+  // player gets its controls): the bottom moves away with no scroll event, so
+  // follow it while the operator is there. ResizeObserver sees every growth; the
+  // load events are for browsers (and jsdom) without it.
+  useEffect(() => {
+    const el = caixa.current;
+    const dentro = conteudo.current;
+    if (!el || !dentro) return;
+    function seguir() {
+      if (noFim.current && distanciaDoFim.current === null && el) {
+        el.scrollTop = el.scrollHeight;
+      }
+    }
+    el.addEventListener("load", seguir, true);
+    el.addEventListener("loadedmetadata", seguir, true);
+    const observador = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(seguir);
+    observador?.observe(dentro);
+    return () => {
+      el.removeEventListener("load", seguir, true);
+      el.removeEventListener("loadedmetadata", seguir, true);
+      observador?.disconnect();
+    };
+  }, []);
 
   function aoRolar() {
     const el = caixa.current;
-    if (el) noFim.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    if (!el) return;
+    noFim.current = el.scrollHeight - el.scrollTop - el.clientHeight < PERTO_DO_FIM_PX;
+    if (noFim.current) setNovas(false);
   }
 
   function anteriores() {
@@ -70,49 +118,62 @@ export function ListaMensagens({
   }
 
   return (
-    <div
-      className="chat-mensagens"
-      ref={caixa}
-      onScroll={aoRolar}
-      tabIndex={0}
-      aria-label="Mensagens"
-    >
-      {temAnteriores ? (
-        <div className="chat-anteriores">
-          <button
-            type="button"
-            className="btn btn-secundario btn-pequeno"
-            onClick={anteriores}
-            disabled={carregandoAnteriores}
-          >
-            {carregandoAnteriores ? "Carregando…" : "Carregar anteriores"}
-          </button>
+    <div className="chat-mensagens-area">
+      <div
+        className="chat-mensagens"
+        ref={caixa}
+        onScroll={aoRolar}
+        tabIndex={0}
+        aria-label="Mensagens"
+      >
+        <div ref={conteudo}>
+          {temAnteriores ? (
+            <div className="chat-anteriores">
+              <button
+                type="button"
+                className="btn btn-secundario btn-pequeno"
+                onClick={anteriores}
+                disabled={carregandoAnteriores}
+              >
+                {carregandoAnteriores ? "Carregando…" : "Carregar anteriores"}
+              </button>
+            </div>
+          ) : null}
+          {carregando ? <Carregando texto="Carregando mensagens…" /> : null}
+          {erro ? <ErroBox erro={erro} tentarDeNovo={tentarDeNovo} /> : null}
+          {!carregando && !erro && itens.length === 0 ? (
+            <p className="chat-vazio">Nenhuma mensagem nesta conversa ainda.</p>
+          ) : null}
+          {grupos.map((grupo) => (
+            <div key={grupo.chave} className="chat-dia">
+              <div className="separador-dia">
+                <span>{grupo.rotulo}</span>
+              </div>
+              <ol className="lista-bolhas">
+                {grupo.mensagens.map((m) => (
+                  <Bolha
+                    key={m.id}
+                    mensagem={m}
+                    otimista={m.id < 0}
+                    onReenviar={onReenviar}
+                    reenviando={reenviandoId === m.id}
+                  />
+                ))}
+              </ol>
+            </div>
+          ))}
+          <p className={`chat-ao-vivo ao-vivo ao-vivo-${modoAoVivo}`}>{rodape}</p>
         </div>
+      </div>
+      {novas ? (
+        <button
+          type="button"
+          className="chat-novas btn btn-secundario btn-pequeno"
+          onClick={irParaOFim}
+        >
+          Novas mensagens ↓
+        </button>
       ) : null}
-      {carregando ? <Carregando texto="Carregando mensagens…" /> : null}
-      {erro ? <ErroBox erro={erro} tentarDeNovo={tentarDeNovo} /> : null}
-      {!carregando && !erro && itens.length === 0 ? (
-        <p className="chat-vazio">Nenhuma mensagem nesta conversa ainda.</p>
-      ) : null}
-      {grupos.map((grupo) => (
-        <div key={grupo.chave} className="chat-dia">
-          <div className="separador-dia">
-            <span>{grupo.rotulo}</span>
-          </div>
-          <ol className="lista-bolhas">
-            {grupo.mensagens.map((m) => (
-              <Bolha
-                key={m.id}
-                mensagem={m}
-                otimista={m.id < 0}
-                onReenviar={onReenviar}
-                reenviando={reenviandoId === m.id}
-              />
-            ))}
-          </ol>
-        </div>
-      ))}
-      <p className={`chat-ao-vivo ao-vivo ao-vivo-${modoAoVivo}`}>{rodape}</p>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Link, useLocation, useParams } from "react-router";
+import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Carregando, ErroBox } from "../../components/Feedback";
@@ -38,6 +38,8 @@ export function ChamadoPage() {
   const cancelar = useAtualizarChamado(chamadoId);
   const [editando, setEditando] = useState(false);
   const [confirmarCancelar, setConfirmarCancelar] = useState(false);
+  const [salvo, setSalvo] = useState(false);
+  const navigate = useNavigate();
   const criado = (location.state as { criado?: boolean } | null)?.criado;
 
   if (!Number.isInteger(chamadoId) || chamadoId <= 0) {
@@ -68,7 +70,15 @@ export function ChamadoPage() {
       setEditando(false);
       return;
     }
-    atualizar.mutate(dados, { onSuccess: () => setEditando(false) });
+    atualizar.mutate(dados, {
+      onSuccess: () => {
+        setEditando(false);
+        setSalvo(true);
+        // "Chamado aberto" was about the creation, now past: drop it from the history
+        // entry too, so a reload does not bring it back.
+        if (criado) void navigate(location.pathname, { replace: true, state: null });
+      },
+    });
   }
 
   return (
@@ -76,7 +86,11 @@ export function ChamadoPage() {
       <p className="migalha">
         <Link to="/chamados">Chamados</Link> / {c.numero_chamado}
       </p>
-      {criado ? (
+      {salvo ? (
+        <p className="aviso aviso-sucesso" role="status">
+          Chamado salvo.
+        </p>
+      ) : criado ? (
         <p className="aviso aviso-sucesso" role="status">
           Chamado aberto. A mensagem de abertura foi enviada para a fila do WhatsApp.
         </p>
@@ -97,7 +111,14 @@ export function ChamadoPage() {
             Abrir conversa
           </Link>
           {aberto && !editando ? (
-            <button type="button" className="btn btn-secundario" onClick={() => setEditando(true)}>
+            <button
+              type="button"
+              className="btn btn-secundario"
+              onClick={() => {
+                setSalvo(false);
+                setEditando(true);
+              }}
+            >
               Editar
             </button>
           ) : null}

@@ -166,6 +166,19 @@ describe("NaoAtribuidasPage", () => {
     expect(await screen.findByText("Quem fala?")).toBeInTheDocument();
   });
 
+  it("shows the text without WhatsApp's formatting marks", async () => {
+    stubFetch({
+      "GET /api/mensagens/nao-atribuidas": {
+        body: {
+          items: [recebida({ id: 41, texto: "Sobre o *CH-2026-0001*: ~amanhã~ _hoje_" })],
+          next_cursor: null,
+        },
+      },
+    });
+    montar();
+    expect(await screen.findByText("Sobre o CH-2026-0001: amanhã hoje")).toBeInTheDocument();
+  });
+
   it("says what went wrong instead of a blank screen", async () => {
     stubFetch({
       "GET /api/mensagens/nao-atribuidas": {

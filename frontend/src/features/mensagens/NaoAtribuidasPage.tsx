@@ -5,6 +5,7 @@ import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
 import { useNaoAtribuidas } from "../../lib/api/conversas";
 import { itensDe } from "../../lib/api/listaInfinita";
 import { formatarDataHora, formatarTelefone } from "../../lib/format";
+import { semFormatacao } from "../../lib/whatsapp";
 import { urlComToken } from "../../lib/http";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
 import type { Conversa, Mensagem, TipoConteudo } from "../../lib/types";
@@ -37,7 +38,7 @@ function Conteudo({ mensagem }: { mensagem: Mensagem }) {
           ) : null}
         </p>
       ) : null}
-      {texto ? <p className="pre">{texto}</p> : null}
+      {texto ? <p className="pre">{semFormatacao(texto)}</p> : null}
       {mensagem.transcricao ? (
         <p className="nao-atribuida-transcricao">Transcrição: {mensagem.transcricao}</p>
       ) : null}

@@ -67,7 +67,12 @@ export function HistoricoAlertas() {
           </thead>
           <tbody>
             {itens.map((a) => (
-              <tr key={a.id} className={a.fechado_em ? undefined : "alerta-em-aberto"}>
+              <tr
+                key={a.id}
+                className={
+                  a.fechado_em ? undefined : `alerta-em-aberto alerta-em-aberto-${a.severidade}`
+                }
+              >
                 <td data-rotulo="Alerta">
                   <strong>{TIPO_ALERTA[a.tipo] ?? a.tipo}</strong>
                   <span className="alerta-mensagem">{a.mensagem}</span>

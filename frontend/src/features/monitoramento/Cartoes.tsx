@@ -12,6 +12,7 @@ import {
   ESTADO_CONEXAO,
   type Estado,
   MOTIVO_FALHA,
+  STATUS_INSTANCIA,
   ROTULO_ESTADO,
   estadoBreaker,
   estadoConexao,
@@ -65,7 +66,7 @@ function CartaoBreaker({ m }: { m: Metricas }) {
   const cb = m.circuit_breaker;
   const info = BREAKER[cb.status];
   return (
-    <Cartao titulo="Circuit breaker" estado={estadoBreaker(m)} valor={info.rotulo}>
+    <Cartao titulo="Disjuntor de envios" estado={estadoBreaker(m)} valor={info.rotulo}>
       <p>{info.descricao}</p>
       <p>
         Falhas seguidas:{" "}
@@ -108,7 +109,7 @@ function CartaoLimite({ m }: { m: Metricas }) {
         {can_send
           ? "Há vaga para enviar agora."
           : m.circuit_breaker.status === "OPEN"
-            ? "Envios pausados pelo circuit breaker."
+            ? "Envios pausados pelo disjuntor."
             : "Limite atingido: os envios aguardam a próxima vaga."}
       </p>
     </Cartao>
@@ -147,7 +148,16 @@ function CartaoFalhas({ m }: { m: Metricas }) {
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1]);
   return (
-    <Cartao titulo="Falhas na última hora" estado={estadoFalhas(m)} valor={m.failures.last_hour}>
+    <Cartao
+      titulo="Tentativas com falha (última hora)"
+      estado={estadoFalhas(m)}
+      valor={m.failures.last_hour}
+    >
+      {/* FailuresOut counts attempts, MetricasOut.delivery counts messages: say which. */}
+      <p className="texto-suave">
+        Tentativas de envio que a MegaAPI recusou ou não respondeu; a mensagem é tentada de novo e
+        pode ter saído depois.
+      </p>
       {motivos.length > 0 ? (
         <ul className="cartao-metrica-lista" aria-label="Falhas por motivo">
           {motivos.map(([motivo, n]) => (
@@ -157,7 +167,7 @@ function CartaoFalhas({ m }: { m: Metricas }) {
           ))}
         </ul>
       ) : (
-        <p>Nenhuma falha de envio.</p>
+        <p>Nenhuma tentativa falhou.</p>
       )}
     </Cartao>
   );
@@ -170,7 +180,12 @@ function CartaoConexao({ m }: { m: Metricas }) {
     <Cartao titulo="Conexão do WhatsApp" estado={estadoConexao(m)} valor={rotulo}>
       {c.since ? <p>Desde {quando(c.since, m.gerado_em)}</p> : null}
       <p>
-        Instância: <strong>{c.instance_status ?? "não consultada"}</strong>
+        Instância:{" "}
+        <strong>
+          {c.instance_status
+            ? (STATUS_INSTANCIA[c.instance_status.toLowerCase()] ?? c.instance_status)
+            : "não consultada"}
+        </strong>
       </p>
       {c.instance_checked_at ? (
         <p className="texto-suave">
@@ -185,7 +200,7 @@ function CartaoWorkers({ m }: { m: Metricas }) {
   const { alive, last_heartbeat } = m.workers;
   return (
     <Cartao
-      titulo="Workers"
+      titulo="Processos de envio"
       estado={estadoWorkers(m)}
       valor={
         <>
@@ -196,7 +211,7 @@ function CartaoWorkers({ m }: { m: Metricas }) {
       <p>
         Último sinal: <strong>{formatarHaQuanto(last_heartbeat, m.gerado_em)}</strong>
       </p>
-      {alive === 0 ? <p>Sem worker, nenhuma mensagem sai da fila.</p> : null}
+      {alive === 0 ? <p>Sem processo de envio, nenhuma mensagem sai da fila.</p> : null}
     </Cartao>
   );
 }
@@ -205,7 +220,7 @@ function CartaoWebhooks({ m }: { m: Metricas }) {
   const { last_received_at, lag_s } = m.webhooks;
   return (
     <Cartao
-      titulo="Webhooks"
+      titulo="Webhooks recebidos"
       estado={estadoWebhooks(m)}
       valor={last_received_at ? formatarHaQuanto(last_received_at, m.gerado_em) : "Nenhum ainda"}
     >
@@ -228,10 +243,13 @@ function CartaoEntrega({ m }: { m: Metricas }) {
       valor={
         <>
           {formatarPercentual(d.failure_rate_24h)}{" "}
-          <span className="cartao-metrica-de">de falhas</span>
+          <span className="cartao-metrica-de">não enviadas</span>
         </>
       }
     >
+      <p className="texto-suave">
+        Das mensagens das últimas 24 h, as que terminaram com falha (depois de todas as tentativas).
+      </p>
       <dl className="cartao-metrica-tempos">
         <div>
           <dt>Entrega p50 / p95</dt>

@@ -40,10 +40,11 @@ const opcoes: ChartOptions<"line"> = {
     y: { beginAtZero: true, ticks: { precision: 0 } },
   },
   plugins: {
-    legend: { position: "bottom", labels: { boxWidth: 12, boxHeight: 12 } },
+    // The legend draws each line's point shape: colour is not the only cue.
+    legend: { position: "bottom", labels: { usePointStyle: true, boxWidth: 10, boxHeight: 10 } },
   },
   elements: {
-    point: { radius: 2, hoverRadius: 4 },
+    point: { radius: 3, hoverRadius: 5 },
     line: { borderWidth: 2, tension: 0.25, cubicInterpolationMode: "monotone" },
   },
 };
@@ -56,6 +57,8 @@ export default function GraficoVolume({ volume }: { volume: VolumeHora[] }) {
       data: volume.map((h) => h[s.campo]),
       borderColor: s.cor,
       backgroundColor: s.cor,
+      borderDash: s.tracejado,
+      pointStyle: s.ponto,
     })),
   };
   return (

@@ -8,6 +8,7 @@ import { FakeEventSource, stubEventSource } from "../../test/eventSource";
 import { renderRotas, stubFetch } from "../../test/utils";
 import { Cartoes } from "./Cartoes";
 import { MonitoramentoPage } from "./MonitoramentoPage";
+import { SERIES } from "./volume";
 
 // jsdom has no canvas: the chart is a stand-in that shows what it was given.
 vi.mock("./GraficoVolume", () => ({
@@ -66,7 +67,7 @@ describe("Cartoes", () => {
       },
     });
     render(<Cartoes metricas={m} />);
-    const breaker = cartao("Circuit breaker");
+    const breaker = cartao("Disjuntor de envios");
     expect(breaker).toHaveAttribute("data-estado", estado);
     expect(breaker).toHaveClass(`estado-${estado}`);
     // The state in words too, not only a colour.
@@ -82,14 +83,14 @@ describe("Cartoes", () => {
 
   it("shows every figure of the panel, each coloured by what it says", () => {
     render(<Cartoes metricas={metricas()} />);
-    expect(within(cartao("Circuit breaker")).getByText("5 de 5")).toBeInTheDocument();
+    expect(within(cartao("Disjuntor de envios")).getByText("5 de 5")).toBeInTheDocument();
 
     const limite = cartao("Envios no último minuto");
     expect(limite).toHaveTextContent("12 de 60");
     const barra = within(limite).getByRole("progressbar");
     expect(barra).toHaveAttribute("aria-valuenow", "12");
     expect(barra).toHaveAttribute("aria-valuemax", "60");
-    expect(limite).toHaveTextContent("Envios pausados pelo circuit breaker.");
+    expect(limite).toHaveTextContent("Envios pausados pelo disjuntor.");
     expect(limite).toHaveAttribute("data-estado", "atencao");
 
     const fila = cartao("Fila de envio");
@@ -99,7 +100,7 @@ describe("Cartoes", () => {
     expect(fila).toHaveTextContent("Áudios aguardando transcrição: 2");
     expect(fila).toHaveAttribute("data-estado", "ok");
 
-    const falhas = cartao("Falhas na última hora");
+    const falhas = cartao("Tentativas com falha (última hora)");
     expect(falhas).toHaveTextContent("9");
     const motivos = within(falhas).getAllByRole("listitem");
     expect(motivos.map((m) => m.textContent)).toEqual([
@@ -110,19 +111,19 @@ describe("Cartoes", () => {
 
     const conexao = cartao("Conexão do WhatsApp");
     expect(conexao).toHaveTextContent("Conectado");
-    expect(conexao).toHaveTextContent("Instância: CONNECTED");
+    expect(conexao).toHaveTextContent("Instância: conectada");
     expect(conexao).toHaveAttribute("data-estado", "ok");
 
-    const workers = cartao("Workers");
+    const workers = cartao("Processos de envio");
     expect(workers).toHaveTextContent("2 ativos");
     expect(workers).toHaveTextContent("Último sinal: há 5 s");
 
-    const webhooks = cartao("Webhooks");
+    const webhooks = cartao("Webhooks recebidos");
     expect(webhooks).toHaveTextContent("há 12 s");
     expect(webhooks).toHaveTextContent("Atraso: 0,8 s");
 
     const entrega = cartao("Entrega e leitura (24 h)");
-    expect(entrega).toHaveTextContent("2,5% de falhas");
+    expect(entrega).toHaveTextContent("2,5 % não enviadas");
     expect(entrega).toHaveTextContent("Entrega p50 / p95" + "1,5 s / 8,2 s");
     expect(entrega).toHaveTextContent("Leitura p50 / p95" + "2 min / 30 min");
   });
@@ -144,8 +145,8 @@ describe("Cartoes", () => {
         })}
       />,
     );
-    expect(cartao("Workers")).toHaveAttribute("data-estado", "critico");
-    expect(cartao("Workers")).toHaveTextContent("nenhuma mensagem sai da fila");
+    expect(cartao("Processos de envio")).toHaveAttribute("data-estado", "critico");
+    expect(cartao("Processos de envio")).toHaveTextContent("nenhuma mensagem sai da fila");
     expect(cartao("Conexão do WhatsApp")).toHaveAttribute("data-estado", "critico");
     expect(cartao("Conexão do WhatsApp")).toHaveTextContent("Desconectado");
     expect(cartao("Entrega e leitura (24 h)")).toHaveAttribute("data-estado", "critico");
@@ -153,7 +154,68 @@ describe("Cartoes", () => {
   });
 });
 
+describe("Cartoes in Portuguese", () => {
+  it("says what each failure figure counts, so 10 attempts and 0,0 % do not clash", () => {
+    render(
+      <Cartoes
+        metricas={metricas({
+          failures: { last_hour: 10, by_reason: { timeout: 10 } },
+          delivery: { ...metricas().delivery, failure_rate_24h: 0 },
+        })}
+      />,
+    );
+    const tentativas = cartao("Tentativas com falha (última hora)");
+    expect(tentativas).toHaveTextContent("10");
+    expect(tentativas).toHaveTextContent("Tentativas de envio que a MegaAPI recusou");
+    expect(tentativas).toHaveTextContent("tentada de novo");
+    const entrega = cartao("Entrega e leitura (24 h)");
+    expect(entrega).toHaveTextContent("0,0 % não enviadas");
+    expect(entrega).toHaveTextContent("terminaram com falha (depois de todas as tentativas)");
+  });
+
+  it("names every card in Portuguese and formats percentages the pt-BR way", () => {
+    render(
+      <Cartoes
+        metricas={metricas({ delivery: { ...metricas().delivery, failure_rate_24h: 0.25 } })}
+      />,
+    );
+    for (const nome of ["Disjuntor de envios", "Processos de envio", "Webhooks recebidos"]) {
+      expect(cartao(nome)).toBeInTheDocument();
+    }
+    expect(screen.queryByText(/Circuit breaker|Workers|CONNECTED|connected/)).toBeNull();
+    expect(cartao("Conexão do WhatsApp")).toHaveTextContent("Instância: conectada");
+    expect(cartao("Entrega e leitura (24 h)")).toHaveTextContent("25,0 % não enviadas");
+  });
+});
+
+describe("volume chart", () => {
+  it("gives every line its own colour, dash and point, so equal lines stay visible", () => {
+    const distintos = (valores: string[]) => new Set(valores).size === valores.length;
+    expect(distintos(SERIES.map((s) => s.cor))).toBe(true);
+    expect(distintos(SERIES.map((s) => s.tracejado.join(",")))).toBe(true);
+    expect(distintos(SERIES.map((s) => s.ponto))).toBe(true);
+  });
+});
+
 describe("MonitoramentoPage", () => {
+  it("marks an open 'aviso' in the history with its own colour, red only for 'crítico'", async () => {
+    stubFetch({
+      "GET /api/monitoramento/whatsapp": { body: metricasNormais() },
+      "GET /api/monitoramento/alertas": {
+        body: {
+          items: [alerta(), alerta({ id: 4, tipo: "fila_alta", severidade: "aviso" })],
+          next_cursor: null,
+        },
+      },
+    });
+    montar();
+    const regiao = await screen.findByRole("region", { name: "Histórico de alertas" });
+    const [critico, aviso] = (await within(regiao).findAllByRole("row")).slice(1);
+    expect(critico).toHaveClass("alerta-em-aberto-critico");
+    expect(aviso).toHaveClass("alerta-em-aberto-aviso");
+    expect(aviso).not.toHaveClass("alerta-em-aberto-critico");
+  });
+
   it("shows the panel, the affected chamados, open alerts and the history", async () => {
     stubFetch({
       "GET /api/monitoramento/whatsapp": { body: metricas() },
@@ -161,7 +223,7 @@ describe("MonitoramentoPage", () => {
     });
     montar();
     expect(await screen.findByRole("heading", { name: "Monitoramento do WhatsApp" })).toBeVisible();
-    expect(await screen.findByRole("region", { name: "Circuit breaker" })).toHaveAttribute(
+    expect(await screen.findByRole("region", { name: "Disjuntor de envios" })).toHaveAttribute(
       "data-estado",
       "critico",
     );
@@ -197,7 +259,7 @@ describe("MonitoramentoPage", () => {
       "GET /api/monitoramento/alertas": { body: { items: [], next_cursor: null } },
     });
     montar();
-    const breaker = await screen.findByRole("region", { name: "Circuit breaker" });
+    const breaker = await screen.findByRole("region", { name: "Disjuntor de envios" });
     expect(breaker).toHaveAttribute("data-estado", "ok");
     expect(screen.getByText("Nenhum alerta aberto.")).toBeInTheDocument();
     // No voice note waiting: the line is not there at all.
@@ -217,7 +279,7 @@ describe("MonitoramentoPage", () => {
       }),
     );
     await waitFor(() =>
-      expect(screen.getByRole("region", { name: "Circuit breaker" })).toHaveAttribute(
+      expect(screen.getByRole("region", { name: "Disjuntor de envios" })).toHaveAttribute(
         "data-estado",
         "critico",
       ),
@@ -246,7 +308,7 @@ describe("MonitoramentoPage", () => {
       "GET /api/monitoramento/alertas": { body: { items: [], next_cursor: null } },
     });
     montar();
-    await screen.findByRole("region", { name: "Circuit breaker" });
+    await screen.findByRole("region", { name: "Disjuntor de envios" });
     const metricasPedidas = () =>
       chamadas.filter((c) => c.url.pathname === "/api/monitoramento/whatsapp");
     expect(metricasPedidas()).toHaveLength(1);
@@ -269,7 +331,7 @@ describe("MonitoramentoPage", () => {
     expect(erro).toHaveTextContent("Redis indisponível");
     falhar = false;
     within(erro).getByRole("button", { name: "Tentar de novo" }).click();
-    expect(await screen.findByRole("region", { name: "Circuit breaker" })).toHaveAttribute(
+    expect(await screen.findByRole("region", { name: "Disjuntor de envios" })).toHaveAttribute(
       "data-estado",
       "ok",
     );

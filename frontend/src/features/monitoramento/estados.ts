@@ -46,6 +46,15 @@ export const ESTADO_CONEXAO: Record<string, { estado: Estado; rotulo: string }> 
   close: { estado: "critico", rotulo: "Desconectado" },
 };
 
+/** MegaAPI's instance status, as the last check read it (any case). */
+export const STATUS_INSTANCIA: Record<string, string> = {
+  connected: "conectada",
+  disconnected: "desconectada",
+  connecting: "conectando",
+  open: "conectada",
+  close: "desconectada",
+};
+
 /** The queue alerts' thresholds (design: over 100 warns, over 500 refuses new chamados). */
 export const FILA_AVISO = 100;
 export const FILA_CHEIA = 500;

@@ -2,9 +2,10 @@ import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { iniciarSessao } from "../../lib/session";
+import type { Terceirizado } from "../../lib/types";
 import { usuario } from "../../test/dados";
 import { renderRotas, stubFetch } from "../../test/utils";
-import { NovoTerceirizadoPage } from "./TerceirizadoFormPage";
+import { EditarTerceirizadoPage, NovoTerceirizadoPage } from "./TerceirizadoFormPage";
 
 describe("NovoTerceirizadoPage", () => {
   it("shows the API's phone message under the phone field", async () => {
@@ -57,5 +58,51 @@ describe("NovoTerceirizadoPage", () => {
     expect(screen.getByText("Informe o nome.")).toBeInTheDocument();
     expect(screen.getByText("Informe o telefone com DDD.")).toBeInTheDocument();
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
+
+describe("EditarTerceirizadoPage", () => {
+  const maria: Terceirizado = {
+    id: 5,
+    nome: "Maria Silva",
+    telefone: "5511912345678",
+    empresa: null,
+    email: null,
+    especialidade: null,
+    ativo: true,
+    criado_em: "2026-01-10T12:00:00Z",
+  };
+
+  it("shows the phone as typed, sends it only when changed, and the conflict readable", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    const { chamadas } = stubFetch({
+      "GET /api/terceirizados/5": { body: maria },
+      "PATCH /api/terceirizados/5": {
+        status: 409,
+        body: {
+          error: "conflito",
+          detail: "O telefone 5511987654321 já pertence ao terceirizado Carlos Pereira",
+        },
+      },
+    });
+    renderRotas(
+      [
+        { path: "/terceirizados/:id", element: <EditarTerceirizadoPage /> },
+        { path: "/terceirizados", element: <p>Lista</p> },
+      ],
+      "/terceirizados/5",
+    );
+    const telefone = await screen.findByLabelText("Telefone (WhatsApp)");
+    expect(telefone).toHaveValue("(11) 91234-5678");
+
+    const user = userEvent.setup();
+    await user.clear(telefone);
+    await user.type(telefone, "11987654321");
+    await user.click(screen.getByRole("button", { name: "Salvar alterações" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "O telefone (11) 98765-4321 já pertence ao terceirizado Carlos Pereira",
+    );
+    expect(screen.queryByText(/5511987654321/)).toBeNull();
+    expect(chamadas.find((c) => c.metodo === "PATCH")?.corpo).toEqual({ telefone: "11987654321" });
   });
 });

@@ -7,6 +7,7 @@ import {
   useCriarTerceirizado,
   useTerceirizado,
 } from "../../lib/api/terceirizados";
+import { formatarTelefoneNacional, formatarTelefonesNoTexto } from "../../lib/format";
 import { ApiError, mensagemDeErro } from "../../lib/http";
 import type { Terceirizado, TerceirizadoCreate } from "../../lib/types";
 
@@ -23,7 +24,8 @@ const CAMPOS: (keyof Valores)[] = ["nome", "telefone", "empresa", "email", "espe
 function valoresDe(t?: Terceirizado): Valores {
   return {
     nome: t?.nome ?? "",
-    telefone: t?.telefone ?? "",
+    // The API keeps digits only; the field shows them as typed (the API reads both).
+    telefone: t ? formatarTelefoneNacional(t.telefone) : "",
     empresa: t?.empresa ?? "",
     email: t?.email ?? "",
     especialidade: t?.especialidade ?? "",
@@ -59,11 +61,17 @@ export function TerceirizadoForm({
   const [v, setV] = useState(inicial);
   const [erros, setErros] = useState<Partial<Record<keyof Valores, string>>>({});
   const navigate = useNavigate();
-  const daApi = erroApi instanceof ApiError ? erroApi.campos : {};
+  // The API's messages name numbers as stored ("5511912345678"): shown as typed.
+  const daApi = Object.fromEntries(
+    Object.entries(erroApi instanceof ApiError ? erroApi.campos : {}).map(([campo, msg]) => [
+      campo,
+      formatarTelefonesNoTexto(msg),
+    ]),
+  );
   const campos: Record<string, string | undefined> = { ...daApi, ...erros };
   const erroGeral =
     erroApi && !(erroApi instanceof ApiError && CAMPOS.some((c) => c in erroApi.campos))
-      ? mensagemDeErro(erroApi)
+      ? formatarTelefonesNoTexto(mensagemDeErro(erroApi))
       : null;
 
   function mudar(campo: keyof Valores, valor: string) {

@@ -9,6 +9,7 @@ import { chamadosKeys } from "../api/chamados";
 import { conversasKeys } from "../api/conversas";
 import { monitoramentoKeys } from "../api/monitoramento";
 import { avisosDe } from "../avisos";
+import { recebidasDe } from "../notificacoes";
 import type {
   AlertaEvento,
   ChamadoAtualizado,
@@ -114,6 +115,9 @@ export function aplicarEvento(qc: QueryClient, { tipo, dados }: Evento): void {
     case "mensagem.nova": {
       const evento = dados;
       invalidarConversa(qc, evento.chamado_id);
+      if (evento.direcao === "inbound" && evento.chamado_id != null) {
+        recebidasDe(qc).informar({ chamadoId: evento.chamado_id, mensagemId: evento.mensagem_id });
+      }
       // An inbound message that matched no open chamado waits to be assigned.
       if (evento.chamado_id == null) {
         void qc.invalidateQueries({ queryKey: conversasKeys.naoAtribuidas });
@@ -139,6 +143,10 @@ export function aplicarEvento(qc: QueryClient, { tipo, dados }: Evento): void {
     }
     case "chamado.atualizado": {
       invalidarChamado(qc, dados.chamado_id);
+      // "Confirme para finalizar" and the like mean nothing once it is closed.
+      if (dados.status === "concluido" || dados.status === "cancelado") {
+        avisosDe(qc).removerDoChamado(dados.chamado_id);
+      }
       return;
     }
     case "notificacao": {

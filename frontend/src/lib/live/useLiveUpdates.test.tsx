@@ -87,6 +87,22 @@ describe("useLiveUpdates", () => {
     expect(result.current.descricao("conversa")).toBe("ao vivo");
   });
 
+  it("says 'sem conexão', not 'ao vivo', while the browser is offline", () => {
+    const { result } = montar();
+    act(() => FakeEventSource.ultima().abrir());
+    expect(result.current.descricao("conversas")).toBe("ao vivo");
+
+    const onLine = vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
+    act(() => void window.dispatchEvent(new Event("offline")));
+    expect(result.current.modo).toBe("offline");
+    expect(result.current.descricao("conversas")).toBe("sem conexão");
+    expect(result.current.descricao("conversa")).toBe("sem conexão");
+
+    onLine.mockReturnValue(true);
+    act(() => void window.dispatchEvent(new Event("online")));
+    expect(result.current.descricao("conversa")).toBe("ao vivo");
+  });
+
   it("mensagem.status moves the ticks at once and refreshes that chat only", () => {
     const { qc } = montar();
     cacheDaCentral(qc);

@@ -8,6 +8,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useSyncExternalStore } from "react";
 import { useSessao } from "../session";
 import { type ModoAoVivo, conexaoDe } from "./conexao";
+import { useOnline } from "./useOnline";
 
 export type AlvoAoVivo = "conversa" | "conversas";
 
@@ -17,7 +18,8 @@ export const POLLING_MS: Record<AlvoAoVivo, number> = {
 };
 
 export interface AoVivo {
-  modo: ModoAoVivo;
+  /** The stream's state, or "offline" while the browser has no network at all. */
+  modo: ModoAoVivo | "offline";
   /** refetchInterval for a query of that kind, or false when events keep it fresh. */
   intervalo: (alvo: AlvoAoVivo) => number | false;
   /** A discreet line for the UI. */
@@ -39,10 +41,23 @@ const AO_VIVO: Record<ModoAoVivo, AoVivo> = {
   },
 };
 
+/**
+ * The browser says it has no network: whatever the stream last said (it takes a
+ * few seconds to notice), nothing is live. Queries pause by themselves meanwhile
+ * (TanStack Query's online mode) and resume on the `online` event.
+ */
+const SEM_REDE: AoVivo = {
+  modo: "offline",
+  intervalo: (alvo) => POLLING_MS[alvo],
+  descricao: () => "sem conexão",
+};
+
 /** Keeps the app's event stream open while mounted; answers how fresh data stays. */
 export function useLiveUpdates(): AoVivo {
   const conexao = conexaoDe(useQueryClient());
   const token = useSessao()?.token ?? null;
   useEffect(() => conexao.usar(token), [conexao, token]);
-  return AO_VIVO[useSyncExternalStore(conexao.assinar, conexao.getModo, conexao.getModo)];
+  const modo = useSyncExternalStore(conexao.assinar, conexao.getModo, conexao.getModo);
+  const online = useOnline();
+  return online ? AO_VIVO[modo] : SEM_REDE;
 }

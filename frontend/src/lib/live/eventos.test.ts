@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { avisosDe } from "../avisos";
+import { novoQueryClient } from "../../test/utils";
+import { aplicarEvento } from "./eventos";
+
+describe("aplicarEvento", () => {
+  it("takes down a chamado's notes when it is finished or cancelled, and only then", () => {
+    const qc = novoQueryClient();
+    const nota = (chamado_id: number, texto: string) =>
+      aplicarEvento(qc, {
+        tipo: "notificacao",
+        dados: { chamado_id, numero_chamado: `CH-2026-000${chamado_id}`, texto },
+      });
+    nota(7, "Carlos disse que concluiu: confirme para finalizar");
+    nota(8, "Ana confirmou a visita");
+    nota(9, "Orçamento recebido");
+    const textos = () =>
+      avisosDe(qc)
+        .getLista()
+        .map((a) => a.texto);
+
+    aplicarEvento(qc, {
+      tipo: "chamado.atualizado",
+      dados: { chamado_id: 7, status: "aguardando_confirmacao", prioridade: "normal" },
+    });
+    expect(textos()).toHaveLength(3);
+
+    aplicarEvento(qc, {
+      tipo: "chamado.atualizado",
+      dados: { chamado_id: 7, status: "concluido", prioridade: "normal" },
+    });
+    aplicarEvento(qc, {
+      tipo: "chamado.atualizado",
+      dados: { chamado_id: 9, status: "cancelado", prioridade: "normal" },
+    });
+    expect(textos()).toEqual(["Ana confirmou a visita"]);
+  });
+});
