@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections import Counter
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import httpx
-from playwright.async_api import Locator, Page, Route, expect
+from playwright.async_api import Locator, Page, Request, Route, expect
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +19,7 @@ from gmm.chamados.eventos import Notificacao
 from gmm.chamados.models import Prioridade, StatusChamado
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, TipoMensagem
 from gmm.core.config import Settings
-from gmm.core.eventos import publicar
+from gmm.core.eventos import STREAM, publicar
 from tests import factories as f
 from tests.e2e.test_spa import login
 
@@ -275,3 +277,53 @@ async def test_a_message_elsewhere_notifies_and_counts_in_the_title(
     # Opening that conversation sees it.
     await page.locator(f'[data-conversa-id="{c.id}"]').click()
     await expect(page).to_have_title(re.compile(r"^[^(]"))
+
+
+async def test_the_central_reads_each_thing_once_then_follows_the_events(
+    page: Page, live_server: str, db: AsyncSession, settings: Settings, redis: Redis
+) -> None:
+    user = await f.usuario(db)
+    t = await f.terceirizado(db, nome="Carlos Pereira")
+    c = await f.chamado(db, t, titulo="Ar-condicionado da sala 302")
+    await f.mensagem(db, c, texto="Bom dia")
+    # A running system's stream: events from before this session.
+    segundos, _ = await redis.time()
+    await redis.xadd(STREAM, {"tipo": "alerta", "dados": "{}"}, id=f"{segundos * 1000 - 60_000}-0")
+    leituras: Counter[str] = Counter()
+
+    def ler(pedido: Request) -> None:
+        caminho = urlsplit(pedido.url).path
+        if pedido.method == "GET" and caminho.startswith("/api/"):
+            leituras[caminho] += 1
+
+    page.on("request", ler)
+    await login(page, live_server, user.email, path=f"/central/{c.id}")
+    chat = page.get_by_role("region", name="Conversa")
+    await expect(chat.locator(".bolha-entrada", has_text="Bom dia")).to_be_visible()
+    await expect(chat.locator(".chat-ao-vivo")).to_have_text("ao vivo")
+    await expect(page.locator(f'[data-conversa-id="{c.id}"]')).to_be_visible()
+    # A request of our own after the stream opened: the page's earlier ones were
+    # seen before it (a refresh on opening the stream would be among them).
+    async with page.expect_request("**/healthz"):
+        await page.evaluate("() => fetch('/healthz')")
+    assert leituras["/api/conversas"] == 1, leituras
+    assert leituras[f"/api/conversas/{c.id}/mensagens"] == 1, leituras
+    assert leituras[f"/api/chamados/{c.id}"] == 1, leituras
+    assert leituras["/api/mensagens/nao-atribuidas"] == 1, leituras
+
+    # Then the events keep the chat and the list current.
+    payload = {
+        "instance_key": "inst",
+        "messageType": "conversation",
+        "key": {"remoteJid": f"{t.telefone}@s.whatsapp.net", "fromMe": False, "id": "E2E-UMA-1"},
+        "messageTimestamp": int(datetime.now(UTC).timestamp()),
+        "pushName": t.nome,
+        "message": {"conversation": "Chego em 10 minutos"},
+    }
+    async with httpx.AsyncClient(base_url=live_server) as http:
+        resposta = await http.post(
+            "/webhook/whatsapp", params={"token": settings.secret("webhook_token")}, json=payload
+        )
+    assert resposta.status_code == 200, resposta.text
+    await expect(chat.locator(".bolha-entrada", has_text="Chego em 10 minutos")).to_be_visible()
+    await expect(page.locator(f'[data-conversa-id="{c.id}"]')).to_contain_text("Chego em 10")

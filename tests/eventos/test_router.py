@@ -114,6 +114,9 @@ async def test_malformed_resume_id_is_422(
     for headers, params in (
         ({}, {"access_token": token, "last_event_id": "ontem"}),
         ({**_bearer(token), "Last-Event-ID": "1-2-3"}, {}),
+        ({}, {"access_token": token, "recuar_ms": "-1"}),
+        ({}, {"access_token": token, "recuar_ms": str(10 * 60 * 1000 + 1)}),
+        ({}, {"access_token": token, "recuar_ms": "1e20"}),
     ):
         response = await client.get("/api/eventos", headers=headers, params=params)
         assert response.status_code == 422
@@ -246,6 +249,39 @@ async def test_first_connection_on_an_empty_stream_resumes_from_zero(
     primeiro = await publicar(redis, alerta(1))
     async with conectar(sse, headers={**h, "Last-Event-ID": "0-0"}) as leitor:
         assert (await leitor.evento()).id == primeiro
+
+
+async def test_a_first_connection_going_back_gets_what_changed_since_the_screens_reads(
+    sse: httpx.AsyncClient, db: AsyncSession, settings: Settings, redis: Redis, ritmo: Ritmo
+) -> None:
+    h = _bearer(await _token(db, settings))
+    segundos, _ = await redis.time()
+    antigo = f"{segundos * 1000 - 60_000}-0"  # before the screen read anything
+    await redis.xadd(STREAM, {"tipo": "alerta", "dados": "{}"}, id=antigo)
+    depois = [await publicar(redis, nova(n)) for n in (1, 2)]  # after its reads
+
+    async with conectar(sse, headers=h, params={"recuar_ms": "30000"}) as leitor:
+        recebidos = await leitor.eventos(2)
+        assert [e.id for e in recebidos] == depois
+        await leitor.nada_mais()
+        ao_vivo = await publicar(redis, nova(3))
+        assert (await leitor.evento()).id == ao_vivo
+
+    # Nothing since then: the stream starts at its end, as without going back.
+    async with conectar(sse, headers=h, params={"recuar_ms": "0"}) as leitor:
+        await leitor.nada_mais(0.3)
+        assert leitor.ultimo_id == ao_vivo
+
+
+async def test_going_back_on_a_stream_redis_lost_gets_reset(
+    sse: httpx.AsyncClient, db: AsyncSession, settings: Settings, redis: Redis, ritmo: Ritmo
+) -> None:
+    h = _bearer(await _token(db, settings))
+    await publicar(redis, alerta(1))
+    await redis.delete(STREAM)  # Redis restarted: what it held since the reads is gone
+    async with conectar(sse, headers=h, params={"recuar_ms": "5000"}) as leitor:
+        reset = await leitor.evento()
+        assert (reset.tipo, reset.id) == ("reset", "0-0")
 
 
 async def test_an_id_older_than_the_window_gets_reset_then_live_events(

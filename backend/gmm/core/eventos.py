@@ -186,9 +186,17 @@ class Assinatura:
         self._fechada = False
 
     @classmethod
-    async def abrir(cls, redis_url: str, ultimo_id: str | None, ritmo: Ritmo) -> Assinatura:
+    async def abrir(
+        cls, redis_url: str, ultimo_id: str | None, ritmo: Ritmo, recuar_ms: int | None = None
+    ) -> Assinatura:
         """Connect and decide where the client resumes; Redis down is a 503 here,
-        before the response starts, so the client falls back to polling at once."""
+        before the response starts, so the client falls back to polling at once.
+
+        ``recuar_ms`` (only without ``ultimo_id``): start that long before now on the
+        Redis clock, the stream ids' own. A screen that read its data just before
+        opening its first stream gets, as events, whatever changed since those reads,
+        instead of reading everything a second time to be sure.
+        """
         conexao = Redis.from_url(
             redis_url,
             decode_responses=True,
@@ -199,6 +207,11 @@ class Assinatura:
             client_name=NOME_CONEXAO,
         )
         try:
+            recuado = False
+            if ultimo_id is None and recuar_ms is not None:
+                recuado = True
+                segundos, micros = await conexao.time()
+                ultimo_id = f"{max(0, segundos * 1000 + micros // 1000 - recuar_ms)}-0"
             # One transaction: nothing can be trimmed between the check and the replay.
             async with conexao.pipeline(transaction=True) as pipe:
                 pipe.xinfo_stream(STREAM)
@@ -227,12 +240,17 @@ class Assinatura:
             # The current end, sent as an id without data: the browser keeps it as
             # Last-Event-ID, so even a reconnect before any event loses nothing.
             return cls(conexao, ritmo, ultimo, inicio + f"id: {ultimo}\n\n")
-        # An id past the end is no id of this stream (Redis replaced, clock moved).
-        if perdeu_eventos(ultimo_id, info) or _chave(ultimo_id) > _chave(ultimo):
+        # A client's id past the end is no id of this stream (Redis replaced, clock
+        # moved); a point in time past it only means nothing happened since.
+        passou = not recuado and _chave(ultimo_id) > _chave(ultimo)
+        if perdeu_eventos(ultimo_id, info) or passou:
             reset = Reset(motivo="o ponto de retomada saiu da janela de eventos")
             texto = _mensagem(ultimo, reset.nome, reset.model_dump_json())
             return cls(conexao, ritmo, ultimo, inicio + "\n" + texto)
         lote: list[tuple[str, dict[str, str]]] = resto[0]
+        if recuado and not lote:
+            # Nothing happened in that time: the current end, as on a plain start.
+            return cls(conexao, ritmo, ultimo, inicio + f"id: {ultimo}\n\n")
         cursor = lote[-1][0] if lote else ultimo_id
         # A full batch means more to replay; the stream loop goes on from the cursor.
         return cls(conexao, ritmo, cursor, inicio + "\n" + _mensagens(lote))

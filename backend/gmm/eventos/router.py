@@ -12,7 +12,7 @@ from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
 from gmm.conversas.eventos import MensagemNova, MensagemStatus
 from gmm.core.dependencias import dependencia_fora
 from gmm.core.deps import SettingsDep
-from gmm.core.eventos import ID_PATTERN, Assinatura, Evento, Reset, Ritmo
+from gmm.core.eventos import ID_PATTERN, JANELA_MS, Assinatura, Evento, Reset, Ritmo
 from gmm.core.respostas import errors
 from gmm.monitoramento.eventos import AlertaEvento
 from gmm.recebimento.eventos import ConexaoEvento
@@ -81,6 +81,18 @@ async def eventos(
             description=_ID_DESCRICAO + " (o EventSource do navegador o envia ao reconectar)",
         ),
     ] = None,
+    recuar_ms: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=JANELA_MS,
+            description=(
+                "Sem id de retomada: começa este tanto de milissegundos antes de agora. "
+                "Uma tela que acabou de ler seus dados recebe como eventos o que mudou "
+                "desde essas leituras, em vez de ler tudo de novo"
+            ),
+        ),
+    ] = None,
 ) -> StreamingResponse:
     """Eventos em tempo real (Server-Sent Events) para a tela se atualizar sem recarregar.
 
@@ -99,14 +111,16 @@ async def eventos(
     | `reset` | os eventos desde o `Last-Event-ID` já não estão disponíveis: recarregue tudo |
 
     Ao reconectar, envie o id do último evento recebido (`Last-Event-ID` ou
-    `?last_event_id=`) para receber o que foi publicado nos últimos minutos. Um
+    `?last_event_id=`) para receber o que foi publicado nos últimos minutos; na
+    primeira conexão, `?recuar_ms=` (o tempo desde as primeiras leituras da tela)
+    entrega o que mudou desde então, ou um `reset` se não for possível saber. Um
     comentário `: ping` chega a cada 15 s sem eventos. O navegador (EventSource) não
     envia cabeçalhos: passe o token como `?access_token=`. O fluxo se fecha em até
     10 s quando a sessão é encerrada (logout, nova senha, conta desativada).
     """
     assert settings.redis_url  # create_app refuses to start without it
     assinatura = await Assinatura.abrir(
-        settings.redis_url, last_event_id_header or last_event_id, ritmo
+        settings.redis_url, last_event_id_header or last_event_id, ritmo, recuar_ms
     )
     sessionmaker = request.app.state.sessionmaker
     # The token was checked now; the stream outlives the request, so it asks again.

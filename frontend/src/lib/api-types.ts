@@ -697,7 +697,9 @@ export interface paths {
          *     | `reset` | os eventos desde o `Last-Event-ID` já não estão disponíveis: recarregue tudo |
          *
          *     Ao reconectar, envie o id do último evento recebido (`Last-Event-ID` ou
-         *     `?last_event_id=`) para receber o que foi publicado nos últimos minutos. Um
+         *     `?last_event_id=`) para receber o que foi publicado nos últimos minutos; na
+         *     primeira conexão, `?recuar_ms=` (o tempo desde as primeiras leituras da tela)
+         *     entrega o que mudou desde então, ou um `reset` se não for possível saber. Um
          *     comentário `: ping` chega a cada 15 s sem eventos. O navegador (EventSource) não
          *     envia cabeçalhos: passe o token como `?access_token=`. O fluxo se fecha em até
          *     10 s quando a sessão é encerrada (logout, nova senha, conta desativada).
@@ -6629,6 +6631,8 @@ export interface operations {
             query?: {
                 /** @description Id do último evento recebido: a transmissão retoma logo depois dele */
                 last_event_id?: string | null;
+                /** @description Sem id de retomada: começa este tanto de milissegundos antes de agora. Uma tela que acabou de ler seus dados recebe como eventos o que mudou desde essas leituras, em vez de ler tudo de novo */
+                recuar_ms?: number | null;
                 /** @description O mesmo token, para o que o navegador busca sem cabeçalhos (<img>, <audio>, EventSource) */
                 access_token?: string | null;
             };

@@ -21,6 +21,7 @@ export type Prioridade = S["Prioridade"];
 export type StatusEnvio = S["StatusEnvio"];
 export type TipoConteudo = S["TipoConteudo"];
 export type LidasOut = S["LidasOut"];
+export type ResultadoBusca = S["ResultadoBusca"];
 
 /** Every list endpoint answers one page and the cursor of the next. */
 export interface Page<T> {

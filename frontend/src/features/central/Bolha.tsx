@@ -226,9 +226,11 @@ interface Props {
   /** Offered on failed outbound messages. */
   onReenviar?: (mensagem: Mensagem) => void;
   reenviando?: boolean;
+  /** The message a search result opened: highlighted. */
+  alvo?: boolean;
 }
 
-export function Bolha({ mensagem, otimista, onReenviar, reenviando }: Props) {
+export function Bolha({ mensagem, otimista, onReenviar, reenviando, alvo }: Props) {
   const saida = mensagem.direcao === "outbound";
   const botoes = saida ? lerBotoes(mensagem) : null;
   const lista = saida ? lerLista(mensagem) : null;
@@ -246,7 +248,7 @@ export function Bolha({ mensagem, otimista, onReenviar, reenviando }: Props) {
     .join(" ");
   return (
     <li
-      className={`linha-bolha ${saida ? "linha-saida" : "linha-entrada"}`}
+      className={`linha-bolha ${saida ? "linha-saida" : "linha-entrada"}${alvo ? " mensagem-alvo" : ""}`}
       data-mensagem-id={otimista ? undefined : mensagem.id}
       data-direcao={mensagem.direcao}
       data-respondida={respondida ? "true" : undefined}

@@ -1,6 +1,6 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { avisosDe } from "../../lib/avisos";
 import { iniciarSessao } from "../../lib/session";
 import type { Chamado } from "../../lib/types";
@@ -374,5 +374,68 @@ describe("CentralPage", () => {
     renderRotas(rotas, "/central/7");
     expect(await screen.findByText("Concluído", { selector: ".chat-topo .badge" })).toBeVisible();
     expect(screen.getByRole("button", { name: "Mais ações" })).toBeDisabled();
+  });
+
+  it("finds a message by its words and opens its chat scrolled to it, highlighted", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    const rolar = vi.fn();
+    Element.prototype.scrollIntoView = rolar;
+    const recentes = [10, 11, 12].map((id) => mensagem({ id, texto: `Mensagem ${id}` }));
+    const antiga = mensagem({
+      id: 3,
+      direcao: "inbound",
+      tipo: "recebida",
+      texto: "Segue o orçamento",
+    });
+    const { chamadas } = stubFetch({
+      "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+      "GET /api/mensagens/nao-atribuidas": { body: { items: [], next_cursor: null, total: 0 } },
+      "GET /api/mensagens/busca": {
+        body: {
+          items: [
+            {
+              mensagem_id: 3,
+              chamado_id: 7,
+              numero_chamado: "CH-2026-0007",
+              titulo: "Ar-condicionado não gela",
+              prestador: "Carlos Pereira",
+              direcao: "inbound",
+              criado_em: "2026-03-10T12:00:00Z",
+              trecho: [
+                { texto: "Segue o ", destaque: false },
+                { texto: "orçamento", destaque: true },
+              ],
+            },
+          ],
+          next_cursor: null,
+        },
+      },
+      "GET /api/chamados/7": { body: chamado },
+      // The newest page does not hold it: the chat loads older ones until it does.
+      "GET /api/conversas/7/mensagens": (url) =>
+        url.searchParams.get("cursor") === "antes"
+          ? { body: { items: [antiga], next_cursor: null } }
+          : { body: { items: recentes, next_cursor: "antes" } },
+      "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+    });
+    const { router } = renderRotas(rotas, "/central");
+    const user = userEvent.setup();
+    await user.type(await screen.findByPlaceholderText("Buscar conversa"), "orcamento");
+
+    const achadas = await screen.findByRole("region", { name: "Mensagens encontradas" });
+    const resultado = within(achadas).getByRole("link", { name: /Carlos Pereira/ });
+    expect(within(resultado).getByText("orçamento").tagName).toBe("MARK");
+    expect(resultado).toHaveAttribute("href", "/central/7?mensagem=3");
+    const busca = chamadas.find((c) => c.url.pathname === "/api/mensagens/busca");
+    expect(busca?.url.searchParams.get("q")).toBe("orcamento");
+
+    await user.click(resultado);
+    expect(router.state.location.search).toBe("?mensagem=3");
+    await waitFor(() =>
+      expect(document.querySelector('[data-mensagem-id="3"]')).toHaveClass("mensagem-alvo"),
+    );
+    expect(rolar).toHaveBeenCalledTimes(1);
+    expect(rolar.mock.contexts[0]).toBe(document.querySelector('[data-mensagem-id="3"]'));
+    expect(document.querySelector('[data-mensagem-id="10"]')).not.toHaveClass("mensagem-alvo");
   });
 });

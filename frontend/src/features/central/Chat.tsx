@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Link, useLocation } from "react-router";
+import { Link, useLocation, useSearchParams } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErroBox } from "../../components/Feedback";
@@ -16,6 +16,7 @@ import { Composer } from "./Composer";
 import { FaixaBreaker } from "./FaixaBreaker";
 import { InfoPainel } from "./InfoPainel";
 import { ListaMensagens } from "./ListaMensagens";
+import { PARAMETRO_MENSAGEM } from "./ResultadosBusca";
 import { mensagensDasPaginas } from "./listaOtimista";
 import { DialogoDaAcao } from "./menu/DialogoDaAcao";
 import { type AcaoMenu, MenuAcoes } from "./menu/MenuAcoes";
@@ -55,6 +56,8 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
     indisponivel && chamado.error instanceof ApiError && chamado.error.status === 404;
   // Opened with Enter from the list (ListaConversas): the keyboard goes on typing.
   const focarComposer = pedeFoco(useLocation().state);
+  // Opened from a search result: that message is scrolled to and highlighted.
+  const alvo = Number(useSearchParams()[0].get(PARAMETRO_MENSAGEM)) || null;
   const aberto = dados ? chamadoAberto(dados.status) : false;
   const confirmarConclusao = dados?.status === "aguardando_confirmacao";
   const acao = acoes.acao;
@@ -168,6 +171,7 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
               modoAoVivo={aoVivo.modo}
               onReenviar={acoes.reenviarMensagem}
               reenviandoId={acoes.reenviandoId}
+              alvo={alvo}
             />
             {acoes.erroEnvio ? (
               <p className="chat-erro-envio" role="alert">

@@ -15,6 +15,7 @@ import { STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
 import type { Conversa, StatusChamado } from "../../lib/types";
 import { semFormatacao } from "../../lib/whatsapp";
+import { ResultadosBusca } from "./ResultadosBusca";
 import { Ticks } from "./Ticks";
 
 function iniciais(nome: string): string {
@@ -178,6 +179,7 @@ export function ListaConversas() {
           ))}
         </ul>
         <CarregarMais lista={conversas} pequeno />
+        <ResultadosBusca busca={busca} />
       </div>
       <p className={`lista-rodape ao-vivo ao-vivo-${aoVivo.modo}`}>
         {conversas.isError && conversas.data ? "Sem conexão: tentando de novo · " : ""}

@@ -17,6 +17,8 @@ interface MensagensProps {
   modoAoVivo: AoVivo["modo"];
   onReenviar: (mensagem: Mensagem) => void;
   reenviandoId: number | undefined;
+  /** A message to show (a search result): older pages load until it is there. */
+  alvo?: number | null;
 }
 
 /** Closer than this to the bottom counts as "at the bottom". */
@@ -25,7 +27,9 @@ const PERTO_DO_FIM_PX = 80;
 /**
  * The scrolling history: stays at the bottom for new messages (and while images,
  * documents and audio players load and grow), keeps its place for older ones, and
- * when the operator has scrolled up offers a jump to what arrived below.
+ * when the operator has scrolled up offers a jump to what arrived below. Given an
+ * `alvo`, it loads older pages until that message is there, then scrolls to it and
+ * highlights it once.
  */
 export function ListaMensagens({
   itens,
@@ -39,6 +43,7 @@ export function ListaMensagens({
   modoAoVivo,
   onReenviar,
   reenviandoId,
+  alvo = null,
 }: MensagensProps) {
   const caixa = useRef<HTMLDivElement>(null);
   const conteudo = useRef<HTMLDivElement>(null);
@@ -47,6 +52,8 @@ export function ListaMensagens({
   const ultimaId = itens.at(-1)?.id;
   const ultimaVista = useRef(ultimaId);
   const [novas, setNovas] = useState(false);
+  // The target already looked for (scrolled to, or not in this chat): once is enough.
+  const alvoVisto = useRef<number | null>(null);
 
   function irParaOFim() {
     const el = caixa.current;
@@ -95,6 +102,21 @@ export function ListaMensagens({
       observador?.disconnect();
     };
   }, []);
+
+  useEffect(() => {
+    if (alvo === null || alvoVisto.current === alvo || carregando || carregandoAnteriores) return;
+    const linha = caixa.current?.querySelector(`[data-mensagem-id="${alvo}"]`);
+    if (linha) {
+      // Stay there: new messages below offer the jump instead of pulling the view.
+      noFim.current = false;
+      linha.scrollIntoView({ block: "center" });
+      alvoVisto.current = alvo;
+    } else if (temAnteriores) {
+      carregarAnteriores();
+    } else {
+      alvoVisto.current = alvo; // not in this conversation (moved, or a wrong link)
+    }
+  }, [alvo, itens, carregando, carregandoAnteriores, temAnteriores, carregarAnteriores]);
 
   function aoRolar() {
     const el = caixa.current;
@@ -157,6 +179,7 @@ export function ListaMensagens({
                     otimista={m.id < 0}
                     onReenviar={onReenviar}
                     reenviando={reenviandoId === m.id}
+                    alvo={m.id === alvo}
                   />
                 ))}
               </ol>

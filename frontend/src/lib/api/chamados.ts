@@ -7,6 +7,7 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
+import { mantidoPorEventos } from "./aoVivo";
 import { api, corpo } from "./cliente";
 import type {
   Chamado,
@@ -68,8 +69,12 @@ export const chamadoQuery = (id: number) =>
     queryFn: ({ signal }) => obterChamado(id, signal),
   });
 
-export function useChamado(id: number, refetchInterval: number | false = false) {
-  return useQuery({ ...chamadoQuery(id), refetchInterval });
+/** `aoVivo`: the interval useLiveUpdates answers, for a screen that follows the chamado live. */
+export function useChamado(id: number, aoVivo?: number | false) {
+  return useQuery({
+    ...chamadoQuery(id),
+    ...(aoVivo === undefined ? {} : mantidoPorEventos(aoVivo)),
+  });
 }
 
 export function obterInfo(id: number, signal?: AbortSignal): Promise<ChamadoInfo> {

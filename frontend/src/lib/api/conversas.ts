@@ -5,6 +5,7 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
+import { mantidoPorEventos } from "./aoVivo";
 import { api, corpo } from "./cliente";
 import { listaInfinita } from "./listaInfinita";
 import type { InfiniteData } from "@tanstack/react-query";
@@ -15,6 +16,7 @@ import type {
   Mensagem,
   Page,
   PaginaNaoAtribuidas,
+  ResultadoBusca,
   StatusChamado,
 } from "../types";
 
@@ -29,6 +31,7 @@ export const conversasKeys = {
   lista: (filtros: FiltrosConversas) => ["conversas", "lista", filtros] as const,
   mensagens: (chamadoId: number) => ["conversas", "mensagens", chamadoId] as const,
   naoAtribuidas: ["conversas", "nao-atribuidas"] as const,
+  busca: (q: string) => ["conversas", "busca", q] as const,
 };
 
 export function listarConversas(
@@ -45,7 +48,24 @@ export const conversasQuery = (filtros: FiltrosConversas) =>
   );
 
 export function useConversas(filtros: FiltrosConversas, refetchInterval: number | false) {
-  return useInfiniteQuery({ ...conversasQuery(filtros), refetchInterval });
+  return useInfiniteQuery({ ...conversasQuery(filtros), ...mantidoPorEventos(refetchInterval) });
+}
+
+/** Messages that say `q` (text or transcription), the newest first, with the snippet. */
+export function buscarMensagens(
+  q: string,
+  cursor?: string | null,
+  signal?: AbortSignal,
+): Promise<Page<ResultadoBusca>> {
+  return corpo(api.GET("/api/mensagens/busca", { params: { query: { q, cursor } }, signal }));
+}
+
+export const buscaQuery = (q: string) =>
+  listaInfinita(conversasKeys.busca(q), (cursor, signal) => buscarMensagens(q, cursor, signal));
+
+/** Off (no request) while `q` is empty. */
+export function useBuscaMensagens(q: string) {
+  return useInfiniteQuery({ ...buscaQuery(q), enabled: q !== "" });
 }
 
 export const MENSAGENS_POR_PAGINA = 50;
@@ -70,7 +90,7 @@ export const mensagensQuery = (chamadoId: number) =>
   );
 
 export function useMensagens(chamadoId: number, refetchInterval: number | false) {
-  return useInfiniteQuery({ ...mensagensQuery(chamadoId), refetchInterval });
+  return useInfiniteQuery({ ...mensagensQuery(chamadoId), ...mantidoPorEventos(refetchInterval) });
 }
 
 export function marcarLidas(chamadoId: number): Promise<LidasOut> {
@@ -84,7 +104,8 @@ export function useMarcarLidas() {
   return useMutation({
     mutationFn: marcarLidas,
     onSuccess: (_resultado, chamadoId) => {
-      // Clear the badge at once; the refetch confirms it.
+      // Reading changes nothing else of the list: the badge is cleared here, with
+      // no refetch (the chat is opened often, and each would read the whole list).
       qc.setQueriesData<InfiniteData<Page<Conversa>>>(
         { queryKey: conversasKeys.listas },
         (dados) =>
@@ -98,7 +119,6 @@ export function useMarcarLidas() {
               }
             : dados,
       );
-      return qc.invalidateQueries({ queryKey: conversasKeys.listas });
     },
   });
 }
@@ -142,7 +162,7 @@ export const naoAtribuidasQuery = () =>
   );
 
 export function useNaoAtribuidas(refetchInterval: number | false = false) {
-  return useInfiniteQuery({ ...naoAtribuidasQuery(), refetchInterval });
+  return useInfiniteQuery({ ...naoAtribuidasQuery(), ...mantidoPorEventos(refetchInterval) });
 }
 
 /** How many wait in all: one message asked for, the total read (under the list's key,
@@ -154,7 +174,7 @@ export const totalNaoAtribuidasQuery = () =>
   });
 
 export function useTotalNaoAtribuidas(refetchInterval: number | false = false) {
-  return useQuery({ ...totalNaoAtribuidasQuery(), refetchInterval });
+  return useQuery({ ...totalNaoAtribuidasQuery(), ...mantidoPorEventos(refetchInterval) });
 }
 
 export function atribuirMensagem(mensagemId: number, dados: AtribuirIn): Promise<Mensagem> {

@@ -7,6 +7,11 @@
  * reconnects on its own after a network error, sending Last-Event-ID, and the
  * server replays what was missed; an HTTP error (401, 503) closes it for good, so
  * a new one is opened later, with the last id seen as `?last_event_id=`.
+ *
+ * The first stream of a session has no id to resume from, and the screens read
+ * their data before it opens: it asks the server to start as far back as the
+ * session's first reads (`?recuar_ms=`), so what changed in between comes as
+ * events, instead of every screen reading everything twice.
  */
 import type { QueryClient } from "@tanstack/react-query";
 import { urlDaApi } from "../api/cliente";
@@ -19,12 +24,23 @@ export const ESPERA_ABRIR_MS = 5_000;
 /** A closed stream is opened again after this, doubling up to the maximum. */
 export const NOVA_TENTATIVA_MS = 5_000;
 export const NOVA_TENTATIVA_MAX_MS = 60_000;
+/**
+ * How far back the first stream starts, beyond the time since the session began: a
+ * request reaches the server later than it leaves, and the screens' first reads may
+ * start a moment before this connection learns its token (their effects run first).
+ */
+export const MARGEM_RECUO_MS = 2_000;
+/** The server keeps ten minutes of events; a session older than that without a
+ * stream refetches what it shows instead. */
+export const RECUO_MAX_MS = 10 * 60 * 1000;
 
 export class ConexaoAoVivo {
   private modo: ModoAoVivo = "conectando";
   private fonte: EventSource | null = null;
   private token: string | null = null;
   private ultimoId: string | null = null;
+  /** When this session's token arrived (performance.now()): its screens read after it. */
+  private desde = 0;
   private esperaAbrir: ReturnType<typeof setTimeout> | undefined;
   private novaTentativa: ReturnType<typeof setTimeout> | undefined;
   private atraso = NOVA_TENTATIVA_MS;
@@ -49,6 +65,7 @@ export class ConexaoAoVivo {
     if (token !== this.token) {
       this.token = token;
       this.ultimoId = null;
+      this.desde = performance.now();
       this.abrir();
     }
     return () => {
@@ -84,27 +101,28 @@ export class ConexaoAoVivo {
       this.mudar("polling");
       return;
     }
+    const recuo = Math.ceil(performance.now() - this.desde) + MARGEM_RECUO_MS;
+    const recuar = this.ultimoId === null && recuo <= RECUO_MAX_MS ? recuo : null;
     // EventSource sends no headers: the token goes in the query, as the API accepts here.
     const fonte = new EventSource(
       urlDaApi("get", "/api/eventos", {
-        query: { access_token: this.token, last_event_id: this.ultimoId },
+        query: { access_token: this.token, last_event_id: this.ultimoId, recuar_ms: recuar },
       }),
     );
     this.fonte = fonte;
-    // Without a resume point the server starts from its end of the stream when the
-    // request arrives: whatever changed between the screens' first fetch and then
-    // would never come as an event (an inbound message landing during page load).
-    let semRetomada = this.ultimoId === null;
+    // With no point to resume from, the server starts at its end of the stream when
+    // the request arrives: whatever changed since the screens' first reads would
+    // never come as an event (an inbound message landing during page load).
+    let semRetomada = this.ultimoId === null && recuar === null;
     this.aguardarAbertura();
 
     fonte.addEventListener("open", () => {
       if (this.fonte !== fonte) return;
       clearTimeout(this.esperaAbrir);
       this.atraso = NOVA_TENTATIVA_MS;
-      // Refresh once what events keep fresh when some may have been missed: before
-      // this stream's first event, or while polling. The browser's own reconnects
-      // resume with Last-Event-ID and miss nothing.
-      if (semRetomada || this.modo === "polling") recuperarAposQueda(this.qc);
+      // Everything else resumes: the server replays what was missed (or says
+      // `reset` when it no longer can), so nothing is read twice.
+      if (semRetomada) recuperarAposQueda(this.qc);
       semRetomada = false;
       this.mudar("sse");
     });

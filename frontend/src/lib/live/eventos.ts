@@ -2,9 +2,16 @@
  * What each server event does to the query cache. Events carry ids and the fields
  * that changed, never whole rows: a tick is updated in place at once, and the
  * affected queries are invalidated so the screens on view refetch the rest (only
- * active queries refetch; the others are just marked stale).
+ * active queries refetch; the others are just marked stale). Events come in bursts
+ * (an album of photos, three acks per message): what a burst touches is refetched
+ * once, when it is over, not once per event, each cancelling the one before.
  */
-import type { InfiniteData, QueryClient } from "@tanstack/react-query";
+import {
+  type InfiniteData,
+  type QueryClient,
+  type QueryKey,
+  matchQuery,
+} from "@tanstack/react-query";
 import { chamadosKeys } from "../api/chamados";
 import { conversasKeys } from "../api/conversas";
 import { monitoramentoKeys } from "../api/monitoramento";
@@ -82,19 +89,47 @@ function mudarConversas(
   };
 }
 
+/** Events within this long of the first one of a burst are refetched together. */
+export const AGRUPAR_MS = 200;
+
+const pendentes = new WeakMap<QueryClient, QueryKey[]>();
+
+/**
+ * Stale at once (a screen opened now refetches it), and refetched on the screens
+ * with the rest of the burst; a refetch already under way is cancelled then, as it
+ * may have read before the event.
+ */
+function invalidar(qc: QueryClient, queryKey: QueryKey): void {
+  void qc.invalidateQueries({ queryKey, refetchType: "none" });
+  const chaves = pendentes.get(qc);
+  if (chaves) {
+    chaves.push(queryKey);
+    return;
+  }
+  const novas = [queryKey];
+  pendentes.set(qc, novas);
+  setTimeout(() => {
+    pendentes.delete(qc);
+    void qc.refetchQueries({
+      type: "active",
+      predicate: (query) => novas.some((chave) => matchQuery({ queryKey: chave }, query)),
+    });
+  }, AGRUPAR_MS);
+}
+
 function invalidarConversa(qc: QueryClient, chamadoId: number | null): void {
-  void qc.invalidateQueries({ queryKey: conversasKeys.listas });
+  invalidar(qc, conversasKeys.listas);
   if (chamadoId == null) return;
-  void qc.invalidateQueries({ queryKey: conversasKeys.mensagens(chamadoId) });
-  void qc.invalidateQueries({ queryKey: chamadosKeys.info(chamadoId) });
+  invalidar(qc, conversasKeys.mensagens(chamadoId));
+  invalidar(qc, chamadosKeys.info(chamadoId));
 }
 
 function invalidarChamado(qc: QueryClient, chamadoId: number): void {
-  void qc.invalidateQueries({ queryKey: chamadosKeys.detalhe(chamadoId) });
-  void qc.invalidateQueries({ queryKey: chamadosKeys.info(chamadoId) });
-  void qc.invalidateQueries({ queryKey: chamadosKeys.historico(chamadoId) });
-  void qc.invalidateQueries({ queryKey: chamadosKeys.listas });
-  void qc.invalidateQueries({ queryKey: conversasKeys.listas });
+  invalidar(qc, chamadosKeys.detalhe(chamadoId));
+  invalidar(qc, chamadosKeys.info(chamadoId));
+  invalidar(qc, chamadosKeys.historico(chamadoId));
+  invalidar(qc, chamadosKeys.listas);
+  invalidar(qc, conversasKeys.listas);
 }
 
 /**
@@ -120,7 +155,7 @@ export function aplicarEvento(qc: QueryClient, { tipo, dados }: Evento): void {
       }
       // An inbound message that matched no open chamado waits to be assigned.
       if (evento.chamado_id == null) {
-        void qc.invalidateQueries({ queryKey: conversasKeys.naoAtribuidas });
+        invalidar(qc, conversasKeys.naoAtribuidas);
       }
       return;
     }
@@ -137,8 +172,8 @@ export function aplicarEvento(qc: QueryClient, { tipo, dados }: Evento): void {
         conversasKeys.mensagens(evento.chamado_id),
         (atual) => mudarMensagens(atual, evento),
       );
-      void qc.invalidateQueries({ queryKey: conversasKeys.mensagens(evento.chamado_id) });
-      void qc.invalidateQueries({ queryKey: chamadosKeys.info(evento.chamado_id) });
+      invalidar(qc, conversasKeys.mensagens(evento.chamado_id));
+      invalidar(qc, chamadosKeys.info(evento.chamado_id));
       return;
     }
     case "chamado.atualizado": {
@@ -160,7 +195,7 @@ export function aplicarEvento(qc: QueryClient, { tipo, dados }: Evento): void {
       // The note says the chamado changed (a status, a quote, a visit): show it so.
       if (typeof evento.chamado_id === "number") {
         invalidarChamado(qc, evento.chamado_id);
-        void qc.invalidateQueries({ queryKey: conversasKeys.mensagens(evento.chamado_id) });
+        invalidar(qc, conversasKeys.mensagens(evento.chamado_id));
       }
       return;
     }

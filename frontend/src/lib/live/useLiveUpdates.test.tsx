@@ -1,17 +1,17 @@
 import { type InfiniteData, type QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { act, renderHook } from "@testing-library/react";
+import { act, renderHook, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { conversa, mensagem, usuario } from "../../test/dados";
 import { FakeEventSource, stubEventSource } from "../../test/eventSource";
-import { novoQueryClient } from "../../test/utils";
+import { novoQueryClient, stubFetch } from "../../test/utils";
 import { chamadosKeys } from "../api/chamados";
-import { conversasKeys } from "../api/conversas";
+import { conversasKeys, useMensagens } from "../api/conversas";
 import { monitoramentoKeys } from "../api/monitoramento";
 import { encerrarSessao, iniciarSessao } from "../session";
 import type { Conversa, Mensagem, Page } from "../types";
-import { ESPERA_ABRIR_MS, NOVA_TENTATIVA_MS } from "./conexao";
-import { PAINEL_CACHE_MS } from "./eventos";
+import { ESPERA_ABRIR_MS, MARGEM_RECUO_MS, NOVA_TENTATIVA_MS, RECUO_MAX_MS } from "./conexao";
+import { AGRUPAR_MS, PAINEL_CACHE_MS } from "./eventos";
 import { useLiveUpdates } from "./useLiveUpdates";
 
 function pagina<T>(items: T[]): InfiniteData<Page<T>> {
@@ -31,9 +31,16 @@ function invalidada(qc: QueryClient, chave: readonly unknown[]): boolean {
 
 const LISTA = conversasKeys.lista({});
 
-/** The stream's first open refreshes everything (tested on its own): start clean. */
+/** Clear the marks left by earlier events, to see what the next step does. */
 function semMarcas(qc: QueryClient): void {
   for (const query of qc.getQueryCache().getAll()) query.setState({ isInvalidated: false });
+}
+
+function algumaInvalidada(qc: QueryClient): boolean {
+  return qc
+    .getQueryCache()
+    .getAll()
+    .some((q) => q.state.isInvalidated);
 }
 
 /** A cache as the central leaves it: two chats, the list, a chamado and its info. */
@@ -293,33 +300,93 @@ describe("useLiveUpdates", () => {
     act(() => segunda.abrir());
     expect(result.current.modo).toBe("sse");
     expect(result.current.intervalo("conversa")).toBe(false);
-    // What changed while polling is fetched once.
+    // The server replays what was missed while polling: only that is refetched.
+    expect(algumaInvalidada(qc)).toBe(false);
+    act(() => segunda.emitir("mensagem.nova", { chamado_id: 7, mensagem_id: 44 }, "171-0"));
     expect(invalidada(qc, conversasKeys.mensagens(7))).toBe(true);
-    expect(invalidada(qc, chamadosKeys.detalhe(7))).toBe(true);
+    expect(invalidada(qc, conversasKeys.mensagens(8))).toBe(false);
   });
 
-  it("what loaded before the stream opened is refreshed once; the browser's reconnects are not", () => {
+  it("a burst of events refetches what it touched once, when it is over", async () => {
+    const { fetchMock } = stubFetch({
+      "GET /api/conversas/7/mensagens": {
+        body: { items: [mensagem({ id: 41 })], next_cursor: null },
+      },
+    });
+    const qc = novoQueryClient();
+    montar(qc);
+    const chat = renderHook(() => useMensagens(7, false), {
+      wrapper: ({ children }: { children: ReactNode }) => (
+        <QueryClientProvider client={qc}>{children}</QueryClientProvider>
+      ),
+    });
+    await waitFor(() => expect(chat.result.current.isSuccess).toBe(true));
+    const fonte = FakeEventSource.ultima();
+    act(() => fonte.abrir());
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    // Three acks of one message, as the gateway sends them.
+    act(() => {
+      for (const [n, status] of (["enviado", "entregue", "lido"] as const).entries()) {
+        const evento = { mensagem_id: 41, chamado_id: 7, status_envio: status, erro: null };
+        fonte.emitir("mensagem.status", evento, `1767225600000-${n}`);
+      }
+    });
+    // The ticks moved at once (in the cache: the hook hears of it on a timer, faked
+    // here); the read waits for the burst to end.
+    const cache = qc.getQueryData<InfiniteData<Page<Mensagem>>>(conversasKeys.mensagens(7));
+    expect(cache?.pages[0]?.items[0]?.status_envio).toBe("lido");
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    await act(() => vi.advanceTimersByTimeAsync(AGRUPAR_MS));
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    await act(() => vi.advanceTimersByTimeAsync(10 * AGRUPAR_MS));
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+  });
+
+  it("the first stream starts back at the session's first reads: nothing is read twice", () => {
     const { qc } = montar();
     cacheDaCentral(qc);
     qc.setQueryData(conversasKeys.naoAtribuidas, pagina([]));
     const fonte = FakeEventSource.ultima();
-    // Something may have happened between those fetches and the server's start point.
+    // What changed after those reads comes as events, replayed by the server.
+    expect(fonte.params.get("last_event_id")).toBeNull();
+    expect(Number(fonte.params.get("recuar_ms"))).toBeGreaterThanOrEqual(MARGEM_RECUO_MS);
     act(() => fonte.abrir());
-    for (const chave of [LISTA, conversasKeys.naoAtribuidas, conversasKeys.mensagens(7)]) {
-      expect(invalidada(qc, chave), JSON.stringify(chave)).toBe(true);
-    }
-    expect(invalidada(qc, chamadosKeys.detalhe(8))).toBe(true);
+    expect(algumaInvalidada(qc)).toBe(false);
+    act(() => fonte.emitir("mensagem.nova", { chamado_id: 8, mensagem_id: 51 }, "172-0"));
+    expect(invalidada(qc, conversasKeys.mensagens(8))).toBe(true);
+    expect(invalidada(qc, conversasKeys.mensagens(7))).toBe(false);
 
     // A reconnect of the same EventSource resumes from Last-Event-ID: nothing to refetch.
     semMarcas(qc);
     act(() => fonte.falhar());
     act(() => fonte.abrir());
-    expect(
-      qc
-        .getQueryCache()
-        .getAll()
-        .some((q) => q.state.isInvalidated),
-    ).toBe(false);
+    expect(algumaInvalidada(qc)).toBe(false);
+  });
+
+  it("a session past the server's window without any stream refreshes what it shows once", () => {
+    vi.useFakeTimers();
+    const agora = vi.spyOn(performance, "now").mockReturnValue(1_000);
+    const { qc } = montar();
+    cacheDaCentral(qc);
+    const primeira = FakeEventSource.ultima();
+    expect(primeira.params.get("recuar_ms")).toBe(String(MARGEM_RECUO_MS));
+    act(() => primeira.falhar({ definitivo: true }));
+
+    // Refused for longer than the server keeps events: going back cannot cover it.
+    agora.mockReturnValue(1_000 + RECUO_MAX_MS);
+    act(() => {
+      vi.advanceTimersByTime(NOVA_TENTATIVA_MS);
+    });
+    const segunda = FakeEventSource.ultima();
+    expect(segunda).not.toBe(primeira);
+    expect(segunda.params.get("recuar_ms")).toBeNull();
+    expect(segunda.params.get("last_event_id")).toBeNull();
+    act(() => segunda.abrir());
+    for (const chave of [LISTA, conversasKeys.mensagens(7), chamadosKeys.detalhe(8)]) {
+      expect(invalidada(qc, chave), JSON.stringify(chave)).toBe(true);
+    }
   });
 
   it("polls when the stream does not open within a few seconds", () => {
