@@ -1,0 +1,1 @@
+"""SLA dos chamados: o calendário de expediente sobre o qual prazos e cobranças são contados."""
