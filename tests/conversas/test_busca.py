@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gmm.conversas import service
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, TipoMensagem
 from gmm.core.config import Settings
 from tests import factories as f
@@ -56,6 +58,40 @@ async def test_finds_words_in_any_form_and_marks_them_in_the_snippet(
     assert [a["mensagem_id"] for a in frase] == [antiga.id]
     sem = (await client.get(URL, params={"q": "orçamento -quadro"}, headers=h)).json()["items"]
     assert {a["mensagem_id"] for a in sem} == {audio.id, antiga.id}
+
+
+async def test_matches_older_than_the_newest_window_are_found_in_order_across_pages(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A window of 3 messages: the search looks there first, then at the older ones.
+    monkeypatch.setattr(service, "JANELA_BUSCA", 3)
+    h = f.headers(await f.usuario(db), settings)
+    c = await f.chamado(db, await f.terceirizado(db))
+    ids = []
+    for n in range(12):
+        # The word is frequent long ago and absent lately, the walk back's worst case.
+        texto = f"Disjuntor trocado no quadro {n}" if n < 6 or n == 8 else f"Bom dia {n}"
+        ids.append((await f.mensagem(db, c, texto=texto)).id)
+    esperadas = [ids[8], *reversed(ids[:6])]
+
+    vistas: list[int] = []
+    cursor = None
+    for _ in range(10):
+        params = {"q": "disjuntores", "limit": "2", **({"cursor": cursor} if cursor else {})}
+        resposta = await client.get(URL, params=params, headers=h)
+        assert resposta.status_code == 200, resposta.text
+        pagina = resposta.json()
+        vistas += [a["mensagem_id"] for a in pagina["items"]]
+        cursor = pagina["next_cursor"]
+        if not cursor:
+            break
+    assert vistas == esperadas
+    todas = (await client.get(URL, params={"q": "disjuntor", "limit": "50"}, headers=h)).json()
+    assert [a["mensagem_id"] for a in todas["items"]] == esperadas
+    assert todas["next_cursor"] is None
 
 
 async def test_search_needs_a_user_and_a_real_query(

@@ -74,8 +74,10 @@ class Mensagem(Base):
         Index("ix_mensagens_status_envio_criado_em", "status_envio", "criado_em"),
         # Monitoring's 24 h volume and delivery times read one day of messages.
         Index("ix_mensagens_criado_em", "criado_em"),
-        # Full-text search over what a message says (GET /api/mensagens/busca).
+        # Full-text search over what a message says (GET /api/mensagens/busca): the GIN
+        # index for rare words, a walk back by momento for common ones.
         Index("ix_mensagens_busca", text(DOCUMENTO), postgresql_using="gin"),
+        Index("ix_mensagens_momento_id", "momento", "id"),
         # A stored file is served under the name it was sent with (GET /api/midias).
         Index(
             "ix_mensagens_url_midia",

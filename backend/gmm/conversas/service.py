@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     ColumnElement,
@@ -259,14 +259,28 @@ def _partes(trecho: str) -> list[Trecho]:
     return partes
 
 
+# How many of the newest messages (before the cursor) the search looks at first.
+JANELA_BUSCA = 10_000
+
+
 async def buscar(
     session: AsyncSession, busca: str, *, limit: int, cursor: str | None
 ) -> Page[ResultadoBusca]:
     """Messages that say ``busca`` (their text, or a voice note's transcription), in
     Portuguese (plural and singular, accents or not: "orçamentos" finds "orcamento"),
-    the newest first; web-search syntax ("frase exata", -palavra, ou)."""
+    the newest first; web-search syntax ("frase exata", -palavra, ou).
+
+    Two ways to find them, each bad where the other is good: walking back through
+    the messages by ``momento`` finds a common word's newest matches at once but
+    would walk the whole history for one frequent long ago and absent lately; the
+    GIN index answers a rare word at once but must sort every match of a common one.
+    So the newest JANELA_BUSCA messages are searched first (PostgreSQL picks the way
+    from its statistics, and either is bounded there), and only when they hold too
+    few matches are the older ones searched, through the GIN index alone.
+    """
     consulta = func.websearch_to_tsquery(literal_column("'gmm_portugues'::regconfig"), busca)
-    query = (
+    chave = tuple_(Mensagem.momento, Mensagem.id)
+    base = (
         select(
             Mensagem.id,
             Mensagem.chamado_id,
@@ -283,13 +297,28 @@ async def buscar(
         .outerjoin(Chamado, Chamado.id == Mensagem.chamado_id)
         .outerjoin(Terceirizado, Terceirizado.id == Chamado.terceirizado_id)
         .where(literal_column(DOCUMENTO).op("@@")(consulta))
+    )
+    borda_query = (
+        select(Mensagem.momento, Mensagem.id)
         .order_by(Mensagem.momento.desc(), Mensagem.id.desc())
-        .limit(limit + 1)
+        .offset(JANELA_BUSCA)
+        .limit(1)
     )
     if cursor:
         momento, ultimo_id = decode_cursor(cursor, datetime, int)
-        query = query.where(tuple_(Mensagem.momento, Mensagem.id) < (momento, ultimo_id))
-    rows = (await session.execute(query)).all()
+        base = base.where(chave < (momento, ultimo_id))
+        borda_query = borda_query.where(chave < (momento, ultimo_id))
+    borda = (await session.execute(borda_query)).first()
+
+    recentes = base if borda is None else base.where(chave > tuple(borda))
+    ordem = (Mensagem.momento.desc(), Mensagem.id.desc())
+    rows = list((await session.execute(recentes.order_by(*ordem).limit(limit + 1))).all())
+    if len(rows) <= limit and borda is not None:
+        # Ordered by an expression no index provides: the walk back is ruled out.
+        fora_do_indice = (Mensagem.momento + timedelta(0)).desc()
+        antigas = base.where(chave <= tuple(borda)).order_by(fora_do_indice, Mensagem.id.desc())
+        rows += (await session.execute(antigas.limit(limit + 1 - len(rows)))).all()
+
     proximo = None
     if len(rows) > limit:
         ultima = rows[limit - 1]
