@@ -21,6 +21,7 @@ from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, T
 from gmm.core.config import Settings
 from gmm.core.eventos import STREAM, publicar
 from tests import factories as f
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_spa import login
 
 LONGO = "Manutenção preventiva do sistema de climatização do bloco administrativo " * 2
@@ -70,6 +71,7 @@ async def test_phone_list_chat_and_nav_fit_the_screen(
         await expect(link).to_be_in_viewport(ratio=1)
         await _dentro_da_tela(link)
     await _dentro_da_tela(phone.get_by_role("button", name="Sair"))
+    await screenshot(phone, "central-celular-lista")
 
     await item.click()
     topo = phone.locator(".chat-topo")
@@ -78,6 +80,7 @@ async def test_phone_list_chat_and_nav_fit_the_screen(
     await _dentro_da_tela(topo.get_by_role("button", name="Finalizar"))
     await _dentro_da_tela(topo.get_by_role("button", name="Informações do chamado"))
     await _sem_rolagem_lateral(phone)
+    await screenshot(phone, "central-celular-chat")
     await expect(phone).to_have_url(re.compile(rf"/central/{c.id}$"))
 
 
@@ -327,3 +330,35 @@ async def test_the_central_reads_each_thing_once_then_follows_the_events(
     assert resposta.status_code == 200, resposta.text
     await expect(chat.locator(".bolha-entrada", has_text="Chego em 10 minutos")).to_be_visible()
     await expect(page.locator(f'[data-conversa-id="{c.id}"]')).to_contain_text("Chego em 10")
+
+
+async def test_a_search_finds_an_old_message_and_opens_the_chat_at_it(
+    page: Page, live_server: str, db: AsyncSession
+) -> None:
+    user = await f.usuario(db)
+    t = await f.terceirizado(db, nome="Carlos Pereira")
+    c = await f.chamado(db, t, titulo="Bomba d'água do bloco B")
+    antiga = await f.mensagem(db, c, texto="Segue o *orçamento* da bomba: R$ 1.200,00")
+    # More than a page of messages after it: the chat must load older ones to show it.
+    for n in range(60):
+        await f.mensagem(db, c, direcao=Direcao.outbound, texto=f"Atualização {n} da obra")
+
+    await login(page, live_server, user.email)
+    await page.get_by_placeholder("Buscar conversa").fill("orcamentos")
+    achadas = page.get_by_role("region", name="Mensagens encontradas")
+    resultado = achadas.get_by_role("link", name=re.compile("Carlos Pereira"))
+    await expect(resultado.locator("mark")).to_have_text("orçamento")
+    await expect(resultado).to_contain_text("da bomba")
+    await screenshot(page, "central-busca")
+
+    await resultado.click()
+    await expect(page).to_have_url(f"{live_server}/central/{c.id}?mensagem={antiga.id}")
+    alvo = page.locator(f'[data-mensagem-id="{antiga.id}"]')
+    await expect(alvo).to_have_class(re.compile(r"\bmensagem-alvo\b"))
+    await expect(alvo).to_be_in_viewport()
+    # The newest message is further down, out of view: the chat did not jump back.
+    ultima = page.locator(".linha-bolha", has_text="Atualização 59 da obra")
+    await expect(ultima).to_be_attached()
+    await expect(ultima).not_to_be_in_viewport()
+    await screenshot(page, "central-busca-mensagem")
+

@@ -401,9 +401,11 @@ describe("CentralPage", () => {
               prestador: "Carlos Pereira",
               direcao: "inbound",
               criado_em: "2026-03-10T12:00:00Z",
+              // WhatsApp's marks around the match are read with it, then dropped.
               trecho: [
-                { texto: "Segue o ", destaque: false },
+                { texto: "Segue o *", destaque: false },
                 { texto: "orçamento", destaque: true },
+                { texto: "* da bomba", destaque: false },
               ],
             },
           ],
@@ -425,6 +427,9 @@ describe("CentralPage", () => {
     const achadas = await screen.findByRole("region", { name: "Mensagens encontradas" });
     const resultado = within(achadas).getByRole("link", { name: /Carlos Pereira/ });
     expect(within(resultado).getByText("orçamento").tagName).toBe("MARK");
+    expect(resultado.querySelector(".resultado-trecho")).toHaveTextContent(
+      /^Segue o orçamento da bomba$/,
+    );
     expect(resultado).toHaveAttribute("href", "/central/7?mensagem=3");
     const busca = chamadas.find((c) => c.url.pathname === "/api/mensagens/busca");
     expect(busca?.url.searchParams.get("q")).toBe("orcamento");

@@ -16,15 +16,25 @@ export function destinoDoResultado(resultado: ResultadoBusca): string {
   return `/central/${resultado.chamado_id}?${PARAMETRO_MENSAGEM}=${resultado.mensagem_id}`;
 }
 
+// Around each match while the marks are read: characters no message holds.
+const INICIO = "\uE000";
+const FIM = "\uE001";
+
+/**
+ * The snippet as a preview reads it, without WhatsApp's marks: read whole, since a
+ * mark often wraps the very word that matched ("Segue o *orçamento*"). Odd parts
+ * are the matches.
+ */
+export function partesSemFormatacao(partes: ResultadoBusca["trecho"]): string[] {
+  const junto = partes.map((p) => (p.destaque ? INICIO + p.texto + FIM : p.texto)).join("");
+  return semFormatacao(junto).split(new RegExp(`${INICIO}([^${FIM}]*)${FIM}`));
+}
+
 function Trecho({ partes }: { partes: ResultadoBusca["trecho"] }) {
   return (
     <span className="resultado-trecho">
-      {partes.map((parte, i) =>
-        parte.destaque ? (
-          <mark key={i}>{parte.texto}</mark>
-        ) : (
-          <span key={i}>{semFormatacao(parte.texto)}</span>
-        ),
+      {partesSemFormatacao(partes).map((texto, i) =>
+        i % 2 === 1 ? <mark key={i}>{texto}</mark> : <span key={i}>{texto}</span>,
       )}
     </span>
   );
