@@ -361,4 +361,3 @@ async def test_a_search_finds_an_old_message_and_opens_the_chat_at_it(
     await expect(ultima).to_be_attached()
     await expect(ultima).not_to_be_in_viewport()
     await screenshot(page, "central-busca-mensagem")
-
