@@ -9,6 +9,7 @@ from gmm.envio.models import AckPendente, ConfiguracaoWhatsapp
 from gmm.monitoramento.models import Alerta
 from gmm.prestador.models import TokenAcesso, UsoTokenAcesso
 from gmm.respostas_rapidas.models import RespostaRapida
+from gmm.sla.models import CobrancaAutomatica, EtapaConfig, Expediente, Feriado, PoliticaSla
 from gmm.terceirizados.models import Terceirizado
 
 metadata = Base.metadata
@@ -17,10 +18,15 @@ __all__ = [
     "AckPendente",
     "Alerta",
     "Chamado",
+    "CobrancaAutomatica",
     "ConfiguracaoWhatsapp",
     "EstadoConversa",
+    "EtapaConfig",
+    "Expediente",
+    "Feriado",
     "HistoricoChamado",
     "Mensagem",
+    "PoliticaSla",
     "RegraAutomacao",
     "RespostaRapida",
     "SequenciaChamado",

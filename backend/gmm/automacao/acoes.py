@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm.automacao import estados, textos
 from gmm.automacao.models import Aguardando
 from gmm.chamados import service as chamados
-from gmm.chamados.eventos import Notificacao
+from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
 from gmm.chamados.models import Chamado, OrigemHistorico, StatusChamado
 from gmm.conversas.conteudo import (
     Acao,
@@ -347,6 +347,45 @@ async def _nao_concluido(
     )
 
 
+async def _cobranca_confirmada(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
+) -> str:
+    # Answering is what stops the follow-up ladder: nothing else to move.
+    del whatsapp
+    descricao = "o terceirizado confirmou o atendimento"
+    await _anotar(session, chamado, toque, descricao)
+    return descricao
+
+
+async def _pediu_prazo(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
+) -> str:
+    descricao = "o terceirizado pediu mais prazo"
+    await _anotar(session, chamado, toque, descricao)
+    await _perguntar_de_novo(
+        session,
+        whatsapp,
+        chamado,
+        Aguardando.novo_prazo,
+        textos.PEDIR_NOVO_PRAZO.format(numero=chamado.numero_chamado),
+    )
+    return descricao
+
+
+async def _nao_pode_atender(
+    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
+) -> str:
+    # Chasing someone who said no helps nobody: the ladder stops, the chamado is
+    # marked for another contractor and the operators are told.
+    del whatsapp
+    chamado.reatribuir = True
+    chamado.cobranca_pausada = True
+    descricao = "o terceirizado não pode atender: escolha outro terceirizado"
+    await _anotar(session, chamado, toque, descricao)
+    publicar_apos_commit(session, ChamadoAtualizado.de(chamado))
+    return descricao
+
+
 # Button id → what it does to the chamado.
 EFEITOS: dict[str, Efeito] = {
     "orcamento:aprovar": _aprovar_orcamento,
@@ -355,6 +394,10 @@ EFEITOS: dict[str, Efeito] = {
     "visita:remarcar": _remarcar_visita,
     "conclusao:sim": _concluido,
     "conclusao:nao": _nao_concluido,
+    # The follow-up ladder's "read and unanswered" buttons (gmm.sla.motor).
+    "cobranca:confirmo": _cobranca_confirmada,
+    "cobranca:mais_prazo": _pediu_prazo,
+    "cobranca:nao_posso": _nao_pode_atender,
 }
 
 

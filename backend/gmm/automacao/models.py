@@ -47,6 +47,7 @@ class RegraAutomacao(Base):
 class Aguardando(StrEnum):
     valor_orcamento = "valor_orcamento"
     nova_data_visita = "nova_data_visita"
+    novo_prazo = "novo_prazo"  # after "Preciso mais prazo" (gmm.sla's ladder)
 
 
 class EstadoConversa(Base):

@@ -13,18 +13,20 @@ import functools
 import logging
 import time
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 import re2
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.automacao import acoes, estados, textos
-from gmm.automacao.models import AcaoRegra, Aguardando, RegraAutomacao, TipoPadrao
+from gmm.automacao.models import AcaoRegra, Aguardando, EstadoConversa, RegraAutomacao, TipoPadrao
 from gmm.automacao.schemas import RegraIn, RegraUpdate
 from gmm.chamados import service as chamados
 from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
 from gmm.chamados.models import Chamado, OrigemHistorico, Prioridade, StatusChamado
 from gmm.conversas.models import Mensagem, TipoConteudo, TipoMensagem
+from gmm.core.db import utcnow
 from gmm.core.errors import DomainError, NotFound
 from gmm.core.eventos import publicar_apos_commit
 from gmm.envio.service import WhatsAppService
@@ -243,6 +245,8 @@ async def _resposta_aguardada(
     session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, mensagem: Mensagem
 ) -> bool:
     estado = await estados.atual(session, mensagem.destinatario, chamado.id)
+    if estado is not None and estado.aguardando == Aguardando.novo_prazo:
+        return await _novo_prazo(session, whatsapp, chamado, mensagem, estado)
     if estado is None or estado.aguardando != Aguardando.valor_orcamento:
         # A new visit date is free text: it reaches the operator as any message does.
         return False
@@ -259,6 +263,36 @@ async def _resposta_aguardada(
         chamado,
         TipoMensagem.automatica,
         textos.ORCAMENTO_RECEBIDO.format(valor=textos.reais(valor), numero=chamado.numero_chamado),
+    )
+    publicar_apos_commit(session, Notificacao.de(chamado, descricao))
+    publicar_apos_commit(session, ChamadoAtualizado.de(chamado))
+    return True
+
+
+async def _novo_prazo(
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado: Chamado,
+    mensagem: Mensagem,
+    estado: EstadoConversa,
+) -> bool:
+    """After "Preciso mais prazo": the date the contractor answers becomes the prazo
+    (the follow-up ladder counts from it); anything else reaches the operator."""
+    fuso = ZoneInfo(whatsapp.settings.timezone)
+    prazo = textos.ler_data(mensagem.texto or "", fuso, utcnow())
+    if prazo is None:
+        return False
+    chamado.prazo_combinado = prazo
+    await session.delete(estado)
+    quando = textos.data_hora(prazo, fuso)
+    descricao = f"novo prazo informado pelo terceirizado: {quando}"
+    await chamados.registrar_historico(
+        session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=mensagem.id
+    )
+    await whatsapp.enviar_mensagem(
+        chamado,
+        TipoMensagem.automatica,
+        textos.NOVO_PRAZO_RECEBIDO.format(numero=chamado.numero_chamado, prazo=quando),
     )
     publicar_apos_commit(session, Notificacao.de(chamado, descricao))
     publicar_apos_commit(session, ChamadoAtualizado.de(chamado))

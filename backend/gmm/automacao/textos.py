@@ -95,4 +95,39 @@ PEDIR_NOVA_DATA = (
     "Sem problema. Qual dia e horário ficam bons para a visita do chamado {numero}? "
     "(ex.: 15/12 às 14h)"
 )
+PEDIR_NOVO_PRAZO = (
+    "Certo. Até quando você consegue concluir o chamado {numero}? "
+    "Responda com a data (ex.: 15/12, ou 15/12 às 14h)."
+)
+NOVO_PRAZO_RECEBIDO = "Anotado: novo prazo do chamado {numero} em {prazo}. Obrigado!"
 APROVADO = "Combinado! Orçamento de {valor} aprovado: pode iniciar o serviço do chamado {numero}."
+
+
+_DATA = re.compile(
+    r"(?<!\d)(?P<dia>\d{1,2})/(?P<mes>\d{1,2})(?:/(?P<ano>\d{4}|\d{2}))?(?!\d)"
+    r"(?:\s*(?:as|a|,)?\s*(?P<hora>\d{1,2})(?:\s*(?:h|:)\s*(?P<minuto>\d{2})?|\s*h))?"
+)
+# A date without an hour is due at the end of that day's work.
+HORA_PADRAO = 18
+
+
+def ler_data(texto: str, fuso: ZoneInfo, agora: datetime) -> datetime | None:
+    """A date a contractor typed ("15/12", "15/12/2026", "15/12 às 14h", "15/12 14:30"),
+    in the future, as an aware datetime; None when there is none or it makes no sense.
+    Without a year it is the next such date."""
+    achado = _DATA.search(normalizar(texto))
+    if achado is None:
+        return None
+    hoje = agora.astimezone(fuso)
+    try:
+        ano = int(achado["ano"]) if achado["ano"] else hoje.year
+        if ano < 100:
+            ano += 2000
+        hora = int(achado["hora"]) if achado["hora"] else HORA_PADRAO
+        minuto = int(achado["minuto"]) if achado["minuto"] else 0
+        momento = datetime(ano, int(achado["mes"]), int(achado["dia"]), hora, minuto, tzinfo=fuso)
+        if not achado["ano"] and momento <= hoje:
+            momento = momento.replace(year=ano + 1)
+    except ValueError:
+        return None
+    return momento if momento > hoje else None

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     ForeignKey,
     Identity,
     Index,
@@ -91,6 +92,12 @@ class Chamado(Base):
     # center's "ordered by last activity" an index scan instead of an aggregate
     # over the whole history.
     ultima_atividade_em: Mapped[datetime] = mapped_column(server_default=func.now())
+    # The contractor answered "Não posso atender": another one must take it.
+    reatribuir: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # An operator paused the follow-up ladder (gmm.sla) for this chamado.
+    cobranca_pausada: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
 
     terceirizado: Mapped[Terceirizado] = relationship(lazy="raise")
 

@@ -107,11 +107,11 @@ class Secao(BaseModel):
 
 
 class Acao(BaseModel):
-    """What a tap on a ready-made question does (orçamento, visita, conclusão)."""
+    """What a tap on a ready-made question does (orçamento, visita, conclusão, cobrança)."""
 
     model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
-    tipo: Literal["orcamento", "visita", "conclusao"]
+    tipo: Literal["orcamento", "visita", "conclusao", "cobranca"]
     valor: str | None = Field(default=None, description="Orçamento: o valor, em reais")
     data_hora: str | None = Field(default=None, description="Visita: data e hora (ISO 8601)")
 

@@ -36,6 +36,7 @@ class TipoMensagem(StrEnum):
     midia = "midia"
     recebida = "recebida"
     automatica = "automatica"  # sent by an automation rule or a conversation step
+    cobranca_automatica = "cobranca_automatica"  # a step of the follow-up ladder (gmm.sla)
     link_prestador = "link_prestador"
 
 

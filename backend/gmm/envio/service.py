@@ -75,12 +75,14 @@ class WhatsAppService:
         )
 
     async def enviar_botoes(
-        self, chamado: Chamado, texto: str, conteudo: ConteudoBotoes
+        self,
+        chamado: Chamado,
+        texto: str,
+        conteudo: ConteudoBotoes,
+        tipo: TipoMensagem = TipoMensagem.botoes,
     ) -> ResultadoEnvio:
         """Reply buttons (id, title) and a footer."""
-        return await self._registrar(
-            chamado, TipoMensagem.botoes, TipoConteudo.interactive, texto, conteudo
-        )
+        return await self._registrar(chamado, tipo, TipoConteudo.interactive, texto, conteudo)
 
     async def enviar_midia(
         self, chamado: Chamado, tipo_conteudo: TipoConteudo, conteudo: ConteudoArquivo

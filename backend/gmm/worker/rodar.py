@@ -29,6 +29,7 @@ from gmm.envio.fila import (
 from gmm.envio.job import enviar_mensagem, varrer_pendentes
 from gmm.monitoramento import tasks as monitoramento_tasks
 from gmm.recebimento.baixar import MIDIA_MAX_TENTATIVAS, baixar_midia
+from gmm.sla.tasks import cobrar_automaticamente
 from gmm.transcricao.tasks import ESPERAS_PELO_MODELO, job_timeout_s, transcrever_audio
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,14 @@ def worker_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
                 second={0, 30},
                 run_at_startup=True,
                 timeout=settings.envio_job_timeout_seconds,
-            )
+            ),
+            # The follow-up ladder (gmm.sla): once a minute, one worker at a time
+            # (arq's cron is unique per run); the database keeps each step single.
+            cron(
+                resistente(cobrar_automaticamente, adiar=False),
+                second={15},
+                timeout=settings.envio_job_timeout_seconds,
+            ),
         ],
         queue_name=QUEUE_NAME,
         on_startup=_startup,

@@ -1350,14 +1350,14 @@ export interface components {
     schemas: {
         /**
          * Acao
-         * @description What a tap on a ready-made question does (orçamento, visita, conclusão).
+         * @description What a tap on a ready-made question does (orçamento, visita, conclusão, cobrança).
          */
         Acao: {
             /**
              * Tipo
              * @enum {string}
              */
-            tipo: "orcamento" | "visita" | "conclusao";
+            tipo: "orcamento" | "visita" | "conclusao" | "cobranca";
             /**
              * Valor
              * @description Orçamento: o valor, em reais
@@ -2783,7 +2783,7 @@ export interface components {
          * TipoMensagem
          * @enum {string}
          */
-        TipoMensagem: "criacao" | "cobranca" | "resposta_manual" | "finalizacao" | "lista_interativa" | "botoes" | "midia" | "recebida" | "automatica" | "link_prestador";
+        TipoMensagem: "criacao" | "cobranca" | "resposta_manual" | "finalizacao" | "lista_interativa" | "botoes" | "midia" | "recebida" | "automatica" | "cobranca_automatica" | "link_prestador";
         /**
          * TipoPadrao
          * @enum {string}

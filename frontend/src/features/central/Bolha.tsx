@@ -14,6 +14,7 @@ const ROTULO_TIPO: Partial<Record<Mensagem["tipo"], string>> = {
   lista_interativa: "Lista interativa",
   botoes: "Botões",
   automatica: "Resposta automática",
+  cobranca_automatica: "Cobrança automática",
   link_prestador: "Link do prestador",
 };
 

@@ -46,4 +46,5 @@ export const ROTULO_ACAO: Record<Acao["tipo"], string> = {
   orcamento: "Orçamento",
   visita: "Confirmação de visita",
   conclusao: "Conclusão do serviço",
+  cobranca: "Cobrança automática",
 };
