@@ -38,6 +38,7 @@ from gmm.monitoramento.router import router as monitoramento_router
 from gmm.prestador.router import router as prestador_router
 from gmm.recebimento.router import router as recebimento_router
 from gmm.respostas_rapidas.router import router as respostas_rapidas_router
+from gmm.sla.router import router as sla_router
 from gmm.terceirizados.router import router as terceirizados_router
 
 API_DESCRIPTION = """\
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         recebimento_router,
         prestador_router,
         respostas_rapidas_router,
+        sla_router,
         monitoramento_router,
     ):
         app.include_router(router)

@@ -155,6 +155,22 @@ _CORPO_EXEMPLO: dict[str, Any] = {
     },
     "atualizar_resposta_rapida": {"texto": "Bom dia, {terceirizado}! Tudo certo para {prazo}?"},
     "concluir_chamado_prestador": {"observacao": "Disjuntor trocado e quadro testado."},
+    "salvar_expediente": {
+        "dias": [0, 1, 2, 3, 4],
+        "inicio": "08:00:00",
+        "fim": "18:00:00",
+        "fuso": "America/Sao_Paulo",
+        "uf": "SP",
+        "email_supervisor": "supervisor@example.com",
+    },
+    "salvar_politica_sla": {"confirmar_min": 60, "iniciar_min": 600, "concluir_min": 1200},
+    "salvar_etapa_cobranca": {
+        "ativa": True,
+        "minutos": 120,
+        "texto": "Olá, {terceirizado}! Conseguiu ver a mensagem do chamado {chamado}?",
+    },
+    "adicionar_feriado": {"data": "2026-01-25", "descricao": "Aniversário de São Paulo"},
+    "pausar_cobranca_automatica": {"pausada": True},
 }
 
 

@@ -24,24 +24,31 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, true, update
+from sqlalchemy import select, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from gmm.automacao import textos as textos_automacao
 from gmm.chamados import service as chamados
 from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
 from gmm.chamados.models import ABERTOS, Chamado, OrigemHistorico, Prioridade, StatusChamado
 from gmm.conversas.conteudo import Acao
-from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
+from gmm.conversas.models import StatusEnvio, TipoMensagem
 from gmm.core.db import session_scope
 from gmm.core.dependencias import dependencia_fora
 from gmm.core.eventos import publicar_apos_commit
 from gmm.envio.schemas import BotaoIn, BotoesIn
 from gmm.envio.service import WhatsAppService
 from gmm.sla.models import CobrancaAutomatica, Etapa
-from gmm.sla.service import Configuracao, carregar, prazos
+from gmm.sla.service import (
+    DESCRICAO,
+    Aguardada,
+    Configuracao,
+    aguardada,
+    carregar,
+    prazos,
+    ultima_nossa,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +61,6 @@ BOTOES_COBRANCA = [
     ("cobranca:nao_posso", "Não posso atender"),
 ]
 
-DESCRICAO: dict[Etapa, str] = {
-    Etapa.nao_entregue: "mensagem não entregue: tente ligar para o terceirizado",
-    Etapa.nao_lida: "cobrança automática enviada: a mensagem foi entregue e não lida",
-    Etapa.sem_resposta: "cobrança automática enviada: a mensagem foi lida e não respondida",
-    Etapa.prazo_1dia: "lembrete de prazo enviado: vence em um dia útil",
-    Etapa.prazo_2h: "lembrete de prazo enviado: vence em duas horas úteis",
-    Etapa.atrasado: "prazo vencido: prioridade elevada",
-}
-
 _ACIMA: dict[Prioridade, Prioridade] = {
     Prioridade.baixa: Prioridade.normal,
     Prioridade.normal: Prioridade.alta,
@@ -72,61 +70,9 @@ _ACIMA: dict[Prioridade, Prioridade] = {
 
 
 @dataclass(frozen=True)
-class Aguardada:
-    """Our message the contractor has not answered, with its ticks' times."""
-
-    id: int
-    status: StatusEnvio
-    enviado_em: datetime | None
-    entregue_em: datetime | None
-    lido_em: datetime | None
-
-
-@dataclass(frozen=True)
 class Passo:
     etapa: Etapa
     referencia: int
-
-
-_Ultima = Select[int, StatusEnvio, datetime | None, datetime | None, datetime | None]
-
-
-def _ultima_nossa(
-    chamado_id: ColumnElement[int] | InstrumentedAttribute[int],
-) -> Select[int, StatusEnvio, datetime | None, datetime | None, datetime | None]:
-    """Our last message after the contractor's last one, the ladder's own left out,
-    for the chamado ``chamado_id`` names (a value, or the outer query's column)."""
-    # Its own name, or the subquery would take the outer query's messages as its own.
-    deles = aliased(Mensagem)
-    ultima_deles = (
-        select(func.coalesce(func.max(deles.id), 0))
-        .where(deles.chamado_id == chamado_id, deles.direcao == Direcao.inbound)
-        .correlate_except(deles)
-        .scalar_subquery()
-    )
-    return (
-        select(
-            Mensagem.id,
-            Mensagem.status_envio,
-            Mensagem.enviado_em,
-            Mensagem.entregue_em,
-            Mensagem.lido_em,
-        )
-        .where(
-            Mensagem.chamado_id == chamado_id,
-            Mensagem.direcao == Direcao.outbound,
-            Mensagem.tipo != TipoMensagem.cobranca_automatica,
-            Mensagem.id > ultima_deles,
-        )
-        .order_by(Mensagem.id.desc())
-        .limit(1)
-    )
-
-
-async def aguardada(session: AsyncSession, chamado_id: int) -> Aguardada | None:
-    """The message the contractor has not answered, if any."""
-    linha = (await session.execute(_ultima_nossa(literal(chamado_id)))).first()
-    return Aguardada(*linha) if linha is not None else None
 
 
 def passos_devidos(
@@ -278,10 +224,10 @@ WhatsAppServiceFactory = Callable[[AsyncSession], WhatsAppService]
 async def _candidatos(session: AsyncSession, config: Configuracao, agora: datetime) -> list[int]:
     """The open chamados with a step due and not yet taken, read in two statements
     without locks: the steps themselves are decided again under each one's lock."""
-    ultima_nossa = _ultima_nossa(Chamado.id).correlate(Chamado).lateral()
+    nossa = ultima_nossa(Chamado.id).correlate(Chamado).lateral()
     linhas = await session.execute(
-        select(Chamado, *ultima_nossa.c)
-        .outerjoin(ultima_nossa, true())
+        select(Chamado, *nossa.c)
+        .outerjoin(nossa, true())
         .where(Chamado.status.in_(ABERTOS), Chamado.cobranca_pausada.is_(False))
         .order_by(Chamado.id)
     )

@@ -4,14 +4,40 @@ the follow-up ladder's steps."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, delete, func, literal, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from gmm.chamados.models import Chamado, Prioridade
+from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
+from gmm.core.errors import DomainError, NotFound
 from gmm.sla import calendario
-from gmm.sla.models import Etapa, EtapaConfig, Expediente, Feriado, PoliticaSla
+from gmm.sla.models import (
+    CobrancaAutomatica,
+    Etapa,
+    EtapaConfig,
+    Expediente,
+    Feriado,
+    PoliticaSla,
+)
+from gmm.sla.schemas import (
+    AguardandoOut,
+    ChamadoSlaOut,
+    EtapaIn,
+    EtapaOut,
+    ExpedienteIn,
+    ExpedienteOut,
+    FeriadoIn,
+    FeriadoOut,
+    PassoOut,
+    PoliticaIn,
+    PoliticaOut,
+    PrazosOut,
+    SlaOut,
+)
 
 # Business minutes (a working day is 600: 08:00 to 18:00): confirm, start, complete.
 POLITICAS_PADRAO: dict[Prioridade, tuple[int, int, int]] = {
@@ -46,6 +72,11 @@ ETAPAS_PADRAO: dict[Etapa, tuple[bool, int, str | None]] = {
     ),
     Etapa.atrasado: (True, 0, None),
 }
+
+
+class EtapaSemTexto(DomainError):
+    status_code = 422
+    error = "etapa_sem_texto"
 
 
 @dataclass(frozen=True)
@@ -111,4 +142,191 @@ def prazos(chamado: Chamado, config: Configuracao) -> Prazos:
         confirmar=cal.somar(aberto, politica.confirmar_min),
         iniciar=cal.somar(aberto, politica.iniciar_min),
         concluir=chamado.prazo_combinado or cal.somar(aberto, politica.concluir_min),
+    )
+
+
+DESCRICAO: dict[Etapa, str] = {
+    Etapa.nao_entregue: "mensagem não entregue: tente ligar para o terceirizado",
+    Etapa.nao_lida: "cobrança automática enviada: a mensagem foi entregue e não lida",
+    Etapa.sem_resposta: "cobrança automática enviada: a mensagem foi lida e não respondida",
+    Etapa.prazo_1dia: "lembrete de prazo enviado: vence em um dia útil",
+    Etapa.prazo_2h: "lembrete de prazo enviado: vence em duas horas úteis",
+    Etapa.atrasado: "prazo vencido: prioridade elevada",
+}
+
+
+@dataclass(frozen=True)
+class Aguardada:
+    """Our message the contractor has not answered, with its ticks' times."""
+
+    id: int
+    status: StatusEnvio
+    enviado_em: datetime | None
+    entregue_em: datetime | None
+    lido_em: datetime | None
+
+
+_Ultima = Select[int, StatusEnvio, datetime | None, datetime | None, datetime | None]
+
+
+def ultima_nossa(
+    chamado_id: ColumnElement[int] | InstrumentedAttribute[int],
+) -> Select[int, StatusEnvio, datetime | None, datetime | None, datetime | None]:
+    """Our last message after the contractor's last one, the ladder's own left out,
+    for the chamado ``chamado_id`` names (a value, or the outer query's column)."""
+    # Its own name, or the subquery would take the outer query's messages as its own.
+    deles = aliased(Mensagem)
+    ultima_deles = (
+        select(func.coalesce(func.max(deles.id), 0))
+        .where(deles.chamado_id == chamado_id, deles.direcao == Direcao.inbound)
+        .correlate_except(deles)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            Mensagem.id,
+            Mensagem.status_envio,
+            Mensagem.enviado_em,
+            Mensagem.entregue_em,
+            Mensagem.lido_em,
+        )
+        .where(
+            Mensagem.chamado_id == chamado_id,
+            Mensagem.direcao == Direcao.outbound,
+            Mensagem.tipo != TipoMensagem.cobranca_automatica,
+            Mensagem.id > ultima_deles,
+        )
+        .order_by(Mensagem.id.desc())
+        .limit(1)
+    )
+
+
+async def aguardada(session: AsyncSession, chamado_id: int) -> Aguardada | None:
+    """The message the contractor has not answered, if any."""
+    linha = (await session.execute(ultima_nossa(literal(chamado_id)))).first()
+    return Aguardada(*linha) if linha is not None else None
+
+
+# -- the API: configuration ------------------------------------------------------------
+
+
+def _envia(etapa: EtapaConfig) -> bool:
+    return etapa.texto is not None and etapa.etapa not in (Etapa.nao_entregue, Etapa.atrasado)
+
+
+async def ler(session: AsyncSession) -> SlaOut:
+    config = await carregar(session)
+    exp = config.calendario.expediente
+    feriados = await session.scalars(select(Feriado).order_by(Feriado.data))
+    return SlaOut(
+        expediente=ExpedienteOut(
+            dias=sorted(exp.dias),
+            inicio=exp.inicio,
+            fim=exp.fim,
+            fuso=exp.fuso,
+            uf=exp.uf,
+            email_supervisor=config.email_supervisor,
+        ),
+        feriados=[FeriadoOut(data=f.data, descricao=f.descricao) for f in feriados],
+        politicas=[
+            PoliticaOut(
+                prioridade=p.prioridade,
+                confirmar_min=p.confirmar_min,
+                iniciar_min=p.iniciar_min,
+                concluir_min=p.concluir_min,
+            )
+            for p in (config.politicas[prioridade] for prioridade in Prioridade)
+        ],
+        etapas=[
+            EtapaOut(
+                etapa=e.etapa,
+                ativa=e.ativa,
+                minutos=e.minutos,
+                texto=e.texto,
+                envia_ao_terceirizado=_envia(e),
+            )
+            for e in (config.etapas[etapa] for etapa in Etapa)
+        ],
+    )
+
+
+async def salvar_expediente(session: AsyncSession, dados: ExpedienteIn) -> None:
+    await session.execute(
+        insert(Expediente)
+        .values(id=1, **dados.model_dump())
+        .on_conflict_do_update(index_elements=[Expediente.id], set_=dados.model_dump())
+    )
+
+
+async def salvar_politica(session: AsyncSession, prioridade: Prioridade, dados: PoliticaIn) -> None:
+    await session.execute(
+        insert(PoliticaSla)
+        .values(prioridade=prioridade, **dados.model_dump())
+        .on_conflict_do_update(index_elements=[PoliticaSla.prioridade], set_=dados.model_dump())
+    )
+
+
+async def salvar_etapa(session: AsyncSession, etapa: Etapa, dados: EtapaIn) -> None:
+    if dados.texto is None and etapa not in (Etapa.nao_entregue, Etapa.atrasado):
+        raise EtapaSemTexto(f"a etapa {etapa.value} envia uma mensagem: informe o texto")
+    await session.execute(
+        insert(EtapaConfig)
+        .values(etapa=etapa, **dados.model_dump())
+        .on_conflict_do_update(index_elements=[EtapaConfig.etapa], set_=dados.model_dump())
+    )
+
+
+async def adicionar_feriado(session: AsyncSession, dados: FeriadoIn) -> FeriadoOut:
+    await session.execute(
+        insert(Feriado)
+        .values(**dados.model_dump())
+        .on_conflict_do_update(index_elements=[Feriado.data], set_={"descricao": dados.descricao})
+    )
+    return FeriadoOut(data=dados.data, descricao=dados.descricao)
+
+
+async def remover_feriado(session: AsyncSession, data: date) -> None:
+    removido = await session.scalar(
+        delete(Feriado).where(Feriado.data == data).returning(Feriado.data)
+    )
+    if removido is None:
+        raise NotFound(f"não há feriado da empresa em {data.strftime('%d/%m/%Y')}")
+
+
+# -- the API: one chamado ------------------------------------------------------------
+
+
+async def do_chamado(session: AsyncSession, chamado: Chamado) -> ChamadoSlaOut:
+    config = await carregar(session)
+    p = prazos(chamado, config)
+    mensagem = await aguardada(session, chamado.id)
+    aguardando = None
+    if mensagem is not None:
+        desde = {
+            StatusEnvio.enviado: mensagem.enviado_em,
+            StatusEnvio.entregue: mensagem.entregue_em,
+            StatusEnvio.lido: mensagem.lido_em,
+        }.get(mensagem.status)
+        aguardando = AguardandoOut(
+            mensagem_id=mensagem.id, status_envio=mensagem.status, desde=desde
+        )
+    feitos = await session.execute(
+        select(CobrancaAutomatica.etapa, CobrancaAutomatica.criado_em)
+        .where(CobrancaAutomatica.chamado_id == chamado.id)
+        .order_by(CobrancaAutomatica.id)
+    )
+    return ChamadoSlaOut(
+        prazos=PrazosOut(
+            confirmar=p.confirmar,
+            iniciar=p.iniciar,
+            concluir=p.concluir,
+            concluir_combinado=chamado.prazo_combinado is not None,
+        ),
+        pausada=chamado.cobranca_pausada,
+        reatribuir=chamado.reatribuir,
+        aguardando=aguardando,
+        passos=[
+            PassoOut(etapa=etapa, descricao=DESCRICAO[etapa], feito_em=quando)
+            for etapa, quando in feitos
+        ],
     )

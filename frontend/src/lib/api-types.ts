@@ -1158,6 +1158,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Política de SLA e cobrança automática
+         * @description Expediente, feriados da empresa, prazos por prioridade (minutos úteis) e as
+         *     etapas da cobrança automática. O que nunca foi alterado vem com o padrão.
+         */
+        get: operations["ler_sla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sla/expediente": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Alterar o expediente
+         * @description Dias e horário de trabalho, fuso, UF (feriados estaduais) e o e-mail do
+         *     supervisor. Os feriados nacionais entram sozinhos. Só administradores.
+         */
+        put: operations["salvar_expediente"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sla/politicas/{prioridade}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Alterar os prazos de uma prioridade
+         * @description Minutos úteis para confirmar, iniciar e concluir. Só administradores.
+         */
+        put: operations["salvar_politica_sla"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sla/etapas/{etapa}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Alterar uma etapa da cobrança automática
+         * @description Ligada ou não, depois de quantos minutos úteis e o texto. Só administradores.
+         */
+        put: operations["salvar_etapa_cobranca"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sla/feriados": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adicionar um feriado da empresa
+         * @description Feriado municipal ou fechamento: não conta nos prazos e nada é cobrado nele.
+         */
+        post: operations["adicionar_feriado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sla/feriados/{data}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remover um feriado da empresa
+         * @description A data volta a contar nos prazos. 404 se não era feriado da empresa.
+         */
+        delete: operations["remover_feriado"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chamados/{chamado_id}/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prazos e cobrança automática de um chamado
+         * @description Os prazos (em tempo útil; o combinado vence o da prioridade), a mensagem ainda
+         *     sem resposta e os passos automáticos já dados.
+         */
+        get: operations["sla_do_chamado"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chamados/{chamado_id}/cobranca-automatica": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Pausar ou retomar a cobrança automática
+         * @description `{"pausada": true}` para de cobrar este chamado; `false` retoma.
+         */
+        put: operations["pausar_cobranca_automatica"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoramento/whatsapp": {
         parameters: {
             query?: never;
@@ -1374,6 +1537,17 @@ export interface components {
          * @enum {string}
          */
         AcaoRegra: "responder" | "mudar_status" | "notificar" | "definir_prioridade";
+        /** AguardandoOut */
+        AguardandoOut: {
+            /** Mensagem Id */
+            mensagem_id: number;
+            status_envio: components["schemas"]["StatusEnvio"];
+            /**
+             * Desde
+             * @description Quando chegou a esse tique
+             */
+            desde: string | null;
+        };
         /** AlertaOut */
         AlertaOut: {
             /** Id */
@@ -1600,6 +1774,27 @@ export interface components {
              * @description Visita confirmada pelo terceirizado
              */
             visita_em: string | null;
+        };
+        /** ChamadoSlaOut */
+        ChamadoSlaOut: {
+            prazos: components["schemas"]["PrazosOut"];
+            /**
+             * Pausada
+             * @description A cobrança automática está pausada neste chamado
+             */
+            pausada: boolean;
+            /**
+             * Reatribuir
+             * @description O terceirizado disse que não pode atender
+             */
+            reatribuir: boolean;
+            /** @description Nossa última mensagem ainda sem resposta do terceirizado */
+            aguardando: components["schemas"]["AguardandoOut"] | null;
+            /**
+             * Passos
+             * @description Os passos automáticos já dados, do primeiro
+             */
+            passos: components["schemas"]["PassoOut"][];
         };
         /**
          * ChamadoUpdate
@@ -1984,6 +2179,104 @@ export interface components {
             /** Atrasado */
             atrasado: boolean;
         };
+        /**
+         * Etapa
+         * @description The follow-up ladder's steps, in the order a silent contractor meets them.
+         * @enum {string}
+         */
+        Etapa: "nao_entregue" | "nao_lida" | "sem_resposta" | "prazo_1dia" | "prazo_2h" | "atrasado";
+        /** EtapaIn */
+        EtapaIn: {
+            /** Ativa */
+            ativa: boolean;
+            /**
+             * Minutos
+             * @description Minutos úteis
+             */
+            minutos: number;
+            /**
+             * Texto
+             * @description O que vai ao terceirizado: `{terceirizado}` (primeiro nome do terceirizado), `{chamado}` (número do chamado), `{titulo}` (título do chamado), `{prazo}` (data e hora do prazo)
+             */
+            texto?: string | null;
+        };
+        /** EtapaOut */
+        EtapaOut: {
+            etapa: components["schemas"]["Etapa"];
+            /** Ativa */
+            ativa: boolean;
+            /**
+             * Minutos
+             * @description Minutos úteis desde o tique, ou antes do prazo
+             */
+            minutos: number;
+            /** Texto */
+            texto: string | null;
+            /**
+             * Envia Ao Terceirizado
+             * @description false: só avisa o operador
+             */
+            envia_ao_terceirizado: boolean;
+        };
+        /**
+         * ExpedienteIn
+         * @description Dias e horário de trabalho: só eles contam nos prazos e só neles se cobra.
+         */
+        ExpedienteIn: {
+            /**
+             * Dias
+             * @description Dias da semana: 0 = segunda … 6 = domingo
+             */
+            dias: number[];
+            /**
+             * Inicio
+             * Format: time
+             * @description Abertura, ex.: 08:00
+             */
+            inicio: string;
+            /**
+             * Fim
+             * Format: time
+             * @description Fechamento, ex.: 18:00
+             */
+            fim: string;
+            /**
+             * Fuso
+             * @default America/Sao_Paulo
+             */
+            fuso: string;
+            /**
+             * Uf
+             * @description Inclui os feriados do estado
+             */
+            uf?: string | null;
+            /**
+             * Email Supervisor
+             * @description Avisado quando um chamado passa do prazo
+             */
+            email_supervisor?: string | null;
+        };
+        /** ExpedienteOut */
+        ExpedienteOut: {
+            /** Dias */
+            dias: number[];
+            /**
+             * Inicio
+             * Format: time
+             */
+            inicio: string;
+            /**
+             * Fim
+             * Format: time
+             */
+            fim: string;
+            /** Fuso */
+            fuso: string;
+            /** Uf */
+            uf: string | null;
+            /** Email Supervisor */
+            email_supervisor: string | null;
+        };
         /** FailuresOut */
         FailuresOut: {
             /** Last Hour */
@@ -1995,6 +2288,29 @@ export interface components {
             by_reason: {
                 [key: string]: number;
             };
+        };
+        /** FeriadoIn */
+        FeriadoIn: {
+            /**
+             * Data
+             * Format: date
+             */
+            data: string;
+            /**
+             * Descricao
+             * @description Ex.: aniversário da cidade
+             */
+            descricao: string;
+        };
+        /** FeriadoOut */
+        FeriadoOut: {
+            /**
+             * Data
+             * Format: date
+             */
+            data: string;
+            /** Descricao */
+            descricao: string;
         };
         /** FilaOut */
         FilaOut: {
@@ -2334,6 +2650,79 @@ export interface components {
          * @enum {string}
          */
         Papel: "admin" | "operador";
+        /** PassoOut */
+        PassoOut: {
+            etapa: components["schemas"]["Etapa"];
+            /** Descricao */
+            descricao: string;
+            /**
+             * Feito Em
+             * @description null: ainda não
+             */
+            feito_em: string | null;
+        };
+        /** PausaIn */
+        PausaIn: {
+            /** Pausada */
+            pausada: boolean;
+        };
+        /**
+         * PoliticaIn
+         * @description Minutos úteis, contados da abertura do chamado.
+         */
+        PoliticaIn: {
+            /**
+             * Confirmar Min
+             * @description Minutos úteis
+             */
+            confirmar_min: number;
+            /**
+             * Iniciar Min
+             * @description Minutos úteis
+             */
+            iniciar_min: number;
+            /**
+             * Concluir Min
+             * @description Minutos úteis
+             */
+            concluir_min: number;
+        };
+        /** PoliticaOut */
+        PoliticaOut: {
+            prioridade: components["schemas"]["Prioridade"];
+            /** Confirmar Min */
+            confirmar_min: number;
+            /** Iniciar Min */
+            iniciar_min: number;
+            /** Concluir Min */
+            concluir_min: number;
+        };
+        /** PrazosOut */
+        PrazosOut: {
+            /**
+             * Confirmar
+             * Format: date-time
+             * @description Até quando o terceirizado deve responder
+             */
+            confirmar: string;
+            /**
+             * Iniciar
+             * Format: date-time
+             * @description Até quando deve agendar ou iniciar
+             */
+            iniciar: string;
+            /**
+             * Concluir
+             * Format: date-time
+             * @description Até quando deve concluir
+             */
+            concluir: string;
+            /**
+             * Concluir Combinado
+             * @description true: o prazo combinado, não o da prioridade
+             */
+            concluir_combinado: boolean;
+        };
         /** PreenchidaOut */
         PreenchidaOut: {
             /**
@@ -2654,6 +3043,16 @@ export interface components {
          * @enum {string}
          */
         Severidade: "aviso" | "critico";
+        /** SlaOut */
+        SlaOut: {
+            expediente: components["schemas"]["ExpedienteOut"];
+            /** Feriados */
+            feriados: components["schemas"]["FeriadoOut"][];
+            /** Politicas */
+            politicas: components["schemas"]["PoliticaOut"][];
+            /** Etapas */
+            etapas: components["schemas"]["EtapaOut"][];
+        };
         /**
          * StatusChamado
          * @enum {string}
@@ -8917,6 +9316,719 @@ export interface operations {
                      * @example {
                      *       "error": "conflito",
                      *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    ler_sla: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    salvar_expediente: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "dias": [
+                 *         0,
+                 *         1,
+                 *         2,
+                 *         3,
+                 *         4
+                 *       ],
+                 *       "inicio": "08:00:00",
+                 *       "fim": "18:00:00",
+                 *       "fuso": "America/Sao_Paulo",
+                 *       "uf": "SP",
+                 *       "email_supervisor": "supervisor@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExpedienteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaOut"];
+                };
+            };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    salvar_politica_sla: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prioridade: components["schemas"]["Prioridade"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "confirmar_min": 60,
+                 *       "iniciar_min": 600,
+                 *       "concluir_min": 1200
+                 *     }
+                 */
+                "application/json": components["schemas"]["PoliticaIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaOut"];
+                };
+            };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    salvar_etapa_cobranca: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                etapa: components["schemas"]["Etapa"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ativa": true,
+                 *       "minutos": 120,
+                 *       "texto": "Olá, {terceirizado}! Conseguiu ver a mensagem do chamado {chamado}?"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EtapaIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaOut"];
+                };
+            };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    adicionar_feriado: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": "2026-01-25",
+                 *       "descricao": "Aniversário de São Paulo"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FeriadoIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeriadoOut"];
+                };
+            };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    remover_feriado: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description AAAA-MM-DD */
+                data: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    sla_do_chamado: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChamadoSlaOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    pausar_cobranca_automatica: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "pausada": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["PausaIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChamadoSlaOut"];
+                };
+            };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorOut"];
