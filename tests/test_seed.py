@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+import time_machine
 from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +17,9 @@ from gmm.core.config import Settings
 from gmm.core.db import session_scope
 from gmm.envio.fila import Fila
 from gmm.envio.service import WhatsAppService
+from gmm.sla.models import CobrancaAutomatica, Etapa
 from gmm.terceirizados.models import Terceirizado
+from tests.sla.cobranca import TERCA, rodada
 
 
 async def _contar(db: AsyncSession, modelo: type) -> int:
@@ -34,11 +37,24 @@ async def test_demo_data_is_created_once(
             dados = await seed.sample_data(session, whatsapp, ZoneInfo(settings.timezone))
         return admin, dados
 
-    assert await rodar() == (True, True)
+    # Seeded on a working morning, as the ladder's demo needs business hours.
+    with time_machine.travel(TERCA, tick=False):
+        assert await rodar() == (True, True)
     assert await rodar() == (False, False)
     assert await _contar(db, Terceirizado) == 3
-    assert await _contar(db, Chamado) == 3
-    # Each chamado: its creation message and a contractor's reply.
-    assert await _contar(db, Mensagem) == 6
+    assert await _contar(db, Chamado) == 4
+    # Three chamados: their creation message and a contractor's reply; the fourth,
+    # its creation, the operator's unanswered question and one automatic nudge.
+    assert await _contar(db, Mensagem) == 9
+    portao = await db.scalar(select(Chamado).where(Chamado.titulo.startswith("Portão")))
+    assert portao is not None
+    etapas = select(CobrancaAutomatica.etapa).where(CobrancaAutomatica.chamado_id == portao.id)
+    assert list(await db.scalars(etapas)) == [Etapa.nao_lida]
+    # Read and unanswered for two business hours: the next round sends the buttons.
+    await rodada(app, settings, TERCA)
+    assert list(await db.scalars(etapas.order_by(CobrancaAutomatica.id))) == [
+        Etapa.nao_lida,
+        Etapa.sem_resposta,
+    ]
     regras = list(await db.scalars(select(RegraAutomacao).order_by(RegraAutomacao.ordem)))
     assert [r.ativa for r in regras] == [True, True, True, False]

@@ -20,6 +20,7 @@ from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
 from gmm.core.db import utcnow
 from gmm.envio.service import WhatsAppService
 from gmm.respostas_rapidas.models import RespostaRapida
+from gmm.sla.models import CobrancaAutomatica, Etapa
 from gmm.terceirizados import service as terceirizados
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.schemas import TerceirizadoCreate
@@ -136,9 +137,79 @@ async def sample_data(session: AsyncSession, whatsapp: WhatsAppService, fuso: Zo
                 status_envio=StatusEnvio.entregue,
             )
         )
+    await _no_meio_da_cobranca(session, whatsapp, criados[2], admin_id, fuso)
     for regra in _REGRAS:
         await automacao.criar(session, regra)
     for titulo, texto in _RESPOSTAS_RAPIDAS:
         session.add(RespostaRapida(titulo=titulo, texto=texto))
     await session.flush()
     return True
+
+
+async def _no_meio_da_cobranca(
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    terceirizado: Terceirizado,
+    admin_id: int,
+    fuso: ZoneInfo,
+) -> None:
+    """A chamado halfway up the follow-up ladder: the operator asked, the contractor
+    read it and said nothing, one nudge already went. The next round (in business
+    hours) sends the buttons, so a first run shows the ladder at work."""
+    agora = utcnow()
+    chamado, _ = await chamados.criar(
+        session,
+        whatsapp,
+        ChamadoCreate(
+            terceirizado_id=terceirizado.id,
+            titulo="Portão da garagem não fecha",
+            prioridade=Prioridade.alta,
+        ),
+        criado_por=admin_id,
+        fuso=fuso,
+    )
+    abertura = await session.scalar(
+        select(Mensagem).where(Mensagem.chamado_id == chamado.id).order_by(Mensagem.id).limit(1)
+    )
+    if abertura is not None:
+        abertura.criado_em = abertura.momento = agora - timedelta(hours=8)
+    pergunta = Mensagem(
+        chamado_id=chamado.id,
+        direcao=Direcao.outbound,
+        tipo=TipoMensagem.resposta_manual,
+        texto="João, consegue passar hoje à tarde para ver o motor do portão?",
+        destinatario=terceirizado.telefone,
+        status_envio=StatusEnvio.lido,
+        criado_em=agora - timedelta(hours=6),
+        momento=agora - timedelta(hours=6),
+        enviado_em=agora - timedelta(hours=6),
+        entregue_em=agora - timedelta(hours=6),
+        lido_em=agora - timedelta(hours=2, minutes=10),
+    )
+    session.add(pergunta)
+    await session.flush()
+    lembrete = Mensagem(
+        chamado_id=chamado.id,
+        direcao=Direcao.outbound,
+        tipo=TipoMensagem.cobranca_automatica,
+        texto="Olá, João! Conseguiu ver a mensagem sobre o chamado "
+        f"{chamado.numero_chamado} ({chamado.titulo})?",
+        destinatario=terceirizado.telefone,
+        status_envio=StatusEnvio.lido,
+        criado_em=agora - timedelta(hours=3),
+        momento=agora - timedelta(hours=3),
+        enviado_em=agora - timedelta(hours=3),
+        entregue_em=agora - timedelta(hours=3),
+        lido_em=agora - timedelta(hours=2, minutes=10),
+    )
+    session.add(lembrete)
+    await session.flush()
+    session.add(
+        CobrancaAutomatica(
+            chamado_id=chamado.id,
+            etapa=Etapa.nao_lida,
+            referencia=pergunta.id,
+            mensagem_id=lembrete.id,
+            criado_em=agora - timedelta(hours=3),
+        )
+    )
