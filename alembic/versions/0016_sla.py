@@ -150,6 +150,7 @@ def upgrade() -> None:
         "chamados",
         sa.Column("reatribuir", sa.Boolean(), server_default=sa.text("false"), nullable=False),
     )
+    op.add_column("chamados", sa.Column("prazo_sla", sa.DateTime(timezone=True), nullable=True))
     op.drop_constraint(op.f("ck_estados_conversa_aguardando"), "estados_conversa", type_="check")
     op.create_check_constraint(
         op.f("ck_estados_conversa_aguardando"),
@@ -173,6 +174,7 @@ def downgrade() -> None:
         "estados_conversa",
         "aguardando IN ('valor_orcamento', 'nova_data_visita')",
     )
+    op.drop_column("chamados", "prazo_sla")
     op.drop_column("chamados", "reatribuir")
     op.drop_column("chamados", "cobranca_pausada")
     op.drop_table("cobrancas_automaticas")

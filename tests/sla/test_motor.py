@@ -209,3 +209,20 @@ async def test_a_deadline_met_late_in_its_window_sends_only_the_nearest_reminder
     assert await rodada(app, settings, local(2026, 3, 10, 16, 30)) == 0
     assert len(await _automaticas(db, c.id)) == 1
     assert set(await _etapas(db, c.id)) == {Etapa.prazo_1dia, Etapa.prazo_2h}
+
+
+async def test_an_overdue_chamado_without_an_agreed_prazo_escalates_once(
+    app: FastAPI, db: AsyncSession, settings: Settings
+) -> None:
+    # No agreed prazo: the deadline is the priority's SLA (normal: 5 business days),
+    # and raising the priority moves it; that must not escalate again and again.
+    c, _ = await esperando(db, StatusEnvio.enviado, TERCA)
+    c.prazo_combinado = None
+    await db.commit()
+    await f.mensagem(db, c, texto="Ok")
+    depois = local(2026, 3, 24, 10)  # two weeks later: overdue whatever the priority
+    for minutos in range(0, 5):
+        await rodada(app, settings, depois + timedelta(minutes=minutos))
+    await db.refresh(c)
+    assert c.prioridade == Prioridade.alta
+    assert (await _etapas(db, c.id)).count(Etapa.atrasado) == 1

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import httpx
+import time_machine
 from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth.models import Papel
-from gmm.chamados.models import Chamado, HistoricoChamado, Prioridade
-from gmm.conversas.models import StatusEnvio
+from gmm.chamados.models import Chamado, HistoricoChamado, Prioridade, StatusChamado
+from gmm.conversas.models import Direcao, StatusEnvio
 from gmm.core.config import Settings
 from gmm.sla.models import EtapaConfig, Expediente, Feriado, PoliticaSla
 from tests import factories as f
@@ -228,3 +229,42 @@ async def test_a_chamados_deadlines_waiting_message_steps_and_pause(
     )
     assert r.status_code == 422
     assert (await db.get(Chamado, c.id)) is not None
+
+
+async def test_the_central_lists_the_deadline_and_filters_by_it_and_by_who_owes_an_answer(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings
+) -> None:
+    h = f.headers(await f.usuario(db), settings)
+    t = await f.terceirizado(db)
+    vencido = await f.chamado(db, t, titulo="vencido", prazo=TERCA - timedelta(hours=1))
+    hoje = await f.chamado(db, t, titulo="hoje", prazo=TERCA + timedelta(hours=3))
+    await f.chamado(db, t, titulo="amanhã", prazo=TERCA + timedelta(days=1))
+    pelo_sla = await f.chamado(db, t, titulo="pelo SLA")
+    pelo_sla.prazo_sla = TERCA - timedelta(days=1)
+    await f.chamado(
+        db, t, titulo="fechado", prazo=TERCA - timedelta(days=2), status=StatusChamado.concluido
+    )
+    await f.mensagem(db, vencido, texto="Estou vendo")
+    await f.mensagem(db, hoje, direcao=Direcao.outbound, texto="Pode vir hoje?")
+    await db.commit()
+
+    async def titulos(situacao: str) -> list[str]:
+        with time_machine.travel(TERCA, tick=False):
+            r = await client.get("/api/conversas", params={"situacao": situacao}, headers=h)
+        assert r.status_code == 200, r.text
+        return sorted(c["titulo"] for c in r.json()["items"])
+
+    assert await titulos("atrasados") == ["pelo SLA", "vencido"]
+    assert await titulos("vencendo_hoje") == ["hoje"]
+    assert await titulos("sem_resposta") == ["hoje"]
+    r = await client.get("/api/conversas", params={"situacao": "urgentes"}, headers=h)
+    assert r.status_code == 422
+
+    with time_machine.travel(TERCA, tick=False):
+        todas = (await client.get("/api/conversas", headers=h)).json()["items"]
+    por_titulo = {c["titulo"]: c for c in todas}
+    assert datetime.fromisoformat(por_titulo["pelo SLA"]["prazo"]) == TERCA - timedelta(days=1)
+    assert por_titulo["pelo SLA"]["atrasado"] is True
+    assert datetime.fromisoformat(por_titulo["amanhã"]["prazo"]) == TERCA + timedelta(days=1)
+    assert por_titulo["amanhã"]["atrasado"] is False
+    assert por_titulo["fechado"]["atrasado"] is False

@@ -92,6 +92,9 @@ class Chamado(Base):
     # center's "ordered by last activity" an index scan instead of an aggregate
     # over the whole history.
     ultima_atividade_em: Mapped[datetime] = mapped_column(server_default=func.now())
+    # The deadline the priority's SLA gives, in business time (gmm.sla keeps it
+    # current each minute); the agreed prazo_combinado wins over it.
+    prazo_sla: Mapped[datetime | None]
     # The contractor answered "Não posso atender": another one must take it.
     reatribuir: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # An operator paused the follow-up ladder (gmm.sla) for this chamado.
@@ -102,15 +105,21 @@ class Chamado(Base):
     terceirizado: Mapped[Terceirizado] = relationship(lazy="raise")
 
     @property
+    def prazo(self) -> datetime | None:
+        """The deadline that counts: the agreed one, else the SLA's."""
+        return self.prazo_combinado or self.prazo_sla
+
+    @property
     def atrasado(self) -> bool:
-        return (
-            self.prazo_combinado is not None
-            and self.status in ABERTOS
-            and self.prazo_combinado < utcnow()
-        )
+        prazo = self.prazo
+        return prazo is not None and self.status in ABERTOS and prazo < utcnow()
 
     # atualizado_em changes in SQL on every UPDATE; fetch it back with RETURNING.
     __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy reads it
+
+
+# The deadline that counts, in SQL (Chamado.prazo's twin): the agreed one, else the SLA's.
+PRAZO_EFETIVO = func.coalesce(Chamado.prazo_combinado, Chamado.prazo_sla)
 
 
 class SequenciaChamado(Base):

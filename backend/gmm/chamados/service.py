@@ -14,6 +14,7 @@ from gmm.chamados import textos
 from gmm.chamados.eventos import ChamadoAtualizado
 from gmm.chamados.models import (
     ABERTOS,
+    PRAZO_EFETIVO,
     Chamado,
     HistoricoChamado,
     OrigemHistorico,
@@ -118,13 +119,13 @@ async def listar(
     if prioridade is not None:
         query = query.where(Chamado.prioridade == prioridade)
     if atrasados is True:
-        query = query.where(Chamado.status.in_(ABERTOS), Chamado.prazo_combinado < func.now())
+        query = query.where(Chamado.status.in_(ABERTOS), func.now() > PRAZO_EFETIVO)
     elif atrasados is False:
         query = query.where(
             ~and_(
                 Chamado.status.in_(ABERTOS),
-                Chamado.prazo_combinado.is_not(None),
-                Chamado.prazo_combinado < func.now(),
+                PRAZO_EFETIVO.is_not(None),
+                func.now() > PRAZO_EFETIVO,
             )
         )
     if cursor:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
@@ -15,7 +16,8 @@ from gmm.conversas.schemas import (
     PaginaNaoAtribuidas,
     ResultadoBusca,
 )
-from gmm.core.deps import SessionDep
+from gmm.conversas.service import Situacao
+from gmm.core.deps import SessionDep, SettingsDep
 from gmm.core.pagination import Page
 from gmm.core.params import CursorQuery, IdPath, LimitQuery
 from gmm.core.respostas import errors
@@ -31,6 +33,7 @@ router = APIRouter(prefix="/api/conversas", tags=["conversas"])
 )
 async def listar(
     session: SessionDep,
+    settings: SettingsDep,
     _: CurrentUser,
     status_: Annotated[StatusChamado | None, Query(alias="status")] = None,
     busca: Annotated[
@@ -43,11 +46,29 @@ async def listar(
             ),
         ),
     ] = None,
+    situacao: Annotated[
+        Situacao | None,
+        Query(
+            description=(
+                "`atrasados`: abertos com o prazo vencido; `vencendo_hoje`: o prazo vence "
+                "até o fim de hoje; `sem_resposta`: a última mensagem é nossa, sem resposta "
+                "do terceirizado. O prazo é o combinado, senão o do SLA da prioridade"
+            )
+        ),
+    ] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[ConversaOut]:
     """Uma linha por chamado para a Central de Mensagens, pela última atividade."""
-    return await service.listar(session, status=status_, busca=busca, limit=limit, cursor=cursor)
+    return await service.listar(
+        session,
+        status=status_,
+        busca=busca,
+        situacao=situacao,
+        fuso=ZoneInfo(settings.timezone),
+        limit=limit,
+        cursor=cursor,
+    )
 
 
 @router.get(

@@ -57,6 +57,9 @@ class ConversaOut(BaseModel):
     status: StatusChamado
     prioridade: Prioridade
     prazo_combinado: datetime | None
+    prazo: datetime | None = Field(
+        description="O prazo que vale: o combinado, senão o do SLA da prioridade (tempo útil)"
+    )
     atrasado: bool
     terceirizado_id: int
     prestador: str

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -19,10 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.chamados.models import ABERTOS, Chamado, StatusChamado
+from gmm.chamados.models import ABERTOS, PRAZO_EFETIVO, Chamado, StatusChamado
 from gmm.chamados.trava import travar
 from gmm.conversas.eventos import MensagemNova
-from gmm.conversas.models import DOCUMENTO, Mensagem
+from gmm.conversas.models import DOCUMENTO, Direcao, Mensagem
 from gmm.conversas.schemas import (
     ConversaOut,
     MensagemOut,
@@ -37,6 +39,9 @@ from gmm.core.eventos import publicar_apos_commit
 from gmm.core.pagination import Page, decode_cursor, encode_cursor
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.service import telefone_contem
+
+# The central's quick filters by deadline and by who owes an answer.
+Situacao = Literal["atrasados", "vencendo_hoje", "sem_resposta"]
 
 # Written as literals, not bound parameters, so the planner can prove the partial
 # index ix_mensagens_nao_lidas applies even with a cached generic plan.
@@ -53,6 +58,8 @@ async def listar(
     busca: str | None,
     limit: int,
     cursor: str | None,
+    situacao: Situacao | None = None,
+    fuso: ZoneInfo = ZoneInfo("America/Sao_Paulo"),
 ) -> Page[ConversaOut]:
     """Conversations by last activity, newest first, in a single SQL query.
 
@@ -96,6 +103,19 @@ async def listar(
     )
     if status is not None:
         query = query.where(Chamado.status == status)
+    if situacao is not None:
+        query = query.where(Chamado.status.in_(ABERTOS))
+        # The app's clock, not the database's: one "now" for both ends of "today".
+        agora = utcnow()
+        if situacao == "atrasados":
+            query = query.where(agora > PRAZO_EFETIVO)
+        elif situacao == "vencendo_hoje":
+            amanha = datetime.combine(
+                agora.astimezone(fuso).date() + timedelta(days=1), time(), tzinfo=fuso
+            )
+            query = query.where(agora <= PRAZO_EFETIVO, amanha > PRAZO_EFETIVO)
+        else:
+            query = query.where(ultima.c.m_direcao == Direcao.outbound)
     if busca:
         padrao = contains_pattern(busca)
         condicoes: list[ColumnElement[bool]] = [
@@ -130,10 +150,11 @@ async def listar(
                 status=chamado.status,
                 prioridade=chamado.prioridade,
                 prazo_combinado=chamado.prazo_combinado,
+                prazo=chamado.prazo,
                 atrasado=(
                     chamado.status in ABERTOS
-                    and chamado.prazo_combinado is not None
-                    and chamado.prazo_combinado < agora
+                    and chamado.prazo is not None
+                    and chamado.prazo < agora
                 ),
                 terceirizado_id=chamado.terceirizado_id,
                 prestador=row.nome,

@@ -45,6 +45,7 @@ from gmm.sla.service import (
     Aguardada,
     Configuracao,
     aguardada,
+    atualizar_prazos,
     carregar,
     prazos,
     ultima_nossa,
@@ -97,7 +98,12 @@ def passos_devidos(
         referencia = int(prazo.timestamp())
         atrasado = etapas[Etapa.atrasado]
         if atrasado.ativa and agora >= cal.somar(prazo, atrasado.minutos) and agora >= prazo:
-            devidos.append(Passo(Etapa.atrasado, referencia))
+            # The escalation raises the priority, and with it the SLA's own deadline
+            # moves: keyed by that deadline it would escalate again each round. Once
+            # per agreed prazo (a new one, after "mais prazo", may escalate again).
+            combinado = chamado.prazo_combinado
+            chave = int(combinado.timestamp()) if combinado is not None else 0
+            devidos.append(Passo(Etapa.atrasado, chave))
         else:
             for etapa in (Etapa.prazo_2h, Etapa.prazo_1dia):
                 config_etapa = etapas[etapa]
@@ -268,6 +274,8 @@ async def avaliar(
     """One round over the open chamados; answers how many steps were taken."""
     async with session_scope(sessionmaker) as session:
         config = await carregar(session)
+        await atualizar_prazos(session, config)
+    async with session_scope(sessionmaker) as session:
         candidatos = await _candidatos(session, config, agora)
     total = 0
     for chamado_id in candidatos:

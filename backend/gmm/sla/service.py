@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, delete, func, literal, select
+from sqlalchemy import ColumnElement, Select, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from gmm.chamados.models import Chamado, Prioridade
+from gmm.chamados.models import ABERTOS, Chamado, Prioridade
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
 from gmm.core.errors import DomainError, NotFound
 from gmm.sla import calendario
@@ -133,6 +133,32 @@ async def carregar(session: AsyncSession) -> Configuracao:
     return Configuracao(calendario.Calendario(base), politicas, etapas, email)
 
 
+def prazo_da_politica(chamado: Chamado, config: Configuracao) -> datetime:
+    """When the priority's SLA says the chamado must be done (the agreed prazo aside)."""
+    politica = config.politicas[chamado.prioridade]
+    return config.calendario.somar(chamado.criado_em, politica.concluir_min)
+
+
+async def atualizar_prazos(session: AsyncSession, config: Configuracao) -> int:
+    """Keep chamados.prazo_sla current for the open chamados (a new one, a priority
+    changed, the policy or the calendar changed), so lists filter and sort by the
+    deadline in SQL. Written in id order, only where it changed; answers how many."""
+    abertos = await session.execute(
+        select(Chamado.id, Chamado.prioridade, Chamado.criado_em, Chamado.prazo_sla)
+        .where(Chamado.status.in_(ABERTOS))
+        .order_by(Chamado.id)
+    )
+    mudados = []
+    for chamado_id, prioridade, criado_em, atual in abertos:
+        politica = config.politicas[prioridade]
+        novo = config.calendario.somar(criado_em, politica.concluir_min)
+        if novo != atual:
+            mudados.append({"id": chamado_id, "prazo_sla": novo})
+    if mudados:
+        await session.execute(update(Chamado), mudados)
+    return len(mudados)
+
+
 def prazos(chamado: Chamado, config: Configuracao) -> Prazos:
     """Counted in business time from the chamado's opening; the agreed prazo wins."""
     politica = config.politicas[chamado.prioridade]
@@ -141,7 +167,7 @@ def prazos(chamado: Chamado, config: Configuracao) -> Prazos:
     return Prazos(
         confirmar=cal.somar(aberto, politica.confirmar_min),
         iniciar=cal.somar(aberto, politica.iniciar_min),
-        concluir=chamado.prazo_combinado or cal.somar(aberto, politica.concluir_min),
+        concluir=chamado.prazo_combinado or prazo_da_politica(chamado, config),
     )
 
 

@@ -13,6 +13,11 @@ export function PrioridadeBadge({ prioridade }: { prioridade: Prioridade }) {
   );
 }
 
-export function AtrasadoBadge() {
-  return <span className="badge badge-atrasado">Atrasado</span>;
+export function AtrasadoBadge({ texto = "Atrasado" }: { texto?: string }) {
+  return <span className="badge badge-atrasado">{texto}</span>;
+}
+
+/** A deadline coming within a day: "vence em 1h20". */
+export function VenceBadge({ texto }: { texto: string }) {
+  return <span className="badge badge-vence">{texto}</span>;
 }

@@ -2101,6 +2101,11 @@ export interface components {
             prioridade: components["schemas"]["Prioridade"];
             /** Prazo Combinado */
             prazo_combinado: string | null;
+            /**
+             * Prazo
+             * @description O prazo que vale: o combinado, senão o do SLA da prioridade (tempo útil)
+             */
+            prazo: string | null;
             /** Atrasado */
             atrasado: boolean;
             /** Terceirizado Id */
@@ -6562,6 +6567,8 @@ export interface operations {
                 status?: components["schemas"]["StatusChamado"] | null;
                 /** @description Nome, empresa ou telefone (4 dígitos ou mais) do terceirizado, número ou título do chamado, texto ou transcrição de mensagem */
                 busca?: string | null;
+                /** @description `atrasados`: abertos com o prazo vencido; `vencendo_hoje`: o prazo vence até o fim de hoje; `sem_resposta`: a última mensagem é nossa, sem resposta do terceirizado. O prazo é o combinado, senão o do SLA da prioridade */
+                situacao?: ("atrasados" | "vencendo_hoje" | "sem_resposta") | null;
                 /** @description Itens por página */
                 limit?: number;
                 /** @description `next_cursor` da página anterior */

@@ -11,6 +11,7 @@ import {
   lerValor,
   localParaIso,
   rotuloDia,
+  cronometroPrazo,
 } from "./format";
 
 describe("localParaIso", () => {
@@ -93,5 +94,23 @@ describe("formatarTelefoneNacional", () => {
       formatarTelefonesNoTexto("o telefone 5511912345678 já pertence ao terceirizado 12"),
     ).toBe("o telefone (11) 91234-5678 já pertence ao terceirizado 12");
     expect(formatarTelefonesNoTexto("pedido 155119123456789")).toBe("pedido 155119123456789");
+  });
+});
+
+describe("cronometroPrazo", () => {
+  const agora = new Date("2026-03-10T13:00:00Z");
+  it("says how late, how soon within a day, and nothing further away", () => {
+    expect(cronometroPrazo("2026-03-10T10:00:00Z", agora)).toEqual({
+      texto: "atrasado 3h",
+      atrasado: true,
+    });
+    expect(cronometroPrazo("2026-03-10T14:20:00Z", agora)).toEqual({
+      texto: "vence em 1h20",
+      atrasado: false,
+    });
+    expect(cronometroPrazo("2026-03-10T13:45:00Z", agora)?.texto).toBe("vence em 45 min");
+    expect(cronometroPrazo("2026-03-08T13:00:00Z", agora)?.texto).toBe("atrasado 2 dias");
+    expect(cronometroPrazo("2026-03-12T13:00:00Z", agora)).toBeNull();
+    expect(cronometroPrazo(null, agora)).toBeNull();
   });
 });

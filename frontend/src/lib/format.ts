@@ -188,3 +188,31 @@ const percentual = new Intl.NumberFormat("pt-BR", {
 export function formatarPercentual(fracao: number): string {
   return `${percentual.format(fracao * 100)} %`;
 }
+
+/** "45 min", "3h", "1h20", "2 dias": how far a moment is, for a timer. */
+function duracaoCurta(ms: number): string {
+  const minutos = Math.max(1, Math.round(ms / 60_000));
+  if (minutos < 60) return `${minutos} min`;
+  const horas = Math.floor(minutos / 60);
+  if (horas < 24) {
+    const resto = minutos % 60;
+    return resto ? `${horas}h${String(resto).padStart(2, "0")}` : `${horas}h`;
+  }
+  const dias = Math.round(horas / 24);
+  return dias === 1 ? "1 dia" : `${dias} dias`;
+}
+
+/**
+ * A deadline as a timer for the conversation list: "atrasado 3h" once past,
+ * "vence em 1h20" within a day, nothing further away (the date is in the chat).
+ */
+export function cronometroPrazo(
+  prazo: string | null | undefined,
+  agora: Date = new Date(),
+): { texto: string; atrasado: boolean } | null {
+  if (!prazo) return null;
+  const falta = new Date(prazo).getTime() - agora.getTime();
+  if (falta <= 0) return { texto: `atrasado ${duracaoCurta(-falta)}`, atrasado: true };
+  if (falta > 24 * 60 * 60_000) return null;
+  return { texto: `vence em ${duracaoCurta(falta)}`, atrasado: false };
+}

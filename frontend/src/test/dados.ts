@@ -44,6 +44,7 @@ export function conversa(parcial: Partial<Conversa> = {}): Conversa {
     status: "aguardando",
     prioridade: "alta",
     prazo_combinado: null,
+    prazo: null,
     atrasado: false,
     terceirizado_id: 3,
     prestador: "Carlos Pereira",

@@ -443,4 +443,45 @@ describe("CentralPage", () => {
     expect(rolar.mock.contexts[0]).toBe(document.querySelector('[data-mensagem-id="3"]'));
     expect(document.querySelector('[data-mensagem-id="10"]')).not.toHaveClass("mensagem-alvo");
   });
+
+  it("shows the deadline as a timer and filters by it", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    const agora = Date.now();
+    const vencido = conversa({
+      id: 7,
+      prazo: new Date(agora - 3 * 3_600_000).toISOString(),
+      atrasado: true,
+    });
+    const hoje = conversa({
+      id: 8,
+      numero_chamado: "CH-2026-0008",
+      prazo: new Date(agora + 80 * 60_000 + 30_000).toISOString(),
+    });
+    const { chamadas } = stubFetch({
+      "GET /api/conversas": (url) => ({
+        body: {
+          items: url.searchParams.get("situacao") === "atrasados" ? [vencido] : [vencido, hoje],
+          next_cursor: null,
+        },
+      }),
+      "GET /api/mensagens/nao-atribuidas": { body: { items: [], next_cursor: null, total: 0 } },
+    });
+    renderRotas(rotas, "/central");
+    const item = (id: number) => document.querySelector(`[data-conversa-id="${id}"]`);
+    await waitFor(() => expect(item(8)).not.toBeNull());
+    expect(item(7)).toHaveTextContent("atrasado 3h");
+    expect(item(8)).toHaveTextContent("vence em 1h20");
+
+    const user = userEvent.setup();
+    const filtros = screen.getByRole("group", { name: "Filtrar por prazo" });
+    await user.click(within(filtros).getByRole("button", { name: "Atrasados" }));
+    expect(within(filtros).getByRole("button", { name: "Atrasados" })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
+    await waitFor(() => expect(item(8)).toBeNull());
+    expect(item(7)).not.toBeNull();
+    const pedido = chamadas.filter((c) => c.url.pathname === "/api/conversas").at(-1);
+    expect(pedido?.url.searchParams.get("situacao")).toBe("atrasados");
+  });
 });

@@ -1,16 +1,17 @@
 import { useEffect, useState } from "react";
 import { Link, NavLink, useNavigate } from "react-router";
-import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
+import { AtrasadoBadge, PrioridadeBadge, StatusBadge, VenceBadge } from "../../components/Badges";
 import { CarregarMais } from "../../components/CarregarMais";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
 import { IconeBusca } from "../../components/Icones";
 import {
   type FiltrosConversas,
+  type Situacao,
   useConversas,
   useTotalNaoAtribuidas,
 } from "../../lib/api/conversas";
 import { itensDe } from "../../lib/api/listaInfinita";
-import { horarioLista } from "../../lib/format";
+import { cronometroPrazo, horarioLista } from "../../lib/format";
 import { STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
 import type { Conversa, StatusChamado } from "../../lib/types";
@@ -39,6 +40,21 @@ function previa(conversa: Conversa): string {
   };
   return tipos[m.tipo_conteudo] ?? "Mensagem";
 }
+
+/** The deadline as a timer: "atrasado 3h", "vence em 1h20" (the chat has the date). */
+function Cronometro({ conversa }: { conversa: Conversa }) {
+  const cronometro = cronometroPrazo(conversa.status === "concluido" ? null : conversa.prazo);
+  if (conversa.atrasado) return <AtrasadoBadge texto={cronometro?.texto ?? "Atrasado"} />;
+  if (cronometro && !cronometro.atrasado) return <VenceBadge texto={cronometro.texto} />;
+  return null;
+}
+
+const SITUACOES: { valor: Situacao | ""; rotulo: string }[] = [
+  { valor: "", rotulo: "Todas" },
+  { valor: "vencendo_hoje", rotulo: "Vencendo hoje" },
+  { valor: "sem_resposta", rotulo: "Sem resposta" },
+  { valor: "atrasados", rotulo: "Atrasados" },
+];
 
 function ItemConversa({ conversa }: { conversa: Conversa }) {
   const m = conversa.ultima_mensagem;
@@ -91,7 +107,7 @@ function ItemConversa({ conversa }: { conversa: Conversa }) {
             {conversa.prioridade !== "normal" ? (
               <PrioridadeBadge prioridade={conversa.prioridade} />
             ) : null}
-            {conversa.atrasado ? <AtrasadoBadge /> : null}
+            <Cronometro conversa={conversa} />
           </span>
         </span>
       </NavLink>
@@ -115,6 +131,7 @@ export function ListaConversas() {
   const [texto, setTexto] = useState("");
   const [busca, setBusca] = useState("");
   const [status, setStatus] = useState<StatusChamado | "">("");
+  const [situacao, setSituacao] = useState<Situacao | "">("");
 
   // Search as the user types, without a request per key.
   useEffect(() => {
@@ -125,6 +142,7 @@ export function ListaConversas() {
   const filtros: FiltrosConversas = {};
   if (busca) filtros.busca = busca;
   if (status) filtros.status = status;
+  if (situacao) filtros.situacao = situacao;
   const conversas = useConversas(filtros, aoVivo.intervalo("conversas"));
   const itens = itensDe(conversas.data);
 
@@ -163,6 +181,19 @@ export function ListaConversas() {
           </label>
         </div>
       </div>
+      <div className="lista-situacoes" role="group" aria-label="Filtrar por prazo">
+        {SITUACOES.map(({ valor, rotulo }) => (
+          <button
+            key={rotulo}
+            type="button"
+            className="chip"
+            aria-pressed={situacao === valor}
+            onClick={() => setSituacao(valor)}
+          >
+            {rotulo}
+          </button>
+        ))}
+      </div>
       <div className="lista-rolagem">
         {conversas.isPending ? <Carregando texto="Carregando conversas…" /> : null}
         {conversas.isError && !conversas.data ? (
@@ -170,7 +201,9 @@ export function ListaConversas() {
         ) : null}
         {conversas.data && itens.length === 0 ? (
           <Vazio>
-            {busca || status ? "Nenhuma conversa com esses filtros." : "Nenhuma conversa ainda."}
+            {busca || status || situacao
+              ? "Nenhuma conversa com esses filtros."
+              : "Nenhuma conversa ainda."}
           </Vazio>
         ) : null}
         <ul className="conversas">

@@ -20,9 +20,13 @@ import type {
   StatusChamado,
 } from "../types";
 
+/** The central's quick filters (GET /api/conversas?situacao=). */
+export type Situacao = "atrasados" | "vencendo_hoje" | "sem_resposta";
+
 export interface FiltrosConversas {
   status?: StatusChamado;
   busca?: string;
+  situacao?: Situacao;
 }
 
 export const conversasKeys = {
