@@ -29,7 +29,7 @@ from gmm.core.db import create_database, drop_database
 from gmm.core.migrations import upgrade
 
 # The MegaAPI simulator as a real process and the workers, for every test of delivery.
-pytest_plugins = ["tests.entrega"]
+pytest_plugins = ["tests.entrega", "tests.smtp"]
 
 ROOT = Path(__file__).resolve().parents[1]
 

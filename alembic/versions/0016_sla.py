@@ -34,6 +34,18 @@ _ANTES = (
 _DEPOIS = (*_ANTES, "cobranca_automatica")
 
 
+_ALERTAS_ANTES = (
+    "breaker_aberto",
+    "fila_alta",
+    "fila_cheia",
+    "taxa_falhas",
+    "webhooks_ausentes",
+    "worker_ausente",
+    "whatsapp_desconectado",
+)
+_ALERTAS_DEPOIS = (*_ALERTAS_ANTES, "sem_entrega")
+
+
 def _tipos(valores: tuple[str, ...]) -> str:
     return "tipo IN (" + ", ".join(f"'{v}'" for v in valores) + ")"
 
@@ -157,12 +169,17 @@ def upgrade() -> None:
         "estados_conversa",
         "aguardando IN ('valor_orcamento', 'nova_data_visita', 'novo_prazo')",
     )
+    op.drop_constraint(op.f("ck_alertas_tipo"), "alertas", type_="check")
+    op.create_check_constraint(op.f("ck_alertas_tipo"), "alertas", _tipos(_ALERTAS_DEPOIS))
     op.drop_constraint(op.f("ck_mensagens_tipo"), "mensagens", type_="check")
     op.alter_column("mensagens", "tipo", type_=sa.String(length=19), existing_nullable=False)
     op.create_check_constraint(op.f("ck_mensagens_tipo"), "mensagens", _tipos(_DEPOIS))
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM alertas WHERE tipo = 'sem_entrega'")
+    op.drop_constraint(op.f("ck_alertas_tipo"), "alertas", type_="check")
+    op.create_check_constraint(op.f("ck_alertas_tipo"), "alertas", _tipos(_ALERTAS_ANTES))
     op.execute("DELETE FROM mensagens WHERE tipo = 'cobranca_automatica'")
     op.drop_constraint(op.f("ck_mensagens_tipo"), "mensagens", type_="check")
     op.alter_column("mensagens", "tipo", type_=sa.String(length=16), existing_nullable=False)

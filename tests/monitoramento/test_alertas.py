@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
-from email import message_from_bytes
-from email.message import Message
-from typing import Any
 
 import httpx
-import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 from fastapi import FastAPI
 from pydantic import SecretStr
 from redis.asyncio import Redis
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gmm.conversas.models import Direcao, StatusEnvio
 from gmm.core import registro
 from gmm.core.config import Settings
 from gmm.core.db import utcnow
@@ -31,44 +23,7 @@ from gmm.monitoramento import alertas, painel
 from gmm.monitoramento.models import Alerta, TipoAlerta
 from tests import factories as f
 from tests.automacao.conftest import eventos
-
-
-@dataclass
-class Caixa:
-    """A real SMTP server on loopback that keeps what it receives."""
-
-    mensagens: list[Message] = field(default_factory=list)
-    logins: list[tuple[bytes, bytes]] = field(default_factory=list)
-
-    def autenticar(
-        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
-    ) -> AuthResult:
-        self.logins.append((auth_data.login, auth_data.password))
-        return AuthResult(success=True)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.mensagens.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Caixa, int]]:
-    caixa = Caixa()
-    with socket.socket() as livre:
-        livre.bind(("127.0.0.1", 0))
-        porta = livre.getsockname()[1]
-    controller = Controller(
-        caixa,
-        hostname="127.0.0.1",
-        port=porta,
-        authenticator=caixa.autenticar,
-        auth_require_tls=False,  # loopback test server, no certificate
-    )
-    controller.start()
-    try:
-        yield caixa, porta
-    finally:
-        controller.stop()
+from tests.smtp import Caixa
 
 
 async def _vigiar(db: AsyncSession, redis: Redis, settings: Settings) -> dict[TipoAlerta, Alerta]:
@@ -189,6 +144,34 @@ async def test_no_worker_heartbeat(db: AsyncSession, settings: Settings, redis: 
     abertos = await _vigiar(db, redis, settings)
     assert set(abertos) == {TipoAlerta.worker_ausente}
     await registro.batimento(redis, "w")
+    assert await _vigiar(db, redis, settings) == {}
+
+
+async def test_many_contractors_stuck_at_one_tick_is_an_instance_alert(
+    db: AsyncSession, settings: Settings, redis: Redis
+) -> None:
+    await registro.batimento(redis, "w")
+    t = await f.terceirizado(db)
+    presas = []
+    for _ in range(settings.alerta_sem_entrega_chamados):
+        c = await f.chamado(db, t)
+        m = await f.mensagem(db, c, direcao=Direcao.outbound, status=StatusEnvio.enviado)
+        m.enviado_em = utcnow() - timedelta(minutes=settings.alerta_sem_entrega_minutos + 5)
+        presas.append(m)
+    # One just sent is on its way, not stuck.
+    recente = await f.mensagem(db, c, direcao=Direcao.outbound, status=StatusEnvio.enviado)
+    recente.enviado_em = utcnow()
+    presas[0].status_envio = StatusEnvio.entregue  # one arrived: one chamado short
+    await db.commit()
+    assert await _vigiar(db, redis, settings) == {}
+
+    presas[0].status_envio = StatusEnvio.enviado
+    await db.commit()
+    alerta = (await _vigiar(db, redis, settings))[TipoAlerta.sem_entrega]
+    assert alerta.dados == {"chamados": settings.alerta_sem_entrega_chamados}
+    for m in presas:
+        m.status_envio = StatusEnvio.entregue
+    await db.commit()
     assert await _vigiar(db, redis, settings) == {}
 
 

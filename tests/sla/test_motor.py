@@ -5,9 +5,10 @@ pauses or finishes the chamado. The clock is frozen with time-machine."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import time, timedelta
 
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,9 +19,10 @@ from gmm.core.config import Settings
 from gmm.envio.fila import Fila
 from gmm.envio.service import WhatsAppService
 from gmm.sla import motor
-from gmm.sla.models import CobrancaAutomatica, Etapa
+from gmm.sla.models import CobrancaAutomatica, Etapa, Expediente
 from tests import factories as f
 from tests.sla.cobranca import TERCA, esperando, local, rodada
+from tests.smtp import Caixa
 
 
 async def _automaticas(db: AsyncSession, chamado_id: int) -> list[Mensagem]:
@@ -226,3 +228,35 @@ async def test_an_overdue_chamado_without_an_agreed_prazo_escalates_once(
     await db.refresh(c)
     assert c.prioridade == Prioridade.alta
     assert (await _etapas(db, c.id)).count(Etapa.atrasado) == 1
+
+
+async def test_the_overdue_escalation_is_mailed_to_the_supervisor_after_it_commits(
+    app: FastAPI, db: AsyncSession, settings: Settings, smtp: tuple[Caixa, int]
+) -> None:
+    caixa, porta = smtp
+    config = settings.model_copy(
+        update={"smtp_url": SecretStr(f"smtp://gmm:senha@127.0.0.1:{porta}")}
+    )
+    db.add(
+        Expediente(
+            id=1,
+            dias=[0, 1, 2, 3, 4],
+            inicio=time(8),
+            fim=time(18),
+            fuso="America/Sao_Paulo",
+            uf=None,
+            email_supervisor="supervisor@example.com",
+        )
+    )
+    c, _ = await esperando(db, StatusEnvio.enviado, TERCA, prazo=local(2026, 3, 10, 12))
+    await f.mensagem(db, c, texto="Ok")
+    assert await rodada(app, config, local(2026, 3, 10, 12, 5)) == 1
+    for _ in range(200):  # sent after the commit, on the loop: wait for it to land
+        if caixa.mensagens:
+            break
+        await asyncio.sleep(0.05)
+    [email] = caixa.mensagens
+    assert email["To"] == "supervisor@example.com"
+    assert email["Subject"] == f"[GMM] Chamado {c.numero_chamado} com prazo vencido"
+    assert "10/03/2026 às 12:00" in email.get_payload()
+    assert "Prazo vencido: prioridade elevada para alta." in email.get_payload()

@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     alerta_taxa_min_envios: int = Field(default=20, ge=1)
     alerta_webhook_minutos: float = Field(default=10, gt=0)
     alerta_breaker_email_minutos: float = Field(default=5, ge=0)
+    # This many chamados with a message stuck at ✓ (sent, not delivered) for this
+    # long: the phone or the gateway session is unhealthy even if the API answers.
+    alerta_sem_entrega_chamados: int = Field(default=5, ge=1)
+    alerta_sem_entrega_minutos: float = Field(default=30, gt=0)
     vigia_intervalo_seconds: float = Field(default=15, gt=0)
     # The API watches for incidents (one replica at a time); tests drive it by hand.
     vigia_ativa: bool = True

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import select, update
+from sqlalchemy import distinct, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gmm.conversas.models import Direcao, Mensagem, StatusEnvio
 from gmm.core import registro
 from gmm.core.config import Settings
 from gmm.core.db import after_commit, session_scope, utcnow
@@ -71,6 +72,24 @@ class Condicao:
     dados: dict[str, Any]
 
 
+async def _presos_em_enviado(session: AsyncSession, settings: Settings) -> int:
+    """Chamados whose message of the last day is still at ✓ after the alert's delay
+    (the window keeps the count on the status and date index)."""
+    agora = utcnow()
+    parado_desde = agora - timedelta(minutes=settings.alerta_sem_entrega_minutos)
+    return int(
+        await session.scalar(
+            select(func.count(distinct(Mensagem.chamado_id))).where(
+                Mensagem.direcao == Direcao.outbound,
+                Mensagem.status_envio == StatusEnvio.enviado,
+                Mensagem.criado_em > agora - timedelta(days=1),
+                Mensagem.enviado_em < parado_desde,
+            )
+        )
+        or 0
+    )
+
+
 async def medir(session: AsyncSession, redis: Redis, settings: Settings) -> list[Condicao]:
     breaker = await CircuitBreaker.do_produto(redis, settings).snapshot()
     na_fila = await medidas.fila(redis)
@@ -84,6 +103,7 @@ async def medir(session: AsyncSession, redis: Redis, settings: Settings) -> list
     sem_webhook = envios_recentes > 0 and (
         webhooks.last_received_at is None or utcnow() - webhooks.last_received_at > janela
     )
+    presos = await _presos_em_enviado(session, settings)
     taxa = envios.taxa_falhas
     minutos = f"{settings.alerta_webhook_minutos:g}"
     return [
@@ -135,6 +155,15 @@ async def medir(session: AsyncSession, redis: Redis, settings: Settings) -> list
             "WhatsApp desconectado: as mensagens ficam na fila até reconectar"
             + (f" (motivo informado: {conexao.motivo})" if conexao.motivo else ""),
             {"motivo": conexao.motivo, "desde": conexao.desde},
+        ),
+        Condicao(
+            TipoAlerta.sem_entrega,
+            presos >= settings.alerta_sem_entrega_chamados,
+            Severidade.critico,
+            f"{presos} chamados com mensagem enviada e não entregue (só ✓) há mais de "
+            f"{settings.alerta_sem_entrega_minutos:g} min: confira o celular e a sessão "
+            "do WhatsApp na MegaAPI",
+            {"chamados": presos},
         ),
         Condicao(
             TipoAlerta.worker_ausente,

@@ -20,6 +20,9 @@ class TipoAlerta(StrEnum):
     webhooks_ausentes = "webhooks_ausentes"
     worker_ausente = "worker_ausente"
     whatsapp_desconectado = "whatsapp_desconectado"
+    # Many contractors stuck at ✓: the phone or the session is unhealthy (gmm.sla's
+    # ladder tells the operator per chamado; this is the instance as a whole).
+    sem_entrega = "sem_entrega"
 
 
 class Severidade(StrEnum):

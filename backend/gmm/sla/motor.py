@@ -34,7 +34,8 @@ from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
 from gmm.chamados.models import ABERTOS, Chamado, OrigemHistorico, Prioridade, StatusChamado
 from gmm.conversas.conteudo import Acao
 from gmm.conversas.models import StatusEnvio, TipoMensagem
-from gmm.core.db import session_scope
+from gmm.core import email
+from gmm.core.db import after_commit, session_scope
 from gmm.core.dependencias import dependencia_fora
 from gmm.core.eventos import publicar_apos_commit
 from gmm.envio.schemas import BotaoIn, BotoesIn
@@ -155,6 +156,27 @@ def _texto(modelo: str, chamado: Chamado, prazo: datetime, fuso: ZoneInfo) -> st
     )
 
 
+def _avisar_supervisor(
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado: Chamado,
+    descricao: str,
+    para: str,
+    fuso: ZoneInfo,
+) -> None:
+    """The overdue escalation by e-mail, once the step is committed (never inside the
+    transaction: an SMTP server may take seconds, and a rollback must send nothing)."""
+    prazo = chamado.prazo
+    quando = textos_automacao.data_hora(prazo, fuso) if prazo else "—"
+    assunto = f"[GMM] Chamado {chamado.numero_chamado} com prazo vencido"
+    corpo = (
+        f"O chamado {chamado.numero_chamado} ({chamado.titulo}) passou do prazo de {quando}.\n"
+        f"Terceirizado: {chamado.terceirizado.nome}.\n{descricao[:1].upper()}{descricao[1:]}."
+    )
+    settings = whatsapp.settings
+    after_commit(session, lambda: email.enviar(settings, para, assunto, corpo))
+
+
 async def avaliar_chamado(
     session: AsyncSession,
     whatsapp: WhatsAppService,
@@ -219,6 +241,8 @@ async def avaliar_chamado(
         )
         if not ao_terceirizado:
             publicar_apos_commit(session, Notificacao.de(chamado, descricao))
+        if passo.etapa == Etapa.atrasado and config.email_supervisor:
+            _avisar_supervisor(session, whatsapp, chamado, descricao, config.email_supervisor, fuso)
         publicar_apos_commit(session, ChamadoAtualizado.de(chamado))
         tomados.append(passo.etapa)
     return tomados

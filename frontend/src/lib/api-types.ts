@@ -3177,7 +3177,7 @@ export interface components {
          * TipoAlerta
          * @enum {string}
          */
-        TipoAlerta: "breaker_aberto" | "fila_alta" | "fila_cheia" | "taxa_falhas" | "webhooks_ausentes" | "worker_ausente" | "whatsapp_desconectado";
+        TipoAlerta: "breaker_aberto" | "fila_alta" | "fila_cheia" | "taxa_falhas" | "webhooks_ausentes" | "worker_ausente" | "whatsapp_desconectado" | "sem_entrega";
         /**
          * TipoConteudo
          * @enum {string}

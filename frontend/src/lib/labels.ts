@@ -58,6 +58,7 @@ export const TIPO_ALERTA: Record<TipoAlerta, string> = {
   webhooks_ausentes: "Confirmações não chegam",
   worker_ausente: "Nenhum processo de envio ativo",
   whatsapp_desconectado: "WhatsApp desconectado",
+  sem_entrega: "Mensagens não entregues",
 };
 
 export const SEVERIDADE: Record<Severidade, string> = {
