@@ -268,3 +268,23 @@ async def test_the_central_lists_the_deadline_and_filters_by_it_and_by_who_owes_
     assert datetime.fromisoformat(por_titulo["amanhã"]["prazo"]) == TERCA + timedelta(days=1)
     assert por_titulo["amanhã"]["atrasado"] is False
     assert por_titulo["fechado"]["atrasado"] is False
+
+
+async def test_what_each_step_achieved(
+    app: FastAPI, client: httpx.AsyncClient, db: AsyncSession, settings: Settings
+) -> None:
+    h = f.headers(await f.usuario(db), settings)
+    respondeu, _ = await esperando(db, StatusEnvio.entregue, TERCA)
+    await esperando(db, StatusEnvio.entregue, TERCA)  # this one stays silent
+    assert await rodada(app, settings, TERCA + timedelta(hours=2)) == 2
+    await f.mensagem(db, respondeu, texto="Vi sim, passo amanhã")
+
+    r = await client.get("/api/sla/resultados", params={"dias": "7"}, headers=h)
+    assert r.status_code == 200, r.text
+    etapas = {e["etapa"]: (e["tomadas"], e["com_resposta"]) for e in r.json()["etapas"]}
+    assert etapas["nao_lida"] == (2, 1)
+    assert etapas["sem_resposta"] == (0, 0)
+    assert len(etapas) == 6
+    for dias in ("0", "366", "x"):
+        r = await client.get("/api/sla/resultados", params={"dias": dias}, headers=h)
+        assert r.status_code == 422, dias

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from gmm.auth.deps import AdminUser, CurrentUser
 from gmm.chamados import service as chamados
@@ -23,6 +23,7 @@ from gmm.sla.schemas import (
     FeriadoOut,
     PausaIn,
     PoliticaIn,
+    ResultadosOut,
     SlaOut,
 )
 
@@ -40,6 +41,23 @@ async def ler(session: SessionDep, usuario: CurrentUser) -> SlaOut:
     etapas da cobrança automática. O que nunca foi alterado vem com o padrão."""
     del usuario
     return await service.ler(session)
+
+
+@router.get(
+    "/api/sla/resultados",
+    operation_id="resultados_cobranca",
+    summary="O que cada etapa da cobrança automática conseguiu",
+    responses=errors(401, 422),
+)
+async def resultados(
+    session: SessionDep,
+    usuario: CurrentUser,
+    dias: Annotated[int, Query(ge=1, le=365, description="O período, em dias")] = 7,
+) -> ResultadosOut:
+    """Por etapa: quantas vezes foi dada no período e em quantas o terceirizado
+    respondeu depois."""
+    del usuario
+    return await service.resultados(session, dias)
 
 
 @router.put(

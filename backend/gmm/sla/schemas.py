@@ -186,3 +186,16 @@ class PausaIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     pausada: StrictBool
+
+
+class ResultadoEtapa(BaseModel):
+    etapa: Etapa
+    tomadas: int = Field(description="Quantas vezes a etapa foi dada no período")
+    com_resposta: int = Field(
+        description="Em quantas o terceirizado respondeu depois (qualquer mensagem dele)"
+    )
+
+
+class ResultadosOut(BaseModel):
+    dias: int
+    etapas: list[ResultadoEtapa] = Field(description="Todas as etapas, na ordem da escada")

@@ -4,7 +4,7 @@ the follow-up ladder's steps."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from gmm.chamados.models import ABERTOS, Chamado, Prioridade
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
+from gmm.core.db import utcnow
 from gmm.core.errors import DomainError, NotFound
 from gmm.sla import calendario
 from gmm.sla.models import (
@@ -36,6 +37,8 @@ from gmm.sla.schemas import (
     PoliticaIn,
     PoliticaOut,
     PrazosOut,
+    ResultadoEtapa,
+    ResultadosOut,
     SlaOut,
 )
 
@@ -354,5 +357,40 @@ async def do_chamado(session: AsyncSession, chamado: Chamado) -> ChamadoSlaOut:
         passos=[
             PassoOut(etapa=etapa, descricao=DESCRICAO[etapa], feito_em=quando)
             for etapa, quando in feitos
+        ],
+    )
+
+
+async def resultados(session: AsyncSession, dias: int) -> ResultadosOut:
+    """What each step achieved: how many were taken in the last ``dias`` days, and
+    after how many of them the contractor wrote back."""
+    respondeu = (
+        select(Mensagem.id)
+        .where(
+            Mensagem.chamado_id == CobrancaAutomatica.chamado_id,
+            Mensagem.direcao == Direcao.inbound,
+            Mensagem.criado_em > CobrancaAutomatica.criado_em,
+        )
+        .exists()
+    )
+    linhas = await session.execute(
+        select(
+            CobrancaAutomatica.etapa,
+            func.count(),
+            func.count().filter(respondeu),
+        )
+        .where(CobrancaAutomatica.criado_em > utcnow() - timedelta(days=dias))
+        .group_by(CobrancaAutomatica.etapa)
+    )
+    por_etapa = {etapa: (tomadas, com_resposta) for etapa, tomadas, com_resposta in linhas}
+    return ResultadosOut(
+        dias=dias,
+        etapas=[
+            ResultadoEtapa(
+                etapa=etapa,
+                tomadas=por_etapa.get(etapa, (0, 0))[0],
+                com_resposta=por_etapa.get(etapa, (0, 0))[1],
+            )
+            for etapa in Etapa
         ],
     )

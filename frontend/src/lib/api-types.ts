@@ -1179,6 +1179,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sla/resultados": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * O que cada etapa da cobrança automática conseguiu
+         * @description Por etapa: quantas vezes foi dada no período e em quantas o terceirizado
+         *     respondeu depois.
+         */
+        get: operations["resultados_cobranca"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sla/expediente": {
         parameters: {
             query?: never;
@@ -3022,6 +3043,30 @@ export interface components {
              * @description O trecho da mensagem, em partes, realçadas ou não
              */
             trecho: components["schemas"]["Trecho"][];
+        };
+        /** ResultadoEtapa */
+        ResultadoEtapa: {
+            etapa: components["schemas"]["Etapa"];
+            /**
+             * Tomadas
+             * @description Quantas vezes a etapa foi dada no período
+             */
+            tomadas: number;
+            /**
+             * Com Resposta
+             * @description Em quantas o terceirizado respondeu depois (qualquer mensagem dele)
+             */
+            com_resposta: number;
+        };
+        /** ResultadosOut */
+        ResultadosOut: {
+            /** Dias */
+            dias: number;
+            /**
+             * Etapas
+             * @description Todas as etapas, na ordem da escada
+             */
+            etapas: components["schemas"]["ResultadoEtapa"][];
         };
         /** Secao */
         Secao: {
@@ -9382,6 +9427,68 @@ export interface operations {
                      * @example {
                      *       "error": "nao_autenticado",
                      *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    resultados_cobranca: {
+        parameters: {
+            query?: {
+                /** @description O período, em dias */
+                dias?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultadosOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorOut"];
