@@ -22,6 +22,7 @@ export type StatusEnvio = S["StatusEnvio"];
 export type TipoConteudo = S["TipoConteudo"];
 export type LidasOut = S["LidasOut"];
 export type ResultadoBusca = S["ResultadoBusca"];
+export type ResultadosCobranca = S["ResultadosOut"];
 
 /** Every list endpoint answers one page and the cursor of the next. */
 export interface Page<T> {

@@ -324,6 +324,7 @@ describe("MonitoramentoPage", () => {
           ? { status: 503, body: { error: "indisponivel", detail: "Redis indisponível" } }
           : { body: metricasNormais() },
       "GET /api/monitoramento/alertas": { body: { items: [], next_cursor: null } },
+      "GET /api/sla/resultados": { body: resultadosCobranca() },
     });
     montar();
     expect(screen.getByText("Carregando o painel…")).toHaveAttribute("role", "status");
@@ -336,4 +337,36 @@ describe("MonitoramentoPage", () => {
       "ok",
     );
   });
+
+  it("shows what each automatic follow-up step achieved in the week", async () => {
+    const { chamadas } = stubFetch({
+      "GET /api/monitoramento/whatsapp": { body: metricasNormais() },
+      "GET /api/monitoramento/alertas": { body: { items: [], next_cursor: null } },
+      "GET /api/sla/resultados": { body: resultadosCobranca() },
+    });
+    montar();
+    const secao = await screen.findByRole("region", {
+      name: "Cobrança automática nos últimos 7 dias",
+    });
+    const linha = await within(secao).findByText("Entregue e não lida: lembrete");
+    expect(linha.closest("tr")).toHaveTextContent(/^Entregue e não lida: lembrete82 \(25,0 %\)$/);
+    const atrasado = secao.querySelector('[data-etapa="atrasado"]');
+    expect(atrasado).toHaveTextContent(/0—$/);
+    const pedido = chamadas.find((c) => c.url.pathname === "/api/sla/resultados");
+    expect(pedido?.url.searchParams.get("dias")).toBe("7");
+  });
 });
+
+function resultadosCobranca() {
+  return {
+    dias: 7,
+    etapas: [
+      { etapa: "nao_entregue", tomadas: 1, com_resposta: 0 },
+      { etapa: "nao_lida", tomadas: 8, com_resposta: 2 },
+      { etapa: "sem_resposta", tomadas: 3, com_resposta: 1 },
+      { etapa: "prazo_1dia", tomadas: 0, com_resposta: 0 },
+      { etapa: "prazo_2h", tomadas: 0, com_resposta: 0 },
+      { etapa: "atrasado", tomadas: 0, com_resposta: 0 },
+    ],
+  };
+}

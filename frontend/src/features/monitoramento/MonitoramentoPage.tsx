@@ -1,10 +1,14 @@
 import { Component, Suspense, lazy } from "react";
 import { Link } from "react-router";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
-import { METRICAS_POLLING_MS, useMetricas } from "../../lib/api/monitoramento";
-import { formatarHoraSegundos } from "../../lib/format";
+import {
+  METRICAS_POLLING_MS,
+  useMetricas,
+  useResultadosCobranca,
+} from "../../lib/api/monitoramento";
+import { formatarHoraSegundos, formatarPercentual } from "../../lib/format";
 import { mensagemDeErro } from "../../lib/http";
-import type { ChamadoAfetado, Metricas, VolumeHora } from "../../lib/types";
+import type { ChamadoAfetado, Metricas, ResultadosCobranca, VolumeHora } from "../../lib/types";
 import { AlertasAbertos, HistoricoAlertas } from "./Alertas";
 import { Cartoes } from "./Cartoes";
 import { SERIES, rotuloHora } from "./volume";
@@ -126,6 +130,48 @@ function Painel({ m }: { m: Metricas }) {
   );
 }
 
+const ETAPAS_COBRANCA: Record<ResultadosCobranca["etapas"][number]["etapa"], string> = {
+  nao_entregue: "Não entregue (só ✓): operador avisado",
+  nao_lida: "Entregue e não lida: lembrete",
+  sem_resposta: "Lida e sem resposta: botões",
+  prazo_1dia: "Um dia útil antes do prazo",
+  prazo_2h: "Duas horas úteis antes do prazo",
+  atrasado: "Prazo vencido: prioridade elevada",
+};
+
+/** Which automatic follow-up steps went out in the week, and after how many the contractor wrote back. */
+function Cobrancas() {
+  const resultados = useResultadosCobranca(7);
+  if (resultados.isPending) return <Carregando texto="Carregando…" />;
+  if (resultados.isError) {
+    return <ErroBox erro={resultados.error} tentarDeNovo={() => resultados.refetch()} />;
+  }
+  return (
+    <table className="tabela">
+      <thead>
+        <tr>
+          <th scope="col">Etapa</th>
+          <th scope="col">Dadas</th>
+          <th scope="col">Com resposta depois</th>
+        </tr>
+      </thead>
+      <tbody>
+        {resultados.data.etapas.map((e) => (
+          <tr key={e.etapa} data-etapa={e.etapa}>
+            <td>{ETAPAS_COBRANCA[e.etapa]}</td>
+            <td className="numero">{e.tomadas}</td>
+            <td className="numero">
+              {e.tomadas
+                ? `${e.com_resposta} (${formatarPercentual(e.com_resposta / e.tomadas)})`
+                : "—"}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /**
  * The WhatsApp operations panel, for every operator: refreshed every 5 s and at
  * once when an incident opens or closes or the connection changes (events).
@@ -156,6 +202,10 @@ export function MonitoramentoPage() {
         </p>
       ) : null}
       {m ? <Painel m={m} /> : null}
+      <section className="secao-monitoramento" aria-labelledby="cobrancas-titulo">
+        <h2 id="cobrancas-titulo">Cobrança automática nos últimos 7 dias</h2>
+        <Cobrancas />
+      </section>
       <section className="secao-monitoramento" aria-labelledby="historico-alertas-titulo">
         <h2 id="historico-alertas-titulo">Histórico de alertas</h2>
         <HistoricoAlertas />

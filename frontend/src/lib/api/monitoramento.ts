@@ -7,7 +7,7 @@
 import { queryOptions, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, corpo } from "./cliente";
 import { listaInfinita } from "./listaInfinita";
-import type { Alerta, Metricas, Page } from "../types";
+import type { Alerta, Metricas, Page, ResultadosCobranca } from "../types";
 
 /** The server caches the panel for 2 s; every screen showing it polls at this pace. */
 export const METRICAS_POLLING_MS = 5_000;
@@ -22,6 +22,7 @@ export const monitoramentoKeys = {
   metricas: ["monitoramento", "metricas"] as const,
   alertas: ["monitoramento", "alertas"] as const,
   listaAlertas: (filtros: FiltrosAlertas) => ["monitoramento", "alertas", filtros] as const,
+  cobrancas: (dias: number) => ["monitoramento", "cobrancas", dias] as const,
 };
 
 export function obterMetricas(signal?: AbortSignal): Promise<Metricas> {
@@ -57,4 +58,19 @@ export const alertasQuery = (filtros: FiltrosAlertas) =>
 
 export function useAlertas(filtros: FiltrosAlertas) {
   return useInfiniteQuery(alertasQuery(filtros));
+}
+
+/** What each step of the automatic follow-up achieved in the last `dias` days. */
+export function obterResultadosCobranca(
+  dias: number,
+  signal?: AbortSignal,
+): Promise<ResultadosCobranca> {
+  return corpo(api.GET("/api/sla/resultados", { params: { query: { dias } }, signal }));
+}
+
+export function useResultadosCobranca(dias: number) {
+  return useQuery({
+    queryKey: monitoramentoKeys.cobrancas(dias),
+    queryFn: ({ signal }) => obterResultadosCobranca(dias, signal),
+  });
 }
