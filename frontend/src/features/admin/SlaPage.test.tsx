@@ -329,7 +329,7 @@ describe("SlaPage", () => {
         if (vez === 1) {
           return erro422(
             "texto",
-            "variável desconhecida: {nome} (use {terceirizado}, {chamado}, {titulo}, {prazo})",
+            "Variável desconhecida: {nome} (use {terceirizado}, {chamado}, {titulo}, {prazo})",
           );
         }
         const dados = JSON.parse(pedido.body) as EtapaIn;
@@ -355,7 +355,7 @@ describe("SlaPage", () => {
     await user.clear(texto);
     await user.type(texto, "Oi, {{nome}");
     await user.click(within(cartao).getByRole("button", { name: /Salvar a etapa/ }));
-    expect(await within(cartao).findByText(/variável desconhecida: \{nome\}/)).toBeInTheDocument();
+    expect(await within(cartao).findByText(/Variável desconhecida: \{nome\}/)).toBeInTheDocument();
     expect(texto).toHaveAttribute("aria-invalid", "true");
 
     await user.clear(texto);

@@ -499,7 +499,7 @@ function Politicas({ politicas }: { politicas: PoliticaSla[] }) {
     <section className="cartao sla-secao" aria-labelledby="sla-politicas">
       <h2 id="sla-politicas">Prazos por prioridade</h2>
       <p className="texto-suave">
-        Em tempo útil, contado da abertura do chamado: até quando o terceirizado deve confirmar,
+        Contados da abertura do chamado, só no expediente: até quando o terceirizado deve confirmar,
         iniciar (agendar a visita) e concluir. Um prazo combinado com ele vale no lugar do de
         concluir. {AJUDA_DURACAO}
       </p>

@@ -36,5 +36,5 @@ export function lerMinutos(texto: string): number | null {
   return Math.round(horas * 60) + minutos;
 }
 
-export const AJUDA_DURACAO = "Em tempo útil, como 2 h, 10 h 30 min ou 45 min.";
+export const AJUDA_DURACAO = "Em horas e minutos úteis, como 2 h, 10 h 30 min ou 45 min.";
 export const ERRO_DURACAO = "Use horas e minutos, como 2 h, 10 h 30 min ou 45 min.";
