@@ -117,6 +117,12 @@ export const router = createBrowserRouter([
                   Component: (await import("../features/admin/UsuariosPage")).UsuariosPage,
                 }),
               },
+              {
+                path: "sla",
+                lazy: async () => ({
+                  Component: (await import("../features/admin/SlaPage")).SlaPage,
+                }),
+              },
             ],
           },
           { path: "*", element: <NaoEncontrada /> },

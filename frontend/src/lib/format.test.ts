@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  formatarDiaHora,
   formatarDuracao,
+  formatarHoraOuDia,
   formatarMoeda,
   formatarPercentual,
   formatarTamanho,
@@ -29,6 +31,22 @@ describe("localParaIso", () => {
 
   it("round-trips with isoParaLocal", () => {
     expect(isoParaLocal(localParaIso("2026-12-01T08:05"))).toBe("2026-12-01T08:05");
+  });
+});
+
+describe("formatarDiaHora and formatarHoraOuDia", () => {
+  const agora = new Date(2026, 2, 12, 10, 0);
+
+  it("write the day and month with the time, in the browser's zone", () => {
+    expect(formatarDiaHora(new Date(2026, 2, 9, 8, 5).toISOString())).toBe("09/03 08:05");
+    expect(formatarDiaHora(new Date(2026, 11, 31, 23, 59).toISOString())).toBe("31/12 23:59");
+  });
+
+  it("leave the day out for a moment of today", () => {
+    expect(formatarHoraOuDia(new Date(2026, 2, 12, 10, 32).toISOString(), agora)).toBe("10:32");
+    expect(formatarHoraOuDia(new Date(2026, 2, 11, 10, 32).toISOString(), agora)).toBe(
+      "11/03 10:32",
+    );
   });
 });
 

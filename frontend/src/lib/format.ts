@@ -13,6 +13,7 @@ const dataLonga = new Intl.DateTimeFormat("pt-BR", {
 });
 const diaSemana = new Intl.DateTimeFormat("pt-BR", { weekday: "long" });
 const dataHora = new Intl.DateTimeFormat("pt-BR", { dateStyle: "short", timeStyle: "short" });
+const diaMes = new Intl.DateTimeFormat("pt-BR", { day: "2-digit", month: "2-digit" });
 
 function diaLocal(data: Date): number {
   return new Date(data.getFullYear(), data.getMonth(), data.getDate()).getTime();
@@ -28,6 +29,18 @@ export function formatarHora(iso: string): string {
 
 export function formatarDataHora(iso: string | null | undefined): string {
   return iso ? dataHora.format(new Date(iso)) : "—";
+}
+
+/** "10/03 14:30": a moment of this year or the next, where the year is plain. */
+export function formatarDiaHora(iso: string): string {
+  const data = new Date(iso);
+  return `${diaMes.format(data)} ${hora.format(data)}`;
+}
+
+/** "14:30" today, "10/03 14:30" another day. */
+export function formatarHoraOuDia(iso: string, agora: Date = new Date()): string {
+  const data = new Date(iso);
+  return diasAtras(data, agora) === 0 ? hora.format(data) : formatarDiaHora(iso);
 }
 
 /** Day separator in the chat: "Hoje", "Ontem", weekday within a week, else the date. */

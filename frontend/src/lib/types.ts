@@ -62,6 +62,21 @@ export type RespostaRapida = S["RespostaRapidaOut"];
 export type RespostaRapidaIn = S["RespostaRapidaIn"];
 export type RespostaRapidaUpdate = S["RespostaRapidaUpdate"];
 
+/* SLA: business hours, holidays, deadlines per priority and the follow-up ladder. */
+export type Sla = S["SlaOut"];
+export type Expediente = S["ExpedienteOut"];
+export type ExpedienteIn = S["ExpedienteIn"];
+export type Feriado = S["FeriadoOut"];
+export type FeriadoIn = S["FeriadoIn"];
+export type PoliticaSla = S["PoliticaOut"];
+export type PoliticaIn = S["PoliticaIn"];
+export type Etapa = S["Etapa"];
+export type EtapaCobranca = S["EtapaOut"];
+export type EtapaIn = S["EtapaIn"];
+export type ChamadoSla = S["ChamadoSlaOut"];
+export type PassoCobranca = S["PassoOut"];
+export type Aguardando = S["AguardandoOut"];
+
 /* What a message holds besides its text: one kind per `tipo` (MensagemOut.conteudo). */
 export type ConteudoBotoes = S["ConteudoBotoes"];
 export type ConteudoLista = S["ConteudoLista"];

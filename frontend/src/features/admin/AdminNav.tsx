@@ -7,6 +7,7 @@ export function AdminNav() {
       <NavLink to="/admin/regras">Regras de automação</NavLink>
       <NavLink to="/admin/megaapi">Configuração MegaAPI</NavLink>
       <NavLink to="/admin/usuarios">Usuários</NavLink>
+      <NavLink to="/admin/sla">Prazos e cobranças</NavLink>
     </nav>
   );
 }

@@ -1,8 +1,9 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { formatarDataHora } from "../../lib/format";
+import { formatarDataHora, formatarDiaHora } from "../../lib/format";
 import { iniciarSessao } from "../../lib/session";
-import type { ChamadoInfo, Historico } from "../../lib/types";
+import type { ChamadoInfo, ChamadoSla, Historico } from "../../lib/types";
 import { chamado, usuario } from "../../test/dados";
 import { renderRotas, stubFetch } from "../../test/utils";
 import { InfoPainel } from "./InfoPainel";
@@ -67,12 +68,43 @@ const historico: Historico[] = [
   }),
 ];
 
+function sla(parcial: Partial<ChamadoSla> = {}): ChamadoSla {
+  return {
+    prazos: {
+      confirmar: "2020-03-10T13:00:00Z",
+      iniciar: "2020-03-11T12:00:00Z",
+      concluir: "2099-03-13T20:00:00Z",
+      concluir_combinado: false,
+    },
+    pausada: false,
+    reatribuir: false,
+    aguardando: null,
+    passos: [],
+    ...parcial,
+  };
+}
+
+function montar() {
+  iniciarSessao("tok", usuario, 3600);
+  return renderRotas(
+    [{ path: "/central/:id", element: <InfoPainel chamadoId={7} onFechar={() => {}} /> }],
+    "/central/7",
+  );
+}
+
+async function secaoSla(): Promise<HTMLElement> {
+  const secao = await screen.findByRole("region", { name: "Prazos e cobrança automática" });
+  await within(secao).findByText("Confirmar até");
+  return secao;
+}
+
 describe("InfoPainel", () => {
   it("shows the quote, the visit, the new status and the history, newest first", async () => {
     iniciarSessao("tok", usuario, 3600);
     stubFetch({
       "GET /api/chamados/7/info": { body: info },
       "GET /api/chamados/7/historico": { body: historico },
+      "GET /api/chamados/7/sla": { body: sla() },
     });
     renderRotas(
       [{ path: "/central/:id", element: <InfoPainel chamadoId={7} onFechar={() => {}} /> }],
@@ -99,5 +131,146 @@ describe("InfoPainel", () => {
     expect(itens[2]).toHaveTextContent("Aguardando → Em andamento");
     expect(itens[3]).toHaveTextContent("Operador");
     expect(itens[3]).toHaveTextContent("chamado aberto");
+  });
+
+  it("shows the deadlines, what the follow-up waits for and the steps it took", async () => {
+    const agora = new Date();
+    const desde = new Date(agora.getFullYear(), agora.getMonth(), agora.getDate(), 0, 1);
+    stubFetch({
+      "GET /api/chamados/7/info": {
+        body: { ...info, chamado: chamado({ status: "em_andamento" }) },
+      },
+      "GET /api/chamados/7/historico": { body: [] },
+      "GET /api/chamados/7/sla": {
+        body: sla({
+          prazos: {
+            confirmar: "2020-03-10T13:00:00Z",
+            iniciar: "2099-03-11T12:00:00Z",
+            concluir: "2020-03-12T20:00:00Z",
+            concluir_combinado: true,
+          },
+          reatribuir: true,
+          aguardando: { mensagem_id: 9, status_envio: "entregue", desde: desde.toISOString() },
+          passos: [
+            {
+              etapa: "nao_lida",
+              descricao: "cobrança automática enviada: a mensagem foi entregue e não lida",
+              feito_em: "2026-03-10T15:00:00Z",
+            },
+            {
+              etapa: "atrasado",
+              descricao: "prazo vencido: prioridade elevada para alta",
+              feito_em: "2026-03-12T21:00:00Z",
+            },
+          ],
+        }),
+      },
+    });
+    montar();
+    const secao = await secaoSla();
+    expect(within(secao).getByRole("alert")).toHaveTextContent(
+      "Reatribuir: o terceirizado não pode atender.",
+    );
+
+    const prazo = (rotulo: string) => within(secao).getByText(rotulo).closest("div") as HTMLElement;
+    // Confirmed and started (em_andamento): a past "confirmar" is no longer a delay.
+    expect(prazo("Confirmar até")).toHaveTextContent(formatarDiaHora("2020-03-10T13:00:00Z"));
+    expect(prazo("Confirmar até")).not.toHaveTextContent("atrasado");
+    expect(prazo("Iniciar até")).not.toHaveTextContent("atrasado");
+    expect(prazo("Concluir até")).toHaveTextContent(
+      `${formatarDiaHora("2020-03-12T20:00:00Z")} (combinado)atrasado`,
+    );
+    expect(prazo("Concluir até")).toHaveClass("info-sla-atrasado");
+    expect(within(prazo("Concluir até")).getByText("atrasado")).toHaveClass("badge-atrasado");
+
+    const aguardando = within(secao).getByText("Aguardando o terceirizado")
+      .nextElementSibling as HTMLElement;
+    expect(aguardando).toHaveTextContent("Entregue, não lida desde 00:01");
+    expect(within(aguardando).getByRole("img", { name: "Entregue" })).toHaveAttribute(
+      "data-status-envio",
+      "entregue",
+    );
+
+    const passos = within(
+      within(secao).getByRole("list", { name: "Passos automáticos" }),
+    ).getAllByRole("listitem");
+    expect(passos).toHaveLength(2);
+    expect(passos[0]).toHaveTextContent(
+      `Cobrança automática enviada: a mensagem foi entregue e não lida${formatarDiaHora("2026-03-10T15:00:00Z")}`,
+    );
+    expect(passos[1]).toHaveTextContent("Prazo vencido: prioridade elevada para alta");
+  });
+
+  it("marks every past deadline late while the contractor has not confirmed", async () => {
+    stubFetch({
+      "GET /api/chamados/7/info": {
+        body: { ...info, chamado: chamado({ status: "aguardando" }) },
+      },
+      "GET /api/chamados/7/historico": { body: [] },
+      "GET /api/chamados/7/sla": { body: sla() },
+    });
+    montar();
+    const secao = await secaoSla();
+    const prazo = (rotulo: string) => within(secao).getByText(rotulo).closest("div") as HTMLElement;
+    expect(prazo("Confirmar até")).toHaveTextContent("atrasado");
+    expect(prazo("Iniciar até")).toHaveTextContent("atrasado");
+    expect(prazo("Concluir até")).not.toHaveTextContent("atrasado");
+    expect(prazo("Concluir até")).not.toHaveTextContent("combinado");
+    expect(within(secao).queryByRole("alert")).toBeNull();
+    expect(
+      within(secao).getByText("Aguardando o terceirizado").nextElementSibling,
+    ).toHaveTextContent("Nada: ele respondeu à última mensagem.");
+    expect(within(secao).getByText("Nenhum até agora.")).toBeInTheDocument();
+  });
+
+  it("pauses and resumes the automatic follow-up", async () => {
+    let pausada = false;
+    const { chamadas } = stubFetch({
+      "GET /api/chamados/7/info": { body: info },
+      "GET /api/chamados/7/historico": { body: [] },
+      "GET /api/chamados/7/sla": () => ({ body: sla({ pausada }) }),
+      "PUT /api/chamados/7/cobranca-automatica": (_url, pedido) => {
+        pausada = (JSON.parse(pedido.body) as { pausada: boolean }).pausada;
+        return { body: sla({ pausada }) };
+      },
+    });
+    montar();
+    const user = userEvent.setup();
+    const secao = await secaoSla();
+    await user.click(within(secao).getByRole("button", { name: "Pausar cobrança automática" }));
+    expect(
+      await within(secao).findByRole("button", { name: "Retomar cobrança automática" }),
+    ).toBeEnabled();
+    expect(secao).toHaveTextContent("Cobrança automática pausada");
+
+    await user.click(within(secao).getByRole("button", { name: "Retomar cobrança automática" }));
+    expect(
+      await within(secao).findByRole("button", { name: "Pausar cobrança automática" }),
+    ).toBeEnabled();
+    expect(secao).not.toHaveTextContent("Cobrança automática pausada");
+    expect(
+      chamadas.filter((c) => c.metodo === "PUT").map((c) => [c.url.pathname, c.corpo]),
+    ).toEqual([
+      ["/api/chamados/7/cobranca-automatica", { pausada: true }],
+      ["/api/chamados/7/cobranca-automatica", { pausada: false }],
+    ]);
+    // The pause is a line of the history: it is read again.
+    await waitFor(() =>
+      expect(
+        chamadas.filter((c) => c.url.pathname === "/api/chamados/7/historico").length,
+      ).toBeGreaterThan(1),
+    );
+  });
+
+  it("offers no pause on a closed chamado", async () => {
+    stubFetch({
+      "GET /api/chamados/7/info": { body: { ...info, chamado: chamado({ status: "concluido" }) } },
+      "GET /api/chamados/7/historico": { body: [] },
+      "GET /api/chamados/7/sla": { body: sla() },
+    });
+    montar();
+    const secao = await secaoSla();
+    expect(within(secao).queryByRole("button")).toBeNull();
+    expect(secao).not.toHaveTextContent("atrasado");
   });
 });

@@ -9,6 +9,7 @@ import {
   formatarTelefone,
 } from "../../lib/format";
 import { Historico } from "./Historico";
+import { PrazosCobranca } from "./PrazosCobranca";
 
 export function InfoPainel({ chamadoId, onFechar }: { chamadoId: number; onFechar: () => void }) {
   const info = useInfo(chamadoId);
@@ -55,6 +56,7 @@ export function InfoPainel({ chamadoId, onFechar }: { chamadoId: number; onFecha
             <dt>Aberto em</dt>
             <dd>{formatarDataHora(info.data.chamado.criado_em)}</dd>
           </dl>
+          <PrazosCobranca chamadoId={chamadoId} status={info.data.chamado.status} />
           <h3>Estatísticas</h3>
           <dl className="info-numeros">
             <div>

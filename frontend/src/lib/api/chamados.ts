@@ -37,6 +37,9 @@ export const chamadosKeys = {
   lista: (filtros: FiltrosChamados) => ["chamados", "lista", filtros] as const,
   detalhe: (id: number) => ["chamados", "detalhe", id] as const,
   info: (id: number) => ["chamados", "info", id] as const,
+  // Under the info key: whatever refreshes the panel (a live event, a change made
+  // here) refreshes the deadlines and the follow-up with it, as they move together.
+  sla: (id: number) => ["chamados", "info", id, "sla"] as const,
   historico: (id: number) => ["chamados", "historico", id] as const,
 };
 
