@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from fastapi import FastAPI
 from playwright.async_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +15,11 @@ from gmm.auth.models import Papel
 from gmm.chamados.models import Chamado, Prioridade
 from gmm.conversas.models import Direcao, StatusEnvio
 from gmm.core.config import Settings
+from gmm.envio.fila import Fila
+from gmm.envio.service import WhatsAppService
+from gmm.sla import motor
 from gmm.sla.models import CobrancaAutomatica, Etapa
+from gmm.sla.service import carregar
 from tests import factories as f
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_spa import login
@@ -105,3 +110,39 @@ async def test_admin_sets_deadlines_and_a_step_then_pauses_a_chamados_follow_up(
     assert pausada is True
     await secao.scroll_into_view_if_needed()
     await screenshot(page, "sla-chamado")
+
+
+async def test_a_timer_in_the_list_and_an_automatic_step_arriving_on_screen(
+    page: Page, live_server: str, app: FastAPI, db: AsyncSession, settings: Settings
+) -> None:
+    user = await f.usuario(db)
+    t = await f.terceirizado(db, nome="Carlos Pereira")
+    agora = datetime.now(UTC)
+    calado = await f.chamado(db, t, titulo="Bomba do bloco B", prazo=agora + timedelta(days=30))
+    pergunta = await f.mensagem(
+        db, calado, direcao=Direcao.outbound, status=StatusEnvio.entregue, texto="Pode vir?"
+    )
+    pergunta.entregue_em = agora - timedelta(days=10)  # delivered long ago, never read
+    vence = await f.chamado(db, t, titulo="Portão", prazo=agora + timedelta(minutes=90))
+    await db.commit()
+
+    await login(page, live_server, user.email, path=f"/central/{calado.id}")
+    chat = page.get_by_role("region", name="Conversa")
+    await expect(chat.locator(".chat-ao-vivo")).to_have_text("ao vivo")
+    # The list counts down to the deadline.
+    linha = page.locator(f'[data-conversa-id="{vence.id}"]')
+    await expect(linha).to_contain_text(re.compile(r"vence em (1h\d\d|\d+ min)"))
+
+    # The worker's round, at a business-hours moment (steps to contractors wait
+    # for one): the nudge reaches the open chat through the live events.
+    config = await carregar(db)
+    quando = config.calendario.proxima_abertura(agora)
+    fila = Fila(app.state.arq)
+    tomados = await motor.avaliar(
+        app.state.sessionmaker, lambda s: WhatsAppService(s, fila, settings), quando
+    )
+    assert tomados >= 1
+    lembrete = chat.locator(".bolha-saida", has_text="Conseguiu ver a mensagem")
+    await expect(lembrete).to_be_visible()
+    await expect(lembrete).to_contain_text("Cobrança automática")
+    await screenshot(page, "sla-cobranca-na-conversa")
