@@ -198,12 +198,19 @@ async def test_a_chamados_deadlines_waiting_message_steps_and_pause(
     assert datetime.fromisoformat(sla["aguardando"]["desde"]) == TERCA
     assert [p["etapa"] for p in sla["passos"]] == ["prazo_1dia", "nao_lida"]
     assert sla["pausada"] is False and sla["reatribuir"] is False
+    # Still ahead: two business hours before the deadline, then the deadline itself.
+    proximos = [(p["etapa"], datetime.fromisoformat(p["previsto_para"])) for p in sla["proximos"]]
+    assert proximos == [
+        ("prazo_2h", local(2026, 3, 11, 8)),
+        ("atrasado", local(2026, 3, 11, 10)),
+    ]
 
     r = await client.put(
         f"/api/chamados/{c.id}/cobranca-automatica", json={"pausada": True}, headers=h
     )
     assert r.status_code == 200, r.text
     assert r.json()["pausada"] is True
+    assert r.json()["proximos"] == []  # paused: nothing ahead
     await db.refresh(c)
     assert c.cobranca_pausada
     linhas = list(
@@ -288,3 +295,15 @@ async def test_what_each_step_achieved(
     for dias in ("0", "366", "x"):
         r = await client.get("/api/sla/resultados", params={"dias": dias}, headers=h)
         assert r.status_code == 422, dias
+
+
+async def test_the_next_step_of_a_read_message_is_the_buttons_two_business_hours_on(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings
+) -> None:
+    h = f.headers(await f.usuario(db), settings)
+    # Read at 17:00 on a Tuesday: one business hour that day, one the next morning.
+    c, _ = await esperando(db, StatusEnvio.lido, local(2026, 3, 10, 17))
+    sla = (await client.get(f"/api/chamados/{c.id}/sla", headers=h)).json()
+    primeiro = sla["proximos"][0]
+    assert primeiro["etapa"] == "sem_resposta"
+    assert datetime.fromisoformat(primeiro["previsto_para"]) == local(2026, 3, 11, 9)

@@ -33,7 +33,7 @@ from gmm.chamados import service as chamados
 from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
 from gmm.chamados.models import ABERTOS, Chamado, OrigemHistorico, Prioridade, StatusChamado
 from gmm.conversas.conteudo import Acao
-from gmm.conversas.models import StatusEnvio, TipoMensagem
+from gmm.conversas.models import TipoMensagem
 from gmm.core import email
 from gmm.core.db import after_commit, session_scope
 from gmm.core.dependencias import dependencia_fora
@@ -48,7 +48,10 @@ from gmm.sla.service import (
     aguardada,
     atualizar_prazos,
     carregar,
+    etapa_do_tique,
     prazos,
+    referencia_do_atraso,
+    referencia_do_prazo,
     ultima_nossa,
 )
 
@@ -96,15 +99,10 @@ def passos_devidos(
     prazo = prazos(chamado, config).concluir
     # Once the contractor says it is done, the deadline is the operator's to close.
     if chamado.status != StatusChamado.aguardando_confirmacao:
-        referencia = int(prazo.timestamp())
+        referencia = referencia_do_prazo(prazo)
         atrasado = etapas[Etapa.atrasado]
         if atrasado.ativa and agora >= cal.somar(prazo, atrasado.minutos) and agora >= prazo:
-            # The escalation raises the priority, and with it the SLA's own deadline
-            # moves: keyed by that deadline it would escalate again each round. Once
-            # per agreed prazo (a new one, after "mais prazo", may escalate again).
-            combinado = chamado.prazo_combinado
-            chave = int(combinado.timestamp()) if combinado is not None else 0
-            devidos.append(Passo(Etapa.atrasado, chave))
+            devidos.append(Passo(Etapa.atrasado, referencia_do_atraso(chamado)))
         else:
             for etapa in (Etapa.prazo_2h, Etapa.prazo_1dia):
                 config_etapa = etapas[etapa]
@@ -114,16 +112,9 @@ def passos_devidos(
                 ):
                     devidos.append(Passo(etapa, referencia))
     if mensagem is not None:
-        if mensagem.status == StatusEnvio.enviado and passou(
-            Etapa.nao_entregue, mensagem.enviado_em
-        ):
-            devidos.append(Passo(Etapa.nao_entregue, mensagem.id))
-        elif mensagem.status == StatusEnvio.entregue and passou(
-            Etapa.nao_lida, mensagem.entregue_em
-        ):
-            devidos.append(Passo(Etapa.nao_lida, mensagem.id))
-        elif mensagem.status == StatusEnvio.lido and passou(Etapa.sem_resposta, mensagem.lido_em):
-            devidos.append(Passo(Etapa.sem_resposta, mensagem.id))
+        do_tique, desde = etapa_do_tique(mensagem)
+        if do_tique is not None and passou(do_tique, desde):
+            devidos.append(Passo(do_tique, mensagem.id))
     return devidos
 
 

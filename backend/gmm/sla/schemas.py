@@ -172,6 +172,13 @@ class PassoOut(BaseModel):
     feito_em: datetime | None = Field(description="null: ainda não")
 
 
+class ProximoOut(BaseModel):
+    etapa: Etapa
+    previsto_para: datetime = Field(
+        description="Quando a etapa vence (se nada mudar: uma resposta a cancela)"
+    )
+
+
 class ChamadoSlaOut(BaseModel):
     prazos: PrazosOut
     pausada: bool = Field(description="A cobrança automática está pausada neste chamado")
@@ -180,6 +187,9 @@ class ChamadoSlaOut(BaseModel):
         description="Nossa última mensagem ainda sem resposta do terceirizado"
     )
     passos: list[PassoOut] = Field(description="Os passos automáticos já dados, do primeiro")
+    proximos: list[ProximoOut] = Field(
+        description="Os passos ainda por vir, do mais próximo; vazio se pausada ou fechado"
+    )
 
 
 class PausaIn(BaseModel):

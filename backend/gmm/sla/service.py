@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from gmm.chamados.models import ABERTOS, Chamado, Prioridade
+from gmm.chamados.models import ABERTOS, Chamado, Prioridade, StatusChamado
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
 from gmm.core.db import utcnow
 from gmm.core.errors import DomainError, NotFound
@@ -37,6 +37,7 @@ from gmm.sla.schemas import (
     PoliticaIn,
     PoliticaOut,
     PrazosOut,
+    ProximoOut,
     ResultadoEtapa,
     ResultadosOut,
     SlaOut,
@@ -325,25 +326,83 @@ async def remover_feriado(session: AsyncSession, data: date) -> None:
 # -- the API: one chamado ------------------------------------------------------------
 
 
+def etapa_do_tique(mensagem: Aguardada) -> tuple[Etapa | None, datetime | None]:
+    """The step the unanswered message is at, by its tick, and since when."""
+    return {
+        StatusEnvio.enviado: (Etapa.nao_entregue, mensagem.enviado_em),
+        StatusEnvio.entregue: (Etapa.nao_lida, mensagem.entregue_em),
+        StatusEnvio.lido: (Etapa.sem_resposta, mensagem.lido_em),
+    }.get(mensagem.status, (None, None))
+
+
+def referencia_do_prazo(prazo: datetime) -> int:
+    """What a reminder is about: that deadline (a new deadline reminds again)."""
+    return int(prazo.timestamp())
+
+
+def referencia_do_atraso(chamado: Chamado) -> int:
+    """What the escalation is about. Raising the priority moves the SLA's own
+    deadline: keyed by it, it would escalate again each round. Once per agreed prazo
+    (a new one, after "mais prazo", may escalate again)."""
+    combinado = chamado.prazo_combinado
+    return int(combinado.timestamp()) if combinado is not None else 0
+
+
+def _proximos(
+    chamado: Chamado,
+    mensagem: Aguardada | None,
+    config: Configuracao,
+    feitos: set[tuple[Etapa, int]],
+) -> list[ProximoOut]:
+    """The steps still ahead, when each falls due (steps to the contractor wait for
+    business hours, which business-time sums already land in)."""
+    if chamado.status not in ABERTOS or chamado.cobranca_pausada:
+        return []
+    cal, etapas = config.calendario, config.etapas
+    proximos: list[ProximoOut] = []
+    if mensagem is not None:
+        etapa, desde = etapa_do_tique(mensagem)
+        pendente = etapa is not None and (etapa, mensagem.id) not in feitos
+        if etapa is not None and pendente and desde is not None and etapas[etapa].ativa:
+            quando = cal.somar(desde, etapas[etapa].minutos)
+            proximos.append(ProximoOut(etapa=etapa, previsto_para=quando))
+    if chamado.status != StatusChamado.aguardando_confirmacao:
+        prazo = prazos(chamado, config).concluir
+        for etapa in (Etapa.prazo_1dia, Etapa.prazo_2h):
+            if etapas[etapa].ativa and (etapa, referencia_do_prazo(prazo)) not in feitos:
+                quando = cal.subtrair(prazo, etapas[etapa].minutos)
+                if quando < prazo:
+                    proximos.append(ProximoOut(etapa=etapa, previsto_para=quando))
+        atraso = etapas[Etapa.atrasado]
+        if atraso.ativa and (Etapa.atrasado, referencia_do_atraso(chamado)) not in feitos:
+            quando = cal.somar(prazo, atraso.minutos)
+            proximos.append(ProximoOut(etapa=Etapa.atrasado, previsto_para=quando))
+    return sorted(proximos, key=lambda p: p.previsto_para)
+
+
 async def do_chamado(session: AsyncSession, chamado: Chamado) -> ChamadoSlaOut:
     config = await carregar(session)
     p = prazos(chamado, config)
     mensagem = await aguardada(session, chamado.id)
     aguardando = None
     if mensagem is not None:
-        desde = {
-            StatusEnvio.enviado: mensagem.enviado_em,
-            StatusEnvio.entregue: mensagem.entregue_em,
-            StatusEnvio.lido: mensagem.lido_em,
-        }.get(mensagem.status)
         aguardando = AguardandoOut(
-            mensagem_id=mensagem.id, status_envio=mensagem.status, desde=desde
+            mensagem_id=mensagem.id,
+            status_envio=mensagem.status,
+            desde=etapa_do_tique(mensagem)[1],
         )
-    feitos = await session.execute(
-        select(CobrancaAutomatica.etapa, CobrancaAutomatica.criado_em)
-        .where(CobrancaAutomatica.chamado_id == chamado.id)
-        .order_by(CobrancaAutomatica.id)
+    feitos = list(
+        await session.execute(
+            select(
+                CobrancaAutomatica.etapa,
+                CobrancaAutomatica.referencia,
+                CobrancaAutomatica.criado_em,
+            )
+            .where(CobrancaAutomatica.chamado_id == chamado.id)
+            .order_by(CobrancaAutomatica.id)
+        )
     )
+    tomados = {(etapa, referencia) for etapa, referencia, _ in feitos}
     return ChamadoSlaOut(
         prazos=PrazosOut(
             confirmar=p.confirmar,
@@ -356,8 +415,9 @@ async def do_chamado(session: AsyncSession, chamado: Chamado) -> ChamadoSlaOut:
         aguardando=aguardando,
         passos=[
             PassoOut(etapa=etapa, descricao=DESCRICAO[etapa], feito_em=quando)
-            for etapa, quando in feitos
+            for etapa, _, quando in feitos
         ],
+        proximos=_proximos(chamado, mensagem, config, tomados),
     )
 
 

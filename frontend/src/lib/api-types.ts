@@ -1816,6 +1816,11 @@ export interface components {
              * @description Os passos automáticos já dados, do primeiro
              */
             passos: components["schemas"]["PassoOut"][];
+            /**
+             * Proximos
+             * @description Os passos ainda por vir, do mais próximo; vazio se pausada ou fechado
+             */
+            proximos: components["schemas"]["ProximoOut"][];
         };
         /**
          * ChamadoUpdate
@@ -2804,6 +2809,16 @@ export interface components {
          * @enum {string}
          */
         Prioridade: "baixa" | "normal" | "alta" | "urgente";
+        /** ProximoOut */
+        ProximoOut: {
+            etapa: components["schemas"]["Etapa"];
+            /**
+             * Previsto Para
+             * Format: date-time
+             * @description Quando a etapa vence (se nada mudar: uma resposta a cancela)
+             */
+            previsto_para: string;
+        };
         /** RateLimiterOut */
         RateLimiterOut: {
             /**

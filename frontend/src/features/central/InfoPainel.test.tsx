@@ -80,6 +80,7 @@ function sla(parcial: Partial<ChamadoSla> = {}): ChamadoSla {
     reatribuir: false,
     aguardando: null,
     passos: [],
+    proximos: [],
     ...parcial,
   };
 }
@@ -163,6 +164,7 @@ describe("InfoPainel", () => {
               feito_em: "2026-03-12T21:00:00Z",
             },
           ],
+          proximos: [{ etapa: "sem_resposta", previsto_para: "2099-03-13T12:00:00Z" }],
         }),
       },
     });
@@ -199,6 +201,12 @@ describe("InfoPainel", () => {
       `Cobrança automática enviada: a mensagem foi entregue e não lida${formatarDiaHora("2026-03-10T15:00:00Z")}`,
     );
     expect(passos[1]).toHaveTextContent("Prazo vencido: prioridade elevada para alta");
+    const proximos = within(
+      within(secao).getByRole("list", { name: "Próximos passos" }),
+    ).getAllByRole("listitem");
+    expect(proximos.map((p) => p.textContent)).toEqual([
+      `Botões Confirmo / Mais prazo / Não posso${formatarDiaHora("2099-03-13T12:00:00Z")}`,
+    ]);
   });
 
   it("marks every past deadline late while the contractor has not confirmed", async () => {

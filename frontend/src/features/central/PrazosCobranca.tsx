@@ -4,7 +4,9 @@ import { usePausarCobranca, useSlaDoChamado } from "../../lib/api/sla";
 import { formatarDataHora, formatarDiaHora, formatarHoraOuDia } from "../../lib/format";
 import { mensagemDeErro } from "../../lib/http";
 import { chamadoAberto } from "../../lib/labels";
-import type { StatusChamado, StatusEnvio } from "../../lib/types";
+import type { ChamadoSla, StatusChamado, StatusEnvio } from "../../lib/types";
+
+type Etapa = ChamadoSla["proximos"][number]["etapa"];
 import { Ticks } from "./Ticks";
 
 /** Where our last unanswered message stands, by its tick. */
@@ -15,6 +17,16 @@ const AGUARDANDO: Record<StatusEnvio, string> = {
   entregue: "Entregue, não lida",
   lido: "Lida, sem resposta",
   falhou: "Falhou o envio",
+};
+
+/** What each step ahead will do, if the contractor stays silent until then. */
+const PROXIMO: Record<Etapa, string> = {
+  nao_entregue: "Avisar você para ligar (não entregue)",
+  nao_lida: "Lembrete (entregue e não lida)",
+  sem_resposta: "Botões Confirmo / Mais prazo / Não posso",
+  prazo_1dia: "Lembrete: um dia útil antes do prazo",
+  prazo_2h: "Lembrete: duas horas úteis antes do prazo",
+  atrasado: "Prazo vencido: subir a prioridade",
 };
 
 type Prazo = "confirmar" | "iniciar" | "concluir";
@@ -121,6 +133,21 @@ export function PrazosCobranca({
               ))}
             </ol>
           )}
+          {dados.proximos.length > 0 ? (
+            <>
+              <p className="info-sla-rotulo">Próximos passos</p>
+              <ol className="info-sla-passos" aria-label="Próximos passos">
+                {dados.proximos.map((proximo) => (
+                  <li key={proximo.etapa}>
+                    <span>{PROXIMO[proximo.etapa]}</span>
+                    <time className="texto-suave" dateTime={proximo.previsto_para}>
+                      {formatarDiaHora(proximo.previsto_para)}
+                    </time>
+                  </li>
+                ))}
+              </ol>
+            </>
+          ) : null}
           {dados.pausada ? (
             <p className="aviso info-sla-pausada">
               Cobrança automática pausada: nada é cobrado sozinho neste chamado.
