@@ -1,6 +1,6 @@
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useLocation, useNavigate } from "react-router";
 import { chamadosKeys } from "../lib/api/chamados";
 import { conversasKeys } from "../lib/api/conversas";
@@ -95,8 +95,10 @@ export function Notificacoes({ usuarioId }: { usuarioId: number }) {
   const [naoVistas, setNaoVistas] = useState<ReadonlyMap<number, number>>(new Map());
 
   // The subscription reads the latest screen and choice without re-subscribing.
+  // Updated as the render commits (a layout effect), not after the paint: a message
+  // arriving in between must already see the bell just turned on.
   const atual = useRef({ naTela, aVista, preferencia });
-  useEffect(() => {
+  useLayoutEffect(() => {
     atual.current = { naTela, aVista, preferencia };
   });
 
