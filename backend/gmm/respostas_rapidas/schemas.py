@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from gmm.core import modelos
 
 # What a quick reply may say, filled in for the chamado it goes to.
 VARIAVEIS = {
@@ -14,19 +15,11 @@ VARIAVEIS = {
     "prazo": "o prazo combinado (data e hora), ou “a combinar”",
     "link_prestador": "um link novo do prestador para o chamado",
 }
-VARIAVEL = re.compile(r"\{([a-z_]+)\}")
 TEXTO_MAX = 4096
 
 
 def _variaveis_conhecidas(texto: str) -> str:
-    desconhecidas = sorted({v for v in VARIAVEL.findall(texto) if v not in VARIAVEIS})
-    if desconhecidas:
-        aceitas = ", ".join(f"{{{v}}}" for v in VARIAVEIS)
-        raise ValueError(
-            f"variável desconhecida: {', '.join('{' + v + '}' for v in desconhecidas)} "
-            f"(aceitas: {aceitas})"
-        )
-    return texto
+    return modelos.conferir(texto, VARIAVEIS)
 
 
 Titulo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
@@ -41,10 +34,7 @@ class RespostaRapidaIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     titulo: Titulo = Field(description="Como aparece no seletor (digite / na caixa de texto)")
-    texto: Texto = Field(
-        description="O texto, com variáveis: "
-        + ", ".join(f"`{{{v}}}` ({d})" for v, d in VARIAVEIS.items())
-    )
+    texto: Texto = Field(description="O texto, com variáveis: " + modelos.descrever(VARIAVEIS))
     compartilhada: bool = Field(
         default=False, description="De todos os operadores (só administradores criam)"
     )

@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gmm.auth.models import Papel, Usuario
 from gmm.chamados import service as chamados
 from gmm.chamados.models import Chamado
+from gmm.core import modelos
 from gmm.core.config import Settings
 from gmm.core.errors import Forbidden, NotFound
 from gmm.prestador import links
 from gmm.respostas_rapidas.models import RespostaRapida
 from gmm.respostas_rapidas.schemas import (
-    VARIAVEL,
     RespostaRapidaIn,
     RespostaRapidaOut,
     RespostaRapidaUpdate,
@@ -120,7 +120,7 @@ async def preencher(
             base_url=base_url,
         )
         valores["link_prestador"] = url
-    return VARIAVEL.sub(lambda m: valores.get(m.group(1), m.group(0)), resposta.texto)
+    return modelos.preencher(resposta.texto, valores)
 
 
 def _valores(chamado: Chamado, fuso: ZoneInfo) -> dict[str, str]:

@@ -34,7 +34,7 @@ from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
 from gmm.chamados.models import ABERTOS, Chamado, OrigemHistorico, Prioridade, StatusChamado
 from gmm.conversas.conteudo import Acao
 from gmm.conversas.models import TipoMensagem
-from gmm.core import email
+from gmm.core import email, modelos
 from gmm.core.db import after_commit, session_scope
 from gmm.core.dependencias import dependencia_fora
 from gmm.core.eventos import publicar_apos_commit
@@ -48,6 +48,7 @@ from gmm.sla.service import (
     aguardada,
     atualizar_prazos,
     carregar,
+    envia_ao_terceirizado,
     etapa_do_tique,
     prazos,
     referencia_do_atraso,
@@ -118,13 +119,6 @@ def passos_devidos(
     return devidos
 
 
-def _ao_terceirizado(etapa: Etapa, config: Configuracao) -> bool:
-    return config.etapas[etapa].texto is not None and etapa not in (
-        Etapa.nao_entregue,
-        Etapa.atrasado,
-    )
-
-
 async def _tomar(session: AsyncSession, chamado_id: int, passo: Passo) -> bool:
     """Claim the step: True only for the one transaction whose row landed."""
     inserido = await session.scalar(
@@ -137,14 +131,13 @@ async def _tomar(session: AsyncSession, chamado_id: int, passo: Passo) -> bool:
 
 
 def _texto(modelo: str, chamado: Chamado, prazo: datetime, fuso: ZoneInfo) -> str:
-    return modelo.format_map(
-        {
-            "terceirizado": chamado.terceirizado.nome.split()[0],
-            "chamado": chamado.numero_chamado,
-            "titulo": chamado.titulo,
-            "prazo": textos_automacao.data_hora(prazo, fuso),
-        }
-    )
+    valores = {
+        "terceirizado": chamado.terceirizado.nome.split()[0],
+        "chamado": chamado.numero_chamado,
+        "titulo": chamado.titulo,
+        "prazo": textos_automacao.data_hora(prazo, fuso),
+    }
+    return modelos.preencher(modelo, valores)
 
 
 def _avisar_supervisor(
@@ -185,7 +178,7 @@ async def avaliar_chamado(
     prazo = prazos(chamado, config).concluir
     tomados: list[Etapa] = []
     for passo in passos_devidos(chamado, mensagem, config, agora):
-        ao_terceirizado = _ao_terceirizado(passo.etapa, config)
+        ao_terceirizado = envia_ao_terceirizado(config.etapas[passo.etapa])
         if ao_terceirizado and not dentro:
             continue  # waits for the next business hours
         if not await _tomar(session, chamado.id, passo):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time
 from typing import Annotated, Self
 
@@ -10,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, mod
 
 from gmm.chamados.models import Prioridade
 from gmm.conversas.models import StatusEnvio
+from gmm.core import modelos
 from gmm.core.tipos import StrictBool, StrictInt
 from gmm.sla import calendario
 from gmm.sla.models import Etapa
@@ -24,19 +24,10 @@ VARIAVEIS = {
     "titulo": "título do chamado",
     "prazo": "data e hora do prazo",
 }
-_VARIAVEL = re.compile(r"\{([^{}]*)\}")
 
 
 def _variaveis_conhecidas(texto: str | None) -> str | None:
-    if texto is None:
-        return None
-    desconhecidas = sorted({v for v in _VARIAVEL.findall(texto) if v not in VARIAVEIS})
-    if desconhecidas:
-        aceitas = ", ".join(f"{{{v}}}" for v in VARIAVEIS)
-        raise ValueError(f"variável desconhecida: {{{desconhecidas[0]}}} (use {aceitas})")
-    if texto.count("{") != texto.count("}"):
-        raise ValueError("chaves sem par no texto")
-    return texto
+    return None if texto is None else modelos.conferir(texto, VARIAVEIS)
 
 
 TextoEtapa = Annotated[
@@ -44,8 +35,7 @@ TextoEtapa = Annotated[
     Field(
         min_length=1,
         max_length=1000,
-        description="O que vai ao terceirizado: "
-        + ", ".join(f"`{{{v}}}` ({d})" for v, d in VARIAVEIS.items()),
+        description="O que vai ao terceirizado: " + modelos.descrever(VARIAVEIS),
     ),
     AfterValidator(_variaveis_conhecidas),
 ]

@@ -240,8 +240,12 @@ async def aguardada(session: AsyncSession, chamado_id: int) -> Aguardada | None:
 # -- the API: configuration ------------------------------------------------------------
 
 
-def _envia(etapa: EtapaConfig) -> bool:
-    return etapa.texto is not None and etapa.etapa not in (Etapa.nao_entregue, Etapa.atrasado)
+# The steps that only tell the operators: nothing of theirs goes to the contractor.
+SO_OPERADOR = frozenset({Etapa.nao_entregue, Etapa.atrasado})
+
+
+def envia_ao_terceirizado(etapa: EtapaConfig) -> bool:
+    return etapa.texto is not None and etapa.etapa not in SO_OPERADOR
 
 
 async def ler(session: AsyncSession) -> SlaOut:
@@ -273,7 +277,7 @@ async def ler(session: AsyncSession) -> SlaOut:
                 ativa=e.ativa,
                 minutos=e.minutos,
                 texto=e.texto,
-                envia_ao_terceirizado=_envia(e),
+                envia_ao_terceirizado=envia_ao_terceirizado(e),
             )
             for e in (config.etapas[etapa] for etapa in Etapa)
         ],
@@ -297,7 +301,7 @@ async def salvar_politica(session: AsyncSession, prioridade: Prioridade, dados: 
 
 
 async def salvar_etapa(session: AsyncSession, etapa: Etapa, dados: EtapaIn) -> None:
-    if dados.texto is None and etapa not in (Etapa.nao_entregue, Etapa.atrasado):
+    if dados.texto is None and etapa not in SO_OPERADOR:
         raise EtapaSemTexto(f"a etapa {etapa.value} envia uma mensagem: informe o texto")
     await session.execute(
         insert(EtapaConfig)
