@@ -15,6 +15,7 @@ import respx
 
 from gmm.megaapi.cliente import (
     MAX_INLINE_MEDIA_BYTES,
+    QUOTE_MESSAGE_PATH,
     REASON_MAX_CHARS,
     DownloadedMedia,
     InstanceStatus,
@@ -27,6 +28,7 @@ from gmm.megaapi.cliente import (
     MegaAPIPermanentError,
     MegaAPITransientError,
     OnWhatsApp,
+    QuotedMessage,
     mask_phone,
 )
 
@@ -49,6 +51,9 @@ MEDIA_KEYS: MediaKeys = {
     "messageType": "audioMessage",
 }
 PDF = b"%PDF-1.4 conteudo"
+QUOTED = QuotedMessage(
+    remote_jid=f"{TO}@s.whatsapp.net", from_me=True, id="3EB0C431C26A1916E0A2", text="Chamado 42"
+)
 
 Call = Callable[[MegaAPIClient], Awaitable[Any]]
 
@@ -77,6 +82,34 @@ SENDS: list[tuple[str, Call, str, dict[str, Any]]] = [
         lambda c: c.send_text(TO, "Olá, chamado 42 aberto"),
         "text",
         {"to": TO, "text": "Olá, chamado 42 aberto"},
+    ),
+    (
+        "quoted_text",
+        lambda c: c.send_quoted_text(TO, "Pode ir amanhã?", QUOTED),
+        "quoteMessage",
+        {
+            "to": TO,
+            "text": "Pode ir amanhã?",
+            "key": {
+                "remoteJid": f"{TO}@s.whatsapp.net",
+                "fromMe": True,
+                "id": "3EB0C431C26A1916E0A2",
+            },
+            "message": {"conversation": "Chamado 42"},
+        },
+    ),
+    (
+        "quoted_media_without_caption",
+        lambda c: c.send_quoted_text(
+            TO, "Recebi a foto", QuotedMessage("5521998887777@c.us", False, "ABCD1234", "")
+        ),
+        "quoteMessage",
+        {
+            "to": TO,
+            "text": "Recebi a foto",
+            "key": {"remoteJid": "5521998887777@c.us", "fromMe": False, "id": "ABCD1234"},
+            "message": {"conversation": ""},
+        },
     ),
     (
         "media_url",
@@ -220,6 +253,35 @@ async def test_send_request_and_answer(
     request = route.calls.last.request
     _assert_headers(request)
     assert _json(request) == {"messageData": message_data}
+
+
+async def test_quoted_send_goes_to_the_one_quote_path(
+    gateway: respx.MockRouter, megaapi: MegaAPIClient
+) -> None:
+    path = QUOTE_MESSAGE_PATH.format(instance_key=INSTANCE)
+    route = gateway.post(path).respond(200, json=SEND_OK)
+
+    assert await megaapi.send_quoted_text(TO, "Pode ir amanhã?", QUOTED) == MESSAGE_ID
+    assert route.call_count == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "error"), [(404, MegaAPIPermanentError), (503, MegaAPITransientError)]
+)
+async def test_quoted_send_refusal_classifies_like_any_send(
+    gateway: respx.MockRouter, megaapi: MegaAPIClient, status: int, error: type[MegaAPIError]
+) -> None:
+    # A gateway without the operation answers 404 the way Express does for any
+    # unknown route; the product's fallback to a plain text keys on the permanent error.
+    gateway.post(f"/rest/sendMessage/{INSTANCE}/quoteMessage").respond(
+        status, json={"error": True, "message": f"Cannot POST /rest/sendMessage/{INSTANCE}/x"}
+    )
+
+    with pytest.raises(error) as info:
+        await megaapi.send_quoted_text(TO, "Pode ir amanhã?", QUOTED)
+
+    assert info.value.status_code == status
+    assert "Cannot POST" in info.value.reason
 
 
 async def test_is_on_whatsapp(gateway: respx.MockRouter, megaapi: MegaAPIClient) -> None:

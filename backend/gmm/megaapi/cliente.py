@@ -42,6 +42,12 @@ CONNECT_TIMEOUT_MAX_S = 5.0
 
 MediaType = Literal["image", "video", "audio", "ptt", "document"]
 
+# MegaAPI's clients expose a "quote message" operation (a text that quotes another
+# message), but its path is not in MegaAPI's published docs. It is assumed to sit
+# beside the other sends; if the real gateway names it otherwise, this line is the
+# one to change (the simulator mirrors it: gmm/megaapi_sim/app.py).
+QUOTE_MESSAGE_PATH = "/rest/sendMessage/{instance_key}/quoteMessage"
+
 
 @dataclass(frozen=True)
 class MegaAPICredentials:
@@ -96,6 +102,15 @@ class ListRow(NamedTuple):
     title: str
     description: str
     row_id: str
+
+
+class QuotedMessage(NamedTuple):
+    """The message a quoted send points at, as WhatsApp identifies it."""
+
+    remote_jid: str  # the chat, e.g. "5511987654321@s.whatsapp.net"
+    from_me: bool  # True when the quoted message is one of ours
+    id: str  # the quoted message's MegaAPI id
+    text: str  # its text ("" for media without caption)
 
 
 @dataclass(frozen=True)
@@ -265,7 +280,25 @@ class MegaAPIClient:
     # -- sends ---------------------------------------------------------------
 
     async def send_text(self, to: str, text: str) -> str:
-        return await self._send("text", to, {"to": to, "text": text}, what="envio de texto")
+        return await self._send(
+            self._send_path("text"), to, {"to": to, "text": text}, what="envio de texto"
+        )
+
+    async def send_quoted_text(self, to: str, text: str, quoted: QuotedMessage) -> str:
+        """A text that shows ``quoted`` above it on the contact's phone.
+
+        WhatsApp renders the quote from ``message``, so the quoted text travels along
+        with the key. A gateway without the operation answers 404, which comes out as
+        MegaAPIPermanentError: the caller's cue to fall back to a plain text.
+        """
+        message_data = {
+            "to": to,
+            "text": text,
+            "key": {"remoteJid": quoted.remote_jid, "fromMe": quoted.from_me, "id": quoted.id},
+            "message": {"conversation": quoted.text},
+        }
+        path = QUOTE_MESSAGE_PATH.format(instance_key=self._instance)
+        return await self._send(path, to, message_data, what="envio de texto citando mensagem")
 
     async def send_media_url(
         self,
@@ -286,7 +319,9 @@ class MegaAPIClient:
         }
         if caption is not None:
             message_data["caption"] = caption
-        return await self._send("mediaUrl", to, message_data, what="envio de mídia por URL")
+        return await self._send(
+            self._send_path("mediaUrl"), to, message_data, what="envio de mídia por URL"
+        )
 
     async def send_media_base64(
         self,
@@ -318,7 +353,9 @@ class MegaAPIClient:
         }
         if caption is not None:
             message_data["caption"] = caption
-        return await self._send("mediaBase64", to, message_data, what="envio de mídia")
+        return await self._send(
+            self._send_path("mediaBase64"), to, message_data, what="envio de mídia"
+        )
 
     async def send_list(
         self,
@@ -348,7 +385,9 @@ class MegaAPIClient:
             ],
             "listType": 0,
         }
-        return await self._send("listMessage", to, message_data, what="envio de lista")
+        return await self._send(
+            self._send_path("listMessage"), to, message_data, what="envio de lista"
+        )
 
     async def send_buttons(
         self, to: str, *, text: str, footer_text: str, buttons: Sequence[str]
@@ -359,12 +398,17 @@ class MegaAPIClient:
             "footerText": footer_text,
             "buttons": [{"type": "replyButton", "title": title} for title in buttons],
         }
-        return await self._send("templateMessage", to, message_data, what="envio de botões")
+        return await self._send(
+            self._send_path("templateMessage"), to, message_data, what="envio de botões"
+        )
 
-    async def _send(self, kind: str, to: str, message_data: dict[str, Any], *, what: str) -> str:
+    def _send_path(self, kind: str) -> str:
+        return f"/rest/sendMessage/{self._instance}/{kind}"
+
+    async def _send(self, path: str, to: str, message_data: dict[str, Any], *, what: str) -> str:
         body = await self._call(
             "POST",
-            f"/rest/sendMessage/{self._instance}/{kind}",
+            path,
             what=what,
             to=to,
             json_body={"messageData": message_data},
