@@ -31,6 +31,7 @@ from gmm.megaapi.cliente import (
     MegaAPIPermanentError,
     MegaAPITransientError,
     OnWhatsApp,
+    QuotedMessage,
 )
 from gmm.megaapi_sim import SentMessage, SimState, create_sim_app
 from gmm.megaapi_sim.media import pdf_one_page
@@ -48,8 +49,15 @@ MEDIA_KEYS: MediaKeys = {
     "messageType": "imageMessage",
 }
 
+QUOTE_KEY = {"remoteJid": f"{TO}@s.whatsapp.net", "fromMe": True, "id": "3EB0C431C26A1916E0A2"}
 VALID_SENDS: dict[str, dict[str, Any]] = {
     "text": {"to": TO, "text": "Olá"},
+    "quoteMessage": {
+        "to": TO,
+        "text": "Pode ir amanhã?",
+        "key": QUOTE_KEY,
+        "message": {"conversation": "Chamado 42"},
+    },
     "mediaUrl": {
         "to": TO,
         "url": "https://gmm.example/laudo.pdf",
@@ -366,6 +374,66 @@ def _without(data: dict[str, Any], key: str) -> dict[str, Any]:
         ("text", {"messageData": {"to": TO, "text": 5}}, "messageData.text é obrigatório"),
         ("text", {"messageData": {"to": "abc", "text": "oi"}}, "messageData.to inválido"),
         (
+            "quoteMessage",
+            {"messageData": _without(VALID_SENDS["quoteMessage"], "key")},
+            "messageData.key é obrigatório",
+        ),
+        (
+            "quoteMessage",
+            {"messageData": {**VALID_SENDS["quoteMessage"], "key": "3EB0C431C26A1916E0A2"}},
+            "messageData.key é obrigatório",
+        ),
+        (
+            "quoteMessage",
+            {"messageData": {**VALID_SENDS["quoteMessage"], "key": _without(QUOTE_KEY, "id")}},
+            "messageData.key.id é obrigatório",
+        ),
+        (
+            "quoteMessage",
+            {
+                "messageData": {
+                    **VALID_SENDS["quoteMessage"],
+                    "key": _without(QUOTE_KEY, "remoteJid"),
+                }
+            },
+            "messageData.key.remoteJid é obrigatório",
+        ),
+        (
+            "quoteMessage",
+            {"messageData": {**VALID_SENDS["quoteMessage"], "key": {**QUOTE_KEY, "fromMe": "1"}}},
+            "messageData.key.fromMe deve ser true ou false",
+        ),
+        (
+            "quoteMessage",
+            {"messageData": {**VALID_SENDS["quoteMessage"], "key": _without(QUOTE_KEY, "fromMe")}},
+            "messageData.key.fromMe deve ser true ou false",
+        ),
+        (
+            "quoteMessage",
+            {"messageData": _without(VALID_SENDS["quoteMessage"], "message")},
+            "messageData.message é obrigatório",
+        ),
+        (
+            "quoteMessage",
+            {"messageData": {**VALID_SENDS["quoteMessage"], "message": "Chamado 42"}},
+            "messageData.message é obrigatório",
+        ),
+        (
+            "quoteMessage",
+            {"messageData": _without(VALID_SENDS["quoteMessage"], "text")},
+            "messageData.text é obrigatório",
+        ),
+        (
+            "quoteMessage",
+            {"messageData": {**VALID_SENDS["quoteMessage"], "text": "x" * 4097}},
+            "messageData.text passa de 4096 caracteres (4097)",
+        ),
+        (
+            "quoteMessage",
+            {"messageData": {**VALID_SENDS["quoteMessage"], "to": "abc"}},
+            "messageData.to inválido",
+        ),
+        (
             "mediaUrl",
             {"messageData": _without(VALID_SENDS["mediaUrl"], "url")},
             ".url é obrigatório",
@@ -537,7 +605,12 @@ async def test_messages_right_at_the_limits_are_accepted(sim: httpx.AsyncClient)
             *({"title": f"S{i}", "rows": _rows(1, f"s{i}-")} for i in range(9)),
         ],
     )
-    for kind, body in (("templateMessage", buttons), ("listMessage", lista)):
+    quote = {"messageData": {**VALID_SENDS["quoteMessage"], "text": "q" * 4096}}
+    for kind, body in (
+        ("templateMessage", buttons),
+        ("listMessage", lista),
+        ("quoteMessage", quote),
+    ):
         response = await sim.post(f"/rest/sendMessage/{INSTANCE}/{kind}", json=body, headers=AUTH)
         assert response.status_code == 200, response.text
 
@@ -607,6 +680,53 @@ async def test_unknown_send_kind_and_unknown_path_are_404_and_recorded(
         (f"/rest/sendMessage/{INSTANCE}/sticker", 404),
         (f"/rest/instance/{INSTANCE}", 404),
     ]
+
+
+async def test_quote_message_can_be_switched_off_like_a_route_the_gateway_lacks(
+    sim: httpx.AsyncClient,
+) -> None:
+    assert (await sim.get("/_sim/features")).json() == {"quote_message": True}
+
+    switched = await sim.put("/_sim/features", json={"quote_message": False})
+    assert switched.status_code == 200
+    assert switched.json() == {"quote_message": False}
+    assert (await sim.get("/_sim/features")).json() == {"quote_message": False}
+    refused = await _call(sim, "quoteMessage")
+    # Neither the token nor the instance matter to a path the gateway does not have.
+    no_token = await _call(sim, "quoteMessage", headers={})
+    text = await _call(sim, "text")
+
+    path = f"/rest/sendMessage/{INSTANCE}/quoteMessage"
+    for response in (refused, no_token):
+        assert response.status_code == 404
+        assert response.json() == {"error": True, "message": f"Cannot POST {path}"}
+    assert text.status_code == 200
+    records = await _records(sim)
+    assert [(r["path"], r["status"], r["outcome"]) for r in records] == [
+        (path, 404, "not_found"),
+        (path, 404, "not_found"),
+        (f"/rest/sendMessage/{INSTANCE}/text", 200, "ok"),
+    ]
+    assert records[0]["json"] == {"messageData": VALID_SENDS["quoteMessage"]}
+    assert records[0]["message_id"] is None
+
+    # Omitted features are on again (PUT replaces), and so does a reset.
+    assert (await sim.put("/_sim/features", json={})).json() == {"quote_message": True}
+    assert (await _call(sim, "quoteMessage")).status_code == 200
+    await sim.put("/_sim/features", json={"quote_message": False})
+    assert (await sim.post("/_sim/reset")).status_code == 204
+    assert (await sim.get("/_sim/features")).json() == {"quote_message": True}
+    assert (await _call(sim, "quoteMessage")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body", [{"quote_message": "talvez"}, {"quote_message": None}, {"sticker": False}]
+)
+async def test_invalid_features_are_422(sim: httpx.AsyncClient, body: dict[str, Any]) -> None:
+    response = await sim.put("/_sim/features", json=body)
+
+    assert response.status_code == 422
+    assert (await sim.get("/_sim/features")).json() == {"quote_message": True}
 
 
 async def test_media_base64_over_16_mb_is_413_and_the_record_stays_small(
@@ -949,6 +1069,9 @@ async def test_client_and_simulator_agree_on_every_call(
             sections=[ListSection("Prazo", [ListRow("Hoje", "até 18h", "hoje")])],
         ),
         await c.send_buttons(TO, text="Aceita?", footer_text="GMM", buttons=["Sim", "Não"]),
+        await c.send_quoted_text(
+            TO, "Pode ir amanhã?", QuotedMessage(f"{TO}@s.whatsapp.net", True, "3EB0C4", "Oi")
+        ),
     ]
     on_whatsapp = await c.is_on_whatsapp(TO)
     absent = await c.is_on_whatsapp("5511900001111")
@@ -963,8 +1086,8 @@ async def test_client_and_simulator_agree_on_every_call(
     assert media.mime_type == "image/png"
     assert media.data.startswith(b"\x89PNG")
     records = await _records(sim)
-    assert [r["status"] for r in records] == [200] * 9
-    assert [r["message_id"] for r in records[:5]] == ids
+    assert [r["status"] for r in records] == [200] * 10
+    assert [r["message_id"] for r in records[:6]] == ids
     assert records[2]["json"]["messageData"]["base64"].startswith("data:image/png;base64,")
 
 
@@ -1018,6 +1141,20 @@ async def test_client_classifies_simulator_refusals(
         assert info.value.status_code == 404
     finally:
         await http.aclose()
+
+
+async def test_client_sees_a_switched_off_quote_message_as_permanent_404(
+    client_on_sim: MegaAPIClient, sim: httpx.AsyncClient
+) -> None:
+    await sim.put("/_sim/features", json={"quote_message": False})
+    quoted = QuotedMessage(f"{TO}@s.whatsapp.net", True, "3EB0C4", "Chamado 42")
+
+    with pytest.raises(MegaAPIPermanentError, match=r"HTTP 404.*Cannot POST") as info:
+        await client_on_sim.send_quoted_text(TO, "Pode ir amanhã?", quoted)
+
+    assert info.value.status_code == 404
+    # The fallback a product makes of it still goes through.
+    assert ID_FORMAT.fullmatch(await client_on_sim.send_text(TO, "> Chamado 42\nPode ir amanhã?"))
 
 
 def _free_port() -> int:

@@ -222,6 +222,30 @@ async def test_each_send_is_followed_by_acks_2_3_4(
     assert await delivery_log(sim, since=4) == log[4:]
 
 
+async def test_a_quoted_send_gets_acks_like_a_text(
+    sim: httpx.AsyncClient, receiver: Receiver
+) -> None:
+    quoted_id = await send(sim)
+    response = await sim.post(
+        f"/rest/sendMessage/{INSTANCE}/quoteMessage",
+        json={
+            "messageData": {
+                "to": TO,
+                "text": "Pode ir amanhã?",
+                "key": {"remoteJid": f"{TO}@s.whatsapp.net", "fromMe": True, "id": quoted_id},
+                "message": {"conversation": "Chamado 42 aberto"},
+            }
+        },
+        headers=AUTH,
+    )
+    assert response.status_code == 200, response.text
+    reply_id = response.json()["messageData"]["key"]["id"]
+    await settle(sim)
+
+    assert reply_id != quoted_id
+    assert receiver.statuses(reply_id) == [2, 3, 4]
+
+
 async def test_config_webhook_turns_callbacks_on_and_off(receiver: Receiver) -> None:
     async with running(receiver, webhook_url=None) as (_, sim):
         await send(sim)

@@ -9,7 +9,8 @@ can make a fraction of them fail (5xx, 429, 401, or hang as a timeout).
 Control side (``/_sim/...``, no auth: it is a test double, bind it to loopback):
 ``GET /_sim/requests[?since=N]``, ``GET /_sim/stats``, ``GET|POST|DELETE /_sim/faults``,
 ``POST /_sim/reset``, ``GET /_sim/webhook``, ``GET|PUT /_sim/not-on-whatsapp``,
-``GET|POST /_sim/callbacks``, ``GET /_sim/callbacks/log[?since=N]``, ``POST /_sim/inbound``.
+``GET|PUT /_sim/features``, ``GET|POST /_sim/callbacks``, ``GET /_sim/callbacks/log[?since=N]``,
+``POST /_sim/inbound``.
 
 Webhook callbacks (callbacks.py): with a webhook configured, each accepted send is
 followed by ``message.ack`` 2, 3, 4; ``/_sim/inbound`` posts a contractor's reply.
@@ -27,7 +28,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
 import httpx
@@ -44,6 +45,7 @@ from gmm.megaapi_sim.state import (
     SIM_USER,
     Fault,
     FaultMode,
+    Features,
     Record,
     SentMessage,
     SimState,
@@ -54,6 +56,10 @@ from gmm.megaapi_sim.state import (
 log = logging.getLogger(__name__)
 
 MAX_INLINE_MEDIA_BYTES = 16 * 1024 * 1024
+# MegaAPI's clients' "quote message" send. Its path is unpublished; this mirrors the
+# one the product's client assumes (gmm/megaapi/cliente.py, QUOTE_MESSAGE_PATH).
+QUOTE_KIND = "quoteMessage"
+MAX_TEXT = 4096
 # WhatsApp's limits for interactive messages (docs/megaapi-contrato.md): the gateway refuses more.
 MAX_INTERACTIVE_TEXT = 1024
 MAX_HEADER_FOOTER = 60
@@ -132,6 +138,21 @@ def _media_fields(data: dict[str, Any]) -> None:
 
 def _check_text(data: dict[str, Any]) -> None:
     _required_str(data, "text")
+
+
+def _check_quote(data: dict[str, Any]) -> None:
+    _required_str(data, "text")
+    _max_len(data, "text", MAX_TEXT)
+    key = data.get("key")
+    if not isinstance(key, dict):
+        raise _bad("messageData.key é obrigatório (a chave da mensagem citada)")
+    _required_str(key, "id", "messageData.key")
+    _required_str(key, "remoteJid", "messageData.key")
+    if not isinstance(key.get("fromMe"), bool):
+        raise _bad("messageData.key.fromMe deve ser true ou false")
+    # WhatsApp draws the quote from this copy of the quoted message, not from the id.
+    if not isinstance(data.get("message"), dict):
+        raise _bad("messageData.message é obrigatório (a mensagem citada)")
 
 
 def _check_media_url(data: dict[str, Any]) -> None:
@@ -220,6 +241,7 @@ def _check_buttons(data: dict[str, Any]) -> None:
 
 SEND_CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "text": _check_text,
+    QUOTE_KIND: _check_quote,
     "mediaUrl": _check_media_url,
     "mediaBase64": _check_media_base64,
     "listMessage": _check_list,
@@ -370,6 +392,13 @@ def _authorize(request: Request, sim: SimState) -> None:
         raise Reject(401, "token inválido", "unauthorized")
 
 
+async def _no_route(request: Request, sim: SimState, message: str) -> JSONResponse:
+    # Recorded, so a client calling a path the gateway lacks shows up in /_sim/requests.
+    body, _ = await _read_json(request)
+    record = sim.record(request.method, request.url.path, request.url.query, body)
+    return _answer(record, 404, {"error": True, "message": message}, "not_found")
+
+
 async def _fault_answer(record: Record, fault: Fault) -> JSONResponse:
     messages: dict[FaultMode, str] = {
         "5xx": "falha interna (simulada)",
@@ -426,7 +455,11 @@ gateway = APIRouter(prefix="/rest", tags=["MegaAPI"])
 
 @gateway.post("/sendMessage/{instance_key}/{kind}")
 async def send_message(instance_key: str, kind: str, request: Request, sim: SimDep) -> Response:
-    """text, mediaUrl, mediaBase64, listMessage, templateMessage."""
+    """text, quoteMessage, mediaUrl, mediaBase64, listMessage, templateMessage."""
+    if kind == QUOTE_KIND and not sim.features.quote_message:
+        # A gateway without the operation: what Express says for any path it lacks,
+        # before looking at the token or the instance.
+        return await _no_route(request, sim, f"Cannot POST {request.url.path}")
     return await _gateway_call(request, sim, instance_key, _send_handler(kind), kind)
 
 
@@ -476,6 +509,14 @@ class NumbersRequest(BaseModel):
     numbers: list[str]
 
 
+class FeaturesRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quote_message: bool = Field(
+        True, description="false: quoteMessage responde 404, como uma rota que o gateway não tem"
+    )
+
+
 control = APIRouter(prefix="/_sim", tags=["controle do simulador"])
 
 
@@ -521,7 +562,7 @@ async def clear_fault(sim: SimDep) -> dict[str, Any]:
 @control.post("/reset", status_code=204)
 async def reset(sim: SimDep, callbacks: CallbacksDep) -> None:
     """Esquece chamadas, falha e callbacks pendentes; webhook, ausentes e callbacks voltam
-    aos da inicialização."""
+    aos da inicialização; todas as operações (features) voltam a ligadas."""
     sim.reset()
     callbacks.reset()
 
@@ -541,6 +582,20 @@ async def put_not_on_whatsapp(request: NumbersRequest, sim: SimDep) -> dict[str,
     """Números que isOnWhatsApp diz não existirem (substitui a lista)."""
     sim.set_not_on_whatsapp(request.numbers)
     return {"numbers": sorted(sim.not_on_whatsapp)}
+
+
+@control.get("/features")
+async def get_features(sim: SimDep) -> dict[str, Any]:
+    """Operações do gateway ligadas (true) ou desligadas (false)."""
+    return asdict(sim.features)
+
+
+@control.put("/features")
+async def put_features(request: FeaturesRequest, sim: SimDep) -> dict[str, Any]:
+    """Liga ou desliga operações do gateway (substitui tudo; campos omitidos: ligados),
+    para testar o plano B do produto quando a MegaAPI não as tem."""
+    sim.features = Features(**request.model_dump())
+    return asdict(sim.features)
 
 
 @control.get("/callbacks")
@@ -640,11 +695,8 @@ def create_sim_app(
         "/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
     )
     async def unknown_route(path: str, request: Request, sim: SimDep) -> Response:
-        # Recorded, so a client calling a path the gateway lacks shows up in /_sim/requests.
-        body, _ = await _read_json(request)
-        record = sim.record(request.method, request.url.path, request.url.query, body)
         message = f"rota não encontrada: {request.method} {request.url.path}"
-        return _answer(record, 404, {"error": True, "message": message}, "not_found")
+        return await _no_route(request, sim, message)
 
     return app
 

@@ -81,12 +81,21 @@ class Record:
         }
 
 
+@dataclass
+class Features:
+    """Gateway operations that can be switched off (``PUT /_sim/features``), so the
+    product's fallback for a gateway without them can be tested."""
+
+    # The unpublished "quote message" send: off, its path answers like an unknown route.
+    quote_message: bool = True
+
+
 @dataclass(frozen=True)
 class SentMessage:
     """A send the simulator accepted; what a later webhook callback (acks) needs."""
 
     instance_key: str
-    kind: str  # text, mediaUrl, mediaBase64, listMessage, templateMessage
+    kind: str  # text, quoteMessage, mediaUrl, mediaBase64, listMessage, templateMessage
     message_id: str
     remote_jid: str
     message_data: dict[str, Any]
@@ -139,15 +148,18 @@ class SimState:
     inbound_media: dict[str, IssuedMedia] = field(default_factory=dict)
     # Called after each accepted send, once the answer has gone out.
     send_hooks: list[SendHook] = field(default_factory=list)
+    features: Features = field(default_factory=Features)
 
     def __post_init__(self) -> None:
         self.not_on_whatsapp = set(self.initial_not_on_whatsapp)
         self.webhook = self.initial_webhook
 
     def reset(self) -> None:
-        """Back to how the app started: no records, no fault, the startup webhook (if any)."""
+        """Back to how the app started: no records, no fault, the startup webhook (if any),
+        every feature on."""
         self.records.clear()
         self.fault = None
+        self.features = Features()
         self.webhook = self.initial_webhook
         self.not_on_whatsapp = set(self.initial_not_on_whatsapp)
         self.inbound_media.clear()
