@@ -1070,6 +1070,370 @@ async def test_the_product_reads_every_inbound_and_ack_shape(
     ]
 
 
+# -- replies, reactions, edits, deletes, identities --------------------------------------
+# Kept apart from INBOUND_CASES: these shapes are the product's next step, and the
+# test above feeds INBOUND_CASES to the product's current parser.
+
+QUOTED_ID = "3EB0C431C26A1916E0A2"
+CHAT = f"{CONTRACTOR}@s.whatsapp.net"
+LID = "123456789012345"
+LID_JID = f"{LID}@lid"
+
+
+def _reply_context(quoted_text: str = "") -> dict[str, Any]:
+    return {
+        "stanzaId": QUOTED_ID,
+        "participant": INSTANCE_JID,
+        "quotedMessage": {"conversation": quoted_text},
+    }
+
+
+def _protocol(remote_jid: str, protocol_type: int, **fields: Any) -> dict[str, Any]:
+    return {
+        "key": {"remoteJid": remote_jid, "fromMe": False, "id": QUOTED_ID},
+        "type": protocol_type,
+        **fields,
+    }
+
+
+def _from_lid(message: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return _message("conversation", message, key={"remoteJid": LID_JID, **changes})
+
+
+HI = {"conversation": "oi", "messageContextInfo": CONTEXT}
+
+REPLY_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "text-reply": (
+        {
+            "type": "text",
+            **FROM,
+            "text": "Pode sim",
+            "reply_to": QUOTED_ID,
+            "quoted_text": "Posso ir amanhã às 9h?",
+        },
+        _message(
+            "extendedTextMessage",
+            {
+                "extendedTextMessage": {
+                    "text": "Pode sim",
+                    "contextInfo": _reply_context("Posso ir amanhã às 9h?"),
+                },
+                "messageContextInfo": CONTEXT,
+            },
+        ),
+    ),
+    "text-reply-without-quoted-text": (
+        {"type": "text", **FROM, "text": "Pode sim", "reply_to": QUOTED_ID},
+        _message(
+            "extendedTextMessage",
+            {
+                "extendedTextMessage": {"text": "Pode sim", "contextInfo": _reply_context()},
+                "messageContextInfo": CONTEXT,
+            },
+        ),
+    ),
+    "image-reply": (
+        {"type": "media", **FROM, "media": "image", "caption": "Assim?", "reply_to": QUOTED_ID},
+        _message(
+            "imageMessage",
+            {
+                "imageMessage": _media(
+                    "image/png",
+                    png_1x1(),
+                    height=1,
+                    width=1,
+                    caption="Assim?",
+                    contextInfo=_reply_context(),
+                ),
+                "messageContextInfo": CONTEXT,
+            },
+        ),
+    ),
+    "document-with-caption-reply": (
+        {
+            "type": "media",
+            **FROM,
+            "media": "document",
+            "caption": "O laudo",
+            "document_with_caption": True,
+            "reply_to": QUOTED_ID,
+            "quoted_text": "Manda o laudo?",
+        },
+        _message(
+            "documentWithCaptionMessage",
+            {
+                "documentWithCaptionMessage": {
+                    "message": {
+                        "documentMessage": _media(
+                            "application/pdf",
+                            pdf_one_page(),
+                            fileName="documento.pdf",
+                            title="documento.pdf",
+                            pageCount=1,
+                            caption="O laudo",
+                            contextInfo=_reply_context("Manda o laudo?"),
+                        )
+                    }
+                },
+                "messageContextInfo": CONTEXT,
+            },
+        ),
+    ),
+    "reaction": (
+        {"type": "reaction", **FROM, "target_id": QUOTED_ID, "emoji": "👍"},
+        _message(
+            "reactionMessage",
+            {
+                "reactionMessage": {
+                    "key": {"remoteJid": CHAT, "fromMe": True, "id": QUOTED_ID},
+                    "text": "👍",
+                    "senderTimestampMs": "<ms>",
+                },
+                "messageContextInfo": CONTEXT,
+            },
+        ),
+    ),
+    "reaction-removed-from-their-message": (
+        {"type": "reaction", **FROM, "target_id": QUOTED_ID, "emoji": "", "target_from_me": False},
+        _message(
+            "reactionMessage",
+            {
+                "reactionMessage": {
+                    "key": {"remoteJid": CHAT, "fromMe": False, "id": QUOTED_ID},
+                    "text": "",
+                    "senderTimestampMs": "<ms>",
+                },
+                "messageContextInfo": CONTEXT,
+            },
+        ),
+    ),
+    "edit": (
+        {"type": "edit", **FROM, "target_id": QUOTED_ID, "text": "Chego às 15h"},
+        _message(
+            "protocolMessage",
+            {
+                "protocolMessage": _protocol(
+                    CHAT, 14, editedMessage={"conversation": "Chego às 15h"}, timestampMs="<ms>"
+                ),
+                "messageContextInfo": CONTEXT,
+            },
+        ),
+    ),
+    "edit-wrapped": (
+        {
+            "type": "edit",
+            **FROM,
+            "target_id": QUOTED_ID,
+            "text": "Chego às 15h",
+            "message_type": "editedMessage",
+        },
+        _message(
+            "editedMessage",
+            {
+                "editedMessage": {
+                    "message": {
+                        "protocolMessage": _protocol(
+                            CHAT,
+                            14,
+                            editedMessage={"conversation": "Chego às 15h"},
+                            timestampMs="<ms>",
+                        )
+                    }
+                },
+                "messageContextInfo": CONTEXT,
+            },
+        ),
+    ),
+    "delete": (
+        {"type": "delete", **FROM, "target_id": QUOTED_ID},
+        _message(
+            "protocolMessage",
+            {"protocolMessage": _protocol(CHAT, 0), "messageContextInfo": CONTEXT},
+        ),
+    ),
+    "c-us": (
+        {"type": "text", **FROM, "text": "oi", "jid_domain": "c.us"},
+        _message("conversation", HI, key={"remoteJid": f"{CONTRACTOR}@c.us"}),
+    ),
+    "lid-with-sender-pn": (
+        {"type": "text", **FROM, "text": "oi", "lid": LID},
+        _from_lid(HI, senderPn=CHAT),
+    ),
+    "lid-with-remote-jid-alt": (
+        {"type": "text", **FROM, "text": "oi", "lid": LID, "phone_field": "remoteJidAlt"},
+        _from_lid(HI, remoteJidAlt=CHAT),
+    ),
+    "lid-with-participant-pn": (
+        {"type": "text", **FROM, "text": "oi", "lid": LID, "phone_field": "participantPn"},
+        _from_lid(HI) | {"participantPn": CHAT},
+    ),
+    "lid-without-phone": (
+        {"type": "text", **FROM, "text": "oi", "lid": LID, "phone_field": None},
+        _from_lid(HI),
+    ),
+    "lid-ignores-jid-domain": (
+        {"type": "text", **FROM, "text": "oi", "lid": LID, "jid_domain": "c.us"},
+        _from_lid(HI, senderPn=CHAT),
+    ),
+    "reaction-from-lid": (
+        {"type": "reaction", **FROM, "target_id": QUOTED_ID, "emoji": "❤️", "lid": LID},
+        _message(
+            "reactionMessage",
+            {
+                "reactionMessage": {
+                    "key": {"remoteJid": LID_JID, "fromMe": True, "id": QUOTED_ID},
+                    "text": "❤️",
+                    "senderTimestampMs": "<ms>",
+                },
+                "messageContextInfo": CONTEXT,
+            },
+            key={"remoteJid": LID_JID, "senderPn": CHAT},
+        ),
+    ),
+    "delete-from-lid": (
+        {
+            "type": "delete",
+            **FROM,
+            "target_id": QUOTED_ID,
+            "lid": LID,
+            "phone_field": "participantPn",
+        },
+        _message(
+            "protocolMessage",
+            {"protocolMessage": _protocol(LID_JID, 0), "messageContextInfo": CONTEXT},
+            key={"remoteJid": LID_JID},
+            participantPn=CHAT,
+        ),
+    ),
+    "button-from-c-us": (
+        {
+            "type": "button",
+            **FROM,
+            "button_id": "aceito",
+            "button_text": "Aceito",
+            "jid_domain": "c.us",
+        },
+        _message(
+            "messageContextInfo",
+            {
+                "messageContextInfo": CONTEXT,
+                "buttonsResponseMessage": {
+                    "selectedButtonId": "aceito",
+                    "selectedDisplayText": "Aceito",
+                    "type": 1,
+                },
+            },
+            key={"remoteJid": f"{CONTRACTOR}@c.us"},
+        ),
+    ),
+}
+
+
+def _stable_ms(payload: dict[str, Any], answered_id: str | None) -> dict[str, Any]:
+    """``_stable``, with the millisecond times (reactions, edits) checked and replaced too."""
+    copy: dict[str, Any] = json.loads(json.dumps(payload))
+    message = copy.get("message", {})
+    message = message.get("editedMessage", {}).get("message", message)
+    for part, name in (
+        ("reactionMessage", "senderTimestampMs"),
+        ("protocolMessage", "timestampMs"),
+    ):
+        if name in message.get(part, {}):
+            ms = message[part][name]
+            assert isinstance(ms, int)
+            assert ms // 1000 == payload["messageTimestamp"]
+            message[part][name] = "<ms>"
+    return _stable(copy, answered_id)
+
+
+@pytest.mark.parametrize("case", list(REPLY_CASES))
+async def test_replies_reactions_edits_deletes_and_identities_have_baileys_shape(
+    sim: httpx.AsyncClient, receiver: Receiver, case: str
+) -> None:
+    request, expected = REPLY_CASES[case]
+
+    response = await sim.post("/_sim/inbound", json=request)
+
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert (answer["status"], answer["error"]) == (200, None)
+    assert [h.body for h in receiver.hits] == [answer["payload"]]
+    # Each event is a message of its own, with its own id, not the target's.
+    assert answer["id"] != QUOTED_ID
+    assert _stable_ms(answer["payload"], answer["id"]) == expected
+    # MegaAPI names the event after the first key of "message".
+    assert next(iter(answer["payload"]["message"])) == expected["messageType"]
+
+
+async def test_a_media_reply_still_downloads_its_file(sim: httpx.AsyncClient) -> None:
+    request = {"type": "media", "from": CONTRACTOR, "media": "image", "reply_to": QUOTED_ID}
+    announced = _media_part((await sim.post("/_sim/inbound", json=request)).json()["payload"])
+    assert announced is not None
+
+    response = await sim.post(
+        f"/rest/instance/downloadMediaMessage/{INSTANCE}",
+        json={
+            "messageKeys": {
+                **{k: announced[k] for k in ("mediaKey", "directPath", "url", "mimetype")},
+                "messageType": "image",
+            }
+        },
+        headers=AUTH,
+    )
+
+    assert response.status_code == 200
+    assert base64.b64decode(response.json()["data"].partition(",")[2]).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        {"type": "text", "from": CONTRACTOR, "text": "oi", "quoted_text": "sem reply_to"},
+        {"type": "text", "from": CONTRACTOR, "text": "oi", "reply_to": ""},
+        {"type": "media", "from": CONTRACTOR, "media": "image", "quoted_text": "x"},
+        {"type": "text", "from": CONTRACTOR, "text": "oi", "jid_domain": "lid"},
+        {"type": "text", "from": CONTRACTOR, "text": "oi", "lid": "1234"},
+        {"type": "text", "from": CONTRACTOR, "text": "oi", "lid": "1" * 21},
+        {"type": "text", "from": CONTRACTOR, "text": "oi", "lid": "12345abc"},
+        {"type": "text", "from": CONTRACTOR, "text": "oi", "lid": LID, "phone_field": "pn"},
+        {"type": "reaction", "from": CONTRACTOR, "emoji": "👍"},
+        {"type": "reaction", "from": CONTRACTOR, "target_id": QUOTED_ID},
+        {"type": "reaction", "from": CONTRACTOR, "target_id": QUOTED_ID, "emoji": "x" * 17},
+        {"type": "reaction", "from": CONTRACTOR, "target_id": "", "emoji": "👍"},
+        {"type": "edit", "from": CONTRACTOR, "target_id": QUOTED_ID, "text": ""},
+        {"type": "edit", "from": CONTRACTOR, "text": "novo"},
+        {
+            "type": "edit",
+            "from": CONTRACTOR,
+            "target_id": QUOTED_ID,
+            "text": "novo",
+            "message_type": "conversation",
+        },
+        {"type": "delete", "from": CONTRACTOR},
+        {"type": "delete", "from": CONTRACTOR, "target_id": QUOTED_ID, "text": "x"},
+    ],
+)
+async def test_invalid_replies_and_identities_are_422_and_post_nothing(
+    sim: httpx.AsyncClient, receiver: Receiver, request_body: dict[str, Any]
+) -> None:
+    response = await sim.post("/_sim/inbound", json=request_body)
+
+    assert response.status_code == 422
+    assert receiver.hits == []
+
+
+async def test_reactions_edits_and_deletes_keep_a_given_id(sim: httpx.AsyncClient) -> None:
+    # Repeating an event's id is how a test makes MegaAPI deliver it twice.
+    for kind, fields in (
+        ("reaction", {"emoji": "👍"}),
+        ("edit", {"text": "novo"}),
+        ("delete", {}),
+    ):
+        body = {"type": kind, "from": CONTRACTOR, "target_id": QUOTED_ID, "id": "EVT1", **fields}
+        answer = (await sim.post("/_sim/inbound", json=body)).json()
+        assert answer["id"] == answer["payload"]["key"]["id"] == "EVT1"
+
+
 # -- the real thing: serve() over TCP ------------------------------------------------------
 
 

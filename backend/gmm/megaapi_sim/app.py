@@ -624,9 +624,10 @@ async def callbacks_log(
 async def inbound(
     request: Annotated[InboundRequest, Body()], sim: SimDep, callbacks: CallbacksDep
 ) -> dict[str, Any]:
-    """Posta no webhook, agora, um evento como a MegaAPI: resposta de texto, botão, lista,
-    mídia, eco de mensagem nossa ou mudança de conexão. Responde depois da entrega, com o
-    status HTTP que o webhook deu (null se não respondeu)."""
+    """Posta no webhook, agora, um evento como a MegaAPI: resposta de texto (citando ou não
+    uma mensagem), botão, lista, mídia, reação, edição, exclusão, eco de mensagem nossa ou
+    mudança de conexão; o contato pode vir como @s.whatsapp.net, @c.us ou @lid. Responde
+    depois da entrega, com o status HTTP que o webhook deu (null se não respondeu)."""
     if sim.webhook_url() is None:
         raise HTTPException(409, "nenhum webhook configurado (configWebhook ou --webhook-url)")
     event = payloads.inbound(request, sim.instance_key)

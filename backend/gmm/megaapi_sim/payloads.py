@@ -5,6 +5,11 @@ Shapes follow docs/megaapi-contrato.md and MegaAPI's published samples: every ev
 instance's ``instance_key`` and ``jid``; messages carry ``key``, ``messageTimestamp``,
 ``pushName``, ``broadcast`` and ``message``, where ``message`` holds the content plus
 the ``messageContextInfo`` WhatsApp attaches to everything a phone sends.
+
+Replies, reactions, edits, deletes and ``@lid`` identities are not in MegaAPI's
+published samples: they follow the Baileys conventions the contract assumes
+("Replies, reactions, edits and identities"), so the product can be tested against
+each shape before a real phone sends one.
 """
 
 from __future__ import annotations
@@ -33,9 +38,17 @@ ButtonMessageType = Literal[
 ]
 ListMessageType = Literal["messageContextInfo", "listResponseMessage"]
 ConnectionState = Literal["open", "connecting", "close"]
+JidDomain = Literal["s.whatsapp.net", "c.us"]
+# Where Baileys puts the phone of a contact known by an opaque @lid id.
+PhoneField = Literal["senderPn", "remoteJidAlt", "participantPn"]
+EditMessageType = Literal["protocolMessage", "editedMessage"]
 
 DEFAULT_PUSH_NAME = "Terceirizado (simulado)"
 _PHONE = r"^\d{10,15}$"
+_LID = r"^\d{5,20}$"
+# protocolMessage.type values (WAProto's ProtocolMessage.Type).
+REVOKE = 0
+MESSAGE_EDIT = 14
 
 
 # -- what /_sim/inbound accepts ------------------------------------------------------
@@ -54,12 +67,46 @@ class _FromPhone(BaseModel):
         max_length=128,
         description="id da mensagem; omitido, um novo (repetir um id simula reentrega)",
     )
+    jid_domain: JidDomain = Field(
+        "s.whatsapp.net", description="domínio do key.remoteJid (sem lid): @s.whatsapp.net ou @c.us"
+    )
+    lid: str | None = Field(
+        None,
+        pattern=_LID,
+        description="id opaco do contato: key.remoteJid vira <lid>@lid e o telefone vai em "
+        "phone_field",
+    )
+    phone_field: PhoneField | None = Field(
+        "senderPn",
+        description="com lid, onde vai <telefone>@s.whatsapp.net: key.senderPn, "
+        "key.remoteJidAlt ou participantPn (no evento); null: o telefone não vem",
+    )
 
 
-class TextInbound(_FromPhone):
+class _Reply(BaseModel):
+    reply_to: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        description="id da mensagem citada (contextInfo.stanzaId)",
+    )
+    quoted_text: str | None = Field(
+        None, max_length=4096, description="texto da mensagem citada (contextInfo.quotedMessage)"
+    )
+
+    @model_validator(mode="after")
+    def _quoted_text_needs_reply_to(self) -> _Reply:
+        if self.quoted_text is not None and self.reply_to is None:
+            raise ValueError("quoted_text só vale com reply_to")
+        return self
+
+
+class TextInbound(_FromPhone, _Reply):
     type: Literal["text"]
     text: str = Field(min_length=1, max_length=4096)
-    extended: bool = Field(False, description="extendedTextMessage em vez de conversation")
+    extended: bool = Field(
+        False, description="extendedTextMessage em vez de conversation (com reply_to, sempre)"
+    )
 
 
 class ButtonInbound(_FromPhone):
@@ -89,7 +136,7 @@ class ListInbound(_FromPhone):
     )
 
 
-class MediaInbound(_FromPhone):
+class MediaInbound(_FromPhone, _Reply):
     type: Literal["media"]
     media: MediaKind
     caption: str | None = Field(None, max_length=1024)
@@ -129,8 +176,39 @@ class EchoInbound(_FromPhone):
     push_name: str | None = Field(SIM_USER["name"], max_length=100)
 
 
+class ReactionInbound(_FromPhone):
+    type: Literal["reaction"]
+    target_id: str = Field(min_length=1, max_length=128, description="id da mensagem reagida")
+    emoji: str = Field(max_length=16, description='"" desfaz a reação')
+    target_from_me: bool = Field(True, description="a mensagem reagida é nossa")
+
+
+class EditInbound(_FromPhone):
+    type: Literal["edit"]
+    target_id: str = Field(min_length=1, max_length=128, description="id da mensagem editada")
+    text: str = Field(min_length=1, max_length=4096, description="o texto novo")
+    message_type: EditMessageType = Field(
+        "protocolMessage", description="editedMessage: a forma embrulhada do Baileys"
+    )
+
+
+class DeleteInbound(_FromPhone):
+    """The contact deleted one of its messages for everyone (REVOKE)."""
+
+    type: Literal["delete"]
+    target_id: str = Field(min_length=1, max_length=128, description="id da mensagem apagada")
+
+
 InboundRequest = Annotated[
-    TextInbound | ButtonInbound | ListInbound | MediaInbound | ConnectionInbound | EchoInbound,
+    TextInbound
+    | ButtonInbound
+    | ListInbound
+    | MediaInbound
+    | ConnectionInbound
+    | EchoInbound
+    | ReactionInbound
+    | EditInbound
+    | DeleteInbound,
     Field(discriminator="type"),
 ]
 
@@ -162,13 +240,19 @@ def inbound(request: InboundRequest, instance_key: str) -> Inbound:
     if isinstance(request, ConnectionInbound):
         return Inbound(None, _connection(request, instance_key))
     message_id = request.id or new_message_id()
-    now = int(time.time())
+    now_ms = int(time.time() * 1000)
+    now = now_ms // 1000
+    remote_jid, key_extra, event_extra = _identity(request)
     media: tuple[str, IssuedMedia] | None = None
     from_me = False
     if isinstance(request, TextInbound):
-        content: str | dict[str, str] = request.text
+        content: str | dict[str, Any] = request.text
         message_type = "conversation"
-        if request.extended:
+        if request.reply_to is not None:
+            # WhatsApp only quotes in extended texts.
+            message_type = "extendedTextMessage"
+            content = {"text": request.text, "contextInfo": _reply_context(request)}
+        elif request.extended:
             message_type, content = "extendedTextMessage", {"text": request.text}
         message = _message({message_type: content}, now)
     elif isinstance(request, ButtonInbound):
@@ -186,6 +270,34 @@ def inbound(request: InboundRequest, instance_key: str) -> Inbound:
         message = _message({"listResponseMessage": reply}, now, first=message_type)
     elif isinstance(request, MediaInbound):
         message_type, message, media = _media(request, now)
+    elif isinstance(request, ReactionInbound):
+        message_type = "reactionMessage"
+        reaction = {
+            "key": {
+                "remoteJid": remote_jid,
+                "fromMe": request.target_from_me,
+                "id": request.target_id,
+            },
+            "text": request.emoji,
+            "senderTimestampMs": now_ms,
+        }
+        message = _message({"reactionMessage": reaction}, now)
+    elif isinstance(request, EditInbound):
+        message_type = request.message_type
+        protocol = {
+            "key": _target_key(remote_jid, request.target_id),
+            "type": MESSAGE_EDIT,
+            "editedMessage": {"conversation": request.text},
+            "timestampMs": now_ms,
+        }
+        if message_type == "editedMessage":
+            message = _message({"editedMessage": {"message": {"protocolMessage": protocol}}}, now)
+        else:
+            message = _message({"protocolMessage": protocol}, now)
+    elif isinstance(request, DeleteInbound):
+        message_type = "protocolMessage"
+        revoke = {"key": _target_key(remote_jid, request.target_id), "type": REVOKE}
+        message = _message({"protocolMessage": revoke}, now)
     else:
         from_me = True
         message_type, message = "conversation", _message({"conversation": request.text}, now)
@@ -193,11 +305,8 @@ def inbound(request: InboundRequest, instance_key: str) -> Inbound:
         "instance_key": instance_key,
         "jid": SIM_JID,
         "messageType": message_type,
-        "key": {
-            "remoteJid": f"{request.phone}@s.whatsapp.net",
-            "fromMe": from_me,
-            "id": message_id,
-        },
+        "key": {"remoteJid": remote_jid, "fromMe": from_me, "id": message_id, **key_extra},
+        **event_extra,
         "messageTimestamp": now,
     }
     if request.push_name is not None:
@@ -205,6 +314,25 @@ def inbound(request: InboundRequest, instance_key: str) -> Inbound:
     payload["broadcast"] = False
     payload["message"] = message
     return Inbound(message_id, payload, media)
+
+
+def _identity(request: _FromPhone) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The chat's remoteJid, and the phone's field for key and for the event, if any."""
+    if request.lid is None:
+        return f"{request.phone}@{request.jid_domain}", {}, {}
+    lid_jid, where = f"{request.lid}@lid", request.phone_field
+    if where is None:
+        return lid_jid, {}, {}
+    phone: dict[str, str] = {where: f"{request.phone}@s.whatsapp.net"}
+    # participantPn belongs to the event, the other two to its key (Baileys' places).
+    if where == "participantPn":
+        return lid_jid, {}, phone
+    return lid_jid, phone, {}
+
+
+def _target_key(remote_jid: str, target_id: str) -> dict[str, Any]:
+    # An edit or delete by the contact always concerns one of its own messages.
+    return {"remoteJid": remote_jid, "fromMe": False, "id": target_id}
 
 
 def _connection(request: ConnectionInbound, instance_key: str) -> dict[str, Any]:
@@ -248,6 +376,15 @@ def _quoted(reply_to: str | None) -> dict[str, Any]:
     if reply_to is None:
         return {}
     return {"contextInfo": {"stanzaId": reply_to, "participant": SIM_JID}}
+
+
+def _reply_context(request: _Reply) -> dict[str, Any]:
+    """A quoting reply's contextInfo: the quoted id, its author (us) and its content."""
+    return {
+        "stanzaId": request.reply_to,
+        "participant": SIM_JID,
+        "quotedMessage": {"conversation": request.quoted_text or ""},
+    }
 
 
 def _button(request: ButtonInbound, now: int) -> tuple[str, dict[str, Any]]:
@@ -319,6 +456,8 @@ def _media(request: MediaInbound, now: int) -> tuple[str, dict[str, Any], tuple[
         fields |= {"fileName": file_name, "title": file_name, "pageCount": 1}
     if request.caption is not None:
         fields["caption"] = request.caption
+    if request.reply_to is not None:
+        fields["contextInfo"] = _reply_context(request)
     content_part: dict[str, Any] = {message_key: fields}
     message_type = message_key
     if request.document_with_caption:
