@@ -97,6 +97,8 @@ def test_megaapi_webhooks_are_documented(app: FastAPI) -> None:
         "megaapiMensagemTexto",
         "megaapiMensagemMidia",
         "megaapiRespostaInterativa",
+        "megaapiReacao",
+        "megaapiProtocolo",
         "megaapiConfirmacao",
         "megaapiConexao",
     }

@@ -22,8 +22,10 @@ class MegaApiChave(_Aberto):
     remoteJid: str = Field(  # noqa: N815 - MegaAPI's names
         min_length=1,
         max_length=128,
-        description="Conversa: 55 + DDD + número + `@s.whatsapp.net` (grupos: `@g.us`, ignorados)",
-        examples=["5511987654321@s.whatsapp.net"],
+        description="Conversa: 55 + DDD + número + `@s.whatsapp.net` (ou `@c.us`); contas novas "
+        "podem vir como um id opaco `NNNN@lid`, com o telefone em `senderPn`, `remoteJidAlt` ou "
+        "`participantPn` (grupos: `@g.us`, ignorados)",
+        examples=["5511987654321@s.whatsapp.net", "123456789012345@lid"],
     )
     fromMe: bool = Field(  # noqa: N815
         default=False, description="`true`: eco de mensagem enviada por nós (ignorada)"
@@ -32,6 +34,16 @@ class MegaApiChave(_Aberto):
         min_length=1,
         max_length=128,
         description="Id da mensagem na MegaAPI (idempotência: o mesmo id é gravado uma vez)",
+    )
+    senderPn: str | None = Field(  # noqa: N815
+        default=None,
+        max_length=128,
+        description="Com `remoteJid` `@lid`: o telefone (`55...@s.whatsapp.net`), quando vem",
+    )
+    remoteJidAlt: str | None = Field(  # noqa: N815
+        default=None,
+        max_length=128,
+        description="Com `remoteJid` `@lid`: o telefone, no lugar de `senderPn` em algumas versões",
     )
 
 
@@ -45,11 +57,19 @@ class _Recebida(_Aberto):
     pushName: str | None = Field(  # noqa: N815
         default=None, max_length=200, description="Nome do contato no WhatsApp"
     )
+    participantPn: str | None = Field(  # noqa: N815
+        default=None,
+        max_length=128,
+        description="Com `key.remoteJid` `@lid`: o telefone, quando vem fora de `key`",
+    )
 
 
 class MegaApiMensagemTexto(_Recebida):
     """Texto recebido. Com `extendedTextMessage` (resposta citando outra mensagem, link) o
-    texto vem em `message.extendedTextMessage.text`; os dois formatos são lidos."""
+    texto vem em `message.extendedTextMessage.text`; os dois formatos são lidos. Numa
+    resposta que cita uma mensagem, `message.extendedTextMessage.contextInfo.stanzaId` é o
+    id da mensagem citada (`participant` e `quotedMessage` podem vir junto); mídias citando
+    trazem `contextInfo` dentro de `message.<tipo>Message`."""
 
     messageType: Literal["conversation", "extendedTextMessage"]  # noqa: N815
     message: dict[str, Any] = Field(
@@ -90,6 +110,34 @@ class MegaApiRespostaInterativa(_Recebida):
     message: dict[str, Any]
 
 
+class MegaApiReacao(_Recebida):
+    """O terceirizado reagiu a uma mensagem: `message.reactionMessage.key.id` é a mensagem
+    reagida (`fromMe: true` quando é nossa) e `text` o emoji; `text` vazio desfaz a reação.
+    O evento tem seu próprio `key.id`."""
+
+    messageType: Literal["reactionMessage"]  # noqa: N815
+    message: dict[str, Any] = Field(
+        description='`{"reactionMessage": {"key": {"remoteJid", "fromMe", "id"}, "text": "👍", '
+        '"senderTimestampMs": ...}}`'
+    )
+
+
+class MegaApiProtocolo(_Recebida):
+    """O terceirizado editou ou apagou para todos uma mensagem dele.
+    `message.protocolMessage.key.id` é a mensagem alterada; `type: 14` é edição, com o texto
+    novo em `editedMessage` (`conversation` ou `extendedTextMessage.text`), e `type: 0`
+    (REVOKE) é exclusão. Algumas versões embrulham a edição:
+    `messageType: "editedMessage"` com `message.editedMessage.message.protocolMessage`. O
+    texto original continua no histórico; a mudança é mostrada ao lado."""
+
+    messageType: Literal["protocolMessage", "editedMessage"]  # noqa: N815
+    message: dict[str, Any] = Field(
+        description='`{"protocolMessage": {"key": {"id": "..."}, "type": 14, '
+        '"editedMessage": {"conversation": "..."}}}` ou `{"protocolMessage": {"key": '
+        '{"id": "..."}, "type": 0}}`'
+    )
+
+
 class MegaApiAtualizacao(_Aberto):
     status: int = Field(
         description="0 erro, 1 pendente, 2 enviada ao servidor, 3 entregue, 4 lida, "
@@ -121,11 +169,18 @@ _CHAVE = {"remoteJid": "5511987654321@s.whatsapp.net", "fromMe": False}
 _RECEBIDA = {"instance_key": "megabusiness-ABC123", "jid": "5511912345678@s.whatsapp.net"}
 
 
-def _recebida(n: int, message_type: str, message: dict[str, Any]) -> dict[str, Any]:
+# A message of ours that the examples below reply to, react to, or that acks confirm.
+_NOSSA = "3EB0C431C26A1916E0A2"
+# A message of the contractor's that the examples below edit or delete.
+_DELE = "3EB0A1B2C3D4E5F60001"
+_LID = "123456789012345@lid"
+
+
+def _recebida(n: int, message_type: str, message: dict[str, Any], **chave: Any) -> dict[str, Any]:
     return {
         **_RECEBIDA,
         "messageType": message_type,
-        "key": {**_CHAVE, "id": f"3EB0A1B2C3D4E5F6000{n}"},
+        "key": {**_CHAVE, "id": f"3EB0A1B2C3D4E5F6{n:04d}", **chave},
         "messageTimestamp": 1767268800 + n,
         "pushName": "João da Silva",
         "message": message,
@@ -144,6 +199,27 @@ WEBHOOKS: list[tuple[str, type[BaseModel], str, dict[str, dict[str, Any]]]] = [
                 2,
                 "extendedTextMessage",
                 {"extendedTextMessage": {"text": "Segue o orçamento: R$ 1.500,00"}},
+            ),
+            "resposta_citando": _recebida(
+                7,
+                "extendedTextMessage",
+                {
+                    "extendedTextMessage": {
+                        "text": "Pode sim, chego às 9h.",
+                        "contextInfo": {
+                            "stanzaId": _NOSSA,
+                            "participant": _RECEBIDA["jid"],
+                            "quotedMessage": {"conversation": "Pode ir amanhã cedo?"},
+                        },
+                    }
+                },
+            ),
+            "lid": _recebida(
+                8,
+                "conversation",
+                {"conversation": "Bom dia, estou a caminho."},
+                remoteJid=_LID,
+                senderPn="5511987654321@s.whatsapp.net",
             ),
         },
     ),
@@ -194,7 +270,7 @@ WEBHOOKS: list[tuple[str, type[BaseModel], str, dict[str, dict[str, Any]]]] = [
                     "buttonsResponseMessage": {
                         "selectedButtonId": "orcamento_aprovar",
                         "selectedDisplayText": "Aprovar",
-                        "contextInfo": {"stanzaId": "3EB0C431C26A1916E0A2"},
+                        "contextInfo": {"stanzaId": _NOSSA},
                     }
                 },
             ),
@@ -211,6 +287,75 @@ WEBHOOKS: list[tuple[str, type[BaseModel], str, dict[str, dict[str, Any]]]] = [
         },
     ),
     (
+        "megaapiReacao",
+        MegaApiReacao,
+        "Reação a uma mensagem",
+        {
+            "reacao": _recebida(
+                9,
+                "reactionMessage",
+                {
+                    "reactionMessage": {
+                        "key": {**_CHAVE, "fromMe": True, "id": _NOSSA},
+                        "text": "👍",
+                        "senderTimestampMs": 1767268809000,
+                    }
+                },
+            ),
+            "reacao_desfeita": _recebida(
+                10,
+                "reactionMessage",
+                {
+                    "reactionMessage": {
+                        "key": {**_CHAVE, "fromMe": True, "id": _NOSSA},
+                        "text": "",
+                        "senderTimestampMs": 1767268810000,
+                    }
+                },
+            ),
+        },
+    ),
+    (
+        "megaapiProtocolo",
+        MegaApiProtocolo,
+        "Mensagem editada ou apagada pelo terceirizado",
+        {
+            "edicao": _recebida(
+                11,
+                "protocolMessage",
+                {
+                    "protocolMessage": {
+                        "key": {**_CHAVE, "id": _DELE},
+                        "type": 14,
+                        "editedMessage": {"conversation": "Chego às 15h."},
+                        "timestampMs": 1767268811000,
+                    }
+                },
+            ),
+            "edicao_embrulhada": _recebida(
+                12,
+                "editedMessage",
+                {
+                    "editedMessage": {
+                        "message": {
+                            "protocolMessage": {
+                                "key": {**_CHAVE, "id": _DELE},
+                                "type": 14,
+                                "editedMessage": {"conversation": "Chego às 15h."},
+                                "timestampMs": 1767268812000,
+                            }
+                        }
+                    }
+                },
+            ),
+            "exclusao": _recebida(
+                13,
+                "protocolMessage",
+                {"protocolMessage": {"key": {**_CHAVE, "id": _DELE}, "type": 0}},
+            ),
+        },
+    ),
+    (
         "megaapiConfirmacao",
         MegaApiConfirmacao,
         "Confirmação de entrega ou leitura (message.ack)",
@@ -220,7 +365,7 @@ WEBHOOKS: list[tuple[str, type[BaseModel], str, dict[str, dict[str, Any]]]] = [
                 "key": {
                     "remoteJid": "5511987654321@s.whatsapp.net",
                     "fromMe": True,
-                    "id": "3EB0C431C26A1916E0A2",
+                    "id": _NOSSA,
                 },
                 "update": {"status": 3},
             },
@@ -229,7 +374,7 @@ WEBHOOKS: list[tuple[str, type[BaseModel], str, dict[str, dict[str, Any]]]] = [
                 "key": {
                     "remoteJid": "5511987654321@s.whatsapp.net",
                     "fromMe": True,
-                    "id": "3EB0C431C26A1916E0A2",
+                    "id": _NOSSA,
                 },
                 "update": {"status": 4},
             },

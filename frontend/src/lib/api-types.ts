@@ -1421,7 +1421,10 @@ export interface webhooks {
         /**
          * Mensagem de texto recebida
          * @description Texto recebido. Com `extendedTextMessage` (resposta citando outra mensagem, link) o
-         *     texto vem em `message.extendedTextMessage.text`; os dois formatos são lidos.
+         *     texto vem em `message.extendedTextMessage.text`; os dois formatos são lidos. Numa
+         *     resposta que cita uma mensagem, `message.extendedTextMessage.contextInfo.stanzaId` é o
+         *     id da mensagem citada (`participant` e `quotedMessage` podem vir junto); mídias citando
+         *     trazem `contextInfo` dentro de `message.<tipo>Message`.
          *
          *     A MegaAPI envia cada evento por `POST` à URL configurada no painel dela: `https://<GMM_PUBLIC_BASE_URL>/webhook/whatsapp?token=<GMM_WEBHOOK_TOKEN>` (ela não assina nem manda cabeçalhos; o segredo vai na URL e é comparado em tempo constante). A resposta é imediata; downloads de mídia vão para a fila.
          */
@@ -1477,6 +1480,57 @@ export interface webhooks {
          *     A MegaAPI envia cada evento por `POST` à URL configurada no painel dela: `https://<GMM_PUBLIC_BASE_URL>/webhook/whatsapp?token=<GMM_WEBHOOK_TOKEN>` (ela não assina nem manda cabeçalhos; o segredo vai na URL e é comparado em tempo constante). A resposta é imediata; downloads de mídia vão para a fila.
          */
         post: operations["megaapiRespostaInterativa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    megaapiReacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reação a uma mensagem
+         * @description O terceirizado reagiu a uma mensagem: `message.reactionMessage.key.id` é a mensagem
+         *     reagida (`fromMe: true` quando é nossa) e `text` o emoji; `text` vazio desfaz a reação.
+         *     O evento tem seu próprio `key.id`.
+         *
+         *     A MegaAPI envia cada evento por `POST` à URL configurada no painel dela: `https://<GMM_PUBLIC_BASE_URL>/webhook/whatsapp?token=<GMM_WEBHOOK_TOKEN>` (ela não assina nem manda cabeçalhos; o segredo vai na URL e é comparado em tempo constante). A resposta é imediata; downloads de mídia vão para a fila.
+         */
+        post: operations["megaapiReacao"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    megaapiProtocolo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mensagem editada ou apagada pelo terceirizado
+         * @description O terceirizado editou ou apagou para todos uma mensagem dele.
+         *     `message.protocolMessage.key.id` é a mensagem alterada; `type: 14` é edição, com o texto
+         *     novo em `editedMessage` (`conversation` ou `extendedTextMessage.text`), e `type: 0`
+         *     (REVOKE) é exclusão. Algumas versões embrulham a edição:
+         *     `messageType: "editedMessage"` com `message.editedMessage.message.protocolMessage`. O
+         *     texto original continua no histórico; a mudança é mostrada ao lado.
+         *
+         *     A MegaAPI envia cada evento por `POST` à URL configurada no painel dela: `https://<GMM_PUBLIC_BASE_URL>/webhook/whatsapp?token=<GMM_WEBHOOK_TOKEN>` (ela não assina nem manda cabeçalhos; o segredo vai na URL e é comparado em tempo constante). A resposta é imediata; downloads de mídia vão para a fila.
+         */
+        post: operations["megaapiProtocolo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3432,8 +3486,9 @@ export interface components {
         MegaApiChave: {
             /**
              * Remotejid
-             * @description Conversa: 55 + DDD + número + `@s.whatsapp.net` (grupos: `@g.us`, ignorados)
+             * @description Conversa: 55 + DDD + número + `@s.whatsapp.net` (ou `@c.us`); contas novas podem vir como um id opaco `NNNN@lid`, com o telefone em `senderPn`, `remoteJidAlt` ou `participantPn` (grupos: `@g.us`, ignorados)
              * @example 5511987654321@s.whatsapp.net
+             * @example 123456789012345@lid
              */
             remoteJid: string;
             /**
@@ -3447,13 +3502,28 @@ export interface components {
              * @description Id da mensagem na MegaAPI (idempotência: o mesmo id é gravado uma vez)
              */
             id: string;
+            /**
+             * Senderpn
+             * @description Com `remoteJid` `@lid`: o telefone (`55...@s.whatsapp.net`), quando vem
+             * @default null
+             */
+            senderPn: string | null;
+            /**
+             * Remotejidalt
+             * @description Com `remoteJid` `@lid`: o telefone, no lugar de `senderPn` em algumas versões
+             * @default null
+             */
+            remoteJidAlt: string | null;
         } & {
             [key: string]: unknown;
         };
         /**
          * MegaApiMensagemTexto
          * @description Texto recebido. Com `extendedTextMessage` (resposta citando outra mensagem, link) o
-         *     texto vem em `message.extendedTextMessage.text`; os dois formatos são lidos.
+         *     texto vem em `message.extendedTextMessage.text`; os dois formatos são lidos. Numa
+         *     resposta que cita uma mensagem, `message.extendedTextMessage.contextInfo.stanzaId` é o
+         *     id da mensagem citada (`participant` e `quotedMessage` podem vir junto); mídias citando
+         *     trazem `contextInfo` dentro de `message.<tipo>Message`.
          */
         MegaApiMensagemTexto: {
             /**
@@ -3481,6 +3551,12 @@ export interface components {
              * @default null
              */
             pushName: string | null;
+            /**
+             * Participantpn
+             * @description Com `key.remoteJid` `@lid`: o telefone, quando vem fora de `key`
+             * @default null
+             */
+            participantPn: string | null;
             /**
              * Messagetype
              * @enum {string}
@@ -3531,6 +3607,12 @@ export interface components {
              */
             pushName: string | null;
             /**
+             * Participantpn
+             * @description Com `key.remoteJid` `@lid`: o telefone, quando vem fora de `key`
+             * @default null
+             */
+            participantPn: string | null;
+            /**
              * Messagetype
              * @enum {string}
              */
@@ -3576,11 +3658,126 @@ export interface components {
              */
             pushName: string | null;
             /**
+             * Participantpn
+             * @description Com `key.remoteJid` `@lid`: o telefone, quando vem fora de `key`
+             * @default null
+             */
+            participantPn: string | null;
+            /**
              * Messagetype
              * @enum {string}
              */
             messageType: "messageContextInfo" | "buttonsResponseMessage" | "listResponseMessage" | "templateButtonReplyMessage";
             /** Message */
+            message: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * MegaApiReacao
+         * @description O terceirizado reagiu a uma mensagem: `message.reactionMessage.key.id` é a mensagem
+         *     reagida (`fromMe: true` quando é nossa) e `text` o emoji; `text` vazio desfaz a reação.
+         *     O evento tem seu próprio `key.id`.
+         */
+        MegaApiReacao: {
+            /**
+             * Instance Key
+             * @description A instância que recebeu
+             * @default null
+             */
+            instance_key: string | null;
+            /**
+             * Jid
+             * @description O número da instância
+             * @default null
+             */
+            jid: string | null;
+            key: components["schemas"]["MegaApiChave"];
+            /**
+             * Messagetimestamp
+             * @description Quando o terceirizado enviou (Unix, segundos)
+             * @default null
+             */
+            messageTimestamp: number | null;
+            /**
+             * Pushname
+             * @description Nome do contato no WhatsApp
+             * @default null
+             */
+            pushName: string | null;
+            /**
+             * Participantpn
+             * @description Com `key.remoteJid` `@lid`: o telefone, quando vem fora de `key`
+             * @default null
+             */
+            participantPn: string | null;
+            /**
+             * Messagetype
+             * @constant
+             */
+            messageType: "reactionMessage";
+            /**
+             * Message
+             * @description `{"reactionMessage": {"key": {"remoteJid", "fromMe", "id"}, "text": "👍", "senderTimestampMs": ...}}`
+             */
+            message: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * MegaApiProtocolo
+         * @description O terceirizado editou ou apagou para todos uma mensagem dele.
+         *     `message.protocolMessage.key.id` é a mensagem alterada; `type: 14` é edição, com o texto
+         *     novo em `editedMessage` (`conversation` ou `extendedTextMessage.text`), e `type: 0`
+         *     (REVOKE) é exclusão. Algumas versões embrulham a edição:
+         *     `messageType: "editedMessage"` com `message.editedMessage.message.protocolMessage`. O
+         *     texto original continua no histórico; a mudança é mostrada ao lado.
+         */
+        MegaApiProtocolo: {
+            /**
+             * Instance Key
+             * @description A instância que recebeu
+             * @default null
+             */
+            instance_key: string | null;
+            /**
+             * Jid
+             * @description O número da instância
+             * @default null
+             */
+            jid: string | null;
+            key: components["schemas"]["MegaApiChave"];
+            /**
+             * Messagetimestamp
+             * @description Quando o terceirizado enviou (Unix, segundos)
+             * @default null
+             */
+            messageTimestamp: number | null;
+            /**
+             * Pushname
+             * @description Nome do contato no WhatsApp
+             * @default null
+             */
+            pushName: string | null;
+            /**
+             * Participantpn
+             * @description Com `key.remoteJid` `@lid`: o telefone, quando vem fora de `key`
+             * @default null
+             */
+            participantPn: string | null;
+            /**
+             * Messagetype
+             * @enum {string}
+             */
+            messageType: "protocolMessage" | "editedMessage";
+            /**
+             * Message
+             * @description `{"protocolMessage": {"key": {"id": "..."}, "type": 14, "editedMessage": {"conversation": "..."}}}` ou `{"protocolMessage": {"key": {"id": "..."}, "type": 0}}`
+             */
             message: {
                 [key: string]: unknown;
             };
@@ -10491,6 +10688,162 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MegaApiRespostaInterativa"];
+            };
+        };
+        responses: {
+            /** @description Recebido (também para eventos conhecidos que não tratamos e para repetições) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description Token ausente ou inválido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Evento malformado */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Banco de dados indisponível; a MegaAPI deve repetir */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    megaapiReacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MegaApiReacao"];
+            };
+        };
+        responses: {
+            /** @description Recebido (também para eventos conhecidos que não tratamos e para repetições) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description Token ausente ou inválido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Evento malformado */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Banco de dados indisponível; a MegaAPI deve repetir */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "fila_cheia",
+                     *       "detail": "fila de envio cheia (500 mensagens); tente em alguns minutos"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    megaapiProtocolo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MegaApiProtocolo"];
             };
         };
         responses: {
