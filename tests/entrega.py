@@ -17,9 +17,11 @@ from arq.worker import Worker
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
+from gmm.app.main import create_app
 from gmm.core.config import Settings
 from gmm.core.embedded import start_simulator
 from gmm.worker import rodar as tasks
+from tests.servidor import servir
 
 SIM_TOKEN = "token-do-simulador-de-teste"
 SIM_INSTANCE = "instancia-teste"
@@ -75,6 +77,13 @@ def simulador_processo() -> Iterator[str]:
             # A "timeout" fault can hold a request open past a graceful stop.
             process.kill()
             process.wait(5)
+
+
+@pytest.fixture(scope="session")
+def api_ao_vivo(settings: Settings) -> Iterator[str]:
+    """The API served over real HTTP (the simulator's webhooks call it)."""
+    with servir(create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -44,8 +44,11 @@ async def test_demo_data_is_created_once(
     assert await _contar(db, Terceirizado) == 3
     assert await _contar(db, Chamado) == 4
     # Three chamados: their creation message and a contractor's reply; the fourth,
-    # its creation, the operator's unanswered question and one automatic nudge.
-    assert await _contar(db, Mensagem) == 9
+    # its creation, the operator's unanswered question and one automatic nudge; and a
+    # reply of João's, whose two open chamados leave it waiting "a classificar".
+    assert await _contar(db, Mensagem) == 10
+    retida = await db.scalar(select(Mensagem).where(Mensagem.chamado_id.is_(None)))
+    assert retida is not None and retida.terceirizado_id is not None
     portao = await db.scalar(select(Chamado).where(Chamado.titulo.startswith("Portão")))
     assert portao is not None
     etapas = select(CobrancaAutomatica.etapa).where(CobrancaAutomatica.chamado_id == portao.id)
@@ -57,4 +60,4 @@ async def test_demo_data_is_created_once(
         Etapa.sem_resposta,
     ]
     regras = list(await db.scalars(select(RegraAutomacao).order_by(RegraAutomacao.ordem)))
-    assert [r.ativa for r in regras] == [True, True, True, False]
+    assert [r.ativa for r in regras] == [True, True, True, False, True]

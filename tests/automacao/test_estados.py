@@ -116,12 +116,14 @@ async def test_the_wait_belongs_to_its_chamado(
     chamado, headers = await _pedido(client, db, settings)
     t = await db.get(Terceirizado, chamado.terceirizado_id)
     assert t is not None
-    # A newer chamado of the same contractor becomes the active conversation.
+    # A newer chamado of the same contractor is the more recent conversation...
     outro = await f.chamado(db, t)
     r = await client.post(
         f"/api/chamados/{outro.id}/responder", json={"mensagem": "Outro assunto"}, headers=headers
     )
     assert r.status_code == 201
+    # ...but the bare amount is what the first one is waiting for: it goes there
+    # (gmm.recebimento.roteamento, rule 4) and is its quote.
     await enviar_webhook(client, settings, texto(TELEFONE, "1500"))
-    assert await _valor(db, chamado) is None and await _valor(db, outro) is None
+    assert await _valor(db, chamado) == Decimal("1500") and await _valor(db, outro) is None
     assert [m.tipo for m in await saidas(db, outro.id)] == [TipoMensagem.resposta_manual]

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.app.main import create_app
 from gmm.chamados.models import StatusChamado
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio
 from gmm.core.config import Settings
 from tests import factories as f
 from tests.entrega import Simulador, WorkerFactory
 from tests.envio.test_entrega import _esperar
-from tests.servidor import servir
-
-
-@pytest.fixture(scope="session")
-def api_ao_vivo(settings: Settings) -> Iterator[str]:
-    with servir(create_app(settings)) as url:
-        yield url
 
 
 async def test_receipts_and_a_reply_come_back_through_the_webhook(

@@ -1483,3 +1483,49 @@ async def test_serve_posts_callbacks_to_its_webhook_url(receiver: Receiver) -> N
         process.wait(10)
         server.should_exit = True
         await serving
+
+
+async def test_the_product_reads_every_reply_reaction_edit_delete_and_identity(
+    sim: httpx.AsyncClient, receiver: Receiver
+) -> None:
+    # The same agreement as above for the newer shapes: what the simulator posts is
+    # what the webhook's parser understands, field by field.
+    for request, _ in REPLY_CASES.values():
+        await sim.post("/_sim/inbound", json=request)
+    events = dict(zip(REPLY_CASES, (product_webhook.ler(h.body) for h in receiver.hits)))
+
+    for caso in ("text-reply", "text-reply-without-quoted-text", "image-reply"):
+        recebida = events[caso]
+        assert isinstance(recebida, product_webhook.Recebida), caso
+        assert recebida.citada == QUOTED_ID and recebida.telefone == CONTRACTOR
+    documento = events["document-with-caption-reply"]
+    assert isinstance(documento, product_webhook.Recebida) and documento.citada == QUOTED_ID
+    reacao = events["reaction"]
+    assert isinstance(reacao, product_webhook.Reacao)
+    assert (reacao.alvo_id, reacao.emoji) == (QUOTED_ID, "👍") and reacao.quando is not None
+    removida = events["reaction-removed-from-their-message"]
+    assert isinstance(removida, product_webhook.Reacao) and removida.emoji == ""
+    for caso in ("edit", "edit-wrapped"):
+        edicao = events[caso]
+        assert isinstance(edicao, product_webhook.Edicao), caso
+        assert edicao.alvo_id == QUOTED_ID and edicao.texto
+    apagada = events["delete"]
+    assert isinstance(apagada, product_webhook.Apagada) and apagada.alvo_id == QUOTED_ID
+    c_us = events["c-us"]
+    assert isinstance(c_us, product_webhook.Recebida)
+    assert c_us.remetente.jids == (f"{CONTRACTOR}@c.us",)
+    for caso in ("lid-with-sender-pn", "lid-with-remote-jid-alt", "lid-with-participant-pn"):
+        com_telefone = events[caso]
+        assert isinstance(com_telefone, product_webhook.Recebida), caso
+        assert com_telefone.remetente.lids == (LID_JID,), caso
+        assert com_telefone.remetente.telefones == (CONTRACTOR,), caso
+    sem_telefone = events["lid-without-phone"]
+    assert isinstance(sem_telefone, product_webhook.Recebida)
+    assert sem_telefone.remetente.telefones == () and sem_telefone.telefone == LID_JID
+    for caso in ("reaction-from-lid", "delete-from-lid"):
+        evento = events[caso]
+        assert isinstance(evento, product_webhook.Reacao | product_webhook.Apagada), caso
+        assert LID_JID in evento.remetente.jids, caso
+    botao = events["button-from-c-us"]
+    assert isinstance(botao, product_webhook.Recebida)
+    assert botao.tipo_conteudo == TipoConteudo.interactive

@@ -110,7 +110,9 @@ async def test_text_lands_on_the_contractors_latest_open_chamado_once(
         (aberto.id, "Chego às 14h", TipoConteudo.text),
         (aberto.id, "E leva a escada", TipoConteudo.text),
     ]
-    assert rows[0].megaapi_id == "ABC1" and rows[0].destinatario == "551187654321"
+    # Kept under the contractor's own number, whichever spelling WhatsApp reported.
+    assert rows[0].megaapi_id == "ABC1" and rows[0].destinatario == "5511987654321"
+    assert {r.terceirizado_id for r in rows} == {t.id}
     h = f.headers(await f.usuario(db), settings)
     conversas = (await client.get("/api/conversas", headers=h)).json()["items"]
     primeira = next(c for c in conversas if c["id"] == aberto.id)

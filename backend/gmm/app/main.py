@@ -20,8 +20,9 @@ from gmm.auth.router import router as auth_router
 from gmm.auth.router import usuarios_router
 from gmm.automacao.router import router as automacao_router
 from gmm.chamados.envios import router as envios_router
+from gmm.chamados.mover import router as mover_router
 from gmm.chamados.router import router as chamados_router
-from gmm.conversas.router import mensagens_router
+from gmm.conversas.router import mensagens_router, terceirizado_conversas_router
 from gmm.conversas.router import router as conversas_router
 from gmm.core.cabecalhos import CabecalhosSeguranca
 from gmm.core.config import ConfigError, Settings, get_settings
@@ -126,6 +127,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         automacao_router,
         conversas_router,
         mensagens_router,
+        mover_router,
+        terceirizado_conversas_router,
         eventos_router,
         envios_router,
         envio_router,

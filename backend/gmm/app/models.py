@@ -3,20 +3,22 @@
 from gmm.auth.models import Usuario
 from gmm.automacao.models import EstadoConversa, RegraAutomacao
 from gmm.chamados.models import Chamado, HistoricoChamado, SequenciaChamado
-from gmm.conversas.models import Mensagem
+from gmm.conversas.models import AlteracaoMensagem, Mensagem
 from gmm.core.db import Base
 from gmm.envio.models import AckPendente, ConfiguracaoWhatsapp
 from gmm.monitoramento.models import Alerta
 from gmm.prestador.models import TokenAcesso, UsoTokenAcesso
+from gmm.recebimento.models import RoteamentoTerceirizado
 from gmm.respostas_rapidas.models import RespostaRapida
 from gmm.sla.models import CobrancaAutomatica, EtapaConfig, Expediente, Feriado, PoliticaSla
-from gmm.terceirizados.models import Terceirizado
+from gmm.terceirizados.models import IdentidadeTerceirizado, Terceirizado
 
 metadata = Base.metadata
 
 __all__ = [
     "AckPendente",
     "Alerta",
+    "AlteracaoMensagem",
     "Chamado",
     "CobrancaAutomatica",
     "ConfiguracaoWhatsapp",
@@ -25,10 +27,12 @@ __all__ = [
     "Expediente",
     "Feriado",
     "HistoricoChamado",
+    "IdentidadeTerceirizado",
     "Mensagem",
     "PoliticaSla",
     "RegraAutomacao",
     "RespostaRapida",
+    "RoteamentoTerceirizado",
     "SequenciaChamado",
     "Terceirizado",
     "TokenAcesso",

@@ -93,11 +93,12 @@ _CORPO_EXEMPLO: dict[str, Any] = {
         "terceirizado_id": 1,
         "titulo": "Troca do disjuntor do quadro 2",
         "descricao": "O disjuntor do quadro 2 desarma quando o ar-condicionado liga.",
+        "local": "Condomínio Jardins, bloco B",
         "prioridade": "alta",
         "prazo_combinado": "2030-01-15T17:00:00-03:00",
     },
     "atualizar_chamado": {"status": "em_andamento"},
-    "responder_chamado": {"mensagem": "Bom dia! Consegue vir amanhã às 9h?"},
+    "responder_chamado": {"mensagem": "Pode sim, às 9h.", "citada_id": 42},
     "enviar_orcamento": {"valor": "1500.00", "observacao": "Material incluso"},
     "confirmar_visita": {"data_hora": "2030-01-16T09:00:00-03:00"},
     "criar_regra_automacao": {
@@ -112,6 +113,7 @@ _CORPO_EXEMPLO: dict[str, Any] = {
     "testar_regras_automacao": {"texto": "Cheguei no local, já estou subindo"},
     "atualizar_regra_automacao": {"ativa": False},
     "atribuir_mensagem": {"chamado_id": 1},
+    "mover_mensagem": {"chamado_id": 2, "com_seguintes": True},
     "enviar_lista_chamado": {
         "texto": "Qual o melhor horário para a visita?",
         "botao": "Ver horários",

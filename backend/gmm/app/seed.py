@@ -35,9 +35,9 @@ _TERCEIRIZADOS = [
 ]
 
 _CHAMADOS = [
-    (0, "Ar-condicionado da sala 302 não gela", Prioridade.alta, 2),
-    (1, "Troca de disjuntor do quadro do 2º andar", Prioridade.urgente, 1),
-    (2, "Vazamento no banheiro do térreo", Prioridade.normal, 5),
+    (0, "Ar-condicionado da sala 302 não gela", "Edifício Paulista, 3º andar", Prioridade.alta, 2),
+    (1, "Troca de disjuntor do quadro do 2º andar", "Condomínio Jardins", Prioridade.urgente, 1),
+    (2, "Vazamento no banheiro do térreo", "Edifício Paulista, térreo", Prioridade.normal, 5),
 ]
 
 _RESPOSTAS = ["Recebido! Passo aí amanhã cedo.", "Ok, vou verificar e retorno.", "Bom dia!"]
@@ -77,6 +77,14 @@ _REGRAS = [
         ordem=40,
         ativa=False,
     ),
+    RegraIn(
+        nome="👍 confirma a visita",
+        tipo_padrao=TipoPadrao.reacao,
+        padrao="👍 ✅ 👌",
+        acao=AcaoRegra.tocar_opcao,
+        parametro="visita:confirmar",
+        ordem=50,
+    ),
 ]
 
 
@@ -112,7 +120,9 @@ async def sample_data(session: AsyncSession, whatsapp: WhatsAppService, fuso: Zo
         )
         for nome, empresa, tel, esp in _TERCEIRIZADOS
     ]
-    for (indice, titulo, prioridade, dias), resposta in zip(_CHAMADOS, _RESPOSTAS, strict=True):
+    for (indice, titulo, local, prioridade, dias), resposta in zip(
+        _CHAMADOS, _RESPOSTAS, strict=True
+    ):
         terceirizado = criados[indice]
         chamado, _ = await chamados.criar(
             session,
@@ -120,6 +130,7 @@ async def sample_data(session: AsyncSession, whatsapp: WhatsAppService, fuso: Zo
             ChamadoCreate(
                 terceirizado_id=terceirizado.id,
                 titulo=titulo,
+                local=local,
                 prioridade=prioridade,
                 prazo_combinado=utcnow() + timedelta(days=dias),
             ),
@@ -138,6 +149,17 @@ async def sample_data(session: AsyncSession, whatsapp: WhatsAppService, fuso: Zo
             )
         )
     await _no_meio_da_cobranca(session, whatsapp, criados[2], admin_id, fuso)
+    # João now has two open chamados: a reply naming neither waits "a classificar".
+    session.add(
+        Mensagem(
+            terceirizado_id=criados[2].id,
+            direcao=Direcao.inbound,
+            tipo=TipoMensagem.recebida,
+            texto="Amanhã passo aí às 8h.",
+            destinatario=criados[2].telefone,
+            status_envio=StatusEnvio.entregue,
+        )
+    )
     for regra in _REGRAS:
         await automacao.criar(session, regra)
     for titulo, texto in _RESPOSTAS_RAPIDAS:
@@ -163,6 +185,7 @@ async def _no_meio_da_cobranca(
         ChamadoCreate(
             terceirizado_id=terceirizado.id,
             titulo="Portão da garagem não fecha",
+            local="Condomínio Jardins, garagem",
             prioridade=Prioridade.alta,
         ),
         criado_por=admin_id,

@@ -140,17 +140,27 @@ async def perguntar_conclusao(
 
 @dataclass(frozen=True)
 class Toque:
-    """A tapped button or list row, matched to the question it answers."""
+    """A tapped button or list row, matched to the question it answers; or a reaction
+    an automation rule counts as tapping one (``reacao``, and no message of its own)."""
 
-    resposta: Mensagem  # the contractor's inbound message
+    resposta: Mensagem | None  # the contractor's inbound message (None: a reaction)
     pergunta: Mensagem  # our outbound buttons/list message
     opcao_id: str  # our id of the option tapped
+    reacao: str | None = None
 
     @property
-    def conteudo_resposta(self) -> ConteudoResposta:
-        conteudo = self.resposta.conteudo
+    def mensagem_id(self) -> int:
+        """The message the chamado's history points at: the tap, or the question reacted to."""
+        return self.resposta.id if self.resposta is not None else self.pergunta.id
+
+    @property
+    def titulo(self) -> str:
+        """What the contractor did, in their words: the option's title or the emoji."""
+        if self.reacao is not None:
+            return self.reacao
+        conteudo = self.resposta.conteudo if self.resposta is not None else None
         assert isinstance(conteudo, ConteudoResposta), "um toque é uma resposta"
-        return conteudo
+        return conteudo.resposta.titulo
 
     @property
     def conteudo_pergunta(self) -> Pergunta:
@@ -213,7 +223,7 @@ Efeito = Callable[[AsyncSession, WhatsAppService, Chamado, Toque], Awaitable[str
 async def _anotar(session: AsyncSession, chamado: Chamado, toque: Toque, descricao: str) -> None:
     """The chamado's history line for what this tap did."""
     await chamados.registrar_historico(
-        session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.resposta.id
+        session, chamado, OrigemHistorico.terceirizado, descricao, mensagem_id=toque.mensagem_id
     )
 
 
@@ -246,7 +256,7 @@ async def _mover(
             novo,
             origem=OrigemHistorico.terceirizado,
             descricao=descricao,
-            mensagem_id=toque.resposta.id,
+            mensagem_id=toque.mensagem_id,
         )
     except chamados.TransicaoInvalida as exc:
         descricao = f"{descricao} (sem efeito: {exc.detail})"
@@ -405,15 +415,17 @@ async def aplicar_toque(
     session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, toque: Toque
 ) -> None:
     """Record which option was tapped and, the first time, do what it means."""
-    pergunta, resposta = toque.conteudo_pergunta, toque.conteudo_resposta
-    toque.resposta.conteudo = resposta.model_copy(
-        update={
-            "resposta": resposta.resposta.model_copy(
-                update={"opcao_id": toque.opcao_id, "pergunta_id": toque.pergunta.id}
-            )
-        }
-    )
-    titulo = resposta.resposta.titulo
+    pergunta = toque.conteudo_pergunta
+    if toque.resposta is not None and isinstance(toque.resposta.conteudo, ConteudoResposta):
+        resposta = toque.resposta.conteudo
+        toque.resposta.conteudo = resposta.model_copy(
+            update={
+                "resposta": resposta.resposta.model_copy(
+                    update={"opcao_id": toque.opcao_id, "pergunta_id": toque.pergunta.id}
+                )
+            }
+        )
+    titulo = toque.titulo
     if pergunta.respondida is not None:
         await _anotar(
             session,
@@ -422,7 +434,9 @@ async def aplicar_toque(
             f"“{titulo}” tocado de novo numa pergunta já respondida: ignorado",
         )
         return
-    respondida = Respondida(opcao_id=toque.opcao_id, mensagem_id=toque.resposta.id)
+    respondida = Respondida(
+        opcao_id=toque.opcao_id, mensagem_id=toque.mensagem_id, reacao=toque.reacao
+    )
     toque.pergunta.conteudo = pergunta.model_copy(update={"respondida": respondida})
     efeito = EFEITOS.get(toque.opcao_id)
     if efeito is None:

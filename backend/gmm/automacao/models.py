@@ -15,6 +15,8 @@ from gmm.core.enums import enum_column
 class TipoPadrao(StrEnum):
     palavra_chave = "palavra_chave"
     regex = "regex"
+    # The contractor reacted to one of our messages with one of these emojis.
+    reacao = "reacao"
 
 
 class AcaoRegra(StrEnum):
@@ -22,6 +24,9 @@ class AcaoRegra(StrEnum):
     mudar_status = "mudar_status"  # parametro: a StatusChamado value
     notificar = "notificar"  # parametro: what the operators are told
     definir_prioridade = "definir_prioridade"  # parametro: a Prioridade value
+    # Reactions only: the reaction counts as tapping this option of the question it
+    # was put on (parametro: an option id such as "visita:confirmar").
+    tocar_opcao = "tocar_opcao"
 
 
 class RegraAutomacao(Base):

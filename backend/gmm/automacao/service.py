@@ -16,7 +16,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import re2
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.automacao import acoes, estados, textos
@@ -25,6 +25,7 @@ from gmm.automacao.schemas import RegraIn, RegraUpdate
 from gmm.chamados import service as chamados
 from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
 from gmm.chamados.models import Chamado, OrigemHistorico, Prioridade, StatusChamado
+from gmm.conversas.conteudo import ConteudoBotoes, ConteudoLista
 from gmm.conversas.models import Mensagem, TipoConteudo, TipoMensagem
 from gmm.core.db import utcnow
 from gmm.core.errors import DomainError, NotFound
@@ -114,7 +115,22 @@ def _casa(tipo: TipoPadrao, padrao: str, normalizado: str, nome: str) -> bool:
         return False
 
 
+# Skin tones and the emoji presentation selector: 👍🏽 is a 👍 for a rule.
+_VARIANTES_EMOJI = dict.fromkeys([0xFE0F, *range(0x1F3FB, 0x1F400)])
+
+
+def emoji_base(emoji: str) -> str:
+    return emoji.strip().translate(_VARIANTES_EMOJI)
+
+
+def casa_reacao(padrao: str, emoji: str) -> bool:
+    """A reaction rule's emojis (separated by spaces) include this one."""
+    return emoji_base(emoji) in {emoji_base(e) for e in padrao.split()}
+
+
 def dispara(regra: RegraAutomacao | RegraIn, texto: str) -> bool:
+    if regra.tipo_padrao == TipoPadrao.reacao:
+        return casa_reacao(regra.padrao, texto)
     return _casa(regra.tipo_padrao, regra.padrao, textos.normalizar(texto), regra.nome)
 
 
@@ -137,8 +153,13 @@ def _avaliar(regras: list[tuple[TipoPadrao, str, str]], texto: str) -> list[int]
 
 
 def _validar(regra: RegraIn) -> None:
+    if regra.tipo_padrao == TipoPadrao.reacao:
+        _validar_reacao(regra)
+    elif regra.acao == AcaoRegra.tocar_opcao:
+        raise RegraInvalida("tocar_opcao só vale para regras de reação (tipo_padrao reacao)")
     try:
-        _compilar(regra.tipo_padrao, regra.padrao)
+        if regra.tipo_padrao != TipoPadrao.reacao:
+            _compilar(regra.tipo_padrao, regra.padrao)
     except re2.error as exc:
         raise RegraInvalida(
             f"expressão regular inválida: {_motivo(exc)}. Só são aceitas expressões que "
@@ -159,6 +180,17 @@ def _validar(regra: RegraIn) -> None:
         raise RegraInvalida(f"definir_prioridade precisa de uma prioridade em parametro ({opcoes})")
     if regra.acao == AcaoRegra.responder and len(regra.parametro) > 1024:
         raise RegraInvalida("a resposta automática tem no máximo 1024 caracteres")
+
+
+def _validar_reacao(regra: RegraIn) -> None:
+    emojis = regra.padrao.split()
+    if not emojis or any(len(e) > 16 or any(c.isalnum() for c in e) for e in emojis):
+        raise RegraInvalida(
+            "numa regra de reação o padrão é um ou mais emojis separados por espaço (ex.: 👍 ✅)"
+        )
+    if regra.acao == AcaoRegra.tocar_opcao and regra.parametro not in acoes.EFEITOS:
+        opcoes = ", ".join(sorted(acoes.EFEITOS))
+        raise RegraInvalida(f"tocar_opcao precisa do id de uma opção em parametro ({opcoes})")
 
 
 # -- CRUD --------------------------------------------------------------------------------
@@ -205,13 +237,20 @@ async def remover(session: AsyncSession, regra_id: int) -> None:
     await session.flush()
 
 
-async def que_disparam(session: AsyncSession, texto: str) -> list[RegraAutomacao]:
-    ativas = await session.scalars(
+def _ativas(*, reacao: bool) -> Select[RegraAutomacao]:
+    tipo = RegraAutomacao.tipo_padrao
+    return (
         select(RegraAutomacao)
-        .where(RegraAutomacao.ativa.is_(True))
+        .where(
+            RegraAutomacao.ativa.is_(True),
+            tipo == TipoPadrao.reacao if reacao else tipo != TipoPadrao.reacao,
+        )
         .order_by(RegraAutomacao.ordem, RegraAutomacao.id)
     )
-    regras = list(ativas)
+
+
+async def que_disparam(session: AsyncSession, texto: str) -> list[RegraAutomacao]:
+    regras = list(await session.scalars(_ativas(reacao=False)))
     # Plain values to the thread: ORM rows stay with their session, on the loop.
     padroes = [(regra.tipo_padrao, regra.padrao, regra.nome) for regra in regras]
     return [regras[i] for i in await asyncio.to_thread(_avaliar, padroes, texto)]
@@ -238,7 +277,8 @@ async def processar_recebida(
         return
     if await _resposta_aguardada(session, whatsapp, chamado, mensagem):
         return
-    await _aplicar_regras(session, whatsapp, chamado, mensagem)
+    regras = await que_disparam(session, mensagem.texto)
+    await _aplicar_regras(session, whatsapp, chamado, mensagem, regras, mensagem.texto)
 
 
 async def _resposta_aguardada(
@@ -299,13 +339,47 @@ async def _novo_prazo(
     return True
 
 
+async def processar_reacao(
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado: Chamado,
+    mensagem: Mensagem,
+    emoji: str,
+) -> None:
+    """The contractor reacted with ``emoji`` to our ``mensagem``: the reaction rules.
+    ``tocar_opcao`` counts it as tapping that option of the question (👍 on
+    "Confirma a visita?" = Confirmo); the other actions act as for a text."""
+    if chamado.status in chamados.FINALIZADOS:
+        return
+    regras = [
+        r for r in await session.scalars(_ativas(reacao=True)) if casa_reacao(r.padrao, emoji)
+    ]
+    resto = []
+    for regra in regras:
+        if regra.acao != AcaoRegra.tocar_opcao:
+            resto.append(regra)
+            continue
+        conteudo = mensagem.conteudo
+        if isinstance(conteudo, ConteudoBotoes | ConteudoLista) and any(
+            o.id == regra.parametro for o in conteudo.opcoes()
+        ):
+            toque = acoes.Toque(None, mensagem, regra.parametro, reacao=emoji)
+            await acoes.aplicar_toque(session, whatsapp, chamado, toque)
+    await _aplicar_regras(session, whatsapp, chamado, mensagem, resto, f"reação {emoji}")
+
+
 async def _aplicar_regras(
-    session: AsyncSession, whatsapp: WhatsAppService, chamado: Chamado, mensagem: Mensagem
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado: Chamado,
+    mensagem: Mensagem,
+    regras: list[RegraAutomacao],
+    texto: str,
 ) -> None:
     """Every active rule that matches fires, in order; at most one automatic reply per
     message, so overlapping rules never flood the contractor."""
     respondeu = False
-    for regra in await que_disparam(session, mensagem.texto or ""):
+    for regra in regras:
         origem = OrigemHistorico.automacao
         if regra.acao == AcaoRegra.responder:
             if respondeu:
@@ -313,7 +387,7 @@ async def _aplicar_regras(
             respondeu = True
             await whatsapp.enviar_mensagem(chamado, TipoMensagem.automatica, regra.parametro)
         elif regra.acao == AcaoRegra.notificar:
-            aviso = regra.parametro or f"regra “{regra.nome}”: {mensagem.texto}"
+            aviso = regra.parametro or f"regra “{regra.nome}”: {texto}"
             publicar_apos_commit(session, Notificacao.de(chamado, aviso))
         elif regra.acao == AcaoRegra.definir_prioridade:
             prioridade = Prioridade(regra.parametro)

@@ -72,6 +72,9 @@ class Chamado(Base):
     terceirizado_id: Mapped[int] = mapped_column(ForeignKey("terceirizados.id"))
     titulo: Mapped[str] = mapped_column(String(200))
     descricao: Mapped[str | None] = mapped_column(Text)
+    # The building or place the work is at ("Bloco B, Condomínio Jardins"): what a
+    # contractor with several open chamados tells them apart by.
+    local: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[StatusChamado] = mapped_column(
         enum_column(StatusChamado, "status"), default=StatusChamado.aguardando
     )

@@ -17,6 +17,7 @@ from gmm.chamados.schemas import (
     HistoricoOut,
     ResponderIn,
 )
+from gmm.conversas import service as conversas
 from gmm.core.deps import SessionDep, SettingsDep
 from gmm.core.pagination import Page
 from gmm.core.params import CursorQuery, IdPath, LimitQuery
@@ -171,12 +172,17 @@ async def responder(
     whatsapp: WhatsAppDep,
     _: CurrentUser,
 ) -> ChamadoComMensagem:
-    """Envia o texto livre do operador ao terceirizado.
+    """Envia o texto livre do operador ao terceirizado; com `citada_id`, como resposta
+    citando aquela mensagem da conversa (no WhatsApp, o trecho citado aparece acima).
 
     O mesmo texto ao mesmo chamado em menos de 30 s não é enviado de novo: a
     resposta traz a mensagem existente com `envio: "duplicada"`."""
-    chamado, resultado = await service.responder(session, whatsapp, chamado_id, body.mensagem)
-    return ChamadoComMensagem.de(chamado, resultado)
+    chamado, resultado = await service.responder(
+        session, whatsapp, chamado_id, body.mensagem, body.citada_id
+    )
+    resposta = ChamadoComMensagem.de(chamado, resultado)
+    resposta.mensagem = await conversas.saida(session, resultado.mensagem)
+    return resposta
 
 
 @router.post(

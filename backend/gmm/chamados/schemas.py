@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 
 Titulo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 Descricao = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+Local = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    Field(
+        description="Prédio ou local do serviço (o que distingue os chamados de um terceirizado)"
+    ),
+]
 
 
 class ChamadoCreate(BaseModel):
@@ -31,6 +38,7 @@ class ChamadoCreate(BaseModel):
     terceirizado_id: int = Field(ge=1, le=2**63 - 1)
     titulo: Titulo
     descricao: Descricao | None = None
+    local: Local | None = None
     prioridade: Prioridade = Prioridade.normal
     prazo_combinado: DataHora | None = Field(
         default=None, description="Data e hora com fuso (ISO 8601), no futuro"
@@ -45,6 +53,7 @@ class ChamadoUpdate(BaseModel):
     # Optional but never null: the schema says so (SkipJsonSchema), the validator enforces it.
     titulo: Titulo | SkipJsonSchema[None] = None
     descricao: Descricao | None = None
+    local: Local | None = None
     prioridade: Prioridade | SkipJsonSchema[None] = None
     prazo_combinado: DataHora | None = None
     status: Literal["aguardando", "em_andamento", "cancelado"] | SkipJsonSchema[None] = Field(
@@ -65,6 +74,12 @@ class ResponderIn(BaseModel):
     mensagem: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4096)
     ]
+    citada_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**63 - 1,
+        description="Responder citando esta mensagem do chamado (como no WhatsApp)",
+    )
 
 
 class TerceirizadoResumo(BaseModel):
@@ -85,6 +100,7 @@ class ChamadoOut(BaseModel):
     terceirizado: TerceirizadoResumo
     titulo: str
     descricao: str | None
+    local: str | None
     status: StatusChamado
     prioridade: Prioridade
     prazo_combinado: datetime | None

@@ -310,13 +310,29 @@ async def cobrar(
     return chamado, await whatsapp.enviar_mensagem(chamado, TipoMensagem.cobranca, texto)
 
 
+class CitacaoInvalida(DomainError):
+    status_code = 422
+    error = "citacao_invalida"
+
+
 async def responder(
-    session: AsyncSession, whatsapp: WhatsAppService, chamado_id: int, texto: str
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    chamado_id: int,
+    texto: str,
+    citada_id: int | None = None,
 ) -> tuple[Chamado, ResultadoEnvio]:
     chamado = await obter(session, chamado_id, bloquear=True)
     if chamado.status == StatusChamado.cancelado:
         raise Conflict(f"o chamado {chamado.numero_chamado} foi cancelado")
-    return chamado, await whatsapp.enviar_mensagem(chamado, TipoMensagem.resposta_manual, texto)
+    if citada_id is not None:
+        dela = await session.scalar(select(Mensagem.chamado_id).where(Mensagem.id == citada_id))
+        if dela != chamado.id:
+            raise CitacaoInvalida(f"a mensagem {citada_id} não é desta conversa")
+    resultado = await whatsapp.enviar_mensagem(
+        chamado, TipoMensagem.resposta_manual, texto, citada_id=citada_id
+    )
+    return chamado, resultado
 
 
 async def finalizar(

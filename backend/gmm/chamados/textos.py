@@ -24,6 +24,8 @@ def criacao(chamado: Chamado, terceirizado: Terceirizado, fuso: ZoneInfo) -> str
         f"Olá, {_primeiro_nome(terceirizado)}! Novo chamado *{chamado.numero_chamado}*: "
         f"{chamado.titulo}.",
     ]
+    if chamado.local:
+        linhas.append(f"Local: {chamado.local}.")
     if chamado.descricao:
         linhas.append(chamado.descricao)
     linhas.append(f"Prazo: {_prazo(chamado, fuso)}. Prioridade: {chamado.prioridade.value}.")

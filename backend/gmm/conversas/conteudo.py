@@ -122,7 +122,10 @@ class Respondida(BaseModel):
     model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
     opcao_id: str
-    mensagem_id: int = Field(description="A mensagem do toque")
+    mensagem_id: int = Field(description="A mensagem do toque (numa reação, a própria pergunta)")
+    reacao: str | None = Field(
+        default=None, description="Respondida com esta reação (emoji), não com um toque"
+    )
 
 
 class _Pergunta(_Conteudo):

@@ -40,3 +40,20 @@ class MensagemStatus(_EventoMensagem):
     """O estado de uma mensagem mudou (tique, falha, mídia baixada, transcrição)."""
 
     nome: ClassVar[str] = "mensagem.status"
+
+
+class MensagemAlterada(_EventoMensagem):
+    """O terceirizado reagiu a uma mensagem, editou ou apagou uma mensagem dele."""
+
+    nome: ClassVar[str] = "mensagem.alterada"
+
+
+class MensagensMovidas(Evento):
+    """Mensagens passaram para outro chamado (movidas por um operador, ou mensagens a
+    classificar ligadas ao chamado que o terceirizado escolheu)."""
+
+    nome: ClassVar[str] = "mensagens.movidas"
+
+    de_chamado_id: int | None = Field(description="null: estavam sem chamado (a classificar)")
+    para_chamado_id: int
+    mensagem_ids: list[int]

@@ -79,6 +79,19 @@ class Mensagem(Base):
         # index for rare words, a walk back by momento for common ones.
         Index("ix_mensagens_busca", text(DOCUMENTO), postgresql_using="gin"),
         Index("ix_mensagens_momento_id", "momento", "id"),
+        # A contractor's messages waiting for a chamado ("a classificar"), per contractor.
+        Index(
+            "ix_mensagens_a_classificar",
+            "terceirizado_id",
+            "id",
+            postgresql_where=text("chamado_id IS NULL"),
+        ),
+        # A quoted message's replies (a deleted message's quotes are cleared by the FK).
+        Index(
+            "ix_mensagens_citada_id",
+            "citada_id",
+            postgresql_where=text("citada_id IS NOT NULL"),
+        ),
         # A stored file is served under the name it was sent with (GET /api/midias).
         Index(
             "ix_mensagens_url_midia",
@@ -119,6 +132,11 @@ class Mensagem(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     # Null for inbound messages that match no open chamado: kept, never dropped.
     chamado_id: Mapped[int | None] = mapped_column(ForeignKey("chamados.id", ondelete="CASCADE"))
+    # The contractor it comes from or goes to: what a message waiting for a chamado
+    # ("a classificar") is filed under. Null only for senders no contractor matches.
+    terceirizado_id: Mapped[int | None] = mapped_column(
+        ForeignKey("terceirizados.id", ondelete="SET NULL")
+    )
     direcao: Mapped[Direcao] = mapped_column(enum_column(Direcao, "direcao"))
     tipo: Mapped[TipoMensagem] = mapped_column(enum_column(TipoMensagem, "tipo"))
     tipo_conteudo: Mapped[TipoConteudo] = mapped_column(
@@ -156,3 +174,40 @@ class Mensagem(Base):
     enviado_em: Mapped[datetime | None]
     entregue_em: Mapped[datetime | None]
     lido_em: Mapped[datetime | None]
+    # The message this one quotes (WhatsApp's reply), ours or the contractor's.
+    citada_id: Mapped[int | None] = mapped_column(ForeignKey("mensagens.id", ondelete="SET NULL"))
+    # The contractor's reaction to it, and when they reacted (a later event wins).
+    reacao: Mapped[str | None] = mapped_column(String(32))
+    reagida_em: Mapped[datetime | None]
+    # Edited by the contractor: ``texto`` is the latest version, this the first one
+    # (every version is in alteracoes_mensagem).
+    texto_original: Mapped[str | None] = mapped_column(Text)
+    editada_em: Mapped[datetime | None]
+    # Deleted for everyone by the contractor: the text stays for the operators.
+    apagada_em: Mapped[datetime | None]
+
+
+class TipoAlteracao(StrEnum):
+    reacao = "reacao"
+    edicao = "edicao"
+    apagada = "apagada"
+
+
+class AlteracaoMensagem(Base):
+    """A contractor's reaction, edit or delete of a message, as WhatsApp reported it.
+
+    Keyed by the event's own MegaAPI id: a redelivered webhook changes nothing twice,
+    and every version of an edited text stays here for the operators."""
+
+    __tablename__ = "alteracoes_mensagem"
+    __table_args__ = (Index("ix_alteracoes_mensagem_mensagem_id", "mensagem_id"),)
+
+    megaapi_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    mensagem_id: Mapped[int] = mapped_column(ForeignKey("mensagens.id", ondelete="CASCADE"))
+    tipo: Mapped[TipoAlteracao] = mapped_column(enum_column(TipoAlteracao, "tipo"))
+    # The emoji (empty: reaction removed) or the new text; null for a delete.
+    valor: Mapped[str | None] = mapped_column(Text)
+    anterior: Mapped[str | None] = mapped_column(Text)
+    # When the contractor did it (WhatsApp's stamp, else when it arrived).
+    momento: Mapped[datetime]
+    criado_em: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -13,6 +13,7 @@ from gmm.conversas.schemas import (
     ConversaOut,
     LidasOut,
     MensagemOut,
+    PaginaConversasTerceirizado,
     PaginaNaoAtribuidas,
     ResultadoBusca,
 )
@@ -110,12 +111,23 @@ mensagens_router = APIRouter(prefix="/api/mensagens", tags=["conversas"])
     responses=errors(401, 422),
 )
 async def nao_atribuidas(
-    session: SessionDep, _: CurrentUser, limit: LimitQuery = 50, cursor: CursorQuery = None
+    session: SessionDep,
+    _: CurrentUser,
+    terceirizado_id: Annotated[
+        int | None,
+        Query(ge=1, le=2**63 - 1, description="Só as mensagens a classificar deste terceirizado"),
+    ] = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
 ) -> PaginaNaoAtribuidas:
-    """Mensagens recebidas de números desconhecidos ou de terceirizados sem chamado aberto,
-    da mais nova à mais antiga, com o total que espera um chamado. Nada recebido é
+    """Mensagens recebidas sem chamado, da mais nova à mais antiga, com o total que espera
+    um chamado: de números desconhecidos (`terceirizado_id` null), de terceirizados sem
+    chamado aberto, e as "a classificar" de quem tem vários chamados abertos e não disse
+    de qual fala (a pergunta "Sobre qual chamado?" já foi enviada). Nada recebido é
     descartado."""
-    return await service.nao_atribuidas(session, limit=limit, cursor=cursor)
+    return await service.nao_atribuidas(
+        session, limit=limit, cursor=cursor, terceirizado_id=terceirizado_id
+    )
 
 
 @mensagens_router.get(
@@ -158,6 +170,29 @@ async def atribuir(
     _: CurrentUser,
 ) -> MensagemOut:
     """Liga uma mensagem recebida sem chamado a um chamado (e avisa as telas com
-    `mensagem.nova`)."""
+    `mensagem.nova`). A de um terceirizado conhecido só vai para um chamado dele (422)."""
     mensagem = await service.atribuir(session, mensagem_id, body.chamado_id)
-    return MensagemOut.model_validate(mensagem)
+    return await service.saida(session, mensagem)
+
+
+terceirizado_conversas_router = APIRouter(prefix="/api/terceirizados", tags=["terceirizados"])
+
+
+@terceirizado_conversas_router.get(
+    "/{terceirizado_id}/conversas",
+    operation_id="listar_conversas_terceirizado",
+    summary="Chamados e conversas do terceirizado",
+    responses=errors(401, 404, 422),
+)
+async def conversas_do_terceirizado(
+    terceirizado_id: IdPath,
+    session: SessionDep,
+    _: CurrentUser,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> PaginaConversasTerceirizado:
+    """Todos os chamados do terceirizado com as conversas, os abertos primeiro e depois
+    pela última atividade, e quantas mensagens dele esperam um chamado."""
+    return await service.conversas_do_terceirizado(
+        session, terceirizado_id, limit=limit, cursor=cursor
+    )

@@ -10,11 +10,25 @@ from gmm.conversas.models import Direcao, StatusEnvio, TipoConteudo, TipoMensage
 from gmm.core.pagination import Page
 
 
+class CitacaoOut(BaseModel):
+    """A mensagem citada (a resposta do WhatsApp), para mostrar o trecho e ir até ela."""
+
+    id: int
+    chamado_id: int | None
+    direcao: Direcao
+    tipo_conteudo: TipoConteudo
+    texto: str | None = Field(description="O texto citado (até 200 caracteres)")
+    apagada: bool
+
+
 class MensagemOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     chamado_id: int | None
+    terceirizado_id: int | None = Field(
+        description="O terceirizado da conversa; null só para remetentes desconhecidos"
+    )
     direcao: Direcao
     tipo: TipoMensagem
     tipo_conteudo: TipoConteudo
@@ -37,6 +51,16 @@ class MensagemOut(BaseModel):
     enviado_em: datetime | None
     entregue_em: datetime | None
     lido_em: datetime | None
+    citada: CitacaoOut | None = Field(
+        default=None, description="A mensagem que esta cita (nossa ou do terceirizado)"
+    )
+    reacao: str | None = Field(description="A reação do terceirizado (emoji)")
+    reagida_em: datetime | None
+    editada_em: datetime | None = Field(description="Editada pelo terceirizado: `texto` é o novo")
+    texto_original: str | None = Field(description="O primeiro texto de uma mensagem editada")
+    apagada_em: datetime | None = Field(
+        description="Apagada pelo terceirizado; `texto` guarda o original para os operadores"
+    )
 
 
 class UltimaMensagem(BaseModel):
@@ -54,6 +78,7 @@ class ConversaOut(BaseModel):
     id: int
     numero_chamado: str
     titulo: str
+    local: str | None
     status: StatusChamado
     prioridade: Prioridade
     prazo_combinado: datetime | None
@@ -78,6 +103,27 @@ class AtribuirIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     chamado_id: int = Field(ge=1, le=2**63 - 1)
+
+
+class MoverIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    chamado_id: int = Field(ge=1, le=2**63 - 1, description="Outro chamado do mesmo terceirizado")
+    com_seguintes: bool = Field(
+        default=False, description="Mover também as mensagens seguintes da conversa"
+    )
+
+
+class MovidasOut(BaseModel):
+    de_chamado_id: int
+    para_chamado_id: int
+    mensagem_ids: list[int]
+
+
+class PaginaConversasTerceirizado(Page[ConversaOut]):
+    """Os chamados de um terceirizado com as conversas, os abertos primeiro."""
+
+    a_classificar: int = Field(description="Mensagens dele que esperam um chamado")
 
 
 class PaginaNaoAtribuidas(Page[MensagemOut]):

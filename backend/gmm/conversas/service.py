@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
     and_,
+    case,
     exists,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -26,15 +28,17 @@ from gmm.chamados.trava import travar
 from gmm.conversas.eventos import MensagemNova
 from gmm.conversas.models import DOCUMENTO, Direcao, Mensagem
 from gmm.conversas.schemas import (
+    CitacaoOut,
     ConversaOut,
     MensagemOut,
+    PaginaConversasTerceirizado,
     PaginaNaoAtribuidas,
     ResultadoBusca,
     Trecho,
     UltimaMensagem,
 )
 from gmm.core.db import contains_pattern, utcnow
-from gmm.core.errors import Conflict, NotFound
+from gmm.core.errors import Conflict, DomainError, NotFound
 from gmm.core.eventos import publicar_apos_commit
 from gmm.core.pagination import Page, decode_cursor, encode_cursor
 from gmm.terceirizados.models import Terceirizado
@@ -60,13 +64,20 @@ async def listar(
     cursor: str | None,
     situacao: Situacao | None = None,
     fuso: ZoneInfo = ZoneInfo("America/Sao_Paulo"),
+    terceirizado_id: int | None = None,
 ) -> Page[ConversaOut]:
-    """Conversations by last activity, newest first, in a single SQL query.
+    """Conversations by last activity, newest first, in a single SQL query; one
+    contractor's (``terceirizado_id``) with the open chamados first.
 
     The last message and the unread count come from LATERAL subqueries that each
     read a handful of index entries per row of the page, so the cost follows the
     page size, not the length of the history.
     """
+    # A contractor's page lists the open chamados first.
+    aberto = case((Chamado.status.in_(ABERTOS), 1), else_=0)
+    ordem: tuple[Any, ...] = (Chamado.ultima_atividade_em, Chamado.id)
+    if terceirizado_id is not None:
+        ordem = (aberto, *ordem)
     ultima = (
         select(
             Mensagem.id.label("m_id"),
@@ -98,9 +109,11 @@ async def listar(
         .join(Terceirizado, Terceirizado.id == Chamado.terceirizado_id)
         .outerjoin(ultima, true())
         .join(nao_lidas, true())
-        .order_by(Chamado.ultima_atividade_em.desc(), Chamado.id.desc())
+        .order_by(*(coluna.desc() for coluna in ordem))
         .limit(limit + 1)
     )
+    if terceirizado_id is not None:
+        query = query.where(Chamado.terceirizado_id == terceirizado_id)
     if status is not None:
         query = query.where(Chamado.status == status)
     if situacao is not None:
@@ -133,11 +146,9 @@ async def listar(
             condicoes.append(por_telefone)
         query = query.where(or_(*condicoes))
     if cursor:
-        atividade, ultimo_id = decode_cursor(cursor, datetime, int)
-        query = query.where(
-            tuple_(Chamado.ultima_atividade_em, Chamado.id) < (atividade, ultimo_id)
-        )
-    rows = (await session.execute(query)).all()
+        tipos = (int, datetime, int) if terceirizado_id is not None else (datetime, int)
+        query = query.where(tuple_(*ordem) < tuple_(*map(literal, decode_cursor(cursor, *tipos))))
+    rows = (await session.execute(query.add_columns(aberto.label("aberto")))).all()
     agora = utcnow()
     items = []
     for row in rows[:limit]:
@@ -147,6 +158,7 @@ async def listar(
                 id=chamado.id,
                 numero_chamado=chamado.numero_chamado,
                 titulo=chamado.titulo,
+                local=chamado.local,
                 status=chamado.status,
                 prioridade=chamado.prioridade,
                 prazo_combinado=chamado.prazo_combinado,
@@ -179,7 +191,10 @@ async def listar(
     next_cursor = None
     if len(rows) > limit:
         last: Chamado = rows[limit - 1][0]
-        next_cursor = encode_cursor(last.ultima_atividade_em, last.id)
+        chave: tuple[Any, ...] = (last.ultima_atividade_em, last.id)
+        if terceirizado_id is not None:
+            chave = (rows[limit - 1].aberto, *chave)
+        next_cursor = encode_cursor(*chave)
     return Page(items=items, next_cursor=next_cursor)
 
 
@@ -207,8 +222,41 @@ async def mensagens(
     next_cursor = None
     if len(rows) > limit:
         next_cursor = encode_cursor(rows[limit - 1].momento, rows[limit - 1].id)
-    page = [MensagemOut.model_validate(m) for m in reversed(rows[:limit])]
+    page = await saidas(session, list(reversed(rows[:limit])))
     return Page(items=page, next_cursor=next_cursor)
+
+
+TRECHO_CITADO = 200
+
+
+async def saidas(session: AsyncSession, mensagens: list[Mensagem]) -> list[MensagemOut]:
+    """The API's view of messages, with what each one quotes (read in one query)."""
+    ids = {m.citada_id for m in mensagens if m.citada_id is not None}
+    citadas: dict[int, CitacaoOut] = {}
+    if ids:
+        linhas = await session.execute(
+            select(
+                Mensagem.id,
+                Mensagem.chamado_id,
+                Mensagem.direcao,
+                Mensagem.tipo_conteudo,
+                func.left(Mensagem.texto, TRECHO_CITADO).label("texto"),
+                Mensagem.apagada_em.is_not(None).label("apagada"),
+            ).where(Mensagem.id.in_(ids))
+        )
+        citadas = {
+            linha.id: CitacaoOut.model_validate(linha, from_attributes=True) for linha in linhas
+        }
+    return [
+        MensagemOut.model_validate(m).model_copy(
+            update={"citada": citadas.get(m.citada_id) if m.citada_id else None}
+        )
+        for m in mensagens
+    ]
+
+
+async def saida(session: AsyncSession, mensagem: Mensagem) -> MensagemOut:
+    return (await saidas(session, [mensagem]))[0]
 
 
 async def marcar_lidas(session: AsyncSession, chamado_id: int) -> int:
@@ -224,9 +272,15 @@ async def marcar_lidas(session: AsyncSession, chamado_id: int) -> int:
 
 
 async def nao_atribuidas(
-    session: AsyncSession, *, limit: int, cursor: str | None
+    session: AsyncSession, *, limit: int, cursor: str | None, terceirizado_id: int | None = None
 ) -> PaginaNaoAtribuidas:
-    sem_chamado = Mensagem.chamado_id.is_(None)
+    # The contractor's messages only: "Sobre qual chamado?" waits with them unseen,
+    # and goes where they are filed.
+    sem_chamado = and_(
+        Mensagem.chamado_id.is_(None), Mensagem.direcao == literal_column("'inbound'")
+    )
+    if terceirizado_id is not None:
+        sem_chamado = and_(sem_chamado, Mensagem.terceirizado_id == terceirizado_id)
     query = select(Mensagem).where(sem_chamado).order_by(Mensagem.id.desc()).limit(limit + 1)
     if cursor:
         (antes_de,) = decode_cursor(cursor, int)
@@ -237,9 +291,43 @@ async def nao_atribuidas(
     # keep up, and the central asks with limit=1 just for this number.
     total = await session.scalar(select(func.count()).select_from(Mensagem).where(sem_chamado))
     return PaginaNaoAtribuidas(
-        items=[MensagemOut.model_validate(m) for m in rows[:limit]],
+        items=await saidas(session, rows[:limit]),
         next_cursor=next_cursor,
         total=total or 0,
+    )
+
+
+class OutroTerceirizado(DomainError):
+    status_code = 422
+    error = "outro_terceirizado"
+
+
+async def conversas_do_terceirizado(
+    session: AsyncSession, terceirizado_id: int, *, limit: int, cursor: str | None
+) -> PaginaConversasTerceirizado:
+    """A contractor's chamados with their conversations (open first), and how many of
+    their messages wait for a chamado."""
+    if await session.get(Terceirizado, terceirizado_id) is None:
+        raise NotFound(f"terceirizado {terceirizado_id} não encontrado")
+    pagina = await listar(
+        session,
+        status=None,
+        busca=None,
+        limit=limit,
+        cursor=cursor,
+        terceirizado_id=terceirizado_id,
+    )
+    a_classificar = await session.scalar(
+        select(func.count())
+        .select_from(Mensagem)
+        .where(
+            Mensagem.chamado_id.is_(None),
+            Mensagem.terceirizado_id == terceirizado_id,
+            Mensagem.direcao == literal_column("'inbound'"),
+        )
+    )
+    return PaginaConversasTerceirizado(
+        items=pagina.items, next_cursor=pagina.next_cursor, a_classificar=a_classificar or 0
     )
 
 
@@ -254,6 +342,10 @@ async def atribuir(session: AsyncSession, mensagem_id: int, chamado_id: int) -> 
         raise NotFound(f"mensagem {mensagem_id} não encontrada")
     if mensagem.chamado_id is not None:
         raise Conflict(f"a mensagem {mensagem_id} já pertence ao chamado {mensagem.chamado_id}")
+    if mensagem.terceirizado_id not in (None, chamado.terceirizado_id):
+        raise OutroTerceirizado(
+            f"a mensagem {mensagem_id} é de outro terceirizado: escolha um chamado dele"
+        )
     mensagem.chamado_id = chamado_id
     chamado.ultima_atividade_em = utcnow()
     await session.flush()

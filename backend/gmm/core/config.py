@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     varredura_idade_seconds: float = Field(default=60, gt=0)
     # How long a question (quote, new visit date) waits for the contractor's answer.
     estado_conversa_validade_horas: float = Field(default=24, gt=0)
+    # A contractor with several open chamados who does not say which one a message is
+    # about is asked "Sobre qual chamado?" at most once per this many minutes...
+    roteamento_pergunta_minutos: float = Field(default=30, gt=0)
+    # ...and their messages go to the chamado they pick for this many minutes after.
+    roteamento_escolha_minutos: float = Field(default=15, gt=0)
     # smtp://user:password@host:587 (STARTTLS) or smtps://...:465; alerts are mailed
     # to ALERT_EMAIL through it. Unset: alerts only in the panel and the API.
     smtp_url: SecretStr | None = None

@@ -45,6 +45,7 @@ from gmm.megaapi.cliente import (
     MegaAPIError,
     MegaAPIPermanentError,
     MegaAPITransientError,
+    QuotedMessage,
 )
 from gmm.midia import armazenamento as midia_arquivos
 
@@ -65,7 +66,11 @@ ANTECIPACAO_S = 0.004
 VARREDURA_LOTE = 1000
 _EM_ANDAMENTO = ordem.EM_ANDAMENTO
 # The claimed row: what a send needs of it.
-Alvo = Row[int, str, TipoConteudo, str | None, Conteudo | None, int]
+Alvo = Row[int, str, TipoConteudo, str | None, Conteudo | None, int, int | None]
+# How the gateway says it has no quote operation (or will not quote this message):
+# the reply then goes as plain text that starts with the quoted line.
+RECUSA_CITACAO = (400, 404, 405, 422)
+TRECHO_CITADO = 100
 
 
 async def enviar_mensagem(
@@ -125,8 +130,9 @@ async def enviar_mensagem(
             # An earlier message went back to the queue (a resend) since the look above.
             raise Retry(defer=await ordem.espera(c.redis, anterior))
         return "reservada por outro job ou já tratada"
+    citacao = await _citacao(c, alvo)
     try:
-        megaapi_id = await _chamar_megaapi(c.client(creds), alvo, c.settings)
+        megaapi_id = await _chamar_megaapi(c.client(creds), alvo, c.settings, citacao)
     except MegaAPITransientError as exc:
         await _contar(c, exc)
         with suppress(RedisError):
@@ -253,15 +259,56 @@ async def _reservar(c: Contexto, mensagem_id: int) -> Alvo | None:
                 Mensagem.texto,
                 Mensagem.conteudo,
                 Mensagem.tentativas,
+                Mensagem.citada_id,
             )
         )
         return result.first()
 
 
-async def _chamar_megaapi(client: MegaAPIClient, alvo: Alvo, settings: Settings) -> str:
+async def _citacao(c: Contexto, alvo: Alvo) -> QuotedMessage | None:
+    """The message a reply quotes, as the gateway's quote operation takes it."""
+    if alvo.citada_id is None:
+        return None
+    async with c.sessionmaker() as session:
+        citada = await session.get(Mensagem, alvo.citada_id)
+    if citada is None:
+        return None
+    return QuotedMessage(
+        remote_jid=f"{alvo.destinatario}@s.whatsapp.net",
+        from_me=citada.direcao == Direcao.outbound,
+        id=citada.megaapi_id or "",
+        text=citada.texto or citada.caption or "",
+    )
+
+
+def com_citacao(texto: str, citado: str) -> str:
+    """The fallback: the quoted line as WhatsApp's quote formatting, then the reply."""
+    linha = " ".join(citado.split())
+    if len(linha) > TRECHO_CITADO:
+        linha = linha[: TRECHO_CITADO - 1] + "…"
+    return f"> {linha}\n\n{texto}" if linha else texto
+
+
+async def _enviar_texto(client: MegaAPIClient, alvo: Alvo, citacao: QuotedMessage | None) -> str:
+    texto = alvo.texto or ""
+    if citacao is None:
+        return await client.send_text(alvo.destinatario, texto)
+    if citacao.id:
+        try:
+            return await client.send_quoted_text(alvo.destinatario, texto, citacao)
+        except MegaAPIPermanentError as exc:
+            if exc.status_code not in RECUSA_CITACAO:
+                raise
+            log.info("a MegaAPI recusou a citação (%s): vai como texto", exc.status_code)
+    return await client.send_text(alvo.destinatario, com_citacao(texto, citacao.text))
+
+
+async def _chamar_megaapi(
+    client: MegaAPIClient, alvo: Alvo, settings: Settings, citacao: QuotedMessage | None
+) -> str:
     conteudo: Conteudo | None = alvo.conteudo
     if alvo.tipo_conteudo == TipoConteudo.text:
-        return await client.send_text(alvo.destinatario, alvo.texto or "")
+        return await _enviar_texto(client, alvo, citacao)
     if isinstance(conteudo, ConteudoLista):
         return await client.send_list(
             alvo.destinatario,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from gmm.auth.deps import AdminUser, CurrentUser
+from gmm.conversas import service as conversas
 from gmm.conversas.schemas import MensagemOut
 from gmm.core.deps import SessionDep, SettingsDep
 from gmm.core.errors import DomainError
@@ -34,7 +35,7 @@ class TokenObrigatorio(DomainError):
 )
 async def reenviar(mensagem_id: IdPath, whatsapp: WhatsAppDep, _: CurrentUser) -> MensagemOut:
     """Nova tentativa de uma mensagem que falhou: volta à fila como `pendente`."""
-    return MensagemOut.model_validate(await whatsapp.reenviar(mensagem_id))
+    return await conversas.saida(whatsapp.session, await whatsapp.reenviar(mensagem_id))
 
 
 @router.post(

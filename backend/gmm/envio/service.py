@@ -27,6 +27,7 @@ from gmm.core.eventos import publicar_apos_commit
 from gmm.envio import credenciais, ordem
 from gmm.envio.fila import Fila
 from gmm.megaapi.cliente import InstanceStatus, MegaAPIClient, MegaAPIError, OnWhatsApp
+from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.telefone import normalizar
 
 # The same text to the same chamado this soon is a double click, not a new message.
@@ -61,10 +62,12 @@ class WhatsAppService:
         self.settings = settings
 
     async def enviar_mensagem(
-        self, chamado: Chamado, tipo: TipoMensagem, texto: str
+        self, chamado: Chamado, tipo: TipoMensagem, texto: str, *, citada_id: int | None = None
     ) -> ResultadoEnvio:
-        """A text to the chamado's contractor."""
-        return await self._registrar(chamado, tipo, TipoConteudo.text, texto, None)
+        """A text to the chamado's contractor (quoting ``citada_id``, one of its messages)."""
+        return await self._registrar(
+            chamado, tipo, TipoConteudo.text, texto, None, citada_id=citada_id
+        )
 
     async def enviar_lista(
         self, chamado: Chamado, texto: str, conteudo: ConteudoLista
@@ -136,34 +139,51 @@ class WhatsAppService:
         publicar_apos_commit(self.session, MensagemStatus.de(mensagem))
         return mensagem
 
+    async def enviar_ao_terceirizado(
+        self, terceirizado: Terceirizado, texto: str, conteudo: ConteudoLista
+    ) -> ResultadoEnvio:
+        """A list to a contractor about no chamado in particular ("Sobre qual chamado?");
+        it waits with their messages a classificar and goes where they are filed."""
+        return await self._registrar(
+            None, TipoMensagem.automatica, TipoConteudo.interactive, texto, conteudo, terceirizado
+        )
+
     async def _registrar(
         self,
-        chamado: Chamado,
+        chamado: Chamado | None,
         tipo: TipoMensagem,
         tipo_conteudo: TipoConteudo,
         texto: str | None,
         conteudo: Conteudo | None,
+        terceirizado: Terceirizado | None = None,
+        citada_id: int | None = None,
     ) -> ResultadoEnvio:
-        # Serialise sends per chamado (row lock until commit): the duplicate check
-        # below then sees a concurrent twin's committed row instead of racing it.
-        await travar(self.session, chamado.id)
-        existente = await self._duplicata(chamado.id, texto, conteudo)
-        if existente is not None:
-            return ResultadoEnvio(existente, Envio.duplicada)
+        para = chamado.terceirizado if chamado is not None else terceirizado
+        assert para is not None, "uma mensagem vai a um chamado ou a um terceirizado"
+        if chamado is not None:
+            # Serialise sends per chamado (row lock until commit): the duplicate check
+            # below then sees a concurrent twin's committed row instead of racing it.
+            await travar(self.session, chamado.id)
+            existente = await self._duplicata(chamado.id, texto, conteudo, citada_id)
+            if existente is not None:
+                return ResultadoEnvio(existente, Envio.duplicada)
         await self._garantir_vaga()
         mensagem = Mensagem(
-            chamado_id=chamado.id,
+            chamado_id=chamado.id if chamado is not None else None,
+            terceirizado_id=para.id,
             direcao=Direcao.outbound,
             tipo=tipo,
             tipo_conteudo=tipo_conteudo,
             texto=texto,
             conteudo=conteudo,
-            destinatario=chamado.terceirizado.telefone,
+            destinatario=para.telefone,
             status_envio=StatusEnvio.pendente,
-            prioridade=chamado.prioridade,
+            prioridade=chamado.prioridade if chamado is not None else Prioridade.normal,
+            citada_id=citada_id,
         )
         self.session.add(mensagem)
-        chamado.ultima_atividade_em = utcnow()
+        if chamado is not None:
+            chamado.ultima_atividade_em = utcnow()
         await self.session.flush()
         await self.session.refresh(mensagem)
         self._enfileirar_apos_commit(mensagem)
@@ -171,7 +191,7 @@ class WhatsAppService:
         return ResultadoEnvio(mensagem, Envio.enfileirada)
 
     async def _duplicata(
-        self, chamado_id: int, texto: str | None, conteudo: Conteudo | None
+        self, chamado_id: int, texto: str | None, conteudo: Conteudo | None, citada_id: int | None
     ) -> Mensagem | None:
         recentes = await self.session.scalars(
             select(Mensagem)
@@ -184,7 +204,11 @@ class WhatsAppService:
             .limit(20)
         )
         for mensagem in recentes:
-            if mensagem.texto == texto and mensagem.conteudo == conteudo:
+            if (mensagem.texto, mensagem.conteudo, mensagem.citada_id) == (
+                texto,
+                conteudo,
+                citada_id,
+            ):
                 return mensagem
         return None
 

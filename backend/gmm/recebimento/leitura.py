@@ -94,16 +94,74 @@ _CAMPOS_MIDIA = (
 
 
 @dataclass(frozen=True)
+class Remetente:
+    """Every id an event names its sender by: the chat's jid and the phone fields
+    that come with an ``@lid`` (``senderPn``, ``remoteJidAlt``, ``participantPn``).
+
+    ``jids`` are normalised (lower case, no device suffix); ``telefones`` are the
+    digits of the phone-form ones (``@s.whatsapp.net``, ``@c.us``), ``lids`` the rest."""
+
+    jids: tuple[str, ...]
+    telefones: tuple[str, ...]
+    lids: tuple[str, ...]
+
+    @property
+    def endereco(self) -> str:
+        """What the message row keeps as the sender: the number when known, else the id."""
+        if self.telefones:
+            return self.telefones[0]
+        return self.jids[0] if self.jids else ""
+
+
+@dataclass(frozen=True)
 class Recebida:
     """An inbound message as parsed from the webhook (see gmm/megaapi/contrato.py)."""
 
     megaapi_id: str
-    telefone: str  # digits of the sender, as WhatsApp reports them
+    remetente: Remetente
     tipo_conteudo: TipoConteudo
     texto: str | None
     caption: str | None
     conteudo: Conteudo
     recebida_em: datetime | None
+    # The MegaAPI id of the message this one quotes (contextInfo.stanzaId), if any.
+    citada: str | None = None
+
+    @property
+    def telefone(self) -> str:
+        return self.remetente.endereco
+
+
+@dataclass(frozen=True)
+class Reacao:
+    """The contractor reacted to a message (``emoji`` empty: the reaction was removed)."""
+
+    megaapi_id: str
+    remetente: Remetente
+    alvo_id: str
+    emoji: str
+    quando: datetime | None
+
+
+@dataclass(frozen=True)
+class Edicao:
+    """The contractor edited a message they sent."""
+
+    megaapi_id: str
+    remetente: Remetente
+    alvo_id: str
+    texto: str
+    quando: datetime | None
+
+
+@dataclass(frozen=True)
+class Apagada:
+    """The contractor deleted a message for everyone."""
+
+    megaapi_id: str
+    remetente: Remetente
+    alvo_id: str
+    quando: datetime | None
 
 
 @dataclass(frozen=True)
@@ -124,7 +182,8 @@ class Ignorado:
     motivo: str
 
 
-Evento = Recebida | Ack | Conexao | Ignorado
+Alteracao = Reacao | Edicao | Apagada
+Evento = Recebida | Alteracao | Ack | Conexao | Ignorado
 
 
 def _model(model: type[BaseModel], body: dict[str, Any]) -> Any:
@@ -141,8 +200,36 @@ def _texto(valor: Any) -> str | None:
     return valor if isinstance(valor, str) else None
 
 
-def _telefone(jid: str) -> str:
-    return jid.split("@", 1)[0].split(":", 1)[0]
+_DOMINIOS_TELEFONE = ("s.whatsapp.net", "c.us")
+# Where an event may name its sender besides key.remoteJid: Baileys puts the phone
+# that goes with an @lid (or the @lid that goes with a phone) in these.
+_CAMPOS_ID_CHAVE = ("senderPn", "remoteJidAlt", "participantPn", "senderLid", "participantAlt")
+_CAMPOS_ID_EVENTO = ("participantPn", "senderPn")
+_USUARIO = re.compile(r"^[0-9]{5,20}$")
+
+
+def _jid(valor: Any) -> str | None:
+    """A user's jid in one spelling (lower case, no ``:device`` part), or None."""
+    if not isinstance(valor, str) or "@" not in valor or len(valor) > 128:
+        return None
+    usuario, _, dominio = valor.strip().lower().partition("@")
+    usuario = usuario.split(":", 1)[0]
+    if not _USUARIO.match(usuario) or dominio not in (*_DOMINIOS_TELEFONE, "lid"):
+        return None
+    return f"{usuario}@{dominio}"
+
+
+def remetente(body: dict[str, Any], chave: dict[str, Any]) -> Remetente:
+    """Every id the event names its sender by (chave: the event's ``key``)."""
+    candidatos = [chave.get("remoteJid")]
+    candidatos += [chave.get(campo) for campo in _CAMPOS_ID_CHAVE]
+    candidatos += [body.get(campo) for campo in _CAMPOS_ID_EVENTO]
+    jids = tuple(dict.fromkeys(j for j in map(_jid, candidatos) if j is not None))
+    telefones = tuple(
+        dict.fromkeys(j.split("@")[0] for j in jids if j.endswith(_DOMINIOS_TELEFONE))
+    )
+    lids = tuple(j for j in jids if j.endswith("@lid"))
+    return Remetente(jids, telefones, lids)
 
 
 # Gateway timestamps are Unix seconds, but some builds send milliseconds: nothing in
@@ -201,21 +288,97 @@ def ler(body: Any) -> Evento:
         return Ignorado("eco de mensagem nossa")
     if mensagem.key.remoteJid.endswith("@g.us"):
         return Ignorado("mensagem de grupo")
-    return _recebida(mensagem)
+    quem = remetente(body, body["key"])
+    if not quem.jids:
+        return Ignorado(f"remetente não reconhecido: {mensagem.key.remoteJid[:64]}")
+    alteracao = _alteracao(mensagem, quem)
+    if alteracao is not None:
+        return alteracao
+    return _recebida(mensagem, quem)
 
 
-def _recebida(m: _Mensagem) -> Recebida | Ignorado:
+def _citada(parte: Any) -> str | None:
+    """The quoted message's id in a message part's contextInfo (a reply), if any."""
+    contexto = parte.get("contextInfo") if isinstance(parte, dict) else None
+    citada = contexto.get("stanzaId") if isinstance(contexto, dict) else None
+    return citada[:128] if isinstance(citada, str) and citada else None
+
+
+# protocolMessage types (WAProto): numbers, or their names in some builds.
+_REVOGAR = (0, "REVOKE")
+_EDITAR = (14, "MESSAGE_EDIT")
+
+
+def _protocolo(msg: dict[str, Any]) -> dict[str, Any] | None:
+    protocolo = msg.get("protocolMessage")
+    if not isinstance(protocolo, dict):
+        editada = msg.get("editedMessage")
+        interna = editada.get("message") if isinstance(editada, dict) else None
+        protocolo = interna.get("protocolMessage") if isinstance(interna, dict) else None
+    return protocolo if isinstance(protocolo, dict) else None
+
+
+def _texto_editado(editada: Any) -> str | None:
+    if not isinstance(editada, dict):
+        return None
+    if isinstance(editada.get("conversation"), str):
+        return str(editada["conversation"])
+    extended = editada.get("extendedTextMessage")
+    if isinstance(extended, dict) and isinstance(extended.get("text"), str):
+        return str(extended["text"])
+    return None
+
+
+def _alteracao(m: _Mensagem, quem: Remetente) -> Alteracao | Ignorado | None:
+    """A reaction, edit or delete (None: the event is not one)."""
+    msg = m.message
+    reacao = msg.get("reactionMessage")
+    if isinstance(reacao, dict):
+        alvo = reacao.get("key")
+        alvo_id = alvo.get("id") if isinstance(alvo, dict) else None
+        emoji = reacao.get("text")
+        if not isinstance(alvo_id, str) or not alvo_id or not isinstance(emoji, str):
+            return Ignorado("reação sem a mensagem ou o emoji")
+        if len(emoji) > 16:
+            return Ignorado("reação com mais de um emoji")
+        quando = instante(reacao.get("senderTimestampMs")) or instante(m.messageTimestamp)
+        return Reacao(m.key.id, quem, alvo_id[:128], emoji, quando)
+    protocolo = _protocolo(msg)
+    if protocolo is None:
+        return None
+    alvo = protocolo.get("key")
+    alvo_id = alvo.get("id") if isinstance(alvo, dict) else None
+    if not isinstance(alvo_id, str) or not alvo_id:
+        return Ignorado("protocolMessage sem a mensagem a que se refere")
+    quando = instante(protocolo.get("timestampMs")) or instante(m.messageTimestamp)
+    tipo = protocolo.get("type")
+    if tipo in _REVOGAR:
+        return Apagada(m.key.id, quem, alvo_id[:128], quando)
+    texto = _texto_editado(protocolo.get("editedMessage"))
+    if tipo in _EDITAR or (tipo is None and texto is not None):
+        if texto is None:
+            return Ignorado("edição sem o novo texto")
+        return Edicao(m.key.id, quem, alvo_id[:128], texto, quando)
+    return Ignorado(f"protocolMessage de tipo {str(tipo)[:20]} não tratado")
+
+
+def _recebida(m: _Mensagem, quem: Remetente) -> Recebida | Ignorado:
     def nova(
-        tipo: TipoConteudo, texto: str | None, conteudo: Conteudo, caption: str | None = None
+        tipo: TipoConteudo,
+        texto: str | None,
+        conteudo: Conteudo,
+        caption: str | None = None,
+        citada: str | None = None,
     ) -> Recebida:
         return Recebida(
             megaapi_id=m.key.id,
-            telefone=_telefone(m.key.remoteJid),
+            remetente=quem,
             tipo_conteudo=tipo,
             texto=texto,
             caption=caption,
             conteudo=conteudo,
             recebida_em=instante(m.messageTimestamp),
+            citada=citada,
         )
 
     nome = m.pushName or None
@@ -224,11 +387,16 @@ def _recebida(m: _Mensagem) -> Recebida | Ignorado:
         return nova(TipoConteudo.text, msg["conversation"], ConteudoTexto(push_name=nome))
     extended = msg.get("extendedTextMessage")
     if isinstance(extended, dict) and isinstance(extended.get("text"), str):
-        return nova(TipoConteudo.text, extended["text"], ConteudoTexto(push_name=nome))
+        return nova(
+            TipoConteudo.text,
+            extended["text"],
+            ConteudoTexto(push_name=nome),
+            citada=_citada(extended),
+        )
     resposta = _resposta(msg)
     if resposta is not None:
         toque = ConteudoResposta(push_name=nome, resposta=resposta)
-        return nova(TipoConteudo.interactive, resposta.titulo, toque)
+        return nova(TipoConteudo.interactive, resposta.titulo, toque, citada=resposta.em_resposta_a)
     com_legenda = msg.get("documentWithCaptionMessage")
     if isinstance(com_legenda, dict):
         interno = com_legenda.get("message")
@@ -245,7 +413,7 @@ def _recebida(m: _Mensagem) -> Recebida | Ignorado:
                 midia_status="baixando",
             )
             caption = _texto(midia.get("caption"))
-            return nova(tipo_conteudo, caption, conteudo, caption)
+            return nova(tipo_conteudo, caption, conteudo, caption, _citada(midia))
     return Ignorado(f"tipo de mensagem não tratado: {m.messageType}")
 
 

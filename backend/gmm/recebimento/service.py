@@ -14,26 +14,28 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from redis.asyncio import Redis
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.automacao import service as automacao
-from gmm.chamados.models import ABERTOS, Chamado
+from gmm.chamados.models import Chamado
 from gmm.chamados.trava import travar
 from gmm.conversas.conteudo import ConteudoMidia
 from gmm.conversas.eventos import MensagemNova, MensagemStatus
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
-from gmm.core.db import after_commit
+from gmm.core.db import after_commit, utcnow
 from gmm.core.eventos import publicar, publicar_apos_commit
 from gmm.core.registro import CONEXAO_CHAVE, CONEXAO_HISTORICO, PAINEL
 from gmm.envio import ticks
 from gmm.envio.models import AckPendente
 from gmm.envio.service import WhatsAppService
+from gmm.recebimento import alteracoes
 from gmm.recebimento import leitura as webhook
+from gmm.recebimento import roteamento as roteador
 from gmm.recebimento.eventos import ConexaoEvento
+from gmm.terceirizados import identidades
 from gmm.terceirizados.models import Terceirizado
-from gmm.terceirizados.telefone import TelefoneInvalido, chave
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,8 @@ Resultado = Literal[
     "ack_pendente",
     "ack_sem_efeito",
     "conexao",
+    "alteracao",
+    "alteracao_duplicada",
     "ignorado",
 ]
 
@@ -52,22 +56,6 @@ Resultado = Literal[
 class ResultadoRecebida:
     mensagem: Mensagem | None  # None: already stored (a duplicate webhook)
     chamado_id: int | None
-
-
-async def _chamado_do_telefone(session: AsyncSession, telefone: str) -> int | None:
-    """The contractor's most recently active open chamado (phone with or without the 9th digit)."""
-    try:
-        chave_telefone = chave(telefone)
-    except TelefoneInvalido:
-        return None
-    chamado_id: int | None = await session.scalar(
-        select(Chamado.id)
-        .join(Terceirizado, Terceirizado.id == Chamado.terceirizado_id)
-        .where(Terceirizado.telefone_chave == chave_telefone, Chamado.status.in_(ABERTOS))
-        .order_by(Chamado.ultima_atividade_em.desc(), Chamado.id.desc())
-        .limit(1)
-    )
-    return chamado_id
 
 
 FIM_DO_SEGUNDO = timedelta(microseconds=999_999)
@@ -85,48 +73,69 @@ def _momento(carimbo: datetime | None) -> Any:
 
 
 async def registrar_recebida(
-    session: AsyncSession, recebida: webhook.Recebida
+    session: AsyncSession, whatsapp: WhatsAppService, recebida: webhook.Recebida
 ) -> ResultadoRecebida:
-    """Store a contractor's message on their open chamado (or unassigned), once."""
-    chamado_id = await _chamado_do_telefone(session, recebida.telefone)
-    if chamado_id is not None:
-        # The chamado's lock before its first row is written: the one lock order,
-        # so simultaneous messages, receipts and rules on it queue instead of deadlocking.
-        await travar(session, chamado_id)
+    """Store a contractor's message where it belongs (gmm/recebimento/roteamento.py), once."""
+    remetente = recebida.remetente
+    terceirizado_id = await identidades.resolver(session, remetente.telefones, remetente.lids)
+    terceirizado = roteamento = None
+    if terceirizado_id is not None:
+        # The contractor's routing row first, then the chamado's: the one lock order,
+        # so a held message and the contractor's choice of chamado never cross.
+        roteamento = await roteador.travar(session, terceirizado_id)
+        terceirizado = await session.get(Terceirizado, terceirizado_id)
+        await identidades.aprender(session, terceirizado_id, remetente.jids)
+    rota = await roteador.rotear(session, recebida, terceirizado, roteamento)
+    if rota.chamado_id is not None:
+        # The chamado's lock before its first row is written: simultaneous messages,
+        # receipts and rules on it queue instead of deadlocking.
+        await travar(session, rota.chamado_id)
     stmt = (
         insert(Mensagem)
         .values(
-            chamado_id=chamado_id,
+            chamado_id=rota.chamado_id,
+            terceirizado_id=terceirizado_id,
             direcao=Direcao.inbound,
             tipo=TipoMensagem.recebida,
             tipo_conteudo=recebida.tipo_conteudo,
             texto=recebida.texto,
             caption=recebida.caption,
             conteudo=recebida.conteudo,
-            destinatario=recebida.telefone,
+            # The contractor's number even when the event named them by an @lid only:
+            # what the conversation's state and the operators know them by.
+            destinatario=terceirizado.telefone if terceirizado else recebida.telefone,
             status_envio=StatusEnvio.entregue,
             megaapi_id=recebida.megaapi_id,
             momento=_momento(recebida.recebida_em),
+            citada_id=rota.citada_id,
         )
         .on_conflict_do_nothing(index_elements=[Mensagem.megaapi_id])
         .returning(Mensagem.id)
     )
     mensagem_id = await session.scalar(stmt)
     if mensagem_id is None:
-        return ResultadoRecebida(None, chamado_id)
-    if chamado_id is not None:
-        await session.execute(
-            update(Chamado).where(Chamado.id == chamado_id).values(ultima_atividade_em=func.now())
-        )
+        return ResultadoRecebida(None, rota.chamado_id)
     mensagem = await session.get(Mensagem, mensagem_id)
-    return ResultadoRecebida(mensagem, chamado_id)
+    assert mensagem is not None
+    if rota.chamado_id is not None:
+        chamado = await session.get(Chamado, rota.chamado_id)
+        assert chamado is not None
+        chamado.ultima_atividade_em = utcnow()
+        if rota.motivo == "escolha":
+            janela = timedelta(minutes=whatsapp.settings.roteamento_escolha_minutos)
+            assert roteamento is not None
+            await roteador.escolher(session, roteamento, chamado, mensagem, janela)
+    elif rota.motivo == "a_classificar":
+        assert terceirizado is not None and roteamento is not None
+        await roteador.perguntar(session, whatsapp, terceirizado, roteamento)
+    return ResultadoRecebida(mensagem, rota.chamado_id)
 
 
 async def tratar(
     session: AsyncSession, redis: Redis, whatsapp: WhatsAppService, evento: webhook.Evento
 ) -> Resultado:
     if isinstance(evento, webhook.Recebida):
-        resultado = await registrar_recebida(session, evento)
+        resultado = await registrar_recebida(session, whatsapp, evento)
         if resultado.mensagem is None:
             return "duplicada"
         publicar_apos_commit(session, MensagemNova.de(resultado.mensagem))
@@ -137,6 +146,8 @@ async def tratar(
         # never answers or moves a chamado twice.
         await automacao.processar_recebida(session, whatsapp, resultado.mensagem)
         return "registrada"
+    if isinstance(evento, webhook.Reacao | webhook.Edicao | webhook.Apagada):
+        return await alteracoes.registrar(session, whatsapp, evento)
     if isinstance(evento, webhook.Ack):
         if evento.status is None:
             return "ack_sem_efeito"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Identity, Index, String, func
+from sqlalchemy import BigInteger, ForeignKey, Identity, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gmm.core.db import Base
@@ -28,4 +28,21 @@ class Terceirizado(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     especialidade: Mapped[str | None] = mapped_column(String(120))
     ativo: Mapped[bool] = mapped_column(default=True, server_default="true")
+    criado_em: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class IdentidadeTerceirizado(Base):
+    """An id a contractor's WhatsApp events carried: their number's jids (with and
+    without the 9th digit, ``@s.whatsapp.net`` or ``@c.us``) and opaque ``@lid`` ids.
+
+    Learned from every event that names the contractor, so a later event that carries
+    only the ``@lid`` finds them. The phone number on the contractor stays the
+    authority for phone-form ids; these rows are what an ``@lid`` is resolved by."""
+
+    __tablename__ = "identidades_terceirizado"
+    __table_args__ = (Index("ix_identidades_terceirizado_terceirizado_id", "terceirizado_id"),)
+
+    jid: Mapped[str] = mapped_column(String(128), primary_key=True)
+    terceirizado_id: Mapped[int] = mapped_column(ForeignKey("terceirizados.id", ondelete="CASCADE"))
+    # When it was learned (or passed to this contractor).
     criado_em: Mapped[datetime] = mapped_column(server_default=func.now())

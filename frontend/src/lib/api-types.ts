@@ -354,7 +354,8 @@ export interface paths {
         put?: never;
         /**
          * Enviar mensagem ao terceirizado
-         * @description Envia o texto livre do operador ao terceirizado.
+         * @description Envia o texto livre do operador ao terceirizado; com `citada_id`, como resposta
+         *     citando aquela mensagem da conversa (no WhatsApp, o trecho citado aparece acima).
          *
          *     O mesmo texto ao mesmo chamado em menos de 30 s não é enviado de novo: a
          *     resposta traz a mensagem existente com `envio: "duplicada"`.
@@ -614,8 +615,10 @@ export interface paths {
         };
         /**
          * Listar mensagens sem chamado
-         * @description Mensagens recebidas de números desconhecidos ou de terceirizados sem chamado aberto,
-         *     da mais nova à mais antiga, com o total que espera um chamado. Nada recebido é
+         * @description Mensagens recebidas sem chamado, da mais nova à mais antiga, com o total que espera
+         *     um chamado: de números desconhecidos (`terceirizado_id` null), de terceirizados sem
+         *     chamado aberto, e as "a classificar" de quem tem vários chamados abertos e não disse
+         *     de qual fala (a pergunta "Sobre qual chamado?" já foi enviada). Nada recebido é
          *     descartado.
          */
         get: operations["listar_mensagens_nao_atribuidas"];
@@ -662,9 +665,53 @@ export interface paths {
         /**
          * Atribuir mensagem a um chamado
          * @description Liga uma mensagem recebida sem chamado a um chamado (e avisa as telas com
-         *     `mensagem.nova`).
+         *     `mensagem.nova`). A de um terceirizado conhecido só vai para um chamado dele (422).
          */
         post: operations["atribuir_mensagem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mensagens/{mensagem_id}/mover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mover mensagem para outro chamado
+         * @description Passa a mensagem (e, com `com_seguintes`, as que vêm depois dela na conversa) para
+         *     outro chamado do mesmo terceirizado. Os dois históricos ganham uma linha e as telas
+         *     recebem `mensagens.movidas`. 409 `em_envio` se uma mensagem nossa escolhida ainda
+         *     espera a vez de sair.
+         */
+        post: operations["mover_mensagem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terceirizados/{terceirizado_id}/conversas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chamados e conversas do terceirizado
+         * @description Todos os chamados do terceirizado com as conversas, os abertos primeiro e depois
+         *     pela última atividade, e quantas mensagens dele esperam um chamado.
+         */
+        get: operations["listar_conversas_terceirizado"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1611,7 +1658,7 @@ export interface components {
          * AcaoRegra
          * @enum {string}
          */
-        AcaoRegra: "responder" | "mudar_status" | "notificar" | "definir_prioridade";
+        AcaoRegra: "responder" | "mudar_status" | "notificar" | "definir_prioridade" | "tocar_opcao";
         /** AguardandoOut */
         AguardandoOut: {
             /** Mensagem Id */
@@ -1785,6 +1832,8 @@ export interface components {
             titulo: string;
             /** Descricao */
             descricao?: string | null;
+            /** Local */
+            local?: string | null;
             /** @default normal */
             prioridade: components["schemas"]["Prioridade"];
             /**
@@ -1811,6 +1860,8 @@ export interface components {
             titulo: string;
             /** Descricao */
             descricao: string | null;
+            /** Local */
+            local: string | null;
             status: components["schemas"]["StatusChamado"];
             prioridade: components["schemas"]["Prioridade"];
             /** Prazo Combinado */
@@ -1885,6 +1936,8 @@ export interface components {
             titulo?: string;
             /** Descricao */
             descricao?: string | null;
+            /** Local */
+            local?: string | null;
             prioridade?: components["schemas"]["Prioridade"];
             /** Prazo Combinado */
             prazo_combinado?: string | null;
@@ -1908,6 +1961,25 @@ export interface components {
             threshold: number;
             /** Opened At */
             opened_at: string | null;
+        };
+        /**
+         * CitacaoOut
+         * @description A mensagem citada (a resposta do WhatsApp), para mostrar o trecho e ir até ela.
+         */
+        CitacaoOut: {
+            /** Id */
+            id: number;
+            /** Chamado Id */
+            chamado_id: number | null;
+            direcao: components["schemas"]["Direcao"];
+            tipo_conteudo: components["schemas"]["TipoConteudo"];
+            /**
+             * Texto
+             * @description O texto citado (até 200 caracteres)
+             */
+            texto: string | null;
+            /** Apagada */
+            apagada: boolean;
         };
         /** ConcluirIn */
         ConcluirIn: {
@@ -2177,6 +2249,8 @@ export interface components {
             numero_chamado: string;
             /** Titulo */
             titulo: string;
+            /** Local */
+            local: string | null;
             status: components["schemas"]["StatusChamado"];
             prioridade: components["schemas"]["Prioridade"];
             /** Prazo Combinado */
@@ -2590,6 +2664,11 @@ export interface components {
             id: number;
             /** Chamado Id */
             chamado_id: number | null;
+            /**
+             * Terceirizado Id
+             * @description O terceirizado da conversa; null só para remetentes desconhecidos
+             */
+            terceirizado_id: number | null;
             direcao: components["schemas"]["Direcao"];
             tipo: components["schemas"]["TipoMensagem"];
             tipo_conteudo: components["schemas"]["TipoConteudo"];
@@ -2629,6 +2708,30 @@ export interface components {
             entregue_em: string | null;
             /** Lido Em */
             lido_em: string | null;
+            /** @description A mensagem que esta cita (nossa ou do terceirizado) */
+            citada?: components["schemas"]["CitacaoOut"] | null;
+            /**
+             * Reacao
+             * @description A reação do terceirizado (emoji)
+             */
+            reacao: string | null;
+            /** Reagida Em */
+            reagida_em: string | null;
+            /**
+             * Editada Em
+             * @description Editada pelo terceirizado: `texto` é o novo
+             */
+            editada_em: string | null;
+            /**
+             * Texto Original
+             * @description O primeiro texto de uma mensagem editada
+             */
+            texto_original: string | null;
+            /**
+             * Apagada Em
+             * @description Apagada pelo terceirizado; `texto` guarda o original para os operadores
+             */
+            apagada_em: string | null;
         };
         /** MetricasOut */
         MetricasOut: {
@@ -2651,6 +2754,29 @@ export interface components {
             chamados_afetados: components["schemas"]["ChamadoAfetado"][];
             /** Alertas Abertos */
             alertas_abertos: components["schemas"]["AlertaOut"][];
+        };
+        /** MoverIn */
+        MoverIn: {
+            /**
+             * Chamado Id
+             * @description Outro chamado do mesmo terceirizado
+             */
+            chamado_id: number;
+            /**
+             * Com Seguintes
+             * @description Mover também as mensagens seguintes da conversa
+             * @default false
+             */
+            com_seguintes: boolean;
+        };
+        /** MovidasOut */
+        MovidasOut: {
+            /** De Chamado Id */
+            de_chamado_id: number;
+            /** Para Chamado Id */
+            para_chamado_id: number;
+            /** Mensagem Ids */
+            mensagem_ids: number[];
         };
         /** Opcao */
         Opcao: {
@@ -2714,6 +2840,21 @@ export interface components {
             items: components["schemas"]["TerceirizadoOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
+        };
+        /**
+         * PaginaConversasTerceirizado
+         * @description Os chamados de um terceirizado com as conversas, os abertos primeiro.
+         */
+        PaginaConversasTerceirizado: {
+            /** Items */
+            items: components["schemas"]["ConversaOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * A Classificar
+             * @description Mensagens dele que esperam um chamado
+             */
+            a_classificar: number;
         };
         /**
          * PaginaNaoAtribuidas
@@ -2986,6 +3127,11 @@ export interface components {
         ResponderIn: {
             /** Mensagem */
             mensagem: string;
+            /**
+             * Citada Id
+             * @description Responder citando esta mensagem do chamado (como no WhatsApp)
+             */
+            citada_id?: number | null;
         };
         /**
          * Respondida
@@ -2996,9 +3142,14 @@ export interface components {
             opcao_id: string;
             /**
              * Mensagem Id
-             * @description A mensagem do toque
+             * @description A mensagem do toque (numa reação, a própria pergunta)
              */
             mensagem_id: number;
+            /**
+             * Reacao
+             * @description Respondida com esta reação (emoji), não com um toque
+             */
+            reacao: string | null;
         };
         /** Resposta */
         Resposta: {
@@ -3306,7 +3457,7 @@ export interface components {
          * TipoPadrao
          * @enum {string}
          */
-        TipoPadrao: "palavra_chave" | "regex";
+        TipoPadrao: "palavra_chave" | "regex" | "reacao";
         /** TokenOut */
         TokenOut: {
             /** Access Token */
@@ -3460,7 +3611,7 @@ export interface components {
              * Resultado
              * @enum {string}
              */
-            resultado: "registrada" | "duplicada" | "ack_aplicado" | "ack_pendente" | "ack_sem_efeito" | "conexao" | "ignorado";
+            resultado: "registrada" | "duplicada" | "ack_aplicado" | "ack_pendente" | "ack_sem_efeito" | "conexao" | "alteracao" | "alteracao_duplicada" | "ignorado";
         };
         /** WebhooksOut */
         WebhooksOut: {
@@ -4995,6 +5146,7 @@ export interface operations {
                  *       "terceirizado_id": 1,
                  *       "titulo": "Troca do disjuntor do quadro 2",
                  *       "descricao": "O disjuntor do quadro 2 desarma quando o ar-condicionado liga.",
+                 *       "local": "Condomínio Jardins, bloco B",
                  *       "prioridade": "alta",
                  *       "prazo_combinado": "2030-01-15T17:00:00-03:00"
                  *     }
@@ -5575,7 +5727,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "mensagem": "Bom dia! Consegue vir amanhã às 9h?"
+                 *       "mensagem": "Pode sim, às 9h.",
+                 *       "citada_id": 42
                  *     }
                  */
                 "application/json": components["schemas"]["ResponderIn"];
@@ -7047,6 +7200,8 @@ export interface operations {
     listar_mensagens_nao_atribuidas: {
         parameters: {
             query?: {
+                /** @description Só as mensagens a classificar deste terceirizado */
+                terceirizado_id?: number | null;
                 /** @description Itens por página */
                 limit?: number;
                 /** @description `next_cursor` da página anterior */
@@ -7258,6 +7413,203 @@ export interface operations {
                      * @example {
                      *       "error": "conflito",
                      *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    mover_mensagem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mensagem_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "chamado_id": 2,
+                 *       "com_seguintes": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["MoverIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovidasOut"];
+                };
+            };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "conflito",
+                     *       "detail": "o chamado já está concluído"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    listar_conversas_terceirizado: {
+        parameters: {
+            query?: {
+                /** @description Itens por página */
+                limit?: number;
+                /** @description `next_cursor` da página anterior */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                terceirizado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginaConversasTerceirizado"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorOut"];

@@ -1,0 +1,336 @@
+"""Which chamado a contractor's message is about.
+
+Rules, in order (docs/roteamento.md):
+1. a reply quoting one of the contractor's messages or ours → the quoted one's chamado;
+2. a tapped button or list row → the chamado of the question it answers;
+3. a text naming one of their open chamados (``CH-2026-0012``, or ``0012`` alone when
+   only one of them ends so) → that chamado;
+4. a reply the conversation was waiting for (a quote, a new date) → that chamado;
+5. a single open chamado → that one; none → "mensagens sem chamado";
+6. the chamado they picked in the last few minutes → that one;
+7. otherwise the message is held "a classificar" and they are asked, at most once per
+   GMM_ROTEAMENTO_PERGUNTA_MINUTOS, "Sobre qual chamado é sua mensagem?" in a list
+   with one row per open chamado. Picking a row files the held messages there.
+Rules 1–4 only ever pick one of the contractor's own open chamados.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from sqlalchemy import Row, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gmm.automacao import textos
+from gmm.automacao.models import EstadoConversa
+from gmm.chamados import service as chamados
+from gmm.chamados.models import ABERTOS, Chamado, OrigemHistorico
+from gmm.conversas.conteudo import (
+    ConteudoBotoes,
+    ConteudoLista,
+    ConteudoResposta,
+    Opcao,
+    Secao,
+)
+from gmm.conversas.eventos import MensagensMovidas
+from gmm.conversas.models import Direcao, Mensagem, TipoConteudo
+from gmm.core.db import utcnow
+from gmm.core.eventos import publicar_apos_commit
+from gmm.envio.service import WhatsAppService
+from gmm.recebimento.leitura import Recebida
+from gmm.recebimento.models import RoteamentoTerceirizado
+from gmm.terceirizados.models import Terceirizado
+
+Motivo = Literal[
+    "citacao",
+    "toque",
+    "numero",
+    "aguardada",
+    "unico",
+    "escolha",
+    "escolhido",
+    "a_classificar",
+    "sem_chamado",
+]
+
+# The row ids of "Sobre qual chamado?": ``rotear:<chamado id>``.
+PREFIXO_ESCOLHA = "rotear:"
+PERGUNTA = "Sobre qual chamado é sua mensagem?"
+RODAPE_PERGUNTA = "Se não estiver na lista, responda com o número do chamado."
+# WhatsApp's list limits (docs/megaapi.md): 10 rows, row description 72 characters.
+MAX_LINHAS = 10
+# Held messages older than this were about something else: the operators file them.
+RETENCAO = timedelta(hours=24)
+# Recent questions a tap without a quoted id is matched against.
+PERGUNTAS_RECENTES = 20
+
+_NUMERO_COMPLETO = re.compile(r"(?<![0-9A-Za-z])CH[\s-]*(\d{4})[\s-]*(\d{1,6})(?!\d)", re.I)
+# A bare number, not part of an amount, a date, an hour or a longer number.
+_NUMERO_CURTO = re.compile(r"(?<![\w$.,:/-])(\d{3,6})(?![\w.,:/-])(?!\s*(?:h|hs|min)\b)", re.I)
+
+
+@dataclass(frozen=True)
+class Aberto:
+    id: int
+    numero_chamado: str
+    titulo: str
+    local: str | None
+
+
+@dataclass(frozen=True)
+class Rota:
+    chamado_id: int | None
+    motivo: Motivo
+    # The message the contractor's one quotes (ours or theirs), when it is theirs to quote.
+    citada_id: int | None = None
+
+
+async def travar(session: AsyncSession, terceirizado_id: int) -> RoteamentoTerceirizado:
+    """The contractor's routing row, locked until commit (created on first use)."""
+    stmt = insert(RoteamentoTerceirizado).values(terceirizado_id=terceirizado_id)
+    linha = await session.scalar(
+        stmt.on_conflict_do_update(
+            index_elements=[RoteamentoTerceirizado.terceirizado_id],
+            set_={"terceirizado_id": stmt.excluded.terceirizado_id},
+        )
+        .returning(RoteamentoTerceirizado)
+        .execution_options(populate_existing=True)
+    )
+    assert linha is not None, "o upsert sempre devolve a linha"
+    return linha
+
+
+async def _abertos(session: AsyncSession, terceirizado_id: int) -> list[Aberto]:
+    linhas = await session.execute(
+        select(Chamado.id, Chamado.numero_chamado, Chamado.titulo, Chamado.local)
+        .where(Chamado.terceirizado_id == terceirizado_id, Chamado.status.in_(ABERTOS))
+        .order_by(Chamado.ultima_atividade_em.desc(), Chamado.id.desc())
+    )
+    return [Aberto(*linha) for linha in linhas]
+
+
+async def _citada(
+    session: AsyncSession, megaapi_id: str, terceirizado_id: int | None, endereco: str
+) -> Row[int, int | None] | None:
+    """The quoted message (id, chamado), when it is one of this sender's conversation."""
+    dono = func.coalesce(Chamado.terceirizado_id, Mensagem.terceirizado_id)
+    consulta = (
+        select(Mensagem.id, Mensagem.chamado_id)
+        .outerjoin(Chamado, Chamado.id == Mensagem.chamado_id)
+        .where(Mensagem.megaapi_id == megaapi_id)
+    )
+    if terceirizado_id is not None:
+        consulta = consulta.where(dono == terceirizado_id)
+    else:
+        consulta = consulta.where(dono.is_(None), Mensagem.destinatario == endereco)
+    return (await session.execute(consulta)).first()
+
+
+def _opcao_casa(conteudo: object, toque: ConteudoResposta) -> bool:
+    if not isinstance(conteudo, ConteudoBotoes | ConteudoLista):
+        return False
+    titulo = textos.normalizar(toque.resposta.titulo)
+    return any(
+        o.id == toque.resposta.id or textos.normalizar(o.titulo) == titulo
+        for o in conteudo.opcoes()
+    )
+
+
+async def _chamado_da_pergunta(
+    session: AsyncSession, toque: ConteudoResposta, abertos: list[Aberto]
+) -> int | None:
+    """A tap that quotes nothing: the most recent unanswered question among the
+    contractor's open chamados that offers the tapped option."""
+    perguntas = await session.scalars(
+        select(Mensagem)
+        .where(
+            Mensagem.chamado_id.in_([a.id for a in abertos]),
+            Mensagem.direcao == Direcao.outbound,
+            Mensagem.tipo_conteudo == TipoConteudo.interactive,
+        )
+        .order_by(Mensagem.id.desc())
+        .limit(PERGUNTAS_RECENTES)
+    )
+    candidatas = [p for p in perguntas if _opcao_casa(p.conteudo, toque)]
+    sem_resposta = [
+        p
+        for p in candidatas
+        if isinstance(p.conteudo, ConteudoBotoes | ConteudoLista) and p.conteudo.respondida is None
+    ]
+    escolhidas = sem_resposta or candidatas
+    return escolhidas[0].chamado_id if escolhidas else None
+
+
+def chamados_citados(texto: str, abertos: list[Aberto]) -> set[int]:
+    """The open chamados a text names: full numbers first; else bare numbers that end
+    exactly one of them."""
+    por_numero = {a.numero_chamado.upper(): a.id for a in abertos}
+    completos = {
+        por_numero[f"CH-{ano}-{seq.zfill(4)}"]
+        for ano, seq in _NUMERO_COMPLETO.findall(texto)
+        if f"CH-{ano}-{seq.zfill(4)}" in por_numero
+    }
+    if completos:
+        return completos
+    por_sufixo: dict[str, set[int]] = {}
+    for aberto in abertos:
+        por_sufixo.setdefault(aberto.numero_chamado.rsplit("-", 1)[-1], set()).add(aberto.id)
+    citados: set[int] = set()
+    for numero in _NUMERO_CURTO.findall(_NUMERO_COMPLETO.sub(" ", texto)):
+        citados |= por_sufixo.get(numero, set())
+    return citados
+
+
+async def _aguardada(session: AsyncSession, telefone_chave: str) -> int | None:
+    return await session.scalar(
+        select(EstadoConversa.chamado_id).where(
+            EstadoConversa.telefone_chave == telefone_chave,
+            EstadoConversa.expira_em > func.now(),
+        )
+    )
+
+
+def escolha_do_toque(recebida: Recebida) -> int | None:
+    """The chamado a tap on "Sobre qual chamado?" picked, if the message is that tap."""
+    conteudo = recebida.conteudo
+    if not isinstance(conteudo, ConteudoResposta):
+        return None
+    opcao = conteudo.resposta.id
+    if not opcao.startswith(PREFIXO_ESCOLHA):
+        return None
+    numero = opcao.removeprefix(PREFIXO_ESCOLHA)
+    return int(numero) if numero.isascii() and numero.isdigit() and len(numero) < 19 else None
+
+
+async def rotear(
+    session: AsyncSession,
+    recebida: Recebida,
+    terceirizado: Terceirizado | None,
+    roteamento: RoteamentoTerceirizado | None,
+) -> Rota:
+    """Where ``recebida`` goes (see the module's rules)."""
+    terceirizado_id = terceirizado.id if terceirizado is not None else None
+    citada = None
+    if recebida.citada is not None:
+        citada = await _citada(session, recebida.citada, terceirizado_id, recebida.telefone)
+    citada_id = citada.id if citada is not None else None
+    if terceirizado is None or roteamento is None:
+        return Rota(None, "sem_chamado", citada_id)
+    abertos = await _abertos(session, terceirizado.id)
+    ids = {a.id for a in abertos}
+
+    def rota(chamado_id: int, motivo: Motivo) -> Rota:
+        return Rota(chamado_id, motivo, citada_id)
+
+    escolhido = escolha_do_toque(recebida)
+    if escolhido is not None and escolhido in ids:
+        return rota(escolhido, "escolha")
+    if citada is not None and citada.chamado_id in ids:
+        return rota(citada.chamado_id, "citacao")
+    if isinstance(recebida.conteudo, ConteudoResposta) and abertos:
+        da_pergunta = await _chamado_da_pergunta(session, recebida.conteudo, abertos)
+        if da_pergunta is not None:
+            return rota(da_pergunta, "toque")
+    if recebida.texto:
+        citados = chamados_citados(recebida.texto, abertos)
+        if len(citados) == 1:
+            return rota(citados.pop(), "numero")
+    aguardada = await _aguardada(session, terceirizado.telefone_chave)
+    if aguardada in ids:
+        return rota(aguardada, "aguardada")
+    if len(abertos) == 1:
+        return rota(abertos[0].id, "unico")
+    if not abertos:
+        return Rota(None, "sem_chamado", citada_id)
+    if (
+        roteamento.escolhido_chamado_id in ids
+        and roteamento.escolha_ate is not None
+        and roteamento.escolha_ate > utcnow()
+    ):
+        return rota(roteamento.escolhido_chamado_id, "escolhido")
+    return Rota(None, "a_classificar", citada_id)
+
+
+def _linha(aberto: Aberto) -> Opcao:
+    sobre = " · ".join(p for p in (aberto.titulo, aberto.local) if p)
+    if len(sobre) > 72:
+        sobre = sobre[:71].rstrip() + "…"
+    return Opcao(id=f"{PREFIXO_ESCOLHA}{aberto.id}", titulo=aberto.numero_chamado, descricao=sobre)
+
+
+async def perguntar(
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    terceirizado: Terceirizado,
+    roteamento: RoteamentoTerceirizado,
+) -> bool:
+    """Ask which chamado the held messages are about, unless asked a moment ago."""
+    agora = utcnow()
+    intervalo = timedelta(minutes=whatsapp.settings.roteamento_pergunta_minutos)
+    if roteamento.perguntado_em is not None and roteamento.perguntado_em > agora - intervalo:
+        return False
+    abertos = await _abertos(session, terceirizado.id)
+    if len(abertos) < 2:
+        return False
+    roteamento.perguntado_em = agora
+    conteudo = ConteudoLista(
+        botao="Escolher chamado",
+        titulo="Chamados abertos",
+        descricao=RODAPE_PERGUNTA,
+        secoes=[Secao(titulo="Chamados abertos", linhas=[_linha(a) for a in abertos[:MAX_LINHAS]])],
+    )
+    await whatsapp.enviar_ao_terceirizado(terceirizado, PERGUNTA, conteudo)
+    return True
+
+
+async def escolher(
+    session: AsyncSession,
+    roteamento: RoteamentoTerceirizado,
+    chamado: Chamado,
+    toque: Mensagem,
+    janela: timedelta,
+) -> list[int]:
+    """The contractor picked ``chamado``: their held messages (and our question) go
+    there, and so do their next ones for ``janela``. Answers the ids filed. The tap
+    itself then answers the question as any tap does (gmm.automacao.acoes)."""
+    roteamento.escolhido_chamado_id = chamado.id
+    roteamento.escolha_ate = utcnow() + janela
+    filadas = (
+        await session.execute(
+            update(Mensagem)
+            .where(
+                Mensagem.chamado_id.is_(None),
+                Mensagem.terceirizado_id == chamado.terceirizado_id,
+                Mensagem.criado_em > func.now() - RETENCAO,
+            )
+            .values(chamado_id=chamado.id)
+            .returning(Mensagem.id, Mensagem.direcao)
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    ids = sorted(linha.id for linha in filadas)
+    dele = sum(linha.direcao == Direcao.inbound for linha in filadas)
+    if ids:
+        chamado.ultima_atividade_em = utcnow()
+        publicar_apos_commit(
+            session,
+            MensagensMovidas(de_chamado_id=None, para_chamado_id=chamado.id, mensagem_ids=ids),
+        )
+    if dele:
+        quantas = (
+            "1 mensagem a classificar ligada"
+            if dele == 1
+            else (f"{dele} mensagens a classificar ligadas")
+        )
+        await chamados.registrar_historico(
+            session,
+            chamado,
+            OrigemHistorico.terceirizado,
+            f"{quantas} a este chamado pela escolha do terceirizado",
+            mensagem_id=toque.id,
+        )
+    return ids
