@@ -49,6 +49,16 @@ class Simulador:
     async def curar(self) -> None:
         (await self.http.delete("/_sim/faults")).raise_for_status()
 
+    async def apontar_webhook(self, api: str, settings: Settings) -> None:
+        """Point the simulator's webhook (receipts, replies) at the API served at ``api``."""
+        webhook = f"{api}/webhook/whatsapp?token={settings.secret('webhook_token')}"
+        configurado = await self.http.post(
+            f"/rest/webhook/{SIM_INSTANCE}/configWebhook",
+            json={"messageData": {"webhookUrl": webhook, "webhookEnabled": True}},
+            headers={"Authorization": f"Bearer {SIM_TOKEN}"},
+        )
+        assert configurado.status_code == 200, configurado.text
+
 
 @pytest.fixture(scope="session")
 def redis_url(server_urls: tuple[str, str]) -> str:

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.chamados.models import Chamado, HistoricoChamado, StatusChamado
-from gmm.conversas.models import Direcao, Mensagem, StatusEnvio
+from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
 from gmm.core.config import Settings
 from gmm.core.db import utcnow
 from gmm.core.eventos import STREAM
+from gmm.terceirizados.models import Terceirizado
 from tests import factories as f
 
 
@@ -40,6 +41,21 @@ async def _cenario(db: AsyncSession, settings: Settings) -> dict[str, Any]:
         "m": ids,
         "h": f.headers(await f.usuario(db), settings),
     }
+
+
+async def _retida(db: AsyncSession, t: Terceirizado) -> Mensagem:
+    """A contractor's message waiting for a chamado ("a classificar")."""
+    row = Mensagem(
+        terceirizado_id=t.id,
+        direcao=Direcao.inbound,
+        tipo=TipoMensagem.recebida,
+        texto="qual?",
+        destinatario=t.telefone,
+        status_envio=StatusEnvio.entregue,
+    )
+    db.add(row)
+    await db.commit()
+    return row
 
 
 async def _onde(db: AsyncSession, ids: list[int]) -> list[int | None]:
@@ -156,17 +172,7 @@ async def test_a_contractors_page_lists_open_chamados_first_and_what_waits(
     velho = await f.chamado(db, t, atividade=agora - timedelta(days=3))
     novo = await f.chamado(db, t, atividade=agora - timedelta(days=1))
     await f.chamado(db, await f.terceirizado(db))  # someone else's
-    db.add(
-        Mensagem(
-            terceirizado_id=t.id,
-            direcao=Direcao.inbound,
-            tipo="recebida",
-            texto="qual?",
-            destinatario=t.telefone,
-            status_envio=StatusEnvio.entregue,
-        )
-    )
-    await db.commit()
+    await _retida(db, t)
     h = f.headers(await f.usuario(db), settings)
     pagina = (await client.get(f"/api/terceirizados/{t.id}/conversas", headers=h)).json()
     assert [c["id"] for c in pagina["items"]] == [novo.id, velho.id, fechado.id]
@@ -196,16 +202,7 @@ async def test_a_held_message_is_filed_only_on_its_contractors_chamado(
     t = await f.terceirizado(db)
     dele = await f.chamado(db, t)
     alheio = await f.chamado(db, await f.terceirizado(db))
-    retida = Mensagem(
-        terceirizado_id=t.id,
-        direcao=Direcao.inbound,
-        tipo="recebida",
-        texto="qual?",
-        destinatario=t.telefone,
-        status_envio=StatusEnvio.entregue,
-    )
-    db.add(retida)
-    await db.commit()
+    retida = await _retida(db, t)
     h = f.headers(await f.usuario(db), settings)
     url = f"/api/mensagens/{retida.id}/atribuir"
     errado = await client.post(url, json={"chamado_id": alheio.id}, headers=h)

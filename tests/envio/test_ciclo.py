@@ -21,15 +21,7 @@ async def test_receipts_and_a_reply_come_back_through_the_webhook(
     worker: WorkerFactory,
     api_ao_vivo: str,
 ) -> None:
-    webhook = f"{api_ao_vivo}/webhook/whatsapp?token={settings.secret('webhook_token')}"
-    from tests.entrega import SIM_INSTANCE, SIM_TOKEN
-
-    configured = await simulador.http.post(
-        f"/rest/webhook/{SIM_INSTANCE}/configWebhook",
-        json={"messageData": {"webhookUrl": webhook, "webhookEnabled": True}},
-        headers={"Authorization": f"Bearer {SIM_TOKEN}"},
-    )
-    assert configured.status_code == 200, configured.text
+    await simulador.apontar_webhook(api_ao_vivo, settings)
     await simulador.http.post(
         "/_sim/callbacks",
         json={"server_delay_s": 0.05, "delivered_delay_s": 0.1, "read_delay_s": 0.2,
@@ -75,14 +67,8 @@ async def test_buttons_sent_and_a_simulated_tap_moves_the_chamado(
     worker: WorkerFactory,
     api_ao_vivo: str,
 ) -> None:
-    from tests.entrega import SIM_INSTANCE, SIM_TOKEN
 
-    webhook = f"{api_ao_vivo}/webhook/whatsapp?token={settings.secret('webhook_token')}"
-    await simulador.http.post(
-        f"/rest/webhook/{SIM_INSTANCE}/configWebhook",
-        json={"messageData": {"webhookUrl": webhook, "webhookEnabled": True}},
-        headers={"Authorization": f"Bearer {SIM_TOKEN}"},
-    )
+    await simulador.apontar_webhook(api_ao_vivo, settings)
     user = await f.usuario(db)
     t = await f.terceirizado(db, telefone="5511987654321")
     chamado = await f.chamado(db, t, status=StatusChamado.em_andamento)

@@ -1492,7 +1492,10 @@ async def test_the_product_reads_every_reply_reaction_edit_delete_and_identity(
     # what the webhook's parser understands, field by field.
     for request, _ in REPLY_CASES.values():
         await sim.post("/_sim/inbound", json=request)
-    events = dict(zip(REPLY_CASES, (product_webhook.ler(h.body) for h in receiver.hits)))
+    assert len(receiver.hits) == len(REPLY_CASES)
+    events = dict(
+        zip(REPLY_CASES, (product_webhook.ler(h.body) for h in receiver.hits), strict=True)
+    )
 
     for caso in ("text-reply", "text-reply-without-quoted-text", "image-reply"):
         recebida = events[caso]

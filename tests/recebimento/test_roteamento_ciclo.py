@@ -13,20 +13,10 @@ from gmm.core.config import Settings
 from gmm.envio.job import com_citacao
 from gmm.recebimento.roteamento import PERGUNTA
 from tests import factories as f
-from tests.entrega import SIM_INSTANCE, SIM_TOKEN, Simulador, WorkerFactory
+from tests.entrega import Simulador, WorkerFactory
 from tests.envio.test_entrega import _esperar
 
 TELEFONE = "5511987654321"
-
-
-async def _apontar_webhook(simulador: Simulador, api: str, settings: Settings) -> None:
-    webhook = f"{api}/webhook/whatsapp?token={settings.secret('webhook_token')}"
-    configurado = await simulador.http.post(
-        f"/rest/webhook/{SIM_INSTANCE}/configWebhook",
-        json={"messageData": {"webhookUrl": webhook, "webhookEnabled": True}},
-        headers={"Authorization": f"Bearer {SIM_TOKEN}"},
-    )
-    assert configurado.status_code == 200, configurado.text
 
 
 async def _inbound(simulador: Simulador, **evento: Any) -> dict[str, Any]:
@@ -65,7 +55,7 @@ async def test_two_open_chamados_a_held_reply_the_list_and_the_choice(
     worker: WorkerFactory,
     api_ao_vivo: str,
 ) -> None:
-    await _apontar_webhook(simulador, api_ao_vivo, settings)
+    await simulador.apontar_webhook(api_ao_vivo, settings)
     user = await f.usuario(db)
     t = await f.terceirizado(db, telefone=TELEFONE)
     async with httpx.AsyncClient(base_url=api_ao_vivo, headers=f.headers(user, settings)) as api:
@@ -127,7 +117,7 @@ async def test_a_quoted_reply_goes_as_a_quote_or_as_text_when_the_gateway_refuse
     worker: WorkerFactory,
     api_ao_vivo: str,
 ) -> None:
-    await _apontar_webhook(simulador, api_ao_vivo, settings)
+    await simulador.apontar_webhook(api_ao_vivo, settings)
     user = await f.usuario(db)
     t = await f.terceirizado(db, telefone=TELEFONE)
     async with httpx.AsyncClient(base_url=api_ao_vivo, headers=f.headers(user, settings)) as api:

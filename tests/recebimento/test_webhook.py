@@ -24,6 +24,7 @@ from gmm.envio.contexto import criar_contexto
 from gmm.envio.fila import QUEUE_NAME
 from tests import factories as f
 from tests.conteudo import guardado
+from tests.recebimento.roteamento import recebidas
 
 _ids = itertools.count(1)
 
@@ -64,17 +65,6 @@ async def _count(db: AsyncSession) -> int:
     return int(await db.scalar(select(func.count()).select_from(Mensagem)) or 0)
 
 
-async def _inbound(db: AsyncSession) -> list[Mensagem]:
-    return list(
-        await db.scalars(
-            select(Mensagem)
-            .where(Mensagem.direcao == Direcao.inbound)
-            .order_by(Mensagem.id)
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
 async def test_token_is_required_and_nothing_is_stored_without_it(
     client: httpx.AsyncClient, db: AsyncSession, settings: Settings
 ) -> None:
@@ -105,7 +95,7 @@ async def test_text_lands_on_the_contractors_latest_open_chamado_once(
         _url(settings), json=texto("5511987654321", "E leva a escada", extended=True)
     )
     assert extended.json()["resultado"] == "registrada"
-    rows = await _inbound(db)
+    rows = await recebidas(db)
     assert [(r.chamado_id, r.texto, r.tipo_conteudo) for r in rows] == [
         (aberto.id, "Chego às 14h", TipoConteudo.text),
         (aberto.id, "E leva a escada", TipoConteudo.text),
@@ -142,7 +132,7 @@ async def test_unknown_numbers_and_contractors_without_open_chamado_are_kept_vis
     await client.post(_url(settings), json=texto("5531911112222", "Quem fala?"))
     await client.post(_url(settings), json=texto("5521998765432", "Terminei ontem"))
     await client.post(_url(settings), json=texto("14155552671", "hello"))
-    rows = await _inbound(db)
+    rows = await recebidas(db)
     assert len(rows) == 3 and all(r.chamado_id is None for r in rows)
 
     h = f.headers(await f.usuario(db), settings)
@@ -191,7 +181,7 @@ async def test_button_and_list_replies_keep_id_and_title(
     }
     for body in (botao, lista):
         assert (await client.post(_url(settings), json=body)).json()["resultado"] == "registrada"
-    rows = await _inbound(db)
+    rows = await recebidas(db)
     assert [(r.chamado_id, r.tipo_conteudo, r.texto) for r in rows] == [
         (c.id, TipoConteudo.interactive, "Aprovar"),
         (c.id, TipoConteudo.interactive, "Amanhã 9h"),
@@ -241,7 +231,7 @@ async def test_media_is_recorded_at_once_downloaded_by_a_job_and_served_to_users
     )
     for body in (foto, doc):
         assert (await client.post(_url(settings), json=body)).json()["resultado"] == "registrada"
-    rows = await _inbound(db)
+    rows = await recebidas(db)
     assert [(r.tipo_conteudo, r.caption, r.url_midia) for r in rows] == [
         (TipoConteudo.image, "Antes", None),
         (TipoConteudo.document, "Nota", None),
@@ -251,12 +241,12 @@ async def test_media_is_recorded_at_once_downloaded_by_a_job_and_served_to_users
     await worker(entrega_settings.model_copy(update={"media_dir": media_dir}))
 
     async def prontas() -> bool:
-        return all(r.url_midia for r in await _inbound(db))
+        return all(r.url_midia for r in await recebidas(db))
 
     from tests.envio.test_entrega import _esperar
 
     await _esperar(prontas)
-    rows = await _inbound(db)
+    rows = await recebidas(db)
     assert all(r.conteudo and guardado(r)["midia_status"] == "pronta" for r in rows)
     assert all(r.chamado_id == c.id for r in rows)
     arquivos = sorted(p.name for p in media_dir.iterdir())
