@@ -333,3 +333,31 @@ async def test_outbound_question_is_not_listed_as_unassigned(
     assert outro.json()["total"] == 0
     assert (await _perguntas(db))[0].status_envio in (StatusEnvio.pendente, StatusEnvio.enfileirado)
     assert (await _perguntas(db))[0].tipo == TipoMensagem.automatica
+
+
+async def test_an_operator_can_vouch_for_an_unknown_sender(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings
+) -> None:
+    t = await f.terceirizado(db, telefone=TELEFONE)
+    chamado = await f.chamado(db, t)
+    t_id, chamado_id = t.id, chamado.id
+    so_lid = {"lid": "555666777888", "phone_field": None}
+    await postar(client, settings, evento(type="text", text="Sou eu, o Carlos", **so_lid))
+    [desconhecida] = await recebidas(db)
+    h = f.headers(await f.usuario(db), settings)
+    url = f"/api/mensagens/{desconhecida.id}/atribuir"
+    r = await client.post(
+        url, json={"chamado_id": chamado_id, "reconhecer_remetente": True}, headers=h
+    )
+    assert r.status_code == 200 and r.json()["terceirizado_id"] == t_id
+    await postar(client, settings, evento(type="text", text="Chego às 9h", **so_lid))
+    assert (await recebidas(db))[-1].chamado_id == chamado_id
+    # Without the flag, assigning files the message and learns nothing.
+    outro_lid = {"lid": "999000111222", "phone_field": None}
+    await postar(client, settings, evento(type="text", text="Quem?", **outro_lid))
+    segunda = (await recebidas(db))[-1]
+    await client.post(
+        f"/api/mensagens/{segunda.id}/atribuir", json={"chamado_id": chamado_id}, headers=h
+    )
+    await postar(client, settings, evento(type="text", text="De novo", **outro_lid))
+    assert (await recebidas(db))[-1].chamado_id is None

@@ -170,8 +170,12 @@ async def atribuir(
     _: CurrentUser,
 ) -> MensagemOut:
     """Liga uma mensagem recebida sem chamado a um chamado (e avisa as telas com
-    `mensagem.nova`). A de um terceirizado conhecido só vai para um chamado dele (422)."""
-    mensagem = await service.atribuir(session, mensagem_id, body.chamado_id)
+    `mensagem.nova`). A de um terceirizado conhecido só vai para um chamado dele (422).
+    Com `reconhecer_remetente`, o remetente desconhecido passa a ser reconhecido como o
+    terceirizado do chamado (as próximas mensagens dele vão direto)."""
+    mensagem = await service.atribuir(
+        session, mensagem_id, body.chamado_id, reconhecer=body.reconhecer_remetente
+    )
     return await service.saida(session, mensagem)
 
 

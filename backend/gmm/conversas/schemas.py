@@ -103,6 +103,11 @@ class AtribuirIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     chamado_id: int = Field(ge=1, le=2**63 - 1)
+    reconhecer_remetente: bool = Field(
+        default=False,
+        description="Remetente desconhecido (um @lid sem número, um segundo número): "
+        "reconhecê-lo daqui em diante como o terceirizado do chamado",
+    )
 
 
 class MoverIn(BaseModel):

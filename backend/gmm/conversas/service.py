@@ -41,6 +41,7 @@ from gmm.core.db import contains_pattern, utcnow
 from gmm.core.errors import Conflict, DomainError, NotFound
 from gmm.core.eventos import publicar_apos_commit
 from gmm.core.pagination import Page, decode_cursor, encode_cursor
+from gmm.terceirizados import identidades
 from gmm.terceirizados.models import Terceirizado
 from gmm.terceirizados.service import telefone_contem
 
@@ -331,7 +332,9 @@ async def conversas_do_terceirizado(
     )
 
 
-async def atribuir(session: AsyncSession, mensagem_id: int, chamado_id: int) -> Mensagem:
+async def atribuir(
+    session: AsyncSession, mensagem_id: int, chamado_id: int, *, reconhecer: bool = False
+) -> Mensagem:
     # The chamado's lock first, then the message's: the one lock order.
     if not await travar(session, chamado_id):
         raise NotFound(f"chamado {chamado_id} não encontrado")
@@ -347,6 +350,11 @@ async def atribuir(session: AsyncSession, mensagem_id: int, chamado_id: int) -> 
             f"a mensagem {mensagem_id} é de outro terceirizado: escolha um chamado dele"
         )
     mensagem.chamado_id = chamado_id
+    if mensagem.terceirizado_id is None and reconhecer and mensagem.direcao == Direcao.inbound:
+        # The operator vouches for the sender: their next events find the contractor.
+        mensagem.terceirizado_id = chamado.terceirizado_id
+        jid = identidades.jid_do_remetente(mensagem.destinatario)
+        await identidades.aprender(session, chamado.terceirizado_id, [jid])
     chamado.ultima_atividade_em = utcnow()
     await session.flush()
     # Every operator's list and chat pick it up where it now belongs.

@@ -62,7 +62,7 @@ async def _alvo(
     chamado = await session.get(Chamado, linha.chamado_id) if linha.chamado_id else None
     dono = linha.terceirizado_id or mensagem.terceirizado_id
     remetente = evento.remetente
-    quem = await identidades.resolver(session, remetente.telefones, remetente.lids)
+    quem = await identidades.resolver(session, remetente.telefones, remetente.jids)
     if quem is not None and quem != dono:
         return None
     if quem is None and (dono is not None or mensagem.destinatario != remetente.endereco):

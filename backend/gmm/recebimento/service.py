@@ -77,7 +77,7 @@ async def registrar_recebida(
 ) -> ResultadoRecebida:
     """Store a contractor's message where it belongs (gmm/recebimento/roteamento.py), once."""
     remetente = recebida.remetente
-    terceirizado_id = await identidades.resolver(session, remetente.telefones, remetente.lids)
+    terceirizado_id = await identidades.resolver(session, remetente.telefones, remetente.jids)
     terceirizado = roteamento = None
     if terceirizado_id is not None:
         # The contractor's routing row first, then the chamado's: the one lock order,

@@ -30,18 +30,19 @@ def _chaves(telefones: Iterable[str]) -> list[str]:
 
 
 async def resolver(
-    session: AsyncSession, telefones: Iterable[str], lids: Iterable[str]
+    session: AsyncSession, telefones: Iterable[str], jids: Iterable[str]
 ) -> int | None:
-    """The contractor these ids name (the number first, then a learned @lid), or None."""
-    chaves, lids = _chaves(telefones), list(lids)
-    if not chaves and not lids:
+    """The contractor these ids name: the number on a contractor first, then an id
+    learned before (an @lid, or a second number an operator attributed), or None."""
+    chaves, jids = _chaves(telefones), list(jids)
+    if not chaves and not jids:
         return None
     por_telefone = select(Terceirizado.id.label("id"), literal(0).label("ordem")).where(
         Terceirizado.telefone_chave.in_(chaves)
     )
     por_lid = select(
         IdentidadeTerceirizado.terceirizado_id.label("id"), literal(1).label("ordem")
-    ).where(IdentidadeTerceirizado.jid.in_(lids))
+    ).where(IdentidadeTerceirizado.jid.in_(jids))
     consulta = union_all(por_telefone, por_lid).subquery()
     terceirizado_id: int | None = await session.scalar(
         select(consulta.c.id).order_by(consulta.c.ordem).limit(1)
@@ -65,6 +66,11 @@ async def aprender(session: AsyncSession, terceirizado_id: int, jids: Iterable[s
             where=IdentidadeTerceirizado.terceirizado_id != stmt.excluded.terceirizado_id,
         )
     )
+
+
+def jid_do_remetente(endereco: str) -> str:
+    """The jid a stored message's sender (``mensagens.destinatario``) stands for."""
+    return endereco if "@" in endereco else f"{endereco}@s.whatsapp.net"
 
 
 async def do_terceirizado(session: AsyncSession, terceirizado_id: int) -> list[str]:

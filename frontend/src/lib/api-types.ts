@@ -666,6 +666,8 @@ export interface paths {
          * Atribuir mensagem a um chamado
          * @description Liga uma mensagem recebida sem chamado a um chamado (e avisa as telas com
          *     `mensagem.nova`). A de um terceirizado conhecido só vai para um chamado dele (422).
+         *     Com `reconhecer_remetente`, o remetente desconhecido passa a ser reconhecido como o
+         *     terceirizado do chamado (as próximas mensagens dele vão direto).
          */
         post: operations["atribuir_mensagem"];
         delete?: never;
@@ -1727,6 +1729,12 @@ export interface components {
         AtribuirIn: {
             /** Chamado Id */
             chamado_id: number;
+            /**
+             * Reconhecer Remetente
+             * @description Remetente desconhecido (um @lid sem número, um segundo número): reconhecê-lo daqui em diante como o terceirizado do chamado
+             * @default false
+             */
+            reconhecer_remetente: boolean;
         };
         /** Body_enviar_arquivo_prestador */
         Body_enviar_arquivo_prestador: {
