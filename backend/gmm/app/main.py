@@ -30,6 +30,7 @@ from gmm.core.db import create_engine, create_sessionmaker
 from gmm.core.errors import BordaDeErros, NotFound, install_handlers
 from gmm.core.metricas_http import MetricasHTTP
 from gmm.core.params import recusar_texto_invalido
+from gmm.desempenho.router import router as desempenho_router
 from gmm.envio.router import router as envio_router
 from gmm.eventos.router import router as eventos_router
 from gmm.health.router import router as health_router
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         prestador_router,
         respostas_rapidas_router,
         sla_router,
+        desempenho_router,
         monitoramento_router,
     ):
         app.include_router(router)

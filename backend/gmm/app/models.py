@@ -5,6 +5,7 @@ from gmm.automacao.models import EstadoConversa, RegraAutomacao
 from gmm.chamados.models import Chamado, HistoricoChamado, SequenciaChamado
 from gmm.conversas.models import AlteracaoMensagem, Mensagem
 from gmm.core.db import Base
+from gmm.desempenho.models import FatoChamado, RespostaOperador
 from gmm.envio.models import AckPendente, ConfiguracaoWhatsapp
 from gmm.monitoramento.models import Alerta
 from gmm.prestador.models import TokenAcesso, UsoTokenAcesso
@@ -25,12 +26,14 @@ __all__ = [
     "EstadoConversa",
     "EtapaConfig",
     "Expediente",
+    "FatoChamado",
     "Feriado",
     "HistoricoChamado",
     "IdentidadeTerceirizado",
     "Mensagem",
     "PoliticaSla",
     "RegraAutomacao",
+    "RespostaOperador",
     "RespostaRapida",
     "RoteamentoTerceirizado",
     "SequenciaChamado",

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gmm.auth import service
 from gmm.auth.models import Papel, Usuario
+from gmm.core import logs
 from gmm.core.deps import SessionDep, SettingsDep
 from gmm.core.errors import Forbidden, Unauthorized
 
@@ -22,7 +23,10 @@ async def get_current_user(
 ) -> Usuario:
     if credentials is None:
         raise Unauthorized("token ausente: envie Authorization: Bearer <token>")
-    return await service.usuario_do_token(session, settings, credentials.credentials)
+    usuario = await service.usuario_do_token(session, settings, credentials.credentials)
+    # The request's own context: what it sends is recorded as this user's.
+    logs.usuario_id.set(usuario.id)
+    return usuario
 
 
 CurrentUser = Annotated[Usuario, Depends(get_current_user)]

@@ -174,6 +174,8 @@ class Mensagem(Base):
     enviado_em: Mapped[datetime | None]
     entregue_em: Mapped[datetime | None]
     lido_em: Mapped[datetime | None]
+    # The operator who sent it (ours only; None for automatic sends and older rows).
+    usuario_id: Mapped[int | None] = mapped_column(ForeignKey("usuarios.id", ondelete="SET NULL"))
     # The message this one quotes (WhatsApp's reply), ours or the contractor's.
     citada_id: Mapped[int | None] = mapped_column(ForeignKey("mensagens.id", ondelete="SET NULL"))
     # The contractor's reaction to it, and when they reacted (a later event wins).

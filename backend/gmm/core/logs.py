@@ -20,6 +20,8 @@ from pythonjsonlogger.json import JsonFormatter
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 chamado_id: ContextVar[int | None] = ContextVar("chamado_id", default=None)
 mensagem_id: ContextVar[int | None] = ContextVar("mensagem_id", default=None)
+# The logged-in user a request acts for (set by gmm.auth.deps): who sent a message.
+usuario_id: ContextVar[int | None] = ContextVar("usuario_id", default=None)
 
 # 55 + DDD + 8/9 digits (with or without @s.whatsapp.net): keep the first 4 and last 2.
 _TELEFONE = re.compile(r"(?<!\d)(55\d{2})\d{4,7}(\d{2})(?!\d)")

@@ -32,6 +32,8 @@ class MetricasHTTP:
         token = logs.request_id.set(rid)
         do_chamado = _CHAMADO.match(scope["path"])
         token_chamado = logs.chamado_id.set(int(do_chamado[1]) if do_chamado else None)
+        # Nobody until the token says who (gmm.auth.deps): a webhook acts for no user.
+        token_usuario = logs.usuario_id.set(None)
         status = 500
         inicio = time.perf_counter()
 
@@ -51,5 +53,6 @@ class MetricasHTTP:
             if rota != "/api/eventos":  # a stream's duration is not a latency
                 HTTP_DURACAO.labels(metodo, rota).observe(time.perf_counter() - inicio)
             HTTP_REQUISICOES.labels(metodo, rota, str(status)).inc()
+            logs.usuario_id.reset(token_usuario)
             logs.chamado_id.reset(token_chamado)
             logs.request_id.reset(token)

@@ -20,6 +20,7 @@ from gmm.chamados.trava import travar
 from gmm.conversas.conteudo import Conteudo, ConteudoArquivo, ConteudoBotoes, ConteudoLista
 from gmm.conversas.eventos import MensagemNova, MensagemStatus
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoConteudo, TipoMensagem
+from gmm.core import logs
 from gmm.core.config import Settings
 from gmm.core.db import after_commit, utcnow
 from gmm.core.errors import Conflict, DomainError, NotFound, ServiceUnavailable
@@ -180,6 +181,7 @@ class WhatsAppService:
             status_envio=StatusEnvio.pendente,
             prioridade=chamado.prioridade if chamado is not None else Prioridade.normal,
             citada_id=citada_id,
+            usuario_id=logs.usuario_id.get(),
         )
         self.session.add(mensagem)
         if chamado is not None:

@@ -18,6 +18,7 @@ from gmm.core import registro
 from gmm.core.config import Settings
 from gmm.core.dependencias import dependencia_fora
 from gmm.core.quedas import Quedas, resistente
+from gmm.desempenho.tasks import atualizar_desempenho
 from gmm.envio.contexto import Contexto, criar_contexto
 from gmm.envio.fila import (
     BAIXAR_MIDIA,
@@ -119,6 +120,13 @@ def worker_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
             cron(
                 resistente(cobrar_automaticamente, adiar=False),
                 second={15},
+                timeout=settings.envio_job_timeout_seconds,
+            ),
+            # The performance facts (gmm.desempenho): a batch of stale ones a minute.
+            cron(
+                resistente(atualizar_desempenho, adiar=False),
+                second={45},
+                run_at_startup=True,
                 timeout=settings.envio_job_timeout_seconds,
             ),
         ],
