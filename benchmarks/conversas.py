@@ -6,9 +6,14 @@ day (5,000 messages sent, delivered, read, failed and received in the last 24 h)
 — then times, through the ASGI app, ``GET /api/conversas?limit=50``,
 ``GET /api/conversas/{id}/mensagens?limit=50`` and the monitoring panel
 ``GET /api/monitoramento/whatsapp`` computed afresh each time (its 2 s cache
-cleared before every request). Prints median and p99 of each and the large/small
-ratio. Goal: median under 20 ms for the lists and 50 ms for the panel, and ratio
-under 1.5 (cost must not grow with history).
+cleared before every request), the message search, and the performance reports
+(issue 18): one contractor's scorecard with its 90-day series
+``GET /api/desempenho/terceirizados/{id}`` and the ranking of every contractor
+``GET /api/desempenho/terceirizados`` over the 90 days, both read from the facts the
+worker keeps (computed here first, in rounds, and that time printed too). Prints
+median and p99 of each and the large/small ratio. Goal: median under 20 ms for the
+lists, 50 ms for the panel and search, 200 ms for the reports, and ratio under 1.5
+(cost must not grow with history).
 
     .venv/bin/python -m benchmarks.conversas [--scale 0.01] [--requests 300]
 
@@ -36,8 +41,15 @@ from benchmarks.comum import servidores
 from gmm.app.main import create_app
 from gmm.auth import security
 from gmm.core.config import Settings
-from gmm.core.db import create_database, drop_database
+from gmm.core.db import (
+    create_database,
+    create_engine,
+    create_sessionmaker,
+    drop_database,
+    session_scope,
+)
 from gmm.core.migrations import upgrade
+from gmm.desempenho import fatos
 from gmm.monitoramento.painel import CACHE
 
 TEXTOS = [
@@ -255,7 +267,12 @@ async def measure(
         "busca_rara": [],
         "busca_media": [],
         "busca_comum": [],
+        "placar": [],
+        "ranking": [],
     }
+    terceirizados = max(chamados // 10, 1)
+    hoje = datetime.now(UTC).date()
+    periodo = {"de": (hoje - timedelta(days=89)).isoformat(), "ate": hoje.isoformat()}
     raras = [n * RARA for n in range(1, mensagens // RARA + 1)] or [RARA]
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -293,6 +310,22 @@ async def measure(
                         )
                     if i >= 20:
                         results[name].append(elapsed)
+                for name, url, params in (
+                    ("placar", f"/api/desempenho/terceirizados/{rng.randint(1, terceirizados)}",
+                     periodo),
+                    ("ranking", "/api/desempenho/terceirizados", periodo),
+                ):  # fmt: skip
+                    start = time.perf_counter()
+                    response = await client.get(url, params=params, headers=headers)
+                    elapsed = time.perf_counter() - start
+                    corpo = response.json() if response.status_code == 200 else {}
+                    contados = corpo.get("placar", {}).get("chamados") or len(
+                        corpo.get("itens", [])
+                    )
+                    if not contados:
+                        raise RuntimeError(f"{url}: {response.status_code} {response.text[:200]}")
+                    if i >= 20:
+                        results[name].append(elapsed)
                 await app.state.redis.delete(CACHE)  # the panel computed afresh
                 start = time.perf_counter()
                 response = await client.get("/api/monitoramento/whatsapp", headers=headers)
@@ -304,6 +337,21 @@ async def measure(
                 if i >= 20:
                     results["metricas"].append(elapsed)
     return {name: _timing(samples) for name, samples in results.items()}
+
+
+async def preparar_fatos(database_url: str) -> int:
+    """The worker's minute rounds until every chamado has its facts; answers how many."""
+    engine = create_engine(database_url)
+    maker = create_sessionmaker(engine)
+    rodadas = 0
+    try:
+        while True:
+            async with session_scope(maker) as session:
+                if not await fatos.atualizar(session):
+                    return rodadas
+            rodadas += 1
+    finally:
+        await engine.dispose()
 
 
 async def run(scale: float, requests: int, keep: bool) -> dict[str, dict[str, Timing]]:
@@ -325,6 +373,13 @@ async def run(scale: float, requests: int, keep: bool) -> dict[str, dict[str, Ti
                 f"carregados em {time.perf_counter() - start:.1f} s",
                 flush=True,
             )
+            start = time.perf_counter()
+            rodadas = await preparar_fatos(url)
+            print(
+                f"{label}: fatos de {chamados:,} chamados em {rodadas} rodadas, "
+                f"{time.perf_counter() - start:.1f} s",
+                flush=True,
+            )
             figures[label] = await measure(url, redis_url, chamados, mensagens, requests)
         finally:
             if not keep:
@@ -341,6 +396,8 @@ def report(figures: dict[str, dict[str, Timing]]) -> None:
         ("busca_rara", "GET /api/mensagens/busca (1 mensagem)"),
         ("busca_media", "GET /api/mensagens/busca (~1 % delas)"),
         ("busca_comum", "GET /api/mensagens/busca (~20 % delas)"),
+        ("placar", "GET /api/desempenho/terceirizados/{id}"),
+        ("ranking", "GET /api/desempenho/terceirizados (todos)"),
     ):
         small, large = figures["pequeno"][name], figures["grande"][name]
         ratio = large.median_ms / small.median_ms

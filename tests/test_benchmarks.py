@@ -16,6 +16,8 @@ async def test_conversas_benchmark_runs_end_to_end() -> None:
             "busca_rara",
             "busca_media",
             "busca_comum",
+            "placar",
+            "ranking",
         }
         assert all(t.median_ms > 0 and t.p99_ms >= t.median_ms for t in timings.values())
 

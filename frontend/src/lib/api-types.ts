@@ -1391,6 +1391,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/desempenho/terceirizados": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Desempenho dos terceirizados
+         * @description As medidas de cada terceirizado nos chamados abertos no período (dias no fuso da
+         *     empresa), com a descrição de como cada uma é calculada em `metricas`. Atualizadas
+         *     a cada minuto.
+         */
+        get: operations["desempenho_terceirizados"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/desempenho/terceirizados/{terceirizado_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Desempenho de um terceirizado
+         * @description As medidas do terceirizado no período e, semana a semana, nos 90 dias até `ate`.
+         */
+        get: operations["desempenho_terceirizado"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/desempenho/atencao": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Terceirizados piorando
+         * @description Quem piorou: os 30 dias até `ate` contra os 60 anteriores (1ª resposta 50% mais
+         *     lenta e 30 min a mais, ou 20 pontos a menos em confirmados no SLA, concluídos no
+         *     prazo ou mensagens lidas), com pelo menos 3 chamados em cada janela.
+         */
+        get: operations["desempenho_atencao"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/desempenho/operadores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tempo de resposta dos operadores
+         * @description Do momento em que o terceirizado escreve à resposta de um operador: no geral, por
+         *     operador e pela hora do dia em que ele escreveu. Só administradores.
+         */
+        get: operations["desempenho_operadores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoramento/whatsapp": {
         parameters: {
             query?: never;
@@ -1724,6 +1809,19 @@ export interface components {
              * Format: date-time
              */
             criado_em: string;
+        };
+        /** Atencao */
+        Atencao: {
+            /** Terceirizado Id */
+            terceirizado_id: number;
+            /** Nome */
+            nome: string;
+            /** Motivos */
+            motivos: string[];
+            /** @description Os 60 dias anteriores */
+            antes: components["schemas"]["Placar"];
+            /** @description Os últimos 30 dias */
+            agora: components["schemas"]["Placar"];
         };
         /** AtribuirIn */
         AtribuirIn: {
@@ -2300,6 +2398,27 @@ export interface components {
             /** P95 Leitura S */
             p95_leitura_s: number | null;
         };
+        /** DetalheOut */
+        DetalheOut: {
+            /**
+             * De
+             * Format: date
+             */
+            de: string;
+            /**
+             * Ate
+             * Format: date
+             */
+            ate: string;
+            placar: components["schemas"]["PlacarTerceirizado"];
+            /**
+             * Serie
+             * @description Os 90 dias até `ate`, semana a semana
+             */
+            serie: components["schemas"]["PontoSerie"][];
+            /** Metricas */
+            metricas: components["schemas"]["Metrica"][];
+        };
         /**
          * Direcao
          * @enum {string}
@@ -2741,6 +2860,28 @@ export interface components {
              */
             apagada_em: string | null;
         };
+        /**
+         * Metrica
+         * @description Como uma medida é calculada (a tela mostra isto ao passar o mouse).
+         */
+        Metrica: {
+            /** Chave */
+            chave: string;
+            /** Nome */
+            nome: string;
+            /** Descricao */
+            descricao: string;
+            /**
+             * Unidade
+             * @enum {string}
+             */
+            unidade: "min" | "fracao" | "numero" | "por_chamado";
+            /**
+             * Melhor
+             * @enum {string}
+             */
+            melhor: "menor" | "maior";
+        };
         /** MetricasOut */
         MetricasOut: {
             /**
@@ -2794,6 +2935,24 @@ export interface components {
             titulo: string;
             /** Descricao */
             descricao: string | null;
+        };
+        /** OperadoresOut */
+        OperadoresOut: {
+            /**
+             * De
+             * Format: date
+             */
+            de: string;
+            /**
+             * Ate
+             * Format: date
+             */
+            ate: string;
+            geral: components["schemas"]["TempoResposta"];
+            /** Por Operador */
+            por_operador: components["schemas"]["TempoOperador"][];
+            /** Por Hora */
+            por_hora: components["schemas"]["TempoHora"][];
         };
         /** OrcamentoIn */
         OrcamentoIn: {
@@ -2901,6 +3060,77 @@ export interface components {
             pausada: boolean;
         };
         /**
+         * Placar
+         * @description As medidas de um conjunto de chamados (de um terceirizado, numa semana...).
+         */
+        Placar: {
+            /** Chamados */
+            chamados: number;
+            /** Sem Resposta */
+            sem_resposta: number;
+            /** Resposta Mediana Min */
+            resposta_mediana_min: number | null;
+            /** Resposta P90 Min */
+            resposta_p90_min: number | null;
+            /** Confirmados No Prazo */
+            confirmados_no_prazo: number | null;
+            /** Cobrancas Manuais Por Chamado */
+            cobrancas_manuais_por_chamado: number | null;
+            /** Cobrancas Automaticas Por Chamado */
+            cobrancas_automaticas_por_chamado: number | null;
+            /** Concluidos No Prazo */
+            concluidos_no_prazo: number | null;
+            /** Aprovacao Orcamentos */
+            aprovacao_orcamentos: number | null;
+            /** Reabertos */
+            reabertos: number;
+            /** Reatribuidos */
+            reatribuidos: number;
+            /** Entregues */
+            entregues: number | null;
+            /** Lidas */
+            lidas: number | null;
+            /** Leitura Mediana Min */
+            leitura_mediana_min: number | null;
+        };
+        /** PlacarTerceirizado */
+        PlacarTerceirizado: {
+            /** Chamados */
+            chamados: number;
+            /** Sem Resposta */
+            sem_resposta: number;
+            /** Resposta Mediana Min */
+            resposta_mediana_min: number | null;
+            /** Resposta P90 Min */
+            resposta_p90_min: number | null;
+            /** Confirmados No Prazo */
+            confirmados_no_prazo: number | null;
+            /** Cobrancas Manuais Por Chamado */
+            cobrancas_manuais_por_chamado: number | null;
+            /** Cobrancas Automaticas Por Chamado */
+            cobrancas_automaticas_por_chamado: number | null;
+            /** Concluidos No Prazo */
+            concluidos_no_prazo: number | null;
+            /** Aprovacao Orcamentos */
+            aprovacao_orcamentos: number | null;
+            /** Reabertos */
+            reabertos: number;
+            /** Reatribuidos */
+            reatribuidos: number;
+            /** Entregues */
+            entregues: number | null;
+            /** Lidas */
+            lidas: number | null;
+            /** Leitura Mediana Min */
+            leitura_mediana_min: number | null;
+            /** Terceirizado Id */
+            terceirizado_id: number;
+            /** Nome */
+            nome: string;
+            /** Empresa */
+            empresa: string | null;
+        };
+        /**
          * PoliticaIn
          * @description Minutos úteis, contados da abertura do chamado.
          */
@@ -2930,6 +3160,43 @@ export interface components {
             iniciar_min: number;
             /** Concluir Min */
             concluir_min: number;
+        };
+        /** PontoSerie */
+        PontoSerie: {
+            /** Chamados */
+            chamados: number;
+            /** Sem Resposta */
+            sem_resposta: number;
+            /** Resposta Mediana Min */
+            resposta_mediana_min: number | null;
+            /** Resposta P90 Min */
+            resposta_p90_min: number | null;
+            /** Confirmados No Prazo */
+            confirmados_no_prazo: number | null;
+            /** Cobrancas Manuais Por Chamado */
+            cobrancas_manuais_por_chamado: number | null;
+            /** Cobrancas Automaticas Por Chamado */
+            cobrancas_automaticas_por_chamado: number | null;
+            /** Concluidos No Prazo */
+            concluidos_no_prazo: number | null;
+            /** Aprovacao Orcamentos */
+            aprovacao_orcamentos: number | null;
+            /** Reabertos */
+            reabertos: number;
+            /** Reatribuidos */
+            reatribuidos: number;
+            /** Entregues */
+            entregues: number | null;
+            /** Lidas */
+            lidas: number | null;
+            /** Leitura Mediana Min */
+            leitura_mediana_min: number | null;
+            /**
+             * Semana
+             * Format: date
+             * @description Segunda-feira da semana (chamados abertos nela)
+             */
+            semana: string;
         };
         /** PrazosOut */
         PrazosOut: {
@@ -3021,6 +3288,26 @@ export interface components {
              * @description Quando a etapa vence (se nada mudar: uma resposta a cancela)
              */
             previsto_para: string;
+        };
+        /** RankingOut */
+        RankingOut: {
+            /**
+             * De
+             * Format: date
+             */
+            de: string;
+            /**
+             * Ate
+             * Format: date
+             */
+            ate: string;
+            /** Metricas */
+            metricas: components["schemas"]["Metrica"][];
+            /**
+             * Itens
+             * @description Um por terceirizado com chamados
+             */
+            itens: components["schemas"]["PlacarTerceirizado"][];
         };
         /** RateLimiterOut */
         RateLimiterOut: {
@@ -3360,6 +3647,45 @@ export interface components {
             status: "delivered" | "read" | "failed";
             /** Timestamp */
             timestamp?: string | number | null;
+        };
+        /** TempoHora */
+        TempoHora: {
+            /** Respostas */
+            respostas: number;
+            /** Mediana Min */
+            mediana_min: number | null;
+            /** P90 Min */
+            p90_min: number | null;
+            /**
+             * Hora
+             * @description Hora (no fuso da empresa) da mensagem recebida
+             */
+            hora: number;
+        };
+        /** TempoOperador */
+        TempoOperador: {
+            /** Respostas */
+            respostas: number;
+            /** Mediana Min */
+            mediana_min: number | null;
+            /** P90 Min */
+            p90_min: number | null;
+            /**
+             * Usuario Id
+             * @description null: respostas de antes do registro do autor
+             */
+            usuario_id: number | null;
+            /** Nome */
+            nome: string;
+        };
+        /** TempoResposta */
+        TempoResposta: {
+            /** Respostas */
+            respostas: number;
+            /** Mediana Min */
+            mediana_min: number | null;
+            /** P90 Min */
+            p90_min: number | null;
         };
         /** TerceirizadoCreate */
         TerceirizadoCreate: {
@@ -10715,6 +11041,295 @@ export interface operations {
                      * @example {
                      *       "error": "nao_encontrado",
                      *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    desempenho_terceirizados: {
+        parameters: {
+            query?: {
+                /** @description Primeiro dia (padrão: 29 dias antes de `ate`) */
+                de?: string | null;
+                /** @description Último dia, incluído (padrão: hoje) */
+                ate?: string | null;
+                prioridade?: components["schemas"]["Prioridade"] | null;
+                /** @description Parte do prédio / local do chamado */
+                local?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RankingOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    desempenho_terceirizado: {
+        parameters: {
+            query?: {
+                /** @description Primeiro dia (padrão: 29 dias antes de `ate`) */
+                de?: string | null;
+                /** @description Último dia, incluído (padrão: hoje) */
+                ate?: string | null;
+            };
+            header?: never;
+            path: {
+                terceirizado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetalheOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    desempenho_atencao: {
+        parameters: {
+            query?: {
+                /** @description Último dia, incluído (padrão: hoje) */
+                ate?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Atencao"][];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    desempenho_operadores: {
+        parameters: {
+            query?: {
+                /** @description Primeiro dia (padrão: 29 dias antes de `ate`) */
+                de?: string | null;
+                /** @description Último dia, incluído (padrão: hoje) */
+                ate?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperadoresOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Sem permissão (apenas administradores) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "proibido",
+                     *       "detail": "apenas administradores"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorOut"];
