@@ -227,6 +227,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/terceirizados/{terceirizado_id}/conversas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conversas de um terceirizado
+         * @description Todos os chamados do terceirizado com a conversa de cada um, os abertos primeiro,
+         *     depois pela última atividade; `a_classificar` diz quantas mensagens dele esperam um
+         *     chamado.
+         */
+        get: operations["listar_conversas_terceirizado"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chamados": {
         parameters: {
             query?: never;
@@ -671,6 +693,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mensagens/{mensagem_id}/mover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mover mensagem para outro chamado
+         * @description Move a mensagem (e, com `com_seguintes`, todas as mais novas do mesmo chamado)
+         *     para outro chamado do mesmo terceirizado.
+         */
+        post: operations["mover_mensagem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/eventos": {
         parameters: {
             query?: never;
@@ -690,6 +733,8 @@ export interface paths {
          *     |---|---|
          *     | `mensagem.nova` | `chamado_id`, `mensagem_id`, `direcao`, `status_envio` |
          *     | `mensagem.status` | `mensagem_id`, `chamado_id`, `status_envio`, `erro` |
+         *     | `mensagem.alterada` | os campos de `mensagem.status`: uma reação, edição ou exclusão |
+         *     | `mensagens.movidas` | `de_chamado_id`, `para_chamado_id`, `mensagem_ids` |
          *     | `chamado.atualizado` | `chamado_id`, `status`, `prioridade` |
          *     | `conexao` | estado da conexão do WhatsApp |
          *     | `alerta` | `id`, `tipo`, `severidade`, `mensagem`, `aberto` (incidente abriu ou fechou) |
@@ -1557,7 +1602,7 @@ export interface components {
          * AcaoRegra
          * @enum {string}
          */
-        AcaoRegra: "responder" | "mudar_status" | "notificar" | "definir_prioridade";
+        AcaoRegra: "responder" | "mudar_status" | "notificar" | "definir_prioridade" | "tocar_opcao";
         /** AguardandoOut */
         AguardandoOut: {
             /** Mensagem Id */
@@ -1731,6 +1776,11 @@ export interface components {
             titulo: string;
             /** Descricao */
             descricao?: string | null;
+            /**
+             * Local
+             * @description Prédio / local do serviço
+             */
+            local?: string | null;
             /** @default normal */
             prioridade: components["schemas"]["Prioridade"];
             /**
@@ -1757,6 +1807,11 @@ export interface components {
             titulo: string;
             /** Descricao */
             descricao: string | null;
+            /**
+             * Local
+             * @description Prédio / local do serviço
+             */
+            local: string | null;
             status: components["schemas"]["StatusChamado"];
             prioridade: components["schemas"]["Prioridade"];
             /** Prazo Combinado */
@@ -1831,6 +1886,11 @@ export interface components {
             titulo?: string;
             /** Descricao */
             descricao?: string | null;
+            /**
+             * Local
+             * @description Prédio / local do serviço
+             */
+            local?: string | null;
             prioridade?: components["schemas"]["Prioridade"];
             /** Prazo Combinado */
             prazo_combinado?: string | null;
@@ -1854,6 +1914,25 @@ export interface components {
             threshold: number;
             /** Opened At */
             opened_at: string | null;
+        };
+        /**
+         * CitacaoOut
+         * @description The message a message quotes.
+         */
+        CitacaoOut: {
+            /** Id */
+            id: number;
+            /** Chamado Id */
+            chamado_id: number | null;
+            direcao: components["schemas"]["Direcao"];
+            tipo_conteudo: components["schemas"]["TipoConteudo"];
+            /**
+             * Texto
+             * @description O texto citado, até 200 caracteres (null: mídia sem legenda)
+             */
+            texto: string | null;
+            /** Apagada */
+            apagada: boolean;
         };
         /** ConcluirIn */
         ConcluirIn: {
@@ -2123,6 +2202,11 @@ export interface components {
             numero_chamado: string;
             /** Titulo */
             titulo: string;
+            /**
+             * Local
+             * @description Prédio / local do serviço
+             */
+            local: string | null;
             status: components["schemas"]["StatusChamado"];
             prioridade: components["schemas"]["Prioridade"];
             /** Prazo Combinado */
@@ -2575,6 +2659,32 @@ export interface components {
             entregue_em: string | null;
             /** Lido Em */
             lido_em: string | null;
+            /** @description A mensagem que esta cita (nossa ou do terceirizado) */
+            citada: components["schemas"]["CitacaoOut"] | null;
+            /**
+             * Reacao
+             * @description A reação atual do terceirizado a esta mensagem (um emoji)
+             */
+            reacao: string | null;
+            /** Reagida Em */
+            reagida_em: string | null;
+            /**
+             * Editada Em
+             * @description O terceirizado editou: `texto` é o novo, `texto_original` o primeiro
+             */
+            editada_em: string | null;
+            /** Texto Original */
+            texto_original: string | null;
+            /**
+             * Apagada Em
+             * @description O terceirizado apagou para todos; `texto` guarda o original
+             */
+            apagada_em: string | null;
+            /**
+             * Terceirizado Id
+             * @description O terceirizado de quem veio ou para quem vai (null: número desconhecido)
+             */
+            terceirizado_id: number | null;
         };
         /** MetricasOut */
         MetricasOut: {
@@ -2597,6 +2707,26 @@ export interface components {
             chamados_afetados: components["schemas"]["ChamadoAfetado"][];
             /** Alertas Abertos */
             alertas_abertos: components["schemas"]["AlertaOut"][];
+        };
+        /** MoverIn */
+        MoverIn: {
+            /** Chamado Id */
+            chamado_id: number;
+            /**
+             * Com Seguintes
+             * @description Move também as mensagens mais novas do mesmo chamado
+             * @default false
+             */
+            com_seguintes: boolean;
+        };
+        /** MovidasOut */
+        MovidasOut: {
+            /** De Chamado Id */
+            de_chamado_id: number;
+            /** Para Chamado Id */
+            para_chamado_id: number;
+            /** Mensagem Ids */
+            mensagem_ids: number[];
         };
         /** Opcao */
         Opcao: {
@@ -2660,6 +2790,21 @@ export interface components {
             items: components["schemas"]["TerceirizadoOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
+        };
+        /**
+         * PaginaConversasTerceirizado
+         * @description A page of a contractor's conversations, with how many of their messages wait.
+         */
+        PaginaConversasTerceirizado: {
+            /** Items */
+            items: components["schemas"]["ConversaOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * A Classificar
+             * @description Quantas mensagens do terceirizado esperam um chamado
+             */
+            a_classificar: number;
         };
         /**
          * PaginaNaoAtribuidas
@@ -2932,6 +3077,11 @@ export interface components {
         ResponderIn: {
             /** Mensagem */
             mensagem: string;
+            /**
+             * Citada Id
+             * @description Responde citando esta mensagem do mesmo chamado
+             */
+            citada_id?: number;
         };
         /**
          * Respondida
@@ -3252,7 +3402,7 @@ export interface components {
          * TipoPadrao
          * @enum {string}
          */
-        TipoPadrao: "palavra_chave" | "regex";
+        TipoPadrao: "palavra_chave" | "regex" | "reacao";
         /** TokenOut */
         TokenOut: {
             /** Access Token */
@@ -3674,6 +3824,35 @@ export interface components {
             status_envio: components["schemas"]["StatusEnvio"];
             /** Erro */
             erro: string | null;
+        };
+        /**
+         * MensagemAlterada
+         * @description Uma reação, edição ou exclusão do terceirizado mudou uma mensagem.
+         */
+        MensagemAlterada: {
+            /** Mensagem Id */
+            mensagem_id: number;
+            /**
+             * Chamado Id
+             * @description null: mensagem ainda não atribuída
+             */
+            chamado_id: number | null;
+            direcao: components["schemas"]["Direcao"];
+            status_envio: components["schemas"]["StatusEnvio"];
+            /** Erro */
+            erro: string | null;
+        };
+        /**
+         * MensagensMovidas
+         * @description Mensagens passaram de um chamado a outro.
+         */
+        MensagensMovidas: {
+            /** De Chamado Id */
+            de_chamado_id: number;
+            /** Para Chamado Id */
+            para_chamado_id: number;
+            /** Mensagem Ids */
+            mensagem_ids: number[];
         };
         /**
          * ChamadoAtualizado
@@ -4711,6 +4890,87 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    listar_conversas_terceirizado: {
+        parameters: {
+            query?: {
+                /** @description Itens por página */
+                limit?: number;
+                /** @description `next_cursor` da página anterior */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                terceirizado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginaConversasTerceirizado"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -6850,6 +7110,8 @@ export interface operations {
     listar_mensagens_nao_atribuidas: {
         parameters: {
             query?: {
+                /** @description Só as mensagens deste terceirizado (a classificar) */
+                terceirizado_id?: number | null;
                 /** @description Itens por página */
                 limit?: number;
                 /** @description `next_cursor` da página anterior */
@@ -7085,6 +7347,113 @@ export interface operations {
                      *           "type": "string_too_short"
                      *         }
                      *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    mover_mensagem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mensagem_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "chamado_id": 2,
+                 *       "com_seguintes": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["MoverIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovidasOut"];
+                };
+            };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflito com o estado atual */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "em_envio",
+                     *       "detail": "uma das mensagens ainda está esperando o envio"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": "o chamado de destino é de outro terceirizado"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorOut"];

@@ -16,6 +16,7 @@ const chamado: Chamado = {
   terceirizado: { id: 3, nome: "Carlos Pereira", empresa: "Polar", telefone: "5511987654321" },
   titulo: "Ar-condicionado não gela",
   descricao: null,
+  local: null,
   status: "aguardando",
   prioridade: "alta",
   prazo_combinado: null,

@@ -10,6 +10,7 @@ const chamado: Chamado = {
   terceirizado: { id: 2, nome: "Ana", empresa: null, telefone: "5521998765432" },
   titulo: "Troca de disjuntor",
   descricao: null,
+  local: null,
   status: "aguardando",
   prioridade: "normal",
   prazo_combinado: null,
