@@ -91,6 +91,7 @@ function ItemConversa({ conversa }: { conversa: Conversa }) {
           <span className="conversa-chamado">
             <strong>{conversa.numero_chamado}</strong> · {conversa.titulo}
           </span>
+          {conversa.local ? <span className="conversa-local">{conversa.local}</span> : null}
           <span className="conversa-linha">
             <span className="conversa-previa">
               {m?.direcao === "outbound" ? <Ticks status={m.status_envio} /> : null}
