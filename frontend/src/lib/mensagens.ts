@@ -1,8 +1,9 @@
 /**
- * What a reply quotes (`MensagemOut.citada`), in the words a quote shows: the text on
- * one or two lines, or WhatsApp's name for a file without a caption.
+ * A message in a few words: what a reply quotes (`MensagemOut.citada`), the text on
+ * one or two lines or WhatsApp's name for a file without a caption; and a
+ * conversation's last message, on one line.
  */
-import type { Citacao, Mensagem, TipoConteudo } from "./types";
+import type { Citacao, Conversa, Mensagem, TipoConteudo } from "./types";
 import { semFormatacao } from "./whatsapp";
 
 /** A quoted file, as WhatsApp names it above a reply. */
@@ -43,4 +44,20 @@ export function citacaoDe(mensagem: Mensagem): Citacao {
 /** Who a quote names: us ("Você") or the contractor. */
 export function autorCitacao(citada: Citacao, nomeTerceirizado?: string): string {
   return citada.direcao === "outbound" ? "Você" : (nomeTerceirizado ?? "Terceirizado");
+}
+
+const MIDIA_PREVIA: Record<Exclude<TipoConteudo, "text">, string> = {
+  image: "📷 Imagem",
+  audio: "🎤 Áudio",
+  video: "🎬 Vídeo",
+  document: "📄 Documento",
+  interactive: "Mensagem interativa",
+};
+
+/** A conversation's last message on one line: the text as read, without WhatsApp's *marks*. */
+export function previaConversa(conversa: Conversa): string {
+  const m = conversa.ultima_mensagem;
+  if (!m) return "Sem mensagens";
+  if (m.texto) return semFormatacao(m.texto);
+  return m.tipo_conteudo === "text" ? "Mensagem" : MIDIA_PREVIA[m.tipo_conteudo];
 }

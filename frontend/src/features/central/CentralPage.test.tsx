@@ -70,11 +70,12 @@ describe("CentralPage", () => {
     iniciarSessao("tok", usuario, 3600);
     stubFetch({
       "GET /api/conversas": {
-        body: { items: [conversa({ atrasado: true })], next_cursor: null },
+        body: { items: [conversa({ atrasado: true, local: "Bloco B" })], next_cursor: null },
       },
     });
     renderRotas(rotas, "/central");
     const item = await screen.findByRole("link", { name: /Carlos Pereira/ });
+    expect(within(item).getByText("Bloco B")).toHaveClass("conversa-local");
     expect(within(item).getByLabelText("2 não lidas")).toHaveTextContent("2");
     expect(within(item).getByText("Aguardando")).toBeInTheDocument();
     expect(within(item).getByText("Alta")).toBeInTheDocument();
