@@ -43,6 +43,24 @@ describe("validar", () => {
   });
 });
 
+describe("the chamado's local", () => {
+  it("is optional, up to 120 characters", () => {
+    const v = { ...valoresDe(), terceirizado_id: 1, titulo: "Vazamento" };
+    expect(validar({ ...v, local: "" }, true)).toEqual({});
+    expect(validar({ ...v, local: "x".repeat(120) }, true)).toEqual({});
+    expect(validar({ ...v, local: "x".repeat(121) }, true).local).toBe("No máximo 120 caracteres.");
+  });
+
+  it("is sent when it changed, trimmed, and cleared as null", () => {
+    expect(mudancas(chamado, { ...valoresDe(chamado), local: "  Prédio 2  " })).toEqual({
+      local: "Prédio 2",
+    });
+    const comLocal = { ...chamado, local: "Bloco B" };
+    expect(valoresDe(comLocal).local).toBe("Bloco B");
+    expect(mudancas(comLocal, { ...valoresDe(comLocal), local: " " })).toEqual({ local: null });
+  });
+});
+
 describe("mudancas", () => {
   it("sends only the fields that changed, the deadline with its offset", () => {
     const v = { ...valoresDe(chamado), prioridade: "alta" as const, prazo: "2026-04-01T09:30" };

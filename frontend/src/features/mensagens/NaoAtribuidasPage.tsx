@@ -138,7 +138,7 @@ function ItemMensagem({ mensagem: m, onAtribuir }: { mensagem: Mensagem; onAtrib
 function AvisoFiltro({ terceirizadoId }: { terceirizadoId: number }) {
   const nome = useNome(terceirizadoId);
   return (
-    <p className="filtro-terceirizado">
+    <p className="nao-atribuidas-filtro">
       Só as mensagens de{" "}
       <Link to={`/terceirizados/${terceirizadoId}/conversas`}>{nome ?? "…"}</Link> ·{" "}
       <Link to="/nao-atribuidas">Ver todas</Link>
