@@ -583,6 +583,44 @@ describe("CentralPage", () => {
       );
     });
 
+    it("a quote of a message in this chat scrolls to it, again on every click", async () => {
+      iniciarSessao("tok", usuario, 3600);
+      const resposta = mensagem({
+        id: 9,
+        texto: "Recebi, obrigado",
+        citada: {
+          id: 3,
+          chamado_id: 7,
+          direcao: "inbound",
+          tipo_conteudo: "text",
+          texto: pergunta.texto,
+          apagada: false,
+        },
+      });
+      stubFetch({
+        "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+        "GET /api/chamados/7": { body: chamado },
+        "GET /api/conversas/7/mensagens": {
+          body: { items: [pergunta, resposta], next_cursor: null },
+        },
+        "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+      });
+      const rolar = vi.fn();
+      Element.prototype.scrollIntoView = rolar;
+      const { router } = renderRotas(rotas, "/central/7");
+      const citacao = await screen.findByRole("button", {
+        name: "Citação de Carlos Pereira: Segue o orçamento da bomba",
+      });
+      const user = userEvent.setup();
+      await user.click(citacao);
+      expect(router.state.location.search).toBe("?mensagem=3");
+      await waitFor(() => expect(linhaDe(3)).toHaveClass("mensagem-alvo"));
+      expect(rolar.mock.contexts).toEqual([linhaDe(3)]);
+      await user.click(citacao);
+      await waitFor(() => expect(rolar).toHaveBeenCalledTimes(2));
+      expect(router.state.location.pathname).toBe("/central/7");
+    });
+
     it("a quote of a message in another chamado opens that chat at it", async () => {
       iniciarSessao("tok", usuario, 3600);
       const resposta = mensagem({
@@ -643,6 +681,8 @@ describe("CentralPage", () => {
       const { qc } = renderRotas(rotas, "/central/7");
       await screen.findByText("Segue o orçamento da bomba");
       const user = userEvent.setup();
+      await user.click(within(linhaDe(4)).getByRole("button", { name: "Responder" }));
+      expect(screen.getByRole("group", { name: "Respondendo a Você" })).toBeVisible();
       await user.click(within(linhaDe(3)).getByRole("button", { name: "Opções da mensagem" }));
       await user.click(screen.getByRole("menuitem", { name: "Mover para outro chamado…" }));
       const dialogo = screen.getByRole("dialog", { name: "Mover para outro chamado" });
@@ -665,6 +705,8 @@ describe("CentralPage", () => {
       expect(avisosDe(qc).getLista()).toMatchObject([
         { texto: "2 mensagens movidas para CH-2026-0008.", chamadoId: 8 },
       ]);
+      // The reply was to a message that left with it.
+      expect(screen.queryByRole("group", { name: /Respondendo/ })).toBeNull();
       // Gone from this chat: it now belongs to CH-2026-0008's.
       await waitFor(() => expect(screen.queryByText("Segue o orçamento da bomba")).toBeNull());
     });

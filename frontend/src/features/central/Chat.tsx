@@ -226,7 +226,18 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
         <InfoPainel chamadoId={chamadoId} onFechar={() => setInfoAberta(false)} />
       ) : null}
       {movendo && dados ? (
-        <MoverDialog mensagem={movendo} chamado={dados} onFechar={() => setMovendo(null)} />
+        <MoverDialog
+          mensagem={movendo}
+          chamado={dados}
+          onFechar={() => setMovendo(null)}
+          onMovidas={(movidas) => {
+            // A reply cannot quote a message that is no longer in this chamado.
+            const citada = acoes.respondendo?.id;
+            if (citada !== undefined && movidas.mensagem_ids.includes(citada)) {
+              acoes.cancelarResposta();
+            }
+          }}
+        />
       ) : null}
       {dialogo && dados ? (
         <DialogoDaAcao

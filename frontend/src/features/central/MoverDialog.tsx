@@ -9,7 +9,7 @@ import { itensDe } from "../../lib/api/listaInfinita";
 import { avisosDe } from "../../lib/avisos";
 import { mensagemDeErro } from "../../lib/http";
 import { citacaoDe } from "../../lib/mensagens";
-import type { Chamado, Conversa, Mensagem } from "../../lib/types";
+import type { Chamado, Conversa, Mensagem, Movidas } from "../../lib/types";
 
 /** "1 mensagem movida para CH-2026-0008.", "3 mensagens movidas para …". */
 export function textoMovidas(n: number, numeroChamado: string): string {
@@ -21,6 +21,8 @@ interface Props {
   /** The chamado the message is in now. */
   chamado: Chamado;
   onFechar: () => void;
+  /** The server moved them: which, from where, to where. */
+  onMovidas?: (movidas: Movidas) => void;
 }
 
 /**
@@ -28,7 +30,7 @@ interface Props {
  * conversation, alone or with every message after it. Only the same contractor's
  * chamados can take it (the server refuses others, 422).
  */
-export function MoverDialog({ mensagem, chamado, onFechar }: Props) {
+export function MoverDialog({ mensagem, chamado, onFechar, onMovidas }: Props) {
   const qc = useQueryClient();
   const mover = useMoverMensagem();
   const conversas = useConversasTerceirizado(chamado.terceirizado_id);
@@ -47,6 +49,7 @@ export function MoverDialog({ mensagem, chamado, onFechar }: Props) {
             texto: textoMovidas(movidas.mensagem_ids.length, destino.numero_chamado),
             chamadoId: destino.id,
           });
+          onMovidas?.(movidas);
           onFechar();
         },
       },
