@@ -9,7 +9,12 @@ from starlette.background import BackgroundTask
 from gmm.auth import service as auth
 from gmm.auth.deps import CurrentUserOrQuery
 from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
-from gmm.conversas.eventos import MensagemNova, MensagemStatus
+from gmm.conversas.eventos import (
+    MensagemAlterada,
+    MensagemNova,
+    MensagemStatus,
+    MensagensMovidas,
+)
 from gmm.core.dependencias import dependencia_fora
 from gmm.core.deps import SettingsDep
 from gmm.core.eventos import ID_PATTERN, JANELA_MS, Assinatura, Evento, Reset, Ritmo
@@ -23,6 +28,8 @@ router = APIRouter(prefix="/api/eventos", tags=["eventos"])
 EVENTOS: tuple[type[Evento], ...] = (
     MensagemNova,
     MensagemStatus,
+    MensagemAlterada,
+    MensagensMovidas,
     ChamadoAtualizado,
     Notificacao,
     AlertaEvento,

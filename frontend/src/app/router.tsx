@@ -65,6 +65,13 @@ export const router = createBrowserRouter([
             }),
           },
           {
+            path: "terceirizados/:id/conversas",
+            lazy: async () => ({
+              Component: (await import("../features/terceirizados/ConversasTerceirizadoPage"))
+                .ConversasTerceirizadoPage,
+            }),
+          },
+          {
             path: "terceirizados/:id",
             lazy: async () => ({
               Component: (await import("../features/terceirizados/TerceirizadoFormPage"))

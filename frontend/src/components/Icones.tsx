@@ -102,6 +102,12 @@ export const IconeResposta = (p: Props) => (
   </Svg>
 );
 
+export const IconeSetaBaixo = (p: Props) => (
+  <Svg {...p}>
+    <path d="M6 9.5l6 6 6-6" />
+  </Svg>
+);
+
 export const IconeLista = (p: Props) => (
   <Svg {...p}>
     <path d="M9 6h11M9 12h11M9 18h11" />

@@ -4358,6 +4358,39 @@ export interface components {
             erro: string | null;
         };
         /**
+         * MensagemAlterada
+         * @description O terceirizado reagiu a uma mensagem, editou ou apagou uma mensagem dele.
+         */
+        MensagemAlterada: {
+            /** Mensagem Id */
+            mensagem_id: number;
+            /**
+             * Chamado Id
+             * @description null: mensagem ainda não atribuída
+             */
+            chamado_id: number | null;
+            direcao: components["schemas"]["Direcao"];
+            status_envio: components["schemas"]["StatusEnvio"];
+            /** Erro */
+            erro: string | null;
+        };
+        /**
+         * MensagensMovidas
+         * @description Mensagens passaram para outro chamado (movidas por um operador, ou mensagens a
+         *     classificar ligadas ao chamado que o terceirizado escolheu).
+         */
+        MensagensMovidas: {
+            /**
+             * De Chamado Id
+             * @description null: estavam sem chamado (a classificar)
+             */
+            de_chamado_id: number | null;
+            /** Para Chamado Id */
+            para_chamado_id: number;
+            /** Mensagem Ids */
+            mensagem_ids: number[];
+        };
+        /**
          * ChamadoAtualizado
          * @description O status ou a prioridade de um chamado mudou.
          */

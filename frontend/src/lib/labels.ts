@@ -38,12 +38,27 @@ export const ACAO_REGRA: Record<AcaoRegra, string> = {
   mudar_status: "Mudar o status",
   notificar: "Notificar os operadores",
   definir_prioridade: "Definir a prioridade",
+  tocar_opcao: "Tocar opção",
 };
 
 export const TIPO_PADRAO: Record<TipoPadrao, string> = {
   palavra_chave: "Palavra-chave",
   regex: "Expressão regular",
+  reacao: "Reação (emoji)",
 };
+
+/**
+ * The options of our questions a reaction may count as (a rule's `tocar_opcao`): the
+ * button a contractor would have tapped, by its id.
+ */
+export const OPCAO_TOQUE = {
+  "visita:confirmar": "Confirmar visita",
+  "orcamento:aprovar": "Aprovar orçamento",
+  "conclusao:sim": "Serviço concluído",
+  "cobranca:confirmo": "Confirmar atendimento",
+} as const;
+
+export type OpcaoToque = keyof typeof OPCAO_TOQUE;
 
 export const PAPEL: Record<Papel, string> = {
   operador: "Operador",
@@ -70,6 +85,7 @@ export const STATUS_LISTA = Object.keys(STATUS_CHAMADO) as StatusChamado[];
 export const PRIORIDADE_LISTA = Object.keys(PRIORIDADE) as Prioridade[];
 export const ACAO_REGRA_LISTA = Object.keys(ACAO_REGRA) as AcaoRegra[];
 export const TIPO_PADRAO_LISTA = Object.keys(TIPO_PADRAO) as TipoPadrao[];
+export const OPCAO_TOQUE_LISTA = Object.keys(OPCAO_TOQUE) as OpcaoToque[];
 export const PAPEL_LISTA = Object.keys(PAPEL) as Papel[];
 
 /** Still open: messages can be sent, and it can be finished or cancelled. */

@@ -15,6 +15,12 @@ export type ChamadoComMensagem = S["ChamadoComMensagem"];
 export type Estatisticas = S["EstatisticasChamado"];
 export type Conversa = S["ConversaOut"];
 export type Mensagem = S["MensagemOut"];
+/** The message a message quotes (a reply). */
+export type Citacao = S["CitacaoOut"];
+export type MoverIn = S["MoverIn"];
+export type Movidas = S["MovidasOut"];
+/** A contractor's chamados with their conversations, and how many of their messages wait. */
+export type PaginaConversasTerceirizado = S["PaginaConversasTerceirizado"];
 export type PaginaNaoAtribuidas = S["PaginaNaoAtribuidas"];
 export type StatusChamado = S["StatusChamado"];
 export type Prioridade = S["Prioridade"];
@@ -50,6 +56,7 @@ export type LinkPrestadorCriado = S["LinkPrestadorCriado"];
 export type UsuarioCreate = S["UsuarioCreate"];
 export type UsuarioUpdate = S["UsuarioUpdate"];
 export type AtribuirIn = S["AtribuirIn"];
+export type ResponderIn = S["ResponderIn"];
 export type Metricas = S["MetricasOut"];
 export type CircuitBreaker = S["CircuitBreakerOut"];
 export type StatusBreaker = S["CircuitBreakerOut"]["status"];
@@ -87,6 +94,8 @@ export type RespostaToque = S["Resposta"];
 /* The payloads of GET /api/eventos, one per SSE `event:` name (x-evento). */
 export type MensagemNova = S["MensagemNova"];
 export type MensagemStatus = S["MensagemStatus"];
+export type MensagemAlterada = S["MensagemAlterada"];
+export type MensagensMovidas = S["MensagensMovidas"];
 export type ChamadoAtualizado = S["ChamadoAtualizado"];
 export type Notificacao = S["Notificacao"];
 export type AlertaEvento = S["AlertaEvento"];

@@ -7,6 +7,8 @@ import { ApiError, mensagemDeErro } from "../../lib/http";
 import {
   ACAO_REGRA,
   ACAO_REGRA_LISTA,
+  OPCAO_TOQUE,
+  OPCAO_TOQUE_LISTA,
   PRIORIDADE,
   PRIORIDADE_LISTA,
   STATUS_CHAMADO,
@@ -34,6 +36,32 @@ const PARAMETRO_INICIAL: Record<AcaoRegra, string> = {
   notificar: "",
   mudar_status: "em_andamento",
   definir_prioridade: "alta",
+  tocar_opcao: "visita:confirmar",
+};
+
+/**
+ * The actions a pattern may take. A reaction can do what a text does, and also count
+ * as a tap on one of our question's options (`tocar_opcao`), which only a reaction can.
+ */
+export function acoesPara(tipo: TipoPadrao): AcaoRegra[] {
+  if (tipo !== "reacao") return ACAO_REGRA_LISTA.filter((a) => a !== "tocar_opcao");
+  return ["tocar_opcao", "notificar", "mudar_status", "definir_prioridade", "responder"];
+}
+
+/** Letters or digits: a reaction's pattern is emojis only. */
+const NAO_EMOJI = /[\p{L}\p{N}]/u;
+
+const ROTULO_PADRAO: Record<TipoPadrao, string> = {
+  palavra_chave: "Palavra ou frase",
+  regex: "Expressão regular",
+  reacao: "Emojis",
+};
+
+const AJUDA_PADRAO: Record<TipoPadrao, string> = {
+  palavra_chave: "A palavra ou frase inteira, sem distinguir acentos e maiúsculas.",
+  regex: "Ex.: or[cç]amento|valor. Sem distinguir acentos e maiúsculas.",
+  reacao:
+    "Um ou mais emojis separados por espaço (ex.: 👍 ✅): vale quando o terceirizado reage com um deles a uma mensagem nossa.",
 };
 
 export function valoresDe(regra?: Regra, proximaOrdem = 0): ValoresRegra {
@@ -52,8 +80,15 @@ export function validarRegra(v: ValoresRegra): Record<string, string> {
   const e: Record<string, string> = {};
   if (!v.nome.trim()) e.nome = "Dê um nome à regra.";
   else if (tamanho(v.nome) > 120) e.nome = "No máximo 120 caracteres.";
-  if (!v.padrao.trim()) e.padrao = "Informe a palavra-chave ou a expressão.";
-  else if (tamanho(v.padrao) > 300) e.padrao = "No máximo 300 caracteres.";
+  if (!v.padrao.trim()) {
+    e.padrao =
+      v.tipo_padrao === "reacao"
+        ? "Informe um ou mais emojis."
+        : "Informe a palavra-chave ou a expressão.";
+  } else if (tamanho(v.padrao) > 300) e.padrao = "No máximo 300 caracteres.";
+  else if (v.tipo_padrao === "reacao" && NAO_EMOJI.test(v.padrao)) {
+    e.padrao = "Só emojis, separados por espaço (ex.: 👍 ✅).";
+  }
   if (v.acao === "responder" && !v.parametro.trim()) e.parametro = "Escreva a resposta.";
   if (tamanho(v.parametro) > PARAMETRO_MAX) {
     e.parametro = `No máximo ${PARAMETRO_MAX} caracteres (tem ${tamanho(v.parametro)}).`;
@@ -132,6 +167,22 @@ function Parametro({
           <textarea rows={2} value={v.parametro} onChange={(e) => mudar(e.target.value)} />
         </Campo>
       );
+    case "tocar_opcao":
+      return (
+        <Campo
+          rotulo="Opção"
+          erro={erro}
+          ajuda="A reação vale como um toque nesta opção, numa pergunta nossa que a tenha (ex.: 👍 em “Confirma a visita?” = Confirmo)."
+        >
+          <select value={v.parametro} onChange={(e) => mudar(e.target.value)}>
+            {OPCAO_TOQUE_LISTA.map((o) => (
+              <option key={o} value={o}>
+                {OPCAO_TOQUE[o]}
+              </option>
+            ))}
+          </select>
+        </Campo>
+      );
   }
 }
 
@@ -169,6 +220,16 @@ export function RegraDialog({ regra, proximaOrdem, onFechar }: Props) {
     setErros({});
   }
 
+  function mudarTipo(tipo: TipoPadrao) {
+    const { tipo_padrao: _, ...resto } = erros;
+    setErros(resto);
+    setV((atual) => {
+      // Only a reaction can stand for a tap: a text rule falls back to a note.
+      if (acoesPara(tipo).includes(atual.acao)) return { ...atual, tipo_padrao: tipo };
+      return { ...atual, tipo_padrao: tipo, acao: "notificar", parametro: "" };
+    });
+  }
+
   function submeter(evento: React.FormEvent) {
     evento.preventDefault();
     if (mutacao.isPending) return;
@@ -183,7 +244,11 @@ export function RegraDialog({ regra, proximaOrdem, onFechar }: Props) {
   return (
     <Dialogo
       titulo={regra ? `Editar regra “${regra.nome}”` : "Nova regra"}
-      subtitulo="Vale para cada texto que um terceirizado envia num chamado aberto."
+      subtitulo={
+        v.tipo_padrao === "reacao"
+          ? "Vale para cada reação de um terceirizado a uma mensagem nossa num chamado aberto."
+          : "Vale para cada texto que um terceirizado envia num chamado aberto."
+      }
       onFechar={onFechar}
       largura="larga"
     >
@@ -204,10 +269,7 @@ export function RegraDialog({ regra, proximaOrdem, onFechar }: Props) {
         </div>
         <div className="formulario-linha">
           <Campo rotulo="Tipo de padrão" erro={api.tipo_padrao}>
-            <select
-              value={v.tipo_padrao}
-              onChange={(e) => mudar("tipo_padrao", e.target.value as TipoPadrao)}
-            >
+            <select value={v.tipo_padrao} onChange={(e) => mudarTipo(e.target.value as TipoPadrao)}>
               {TIPO_PADRAO_LISTA.map((t) => (
                 <option key={t} value={t}>
                   {TIPO_PADRAO[t]}
@@ -216,20 +278,20 @@ export function RegraDialog({ regra, proximaOrdem, onFechar }: Props) {
             </select>
           </Campo>
           <Campo
-            rotulo={v.tipo_padrao === "regex" ? "Expressão regular" : "Palavra ou frase"}
+            rotulo={ROTULO_PADRAO[v.tipo_padrao]}
             erro={erros.padrao ?? api.padrao}
-            ajuda={
-              v.tipo_padrao === "regex"
-                ? "Ex.: or[cç]amento|valor. Sem distinguir acentos e maiúsculas."
-                : "A palavra ou frase inteira, sem distinguir acentos e maiúsculas."
-            }
+            ajuda={AJUDA_PADRAO[v.tipo_padrao]}
           >
-            <input value={v.padrao} onChange={(e) => mudar("padrao", e.target.value)} />
+            <input
+              value={v.padrao}
+              placeholder={v.tipo_padrao === "reacao" ? "👍" : undefined}
+              onChange={(e) => mudar("padrao", e.target.value)}
+            />
           </Campo>
         </div>
         <Campo rotulo="Ação" erro={api.acao}>
           <select value={v.acao} onChange={(e) => mudarAcao(e.target.value as AcaoRegra)}>
-            {ACAO_REGRA_LISTA.map((a) => (
+            {acoesPara(v.tipo_padrao).map((a) => (
               <option key={a} value={a}>
                 {ACAO_REGRA[a]}
               </option>

@@ -118,6 +118,95 @@ describe("RegrasPage", () => {
     expect(await screen.findByRole("cell", { name: "Finalizado" })).toBeInTheDocument();
   });
 
+  it("creates a reaction rule that counts as tapping one of our options", async () => {
+    let regras: Regra[] = [];
+    const { chamadas } = stubFetch({
+      "GET /api/admin/automacao/regras": () => ({ body: regras }),
+      "POST /api/admin/automacao/regras": (_url, init) => {
+        const nova = regra({ id: 9, ...JSON.parse(String(init.body)) });
+        regras = [nova];
+        return { status: 201, body: nova };
+      },
+    });
+    montar();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Nova regra" }));
+    const dialogo = screen.getByRole("dialog", { name: "Nova regra" });
+    const acao = within(dialogo).getByLabelText("Ação");
+    const nomesDasAcoes = () =>
+      within(acao)
+        .getAllByRole("option")
+        .map((o) => o.textContent);
+    // A text cannot stand for a tap: the action is offered for reactions only.
+    expect(nomesDasAcoes()).not.toContain("Tocar opção");
+
+    await user.type(within(dialogo).getByLabelText("Nome"), "Joinha confirma a visita");
+    await user.selectOptions(within(dialogo).getByLabelText("Tipo de padrão"), "reacao");
+    expect(within(dialogo).getByText(/reação de um terceirizado/)).toBeInTheDocument();
+    const emojis = within(dialogo).getByLabelText("Emojis");
+    expect(emojis).toHaveAttribute("placeholder", "👍");
+    expect(nomesDasAcoes()).toEqual([
+      "Tocar opção",
+      "Notificar os operadores",
+      "Mudar o status",
+      "Definir a prioridade",
+      "Responder automaticamente",
+    ]);
+    await user.selectOptions(acao, "tocar_opcao");
+    const opcao = within(dialogo).getByLabelText("Opção");
+    expect(
+      within(opcao)
+        .getAllByRole("option")
+        .map((o) => o.textContent),
+    ).toEqual([
+      "Confirmar visita",
+      "Aprovar orçamento",
+      "Serviço concluído",
+      "Confirmar atendimento",
+    ]);
+
+    // Words are not a reaction.
+    await user.type(emojis, "ok");
+    await user.click(within(dialogo).getByRole("button", { name: "Criar regra" }));
+    expect(within(dialogo).getByText(/Só emojis, separados por espaço/)).toBeInTheDocument();
+    expect(chamadas.filter((c) => c.metodo === "POST")).toHaveLength(0);
+
+    await user.clear(emojis);
+    await user.type(emojis, "👍 ✅");
+    await user.selectOptions(opcao, "visita:confirmar");
+    await user.click(within(dialogo).getByRole("button", { name: "Criar regra" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(chamadas.find((c) => c.metodo === "POST")?.corpo).toEqual({
+      nome: "Joinha confirma a visita",
+      tipo_padrao: "reacao",
+      padrao: "👍 ✅",
+      acao: "tocar_opcao",
+      parametro: "visita:confirmar",
+      ordem: 10,
+      ativa: true,
+    });
+    const linha = (await screen.findByRole("cell", { name: "Joinha confirma a visita" })).closest(
+      "tr",
+    ) as HTMLElement;
+    expect(linha).toHaveTextContent("Reação (emoji): 👍 ✅");
+    expect(linha).toHaveTextContent("Tocar opção: Confirmar visita");
+  });
+
+  it("falls back to a note when a tap rule is turned into a text rule", async () => {
+    stubFetch({ "GET /api/admin/automacao/regras": { body: [] } });
+    montar();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Nova regra" }));
+    const dialogo = screen.getByRole("dialog", { name: "Nova regra" });
+    const tipo = within(dialogo).getByLabelText("Tipo de padrão");
+    await user.selectOptions(tipo, "reacao");
+    await user.selectOptions(within(dialogo).getByLabelText("Ação"), "tocar_opcao");
+    await user.selectOptions(tipo, "palavra_chave");
+    expect(within(dialogo).getByLabelText("Ação")).toHaveValue("notificar");
+    expect(within(dialogo).queryByLabelText("Opção")).toBeNull();
+    expect(within(dialogo).getByLabelText("Palavra ou frase")).toBeInTheDocument();
+  });
+
   it("requires the reply text and shows the API's refusal of a pattern", async () => {
     const { chamadas } = stubFetch({
       "GET /api/admin/automacao/regras": { body: [] },

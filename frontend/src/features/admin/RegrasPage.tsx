@@ -9,13 +9,20 @@ import {
   useTestarRegras,
 } from "../../lib/api/admin";
 import { mensagemDeErro } from "../../lib/http";
-import { ACAO_REGRA, PRIORIDADE, STATUS_CHAMADO, TIPO_PADRAO } from "../../lib/labels";
+import {
+  ACAO_REGRA,
+  OPCAO_TOQUE,
+  type OpcaoToque,
+  PRIORIDADE,
+  STATUS_CHAMADO,
+  TIPO_PADRAO,
+} from "../../lib/labels";
 import type { Prioridade, Regra, StatusChamado } from "../../lib/types";
 import { AdminNav } from "./AdminNav";
 import { RegraDialog } from "./RegraDialog";
 import "./admin.css";
 
-/** "Responder: “Atendemos das 8h às 18h”", "Mudar o status: Em andamento"... */
+/** "Responder: “Atendemos das 8h às 18h”", "Mudar o status: Em andamento", "Tocar opção: Confirmar visita"... */
 export function resumoAcao(regra: Regra): string {
   const p = regra.parametro;
   switch (regra.acao) {
@@ -27,6 +34,8 @@ export function resumoAcao(regra: Regra): string {
       return `${ACAO_REGRA.responder}: “${p}”`;
     case "notificar":
       return p ? `${ACAO_REGRA.notificar}: “${p}”` : ACAO_REGRA.notificar;
+    case "tocar_opcao":
+      return `${ACAO_REGRA.tocar_opcao}: ${OPCAO_TOQUE[p as OpcaoToque] ?? p}`;
   }
 }
 
@@ -108,8 +117,8 @@ export function RegrasPage() {
         </button>
       </div>
       <p className="texto-suave pagina-intro">
-        A cada texto de um terceirizado num chamado aberto, as regras ativas que reconhecem o texto
-        disparam, na ordem abaixo.
+        A cada texto (ou reação com emoji) de um terceirizado num chamado aberto, as regras ativas
+        que o reconhecem disparam, na ordem abaixo.
       </p>
       {atualizar.error ? <ErroBox erro={atualizar.error} /> : null}
       {regras.isPending ? <Carregando texto="Carregando regras…" /> : null}
@@ -123,7 +132,7 @@ export function RegrasPage() {
             <tr>
               <th scope="col">Ordem</th>
               <th scope="col">Nome</th>
-              <th scope="col">Quando o texto tem</th>
+              <th scope="col">Quando a mensagem tem</th>
               <th scope="col">Ação</th>
               <th scope="col">Ativa</th>
               <th scope="col">
@@ -138,7 +147,7 @@ export function RegrasPage() {
                 <tr key={r.id} data-regra-id={r.id} className={r.ativa ? undefined : "inativa"}>
                   <td data-rotulo="Ordem">{r.ordem}</td>
                   <td data-rotulo="Nome">{r.nome}</td>
-                  <td data-rotulo="Quando o texto tem">
+                  <td data-rotulo="Quando a mensagem tem">
                     <span className="texto-suave">{TIPO_PADRAO[r.tipo_padrao]}: </span>
                     <code>{r.padrao}</code>
                   </td>

@@ -118,7 +118,7 @@ describe("Bolha", () => {
             { id: "orcamento:rejeitar", titulo: "Rejeitar", descricao: null },
           ],
           acao: { tipo: "orcamento", valor: "1500.00", data_hora: null },
-          respondida: { opcao_id: "orcamento:aprovar", mensagem_id: 9 },
+          respondida: { opcao_id: "orcamento:aprovar", mensagem_id: 9, reacao: null },
         },
       }),
     );
@@ -153,7 +153,7 @@ describe("Bolha", () => {
               ],
             },
           ],
-          respondida: { opcao_id: "sab-tarde", mensagem_id: 12 },
+          respondida: { opcao_id: "sab-tarde", mensagem_id: 12, reacao: null },
         },
       }),
     );
@@ -283,6 +283,161 @@ describe("Bolha", () => {
     renderBolha(mensagem({ tipo: "cobranca", texto: "Olá!\nAlguma novidade?" }));
     expect(screen.getByText("Cobrança")).toBeInTheDocument();
     expect(screen.getByText(/Alguma novidade\?/).textContent).toBe("Olá!\nAlguma novidade?");
+  });
+});
+
+describe("Bolha: replies, reactions, edits and deletes", () => {
+  const citadaDoTerceirizado = {
+    id: 3,
+    chamado_id: 7,
+    direcao: "inbound" as const,
+    tipo_conteudo: "text" as const,
+    texto: "Segue o *orçamento* da troca do compressor, com a mão de obra e as peças incluídas",
+    apagada: false,
+  };
+
+  it("shows the quote of a reply at the top, naming the contractor, and goes to it", async () => {
+    const onIrParaCitada = vi.fn();
+    render(
+      <ol>
+        <Bolha
+          mensagem={mensagem({ id: 9, texto: "Aprovado!", citada: citadaDoTerceirizado })}
+          nomeTerceirizado="Carlos Pereira"
+          acoes={{ onIrParaCitada }}
+        />
+      </ol>,
+    );
+    const citacao = screen.getByRole("button", { name: /^Citação de Carlos Pereira: / });
+    expect(citacao).toHaveTextContent(
+      "Segue o orçamento da troca do compressor, com a mão de obra e as peças incluídas",
+    );
+    expect(citacao.querySelector(".citacao-texto")).not.toBeNull();
+    // Above the reply's own text.
+    const bolha = citacao.closest(".bolha") as HTMLElement;
+    expect(bolha.firstElementChild).toBe(citacao);
+    await userEvent.setup().click(citacao);
+    expect(onIrParaCitada).toHaveBeenCalledWith(citadaDoTerceirizado);
+  });
+
+  it("names our own quoted messages 'Você', files by their kind and a deleted one as such", () => {
+    render(
+      <ol>
+        <Bolha
+          mensagem={mensagem({
+            id: 1,
+            direcao: "inbound",
+            citada: { ...citadaDoTerceirizado, direcao: "outbound", texto: "Pode vir às 14h?" },
+          })}
+        />
+        <Bolha
+          mensagem={mensagem({
+            id: 2,
+            direcao: "inbound",
+            citada: { ...citadaDoTerceirizado, tipo_conteudo: "image", texto: null },
+          })}
+          nomeTerceirizado="Carlos Pereira"
+        />
+        <Bolha
+          mensagem={mensagem({
+            id: 3,
+            citada: { ...citadaDoTerceirizado, tipo_conteudo: "audio", texto: null },
+          })}
+        />
+        <Bolha
+          mensagem={mensagem({
+            id: 4,
+            citada: { ...citadaDoTerceirizado, tipo_conteudo: "image", texto: "Quadro *B*" },
+          })}
+        />
+        <Bolha mensagem={mensagem({ id: 5, citada: { ...citadaDoTerceirizado, apagada: true } })} />
+      </ol>,
+    );
+    const textos = [...document.querySelectorAll(".citacao")].map((c) => c.textContent);
+    expect(textos).toEqual([
+      "Citação de Você: Pode vir às 14h?",
+      "Citação de Carlos Pereira: 📷 Foto",
+      "Citação de Terceirizado: 🎤 Áudio",
+      "Citação de Terceirizado: 📷 Quadro B",
+      "Citação de Terceirizado: mensagem apagada",
+    ]);
+    expect(document.querySelector(".citacao-apagada")).toHaveTextContent("mensagem apagada");
+    // Without somewhere to go, a quote is not a button.
+    expect(screen.queryByRole("button", { name: /Citação/ })).toBeNull();
+  });
+
+  it("puts the contractor's reaction on the bubble's corner", () => {
+    renderBolha(mensagem({ texto: "Confirma a visita amanhã?", reacao: "👍" }));
+    const reacao = screen.getByRole("img", { name: "Reação do terceirizado: 👍" });
+    expect(reacao).toHaveAttribute("title", "Reação do terceirizado");
+    expect(reacao).toHaveTextContent("👍");
+    expect(reacao.parentElement).toHaveClass("bolha", "bolha-com-reacao");
+  });
+
+  it("marks an edited message and shows its first text on hover and on click", async () => {
+    renderBolha(
+      mensagem({
+        direcao: "inbound",
+        tipo: "recebida",
+        texto: "Chego às 15h",
+        texto_original: "Chego às 14h",
+        editada_em: "2026-03-10T13:05:00Z",
+      }),
+    );
+    expect(screen.getByText("Chego às 15h")).toHaveClass("bolha-texto");
+    const marca = screen.getByRole("button", { name: "editada: ver o texto original" });
+    expect(marca).toHaveTextContent("editada");
+    expect(marca).toHaveAttribute("title", "Original: Chego às 14h");
+    expect(screen.queryByText("Chego às 14h")).toBeNull();
+    const user = userEvent.setup();
+    await user.click(marca);
+    expect(marca).toHaveAttribute("aria-expanded", "true");
+    expect(document.querySelector(".texto-original")).toHaveTextContent("Original: Chego às 14h");
+    await user.click(marca);
+    expect(document.querySelector(".texto-original")).toBeNull();
+  });
+
+  it("says a message was deleted by the contractor, and shows what it said on demand", async () => {
+    renderBolha(
+      mensagem({
+        direcao: "inbound",
+        tipo: "recebida",
+        texto: "O valor é R$ 3.000",
+        apagada_em: "2026-03-10T13:06:00Z",
+      }),
+    );
+    const linha = screen.getByRole("listitem");
+    expect(linha).toHaveAttribute("data-apagada", "true");
+    expect(within(linha).getByText("🚫 Mensagem apagada pelo terceirizado").tagName).toBe("EM");
+    expect(within(linha).queryByText("O valor é R$ 3.000")).toBeNull();
+    const user = userEvent.setup();
+    await user.click(within(linha).getByRole("button", { name: "ver original" }));
+    expect(within(linha).getByText("O valor é R$ 3.000")).toBeInTheDocument();
+    await user.click(within(linha).getByRole("button", { name: "ocultar original" }));
+    expect(within(linha).queryByText("O valor é R$ 3.000")).toBeNull();
+  });
+
+  it("offers Responder and Mover beside a message, none on one still being sent", async () => {
+    const onResponder = vi.fn();
+    const onMover = vi.fn();
+    const recebida = mensagem({ id: 4, direcao: "inbound", tipo: "recebida", texto: "Oi" });
+    render(
+      <ol>
+        <Bolha mensagem={recebida} acoes={{ onResponder, onMover }} />
+        <Bolha mensagem={mensagem({ id: -1 })} otimista acoes={{ onResponder, onMover }} />
+      </ol>,
+    );
+    const [linha, otimista] = screen.getAllByRole("listitem") as [HTMLElement, HTMLElement];
+    expect(within(otimista).queryByRole("button")).toBeNull();
+    const user = userEvent.setup();
+    await user.click(within(linha).getByRole("button", { name: "Responder" }));
+    expect(onResponder).toHaveBeenCalledWith(recebida);
+    await user.click(within(linha).getByRole("button", { name: "Opções da mensagem" }));
+    expect(screen.getAllByRole("menuitem").map((i) => i.textContent)).toEqual([
+      "Responder",
+      "Mover para outro chamado…",
+    ]);
+    await user.click(screen.getByRole("menuitem", { name: "Mover para outro chamado…" }));
+    expect(onMover).toHaveBeenCalledWith(recebida);
   });
 });
 

@@ -1,7 +1,15 @@
-import { IconeDocumento, IconeLista, IconeResposta } from "../../components/Icones";
+import { useState } from "react";
+import { IconeDocumento, IconeLista, IconeResposta, IconeSetaBaixo } from "../../components/Icones";
+import { type ItemMenu, Menu } from "../../components/Menu";
+import { Apagada, Citacao, Editada, Reacao, TextoOriginal } from "../../components/PartesMensagem";
 import { formatarHora } from "../../lib/format";
 import { urlComToken } from "../../lib/http";
-import type { ConteudoBotoes, ConteudoLista, Mensagem } from "../../lib/types";
+import type {
+  Citacao as CitacaoOut,
+  ConteudoBotoes,
+  ConteudoLista,
+  Mensagem,
+} from "../../lib/types";
 import { semFormatacao } from "../../lib/whatsapp";
 import { ROTULO_ACAO, lerBotoes, lerLista, lerMidia, lerResposta } from "./conteudo";
 import { formatarWhatsApp } from "./formatacao";
@@ -221,6 +229,52 @@ function Lista({ conteudo }: { conteudo: ConteudoLista }) {
   );
 }
 
+/** What the chat lets the operator do from a bubble; none, a bubble to read only. */
+export interface AcoesDaBolha {
+  /** Reply quoting this message. */
+  onResponder?: (mensagem: Mensagem) => void;
+  /** Move it (maybe with the ones after it) to another chamado of the contractor. */
+  onMover?: (mensagem: Mensagem) => void;
+  /** Go to the message a reply quotes. */
+  onIrParaCitada?: (citada: CitacaoOut) => void;
+}
+
+type AcaoBolha = "responder" | "mover";
+
+/**
+ * Beside the bubble: "Responder" on hover (or focus), and a menu with what else can
+ * be done to the message; on a touch screen, with no hover, only the menu shows.
+ */
+function AcoesBolha({ mensagem, acoes }: { mensagem: Mensagem; acoes: AcoesDaBolha }) {
+  const { onResponder, onMover } = acoes;
+  const itens: ItemMenu<AcaoBolha>[] = [];
+  if (onResponder) itens.push({ id: "responder", rotulo: "Responder" });
+  if (onMover) itens.push({ id: "mover", rotulo: "Mover para outro chamado…" });
+  if (itens.length === 0) return null;
+  return (
+    <div className="bolha-acoes">
+      {onResponder ? (
+        <button
+          type="button"
+          className="btn-icone bolha-responder"
+          aria-label="Responder"
+          title="Responder"
+          onClick={() => onResponder(mensagem)}
+        >
+          <IconeResposta width={16} height={16} />
+        </button>
+      ) : null}
+      <Menu
+        rotulo="Opções da mensagem"
+        icone={<IconeSetaBaixo width={16} height={16} />}
+        itens={itens}
+        className="bolha-menu"
+        onEscolher={(id) => (id === "responder" ? onResponder : onMover)?.(mensagem)}
+      />
+    </div>
+  );
+}
+
 interface Props {
   mensagem: Mensagem;
   otimista?: boolean;
@@ -229,10 +283,27 @@ interface Props {
   reenviando?: boolean;
   /** The message a search result opened: highlighted. */
   alvo?: boolean;
+  /** Who the contractor is, for the quotes of their messages. */
+  nomeTerceirizado?: string;
+  acoes?: AcoesDaBolha;
 }
 
-export function Bolha({ mensagem, otimista, onReenviar, reenviando, alvo }: Props) {
+export function Bolha({
+  mensagem,
+  otimista,
+  onReenviar,
+  reenviando,
+  alvo,
+  nomeTerceirizado,
+  acoes,
+}: Props) {
+  const [verOriginal, setVerOriginal] = useState(false);
+  const [verApagada, setVerApagada] = useState(false);
   const saida = mensagem.direcao === "outbound";
+  const citada = mensagem.citada;
+  const irParaCitada = acoes?.onIrParaCitada;
+  const apagada = mensagem.apagada_em !== null;
+  const editada = mensagem.editada_em !== null && !apagada;
   const botoes = saida ? lerBotoes(mensagem) : null;
   const lista = saida ? lerLista(mensagem) : null;
   const acao = botoes?.acao?.tipo;
@@ -244,6 +315,7 @@ export function Bolha({ mensagem, otimista, onReenviar, reenviando, alvo }: Prop
     botoes || lista ? "bolha-interativa" : "",
     mensagem.status_envio === "falhou" ? "bolha-falhou" : "",
     otimista ? "bolha-otimista" : "",
+    mensagem.reacao ? "bolha-com-reacao" : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -253,11 +325,42 @@ export function Bolha({ mensagem, otimista, onReenviar, reenviando, alvo }: Prop
       data-mensagem-id={otimista ? undefined : mensagem.id}
       data-direcao={mensagem.direcao}
       data-respondida={respondida ? "true" : undefined}
+      data-apagada={apagada ? "true" : undefined}
     >
       <div className={classes}>
         {rotulo ? <p className="bolha-rotulo">{rotulo}</p> : null}
-        <Conteudo mensagem={mensagem} />
+        {citada ? (
+          <Citacao
+            citada={citada}
+            nomeTerceirizado={nomeTerceirizado}
+            onAbrir={
+              irParaCitada && citada.chamado_id !== null ? () => irParaCitada(citada) : undefined
+            }
+          />
+        ) : null}
+        {apagada ? (
+          <>
+            <Apagada aberta={verApagada} onAlternar={() => setVerApagada((v) => !v)} />
+            {verApagada ? (
+              <div className="bolha-apagada-original">
+                <Conteudo mensagem={mensagem} />
+              </div>
+            ) : null}
+          </>
+        ) : (
+          <Conteudo mensagem={mensagem} />
+        )}
+        {editada && verOriginal && mensagem.texto_original !== null ? (
+          <TextoOriginal texto={mensagem.texto_original} />
+        ) : null}
         <div className="bolha-rodape">
+          {editada ? (
+            <Editada
+              original={mensagem.texto_original}
+              aberta={verOriginal}
+              onAlternar={() => setVerOriginal((v) => !v)}
+            />
+          ) : null}
           <time dateTime={mensagem.criado_em}>{formatarHora(mensagem.criado_em)}</time>
           {saida ? <Ticks status={mensagem.status_envio} erro={mensagem.erro} /> : null}
         </div>
@@ -280,7 +383,9 @@ export function Bolha({ mensagem, otimista, onReenviar, reenviando, alvo }: Prop
             ) : null}
           </div>
         ) : null}
+        {mensagem.reacao ? <Reacao emoji={mensagem.reacao} /> : null}
       </div>
+      {acoes && !otimista ? <AcoesBolha mensagem={mensagem} acoes={acoes} /> : null}
     </li>
   );
 }

@@ -16,6 +16,7 @@ const chamado: Chamado = {
   terceirizado: { id: 3, nome: "Carlos Pereira", empresa: "Polar", telefone: "5511987654321" },
   titulo: "Ar-condicionado não gela",
   descricao: null,
+  local: null,
   status: "aguardando",
   prioridade: "alta",
   prazo_combinado: null,
@@ -69,11 +70,12 @@ describe("CentralPage", () => {
     iniciarSessao("tok", usuario, 3600);
     stubFetch({
       "GET /api/conversas": {
-        body: { items: [conversa({ atrasado: true })], next_cursor: null },
+        body: { items: [conversa({ atrasado: true, local: "Bloco B" })], next_cursor: null },
       },
     });
     renderRotas(rotas, "/central");
     const item = await screen.findByRole("link", { name: /Carlos Pereira/ });
+    expect(within(item).getByText("Bloco B")).toHaveClass("conversa-local");
     expect(within(item).getByLabelText("2 não lidas")).toHaveTextContent("2");
     expect(within(item).getByText("Aguardando")).toBeInTheDocument();
     expect(within(item).getByText("Alta")).toBeInTheDocument();
@@ -483,5 +485,262 @@ describe("CentralPage", () => {
     expect(item(7)).not.toBeNull();
     const pedido = chamadas.filter((c) => c.url.pathname === "/api/conversas").at(-1);
     expect(pedido?.url.searchParams.get("situacao")).toBe("atrasados");
+  });
+
+  describe("replies, quotes and moving messages", () => {
+    const pergunta = mensagem({
+      id: 3,
+      direcao: "inbound",
+      tipo: "recebida",
+      texto: "Segue o orçamento da bomba",
+    });
+    const outro = conversa({
+      id: 8,
+      numero_chamado: "CH-2026-0008",
+      titulo: "Bomba d'água",
+      local: "Bloco B",
+      status: "em_andamento",
+    });
+
+    function linhaDe(id: number): HTMLElement {
+      return document.querySelector(`[data-mensagem-id="${id}"]`) as HTMLElement;
+    }
+
+    it("replies quoting a message: the bar, the body sent and the quote in the bubble", async () => {
+      iniciarSessao("tok", usuario, 3600);
+      let servidor = [pergunta];
+      const { chamadas } = stubFetch({
+        "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+        "GET /api/chamados/7": { body: { ...chamado, local: "Prédio 2 · sala 302" } },
+        "GET /api/conversas/7/mensagens": () => ({ body: { items: servidor, next_cursor: null } }),
+        "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+        "POST /api/chamados/7/responder": (_url, pedido) => {
+          const { mensagem: texto, citada_id } = JSON.parse(pedido.body);
+          const enviada = mensagem({
+            id: 4,
+            texto,
+            status_envio: "pendente",
+            citada: {
+              id: citada_id,
+              chamado_id: 7,
+              direcao: "inbound",
+              tipo_conteudo: "text",
+              texto: pergunta.texto,
+              apagada: false,
+            },
+          });
+          servidor = [pergunta, enviada];
+          return { status: 201, body: { chamado, mensagem: enviada } };
+        },
+      });
+      renderRotas(rotas, "/central/7");
+      const topo = (await screen.findByRole("heading", { name: "Carlos Pereira" })).closest(
+        "header",
+      ) as HTMLElement;
+      expect(await within(topo).findByText("· Prédio 2 · sala 302")).toHaveClass("chat-local");
+      await screen.findByText("Segue o orçamento da bomba");
+      const user = userEvent.setup();
+      await user.click(within(linhaDe(3)).getByRole("button", { name: "Responder" }));
+      const barra = screen.getByRole("group", { name: "Respondendo a Carlos Pereira" });
+      expect(barra).toHaveTextContent("Segue o orçamento da bomba");
+      expect(screen.getByLabelText("Mensagem")).toHaveFocus();
+
+      await user.keyboard("Aprovado, pode seguir{Enter}");
+      expect(screen.queryByRole("group", { name: /Respondendo/ })).toBeNull();
+      await waitFor(() => expect(linhaDe(4)).not.toBeNull());
+      expect(chamadas.find((c) => c.url.pathname === "/api/chamados/7/responder")?.corpo).toEqual({
+        mensagem: "Aprovado, pode seguir",
+        citada_id: 3,
+      });
+      const citacao = within(linhaDe(4)).getByRole("button", { name: /^Citação de Carlos/ });
+      expect(citacao).toHaveTextContent("Segue o orçamento da bomba");
+      expect(screen.getAllByText("Aprovado, pode seguir")).toHaveLength(1);
+    });
+
+    it("Esc takes the reply back, and then the text goes without a quote", async () => {
+      iniciarSessao("tok", usuario, 3600);
+      const { chamadas } = stubFetch({
+        "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+        "GET /api/chamados/7": { body: chamado },
+        "GET /api/conversas/7/mensagens": { body: { items: [pergunta], next_cursor: null } },
+        "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+        "POST /api/chamados/7/responder": {
+          status: 201,
+          body: { chamado, mensagem: mensagem({ id: 4, texto: "Ok" }) },
+        },
+      });
+      renderRotas(rotas, "/central/7");
+      await screen.findByText("Segue o orçamento da bomba");
+      const user = userEvent.setup();
+      await user.click(within(linhaDe(3)).getByRole("button", { name: "Responder" }));
+      await user.keyboard("Ok{Escape}");
+      expect(screen.queryByRole("group", { name: /Respondendo/ })).toBeNull();
+      await user.keyboard("{Enter}");
+      await waitFor(() =>
+        expect(chamadas.find((c) => c.url.pathname === "/api/chamados/7/responder")?.corpo).toEqual(
+          { mensagem: "Ok" },
+        ),
+      );
+    });
+
+    it("a quote of a message in this chat scrolls to it, again on every click", async () => {
+      iniciarSessao("tok", usuario, 3600);
+      const resposta = mensagem({
+        id: 9,
+        texto: "Recebi, obrigado",
+        citada: {
+          id: 3,
+          chamado_id: 7,
+          direcao: "inbound",
+          tipo_conteudo: "text",
+          texto: pergunta.texto,
+          apagada: false,
+        },
+      });
+      stubFetch({
+        "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+        "GET /api/chamados/7": { body: chamado },
+        "GET /api/conversas/7/mensagens": {
+          body: { items: [pergunta, resposta], next_cursor: null },
+        },
+        "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+      });
+      const rolar = vi.fn();
+      Element.prototype.scrollIntoView = rolar;
+      const { router } = renderRotas(rotas, "/central/7");
+      const citacao = await screen.findByRole("button", {
+        name: "Citação de Carlos Pereira: Segue o orçamento da bomba",
+      });
+      const user = userEvent.setup();
+      await user.click(citacao);
+      expect(router.state.location.search).toBe("?mensagem=3");
+      await waitFor(() => expect(linhaDe(3)).toHaveClass("mensagem-alvo"));
+      expect(rolar.mock.contexts).toEqual([linhaDe(3)]);
+      await user.click(citacao);
+      await waitFor(() => expect(rolar).toHaveBeenCalledTimes(2));
+      expect(router.state.location.pathname).toBe("/central/7");
+    });
+
+    it("a quote of a message in another chamado opens that chat at it", async () => {
+      iniciarSessao("tok", usuario, 3600);
+      const resposta = mensagem({
+        id: 9,
+        direcao: "inbound",
+        tipo: "recebida",
+        texto: "Já mandei",
+        citada: {
+          id: 5,
+          chamado_id: 8,
+          direcao: "outbound",
+          tipo_conteudo: "text",
+          texto: "Pode mandar o orçamento?",
+          apagada: false,
+        },
+      });
+      stubFetch({
+        "GET /api/conversas": { body: { items: [conversa(), outro], next_cursor: null } },
+        "GET /api/chamados/7": { body: chamado },
+        "GET /api/chamados/8": { body: { ...chamado, id: 8, numero_chamado: "CH-2026-0008" } },
+        "GET /api/conversas/7/mensagens": { body: { items: [resposta], next_cursor: null } },
+        "GET /api/conversas/8/mensagens": {
+          body: {
+            items: [mensagem({ id: 5, chamado_id: 8, texto: "Pode mandar o orçamento?" })],
+            next_cursor: null,
+          },
+        },
+        "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+        "POST /api/conversas/8/lidas": { body: { marcadas: 0 } },
+      });
+      Element.prototype.scrollIntoView = vi.fn();
+      const { router } = renderRotas(rotas, "/central/7");
+      const citacao = await screen.findByRole("button", {
+        name: "Citação de Você: Pode mandar o orçamento?",
+      });
+      await userEvent.setup().click(citacao);
+      expect(router.state.location.pathname).toBe("/central/8");
+      expect(router.state.location.search).toBe("?mensagem=5");
+      await waitFor(() => expect(linhaDe(5)).toHaveClass("mensagem-alvo"));
+    });
+
+    it("moves a message and the ones after it to another chamado of the contractor", async () => {
+      iniciarSessao("tok", usuario, 3600);
+      let servidor = [pergunta, mensagem({ id: 4, texto: "Recebido" })];
+      const { chamadas } = stubFetch({
+        "GET /api/conversas": { body: { items: [conversa(), outro], next_cursor: null } },
+        "GET /api/chamados/7": { body: chamado },
+        "GET /api/conversas/7/mensagens": () => ({ body: { items: servidor, next_cursor: null } }),
+        "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+        "GET /api/terceirizados/3/conversas": {
+          body: { items: [conversa(), outro], next_cursor: null, a_classificar: 0 },
+        },
+        "POST /api/mensagens/3/mover": () => {
+          servidor = [];
+          return { body: { de_chamado_id: 7, para_chamado_id: 8, mensagem_ids: [3, 4] } };
+        },
+      });
+      const { qc } = renderRotas(rotas, "/central/7");
+      await screen.findByText("Segue o orçamento da bomba");
+      const user = userEvent.setup();
+      await user.click(within(linhaDe(4)).getByRole("button", { name: "Responder" }));
+      expect(screen.getByRole("group", { name: "Respondendo a Você" })).toBeVisible();
+      await user.click(within(linhaDe(3)).getByRole("button", { name: "Opções da mensagem" }));
+      await user.click(screen.getByRole("menuitem", { name: "Mover para outro chamado…" }));
+      const dialogo = screen.getByRole("dialog", { name: "Mover para outro chamado" });
+      // The message itself, and only the contractor's other chamados.
+      expect(dialogo.querySelector(".citacao")).toHaveTextContent("Segue o orçamento da bomba");
+      const opcoes = await within(dialogo).findAllByRole("radio");
+      expect(opcoes).toHaveLength(1);
+      expect(opcoes[0]).toHaveTextContent("CH-2026-0008 · Bomba d'água");
+      expect(opcoes[0]).toHaveTextContent("Bloco B");
+      expect(within(dialogo).getByRole("button", { name: "Mover" })).toBeDisabled();
+      await user.click(opcoes[0] as HTMLElement);
+      await user.click(within(dialogo).getByLabelText("Mover também as mensagens seguintes"));
+      await user.click(within(dialogo).getByRole("button", { name: "Mover para CH-2026-0008" }));
+
+      await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+      expect(chamadas.find((c) => c.url.pathname === "/api/mensagens/3/mover")?.corpo).toEqual({
+        chamado_id: 8,
+        com_seguintes: true,
+      });
+      expect(avisosDe(qc).getLista()).toMatchObject([
+        { texto: "2 mensagens movidas para CH-2026-0008.", chamadoId: 8 },
+      ]);
+      // The reply was to a message that left with it.
+      expect(screen.queryByRole("group", { name: /Respondendo/ })).toBeNull();
+      // Gone from this chat: it now belongs to CH-2026-0008's.
+      await waitFor(() => expect(screen.queryByText("Segue o orçamento da bomba")).toBeNull());
+    });
+
+    it("shows why the server would not move it", async () => {
+      iniciarSessao("tok", usuario, 3600);
+      stubFetch({
+        "GET /api/conversas": { body: { items: [conversa()], next_cursor: null } },
+        "GET /api/chamados/7": { body: chamado },
+        "GET /api/conversas/7/mensagens": { body: { items: [pergunta], next_cursor: null } },
+        "POST /api/conversas/7/lidas": { body: { marcadas: 0 } },
+        "GET /api/terceirizados/3/conversas": {
+          body: { items: [outro], next_cursor: null, a_classificar: 0 },
+        },
+        "POST /api/mensagens/3/mover": {
+          status: 409,
+          body: {
+            error: "em_envio",
+            detail: "a mensagem 4 ainda está esperando o envio; tente de novo em instantes",
+          },
+        },
+      });
+      const { qc } = renderRotas(rotas, "/central/7");
+      await screen.findByText("Segue o orçamento da bomba");
+      const user = userEvent.setup();
+      await user.click(within(linhaDe(3)).getByRole("button", { name: "Opções da mensagem" }));
+      await user.click(screen.getByRole("menuitem", { name: "Mover para outro chamado…" }));
+      const dialogo = screen.getByRole("dialog", { name: "Mover para outro chamado" });
+      await user.click(await within(dialogo).findByRole("radio", { name: /CH-2026-0008/ }));
+      await user.click(within(dialogo).getByRole("button", { name: "Mover para CH-2026-0008" }));
+      expect(await within(dialogo).findByRole("alert")).toHaveTextContent(
+        "a mensagem 4 ainda está esperando o envio; tente de novo em instantes",
+      );
+      expect(avisosDe(qc).getLista()).toEqual([]);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Link, useLocation, useSearchParams } from "react-router";
+import { Link, useLocation, useNavigate, useSearchParams } from "react-router";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErroBox } from "../../components/Feedback";
@@ -11,11 +11,13 @@ import { avisosDe } from "../../lib/avisos";
 import { ApiError } from "../../lib/http";
 import { chamadoAberto } from "../../lib/labels";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
-import type { ChamadoComMensagem } from "../../lib/types";
+import { citacaoDe } from "../../lib/mensagens";
+import type { ChamadoComMensagem, Citacao, Mensagem } from "../../lib/types";
 import { Composer } from "./Composer";
 import { FaixaBreaker } from "./FaixaBreaker";
 import { InfoPainel } from "./InfoPainel";
 import { ListaMensagens } from "./ListaMensagens";
+import { MoverDialog } from "./MoverDialog";
 import { PARAMETRO_MENSAGEM } from "./ResultadosBusca";
 import { mensagensDasPaginas } from "./listaOtimista";
 import { DialogoDaAcao } from "./menu/DialogoDaAcao";
@@ -42,6 +44,7 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
   const acoes = useAcoesDoChat(chamadoId, itens, mensagens.data !== undefined);
   const [infoAberta, setInfoAberta] = useState(false);
   const [dialogo, setDialogo] = useState<AcaoMenu | null>(null);
+  const [movendo, setMovendo] = useState<Mensagem | null>(null);
 
   function aoEnviarDoMenu(resposta: ChamadoComMensagem) {
     setDialogo(null);
@@ -54,13 +57,24 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
   const indisponivel = chamado.isError && !dados;
   const naoExiste =
     indisponivel && chamado.error instanceof ApiError && chamado.error.status === 404;
+  const location = useLocation();
+  const navigate = useNavigate();
   // Opened with Enter from the list (ListaConversas): the keyboard goes on typing.
-  const focarComposer = pedeFoco(useLocation().state);
-  // Opened from a search result: that message is scrolled to and highlighted.
+  const focarComposer = pedeFoco(location.state);
+  // Opened from a search result or a quote: that message is scrolled to and highlighted.
   const alvo = Number(useSearchParams()[0].get(PARAMETRO_MENSAGEM)) || null;
   const aberto = dados ? chamadoAberto(dados.status) : false;
   const confirmarConclusao = dados?.status === "aguardando_confirmacao";
   const acao = acoes.acao;
+  const podeEnviar = dados !== undefined && dados.status !== "cancelado";
+
+  /** A quote's original: here (scrolled to), or in the chat of the chamado it is in. */
+  function irParaCitada(citada: Citacao) {
+    if (citada.chamado_id === null) return;
+    const busca = `?${PARAMETRO_MENSAGEM}=${citada.id}`;
+    if (citada.chamado_id === chamadoId) void navigate({ search: busca }, { replace: true });
+    else void navigate(`/central/${citada.chamado_id}${busca}`);
+  }
 
   // Closed here (by this operator, or seen by polling with no event stream): the
   // chamado's notes ("confirme para finalizar") are moot, take them down.
@@ -87,6 +101,7 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
                 <h2>{dados.terceirizado.nome}</h2>
                 <p>
                   <span className="chat-numero">{dados.numero_chamado}</span> · {dados.titulo}
+                  {dados.local ? <span className="chat-local"> · {dados.local}</span> : null}
                 </p>
               </>
             ) : indisponivel ? (
@@ -172,6 +187,13 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
               onReenviar={acoes.reenviarMensagem}
               reenviandoId={acoes.reenviandoId}
               alvo={alvo}
+              chaveAlvo={location.key}
+              nomeTerceirizado={dados?.terceirizado.nome}
+              acoes={{
+                onResponder: podeEnviar ? acoes.responderA : undefined,
+                onMover: dados ? setMovendo : undefined,
+                onIrParaCitada: irParaCitada,
+              }}
             />
             {acoes.erroEnvio ? (
               <p className="chat-erro-envio" role="alert">
@@ -184,6 +206,9 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
               chamadoId={chamadoId}
               focar={focarComposer}
               onEnviar={acoes.enviar}
+              respondendo={acoes.respondendo ? citacaoDe(acoes.respondendo) : null}
+              nomeTerceirizado={dados?.terceirizado.nome}
+              onCancelarResposta={acoes.cancelarResposta}
               desabilitado={dados?.status === "cancelado"}
               motivoDesabilitado="Chamado cancelado: não é possível enviar mensagens."
               menu={
@@ -199,6 +224,20 @@ export function Chat({ chamadoId }: { chamadoId: number }) {
       </div>
       {infoAberta ? (
         <InfoPainel chamadoId={chamadoId} onFechar={() => setInfoAberta(false)} />
+      ) : null}
+      {movendo && dados ? (
+        <MoverDialog
+          mensagem={movendo}
+          chamado={dados}
+          onFechar={() => setMovendo(null)}
+          onMovidas={(movidas) => {
+            // A reply cannot quote a message that is no longer in this chamado.
+            const citada = acoes.respondendo?.id;
+            if (citada !== undefined && movidas.mensagem_ids.includes(citada)) {
+              acoes.cancelarResposta();
+            }
+          }}
+        />
       ) : null}
       {dialogo && dados ? (
         <DialogoDaAcao

@@ -117,6 +117,62 @@ describe("Composer", () => {
     expect(caixa()).toBeDisabled();
   });
 
+  describe("replying to a message", () => {
+    const citada = {
+      id: 3,
+      chamado_id: 7,
+      direcao: "inbound" as const,
+      tipo_conteudo: "text" as const,
+      texto: "Segue o orçamento",
+      apagada: false,
+    };
+
+    it("shows what it replies to over the box, takes the focus, and ✕ drops it", async () => {
+      const onCancelarResposta = vi.fn();
+      montar(
+        <Composer
+          chaveRascunho={7}
+          onEnviar={vi.fn().mockResolvedValue(true)}
+          respondendo={citada}
+          nomeTerceirizado="Carlos Pereira"
+          onCancelarResposta={onCancelarResposta}
+        />,
+      );
+      const barra = screen.getByRole("group", { name: "Respondendo a Carlos Pereira" });
+      expect(barra).toHaveTextContent("Carlos Pereira");
+      expect(barra).toHaveTextContent("Segue o orçamento");
+      expect(caixa()).toHaveFocus();
+      await userEvent.setup().click(screen.getByRole("button", { name: "Cancelar resposta" }));
+      expect(onCancelarResposta).toHaveBeenCalledTimes(1);
+      expect(caixa()).toHaveFocus();
+    });
+
+    it("Esc drops the reply, and the text stays", async () => {
+      const onCancelarResposta = vi.fn();
+      montar(
+        <Composer
+          chaveRascunho={7}
+          onEnviar={vi.fn().mockResolvedValue(true)}
+          respondendo={{ ...citada, direcao: "outbound", texto: "Pode vir amanhã?" }}
+          onCancelarResposta={onCancelarResposta}
+        />,
+      );
+      expect(screen.getByRole("group", { name: "Respondendo a Você" })).toHaveTextContent(
+        "Pode vir amanhã?",
+      );
+      const user = userEvent.setup();
+      await user.type(caixa(), "Sim");
+      await user.keyboard("{Escape}");
+      expect(onCancelarResposta).toHaveBeenCalledTimes(1);
+      expect(caixa().value).toBe("Sim");
+    });
+
+    it("without a reply there is no bar", () => {
+      montar(<Composer chaveRascunho={7} onEnviar={vi.fn().mockResolvedValue(true)} />);
+      expect(screen.queryByRole("group", { name: /Respondendo/ })).toBeNull();
+    });
+  });
+
   describe("quick replies", () => {
     const respostas: RespostaRapida[] = [
       {

@@ -1,9 +1,11 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { IconeEnviar } from "../../components/Icones";
+import { Citacao as CitacaoBloco } from "../../components/PartesMensagem";
 import { preencherResposta, useRespostasRapidas } from "../../lib/api/respostasRapidas";
 import { lerRascunho, salvarRascunho } from "../../lib/drafts";
 import { mensagemDeErro } from "../../lib/http";
-import type { RespostaRapida } from "../../lib/types";
+import { autorCitacao } from "../../lib/mensagens";
+import type { Citacao, RespostaRapida } from "../../lib/types";
 import { SeletorRespostas, filtrarRespostas } from "./SeletorRespostas";
 
 /** A second send within this window is ignored: no double message by a double Enter. */
@@ -21,6 +23,11 @@ interface Props {
   chamadoId?: number;
   /** Take the keyboard focus on mount (the chat was opened from the keyboard). */
   focar?: boolean;
+  /** The message the text replies to: shown over the box, with a ✕ (or Esc) to drop it. */
+  respondendo?: Citacao | null;
+  /** The contractor's name, for the quote of one of their messages. */
+  nomeTerceirizado?: string;
+  onCancelarResposta?: () => void;
 }
 
 /**
@@ -36,6 +43,9 @@ export function Composer({
   menu,
   chamadoId,
   focar,
+  respondendo = null,
+  nomeTerceirizado,
+  onCancelarResposta,
 }: Props) {
   const [texto, setTexto] = useState(() => lerRascunho(chaveRascunho));
   const [enviando, setEnviando] = useState(false);
@@ -65,6 +75,12 @@ export function Composer({
   useEffect(() => {
     if (focarAoAbrir.current) caixa.current?.focus();
   }, []);
+
+  // "Responder" on a message: the next thing is typing the reply.
+  const citadaId = respondendo?.id;
+  useEffect(() => {
+    if (citadaId !== undefined) caixa.current?.focus();
+  }, [citadaId]);
 
   useLayoutEffect(() => {
     const el = caixa.current;
@@ -125,6 +141,11 @@ export function Composer({
 
   function aoTeclar(evento: React.KeyboardEvent<HTMLTextAreaElement>) {
     if (escolhendo && aoTeclarNoSeletor(evento)) return;
+    if (evento.key === "Escape" && respondendo && onCancelarResposta) {
+      evento.preventDefault();
+      onCancelarResposta();
+      return;
+    }
     if (evento.key === "Enter" && !evento.shiftKey && !evento.nativeEvent.isComposing) {
       evento.preventDefault();
       void enviar();
@@ -162,6 +183,29 @@ export function Composer({
         void enviar();
       }}
     >
+      {respondendo ? (
+        <div
+          className="composer-resposta"
+          role="group"
+          aria-label={`Respondendo a ${autorCitacao(respondendo, nomeTerceirizado)}`}
+        >
+          <CitacaoBloco citada={respondendo} nomeTerceirizado={nomeTerceirizado} />
+          {onCancelarResposta ? (
+            <button
+              type="button"
+              className="btn-icone composer-resposta-fechar"
+              aria-label="Cancelar resposta"
+              title="Cancelar resposta (Esc)"
+              onClick={() => {
+                onCancelarResposta();
+                caixa.current?.focus();
+              }}
+            >
+              ✕
+            </button>
+          ) : null}
+        </div>
+      ) : null}
       {menu}
       {escolhendo ? (
         <SeletorRespostas respostas={opcoes} ativa={ativa} onEscolher={(r) => void escolher(r)} />

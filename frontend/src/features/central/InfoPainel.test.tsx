@@ -10,6 +10,7 @@ import { InfoPainel } from "./InfoPainel";
 
 const info: ChamadoInfo = {
   chamado: chamado({
+    local: "Prédio 2 · sala 302",
     status: "aguardando_confirmacao",
     valor_orcamento: "1500.00",
     visita_em: "2026-03-12T13:30:00Z",
@@ -120,6 +121,13 @@ describe("InfoPainel", () => {
     );
     expect(within(painel).getByText("Visita confirmada").nextElementSibling).toHaveTextContent(
       formatarDataHora("2026-03-12T13:30:00Z"),
+    );
+    expect(within(painel).getByText("Prédio / local").nextElementSibling).toHaveTextContent(
+      "Prédio 2 · sala 302",
+    );
+    expect(within(painel).getByRole("link", { name: "Todas as conversas" })).toHaveAttribute(
+      "href",
+      "/terceirizados/3/conversas",
     );
     const linha = await within(painel).findByRole("list", { name: "Histórico do chamado" });
     const itens = within(linha).getAllByRole("listitem");

@@ -46,7 +46,13 @@ export function InfoPainel({ chamadoId, onFechar }: { chamadoId: number; onFecha
               <span className="texto-suave">
                 {formatarTelefone(info.data.chamado.terceirizado.telefone)}
               </span>
+              <br />
+              <Link to={`/terceirizados/${info.data.chamado.terceirizado_id}/conversas`}>
+                Todas as conversas
+              </Link>
             </dd>
+            <dt>Prédio / local</dt>
+            <dd>{info.data.chamado.local || "—"}</dd>
             <dt>Prazo combinado</dt>
             <dd>{formatarDataHora(info.data.chamado.prazo_combinado)}</dd>
             <dt>Orçamento</dt>

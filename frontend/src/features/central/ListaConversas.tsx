@@ -14,8 +14,8 @@ import { itensDe } from "../../lib/api/listaInfinita";
 import { cronometroPrazo, horarioLista } from "../../lib/format";
 import { STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
 import { useLiveUpdates } from "../../lib/live/useLiveUpdates";
+import { previaConversa } from "../../lib/mensagens";
 import type { Conversa, StatusChamado } from "../../lib/types";
-import { semFormatacao } from "../../lib/whatsapp";
 import { ResultadosBusca } from "./ResultadosBusca";
 import { Ticks } from "./Ticks";
 
@@ -24,21 +24,6 @@ function iniciais(nome: string): string {
   return (
     (partes[0]?.[0] ?? "") + (partes.length > 1 ? (partes.at(-1)?.[0] ?? "") : "")
   ).toUpperCase();
-}
-
-function previa(conversa: Conversa): string {
-  const m = conversa.ultima_mensagem;
-  if (!m) return "Sem mensagens";
-  // One line: the text as read, without WhatsApp's *marks*.
-  if (m.texto) return semFormatacao(m.texto);
-  const tipos: Record<string, string> = {
-    image: "📷 Imagem",
-    audio: "🎤 Áudio",
-    video: "🎬 Vídeo",
-    document: "📄 Documento",
-    interactive: "Mensagem interativa",
-  };
-  return tipos[m.tipo_conteudo] ?? "Mensagem";
 }
 
 /** The deadline as a timer: "atrasado 3h", "vence em 1h20" (the chat has the date). */
@@ -91,10 +76,11 @@ function ItemConversa({ conversa }: { conversa: Conversa }) {
           <span className="conversa-chamado">
             <strong>{conversa.numero_chamado}</strong> · {conversa.titulo}
           </span>
+          {conversa.local ? <span className="conversa-local">{conversa.local}</span> : null}
           <span className="conversa-linha">
             <span className="conversa-previa">
               {m?.direcao === "outbound" ? <Ticks status={m.status_envio} /> : null}
-              <span className="conversa-previa-texto">{previa(conversa)}</span>
+              <span className="conversa-previa-texto">{previaConversa(conversa)}</span>
             </span>
             {naoLidas > 0 ? (
               <span className="nao-lidas" aria-label={`${naoLidas} não lidas`}>

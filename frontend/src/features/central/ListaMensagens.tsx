@@ -3,7 +3,7 @@ import { Carregando, ErroBox } from "../../components/Feedback";
 import { chaveDia, rotuloDia } from "../../lib/format";
 import type { AoVivo } from "../../lib/live/useLiveUpdates";
 import type { Mensagem } from "../../lib/types";
-import { Bolha } from "./Bolha";
+import { type AcoesDaBolha, Bolha } from "./Bolha";
 
 interface MensagensProps {
   itens: Mensagem[];
@@ -19,6 +19,15 @@ interface MensagensProps {
   reenviandoId: number | undefined;
   /** A message to show (a search result): older pages load until it is there. */
   alvo?: number | null;
+  /**
+   * Tells one visit to the target from the next (the location's key): going to the
+   * same quoted message again scrolls to it again.
+   */
+  chaveAlvo?: string;
+  /** The contractor's name, for the quotes of their messages. */
+  nomeTerceirizado?: string;
+  /** What the operator may do from each bubble (reply, move, go to a quote). */
+  acoes?: AcoesDaBolha;
 }
 
 /** Closer than this to the bottom counts as "at the bottom". */
@@ -44,6 +53,9 @@ export function ListaMensagens({
   onReenviar,
   reenviandoId,
   alvo = null,
+  chaveAlvo = "",
+  nomeTerceirizado,
+  acoes,
 }: MensagensProps) {
   const caixa = useRef<HTMLDivElement>(null);
   const conteudo = useRef<HTMLDivElement>(null);
@@ -52,8 +64,9 @@ export function ListaMensagens({
   const ultimaId = itens.at(-1)?.id;
   const ultimaVista = useRef(ultimaId);
   const [novas, setNovas] = useState(false);
-  // The target already looked for (scrolled to, or not in this chat): once is enough.
-  const alvoVisto = useRef<number | null>(null);
+  // The target already looked for (scrolled to, or not in this chat): once per visit.
+  const alvoVisto = useRef<string | null>(null);
+  const visita = alvo === null ? null : `${alvo}@${chaveAlvo}`;
 
   function irParaOFim() {
     const el = caixa.current;
@@ -104,19 +117,21 @@ export function ListaMensagens({
   }, []);
 
   useEffect(() => {
-    if (alvo === null || alvoVisto.current === alvo || carregando || carregandoAnteriores) return;
+    if (visita === null || alvoVisto.current === visita || carregando || carregandoAnteriores) {
+      return;
+    }
     const linha = caixa.current?.querySelector(`[data-mensagem-id="${alvo}"]`);
     if (linha) {
       // Stay there: new messages below offer the jump instead of pulling the view.
       noFim.current = false;
       linha.scrollIntoView({ block: "center" });
-      alvoVisto.current = alvo;
+      alvoVisto.current = visita;
     } else if (temAnteriores) {
       carregarAnteriores();
     } else {
-      alvoVisto.current = alvo; // not in this conversation (moved, or a wrong link)
+      alvoVisto.current = visita; // not in this conversation (moved, or a wrong link)
     }
-  }, [alvo, itens, carregando, carregandoAnteriores, temAnteriores, carregarAnteriores]);
+  }, [alvo, visita, itens, carregando, carregandoAnteriores, temAnteriores, carregarAnteriores]);
 
   function aoRolar() {
     const el = caixa.current;
@@ -180,6 +195,8 @@ export function ListaMensagens({
                     onReenviar={onReenviar}
                     reenviando={reenviandoId === m.id}
                     alvo={m.id === alvo}
+                    nomeTerceirizado={nomeTerceirizado}
+                    acoes={acoes}
                   />
                 ))}
               </ol>

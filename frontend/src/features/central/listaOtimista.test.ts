@@ -54,6 +54,19 @@ describe("the pending messages", () => {
     });
   });
 
+  it("a reply quoting a message shows the quote at once", () => {
+    const citada = {
+      id: 3,
+      chamado_id: 7,
+      direcao: "inbound" as const,
+      tipo_conteudo: "text" as const,
+      texto: "Segue o orçamento",
+      apagada: false,
+    };
+    expect(mensagemOtimista({ ...pendente(6), citada }, 7).citada).toEqual(citada);
+    expect(mensagemOtimista(pendente(7), 7).citada).toBeNull();
+  });
+
   it("shows after the conversation until the server lists it", () => {
     const itens = [mensagem({ id: 10 }), mensagem({ id: 11 })];
     let pendentes = adicionarPendente([], pendente(1), new Set([10, 11]));

@@ -5,13 +5,15 @@
  * shows twice. Pure functions; the state lives in useAcoesDoChat.
  */
 import type { InfiniteData } from "@tanstack/react-query";
-import type { Mensagem, Page } from "../../lib/types";
+import type { Citacao, Mensagem, Page } from "../../lib/types";
 
 export interface Pendente {
   /** Local, increasing: tells the bubbles apart (and gives them negative ids). */
   chave: number;
   texto: string;
   criado_em: string;
+  /** The message it replies to: the bubble shows the quote at once. */
+  citada?: Citacao;
   /** The server's id once accepted: the bubble goes when that message is in the list. */
   servidorId?: number;
 }
@@ -83,6 +85,13 @@ export function mensagemOtimista(p: Pendente, chamadoId: number): Mensagem {
     enviado_em: null,
     entregue_em: null,
     lido_em: null,
+    citada: p.citada ?? null,
+    reacao: null,
+    reagida_em: null,
+    editada_em: null,
+    texto_original: null,
+    apagada_em: null,
+    terceirizado_id: null,
   };
 }
 

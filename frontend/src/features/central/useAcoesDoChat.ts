@@ -1,8 +1,8 @@
 /**
  * What the chat does to the chamado and its messages: reply (with the optimistic
- * list), charge the contractor or finish the chamado (after a confirmation), send a
- * failed message again, and mark the conversation read. The five mutations live
- * here; Chat.tsx only lays the pieces out.
+ * list, quoting a message or not), charge the contractor or finish the chamado (after
+ * a confirmation), send a failed message again, and mark the conversation read. The
+ * five mutations live here; Chat.tsx only lays the pieces out.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -10,6 +10,7 @@ import { useCobrarChamado, useFinalizarChamado, useResponderChamado } from "../.
 import { useMarcarLidas, useReenviarMensagem } from "../../lib/api/conversas";
 import { avisosDe } from "../../lib/avisos";
 import { ApiError, mensagemDeErro } from "../../lib/http";
+import { citacaoDe } from "../../lib/mensagens";
 import type { ChamadoComMensagem, Mensagem } from "../../lib/types";
 import {
   type Pendente,
@@ -37,6 +38,8 @@ export function useAcoesDoChat(chamadoId: number, itens: Mensagem[], carregou: b
   const [pendentes, setPendentes] = useState<Pendente[]>([]);
   const [erroEnvio, setErroEnvio] = useState<string | null>(null);
   const [acao, setAcao] = useState<AcaoDoChamado | null>(null);
+  // The message the next reply quotes ("Respondendo a …" over the composer).
+  const [respondendo, setRespondendo] = useState<Mensagem | null>(null);
   const sequencia = useRef(0);
   const ids = useMemo(() => new Set(itens.map((m) => m.id)), [itens]);
 
@@ -50,19 +53,37 @@ export function useAcoesDoChat(chamadoId: number, itens: Mensagem[], carregou: b
     if (carregou) marcar(chamadoId);
   }, [chamadoId, carregou, ultimaRecebida, marcar]);
 
-  /** Sends a reply; true when the server took it (the composer then clears). */
+  /**
+   * Sends a reply, quoting the message chosen with "Responder" if any; true when the
+   * server took it (the composer then clears). The quote bar goes with the text, and
+   * comes back with it when the server refuses.
+   */
   async function enviar(texto: string): Promise<boolean> {
     const chave = ++sequencia.current;
+    const citada = respondendo;
     setErroEnvio(null);
+    setRespondendo(null);
     setPendentes((atual) =>
-      adicionarPendente(atual, { chave, texto, criado_em: new Date().toISOString() }, ids),
+      adicionarPendente(
+        atual,
+        {
+          chave,
+          texto,
+          criado_em: new Date().toISOString(),
+          ...(citada ? { citada: citacaoDe(citada) } : {}),
+        },
+        ids,
+      ),
     );
     try {
-      const resposta = await responder.mutateAsync(texto);
+      const resposta = await responder.mutateAsync(
+        citada ? { mensagem: texto, citada_id: citada.id } : { mensagem: texto },
+      );
       setPendentes((atual) => aceitarPendente(atual, chave, resposta.mensagem.id));
       return true;
     } catch (erro) {
       setPendentes((atual) => descartarPendente(atual, chave));
+      if (citada) setRespondendo((atual) => atual ?? citada);
       // A 401 already sends the user to the login; nothing to say here.
       if (!(erro instanceof ApiError && erro.status === 401)) setErroEnvio(mensagemDeErro(erro));
       return false;
@@ -103,6 +124,9 @@ export function useAcoesDoChat(chamadoId: number, itens: Mensagem[], carregou: b
     mensagens: comOtimistas(itens, pendentes, chamadoId),
     enviar,
     erroEnvio,
+    respondendo,
+    responderA: setRespondendo,
+    cancelarResposta: () => setRespondendo(null),
     reenviarMensagem,
     reenviandoId: reenviar.isPending ? reenviar.variables : undefined,
     acao,

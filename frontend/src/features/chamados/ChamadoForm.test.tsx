@@ -10,6 +10,7 @@ const chamado: Chamado = {
   terceirizado: { id: 2, nome: "Ana", empresa: null, telefone: "5521998765432" },
   titulo: "Troca de disjuntor",
   descricao: null,
+  local: null,
   status: "aguardando",
   prioridade: "normal",
   prazo_combinado: null,
@@ -39,6 +40,24 @@ describe("validar", () => {
     };
     expect(validar(v, true, agora).prazo_combinado).toBe("O prazo precisa estar no futuro.");
     expect(validar({ ...v, prazo: "2026-03-11T09:00" }, true, agora)).toEqual({});
+  });
+});
+
+describe("the chamado's local", () => {
+  it("is optional, up to 120 characters", () => {
+    const v = { ...valoresDe(), terceirizado_id: 1, titulo: "Vazamento" };
+    expect(validar({ ...v, local: "" }, true)).toEqual({});
+    expect(validar({ ...v, local: "x".repeat(120) }, true)).toEqual({});
+    expect(validar({ ...v, local: "x".repeat(121) }, true).local).toBe("No máximo 120 caracteres.");
+  });
+
+  it("is sent when it changed, trimmed, and cleared as null", () => {
+    expect(mudancas(chamado, { ...valoresDe(chamado), local: "  Prédio 2  " })).toEqual({
+      local: "Prédio 2",
+    });
+    const comLocal = { ...chamado, local: "Bloco B" };
+    expect(valoresDe(comLocal).local).toBe("Bloco B");
+    expect(mudancas(comLocal, { ...valoresDe(comLocal), local: " " })).toEqual({ local: null });
   });
 });
 

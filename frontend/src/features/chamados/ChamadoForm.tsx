@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Campo } from "../../components/Campo";
+import { Contador, tamanho } from "../../components/Contador";
 import { isoParaLocal, localParaIso } from "../../lib/format";
 import { ApiError, mensagemDeErro } from "../../lib/http";
 import { PRIORIDADE, PRIORIDADE_LISTA } from "../../lib/labels";
@@ -10,6 +11,8 @@ export interface ValoresChamado {
   terceirizado_id: number | null;
   titulo: string;
   descricao: string;
+  /** The building or place ("Prédio / local"), optional. */
+  local: string;
   prioridade: Prioridade;
   prazo: string; // datetime-local value
   status: "aguardando" | "em_andamento";
@@ -20,11 +23,14 @@ export function valoresDe(chamado?: Chamado): ValoresChamado {
     terceirizado_id: chamado?.terceirizado_id ?? null,
     titulo: chamado?.titulo ?? "",
     descricao: chamado?.descricao ?? "",
+    local: chamado?.local ?? "",
     prioridade: chamado?.prioridade ?? "normal",
     prazo: isoParaLocal(chamado?.prazo_combinado),
     status: chamado?.status === "em_andamento" ? "em_andamento" : "aguardando",
   };
 }
+
+export const LOCAL_MAX = 120;
 
 /** Checks the browser can make before the API does; the API's answer still wins. */
 export function validar(
@@ -35,6 +41,7 @@ export function validar(
   const erros: Record<string, string> = {};
   if (novo && v.terceirizado_id === null) erros.terceirizado_id = "Escolha o terceirizado.";
   if (v.titulo.trim().length < 3) erros.titulo = "O título precisa de pelo menos 3 caracteres.";
+  if (tamanho(v.local.trim()) > LOCAL_MAX) erros.local = `No máximo ${LOCAL_MAX} caracteres.`;
   if (v.prazo) {
     const iso = localParaIso(v.prazo);
     if (!iso) erros.prazo_combinado = "Data e hora inválidas.";
@@ -70,6 +77,7 @@ export function ChamadoForm({
     "terceirizado_id",
     "titulo",
     "descricao",
+    "local",
     "prioridade",
     "prazo_combinado",
     "status",
@@ -123,6 +131,20 @@ export function ChamadoForm({
           value={v.descricao}
           maxLength={4000}
           onChange={(e) => mudar("descricao", e.target.value)}
+        />
+      </Campo>
+      <Campo
+        rotulo="Prédio / local"
+        erro={campos.local}
+        ajuda="Opcional. Onde é o serviço: prédio, bloco, sala."
+        contador={<Contador texto={v.local} maximo={LOCAL_MAX} />}
+      >
+        <input
+          type="text"
+          value={v.local}
+          maxLength={LOCAL_MAX}
+          placeholder="Ex.: Prédio 2 · sala 302"
+          onChange={(e) => mudar("local", e.target.value)}
         />
       </Campo>
       <div className="formulario-linha">

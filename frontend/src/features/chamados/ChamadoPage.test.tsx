@@ -39,4 +39,31 @@ describe("ChamadoPage", () => {
       titulo: "Ar-condicionado da sala 302",
     });
   });
+
+  it("shows the chamado's local and changes it", async () => {
+    iniciarSessao("tok", usuario, 3600);
+    let atual: Chamado = chamado({ status: "aguardando", local: "Prédio 2 · sala 302" });
+    const { chamadas } = stubFetch({
+      "GET /api/chamados/7": () => ({ body: atual }),
+      "GET /api/chamados/7/info": { status: 404, body: { error: "x", detail: "x" } },
+      "PATCH /api/chamados/7": (_url, pedido) => {
+        atual = { ...atual, ...JSON.parse(pedido.body) };
+        return { body: atual };
+      },
+    });
+    renderRotas([{ path: "/chamados/:id", element: <ChamadoPage /> }], "/chamados/7");
+    const rotulo = await screen.findByText("Prédio / local");
+    expect(rotulo.nextElementSibling).toHaveTextContent("Prédio 2 · sala 302");
+
+    const user = userEvent.setup();
+    await user.click(screen.getByRole("button", { name: "Editar" }));
+    const local = screen.getByLabelText("Prédio / local");
+    expect(local).toHaveValue("Prédio 2 · sala 302");
+    await user.clear(local);
+    await user.type(local, "Bloco B");
+    await user.click(screen.getByRole("button", { name: "Salvar alterações" }));
+    expect(await screen.findByRole("status")).toHaveTextContent("Chamado salvo.");
+    expect(chamadas.find((c) => c.metodo === "PATCH")?.corpo).toEqual({ local: "Bloco B" });
+    expect(screen.getByText("Prédio / local").nextElementSibling).toHaveTextContent("Bloco B");
+  });
 });

@@ -22,6 +22,7 @@ export function mudancas(chamado: Chamado, v: ValoresChamado): ChamadoUpdate {
   const dados: ChamadoUpdate = {};
   if (v.titulo.trim() !== original.titulo) dados.titulo = v.titulo.trim();
   if (v.descricao.trim() !== original.descricao) dados.descricao = v.descricao.trim() || null;
+  if (v.local.trim() !== original.local) dados.local = v.local.trim() || null;
   if (v.prioridade !== original.prioridade) dados.prioridade = v.prioridade;
   if (v.prazo !== original.prazo) dados.prazo_combinado = localParaIso(v.prazo);
   if (v.status !== original.status && chamadoAberto(chamado.status)) dados.status = v.status;
@@ -162,6 +163,8 @@ export function ChamadoPage() {
                 <br />
                 <span className="texto-suave">{formatarTelefone(c.terceirizado.telefone)}</span>
               </dd>
+              <dt>Prédio / local</dt>
+              <dd>{c.local || "—"}</dd>
               <dt>Descrição</dt>
               <dd className="pre">{c.descricao || "—"}</dd>
               <dt>Prazo combinado</dt>

@@ -116,7 +116,10 @@ export function ChamadosPage() {
                 <td data-rotulo="Número">
                   <Link to={`/chamados/${c.id}`}>{c.numero_chamado}</Link>
                 </td>
-                <td data-rotulo="Título">{c.titulo}</td>
+                <td data-rotulo="Título">
+                  {c.titulo}
+                  {c.local ? <span className="tabela-local">{c.local}</span> : null}
+                </td>
                 <td data-rotulo="Terceirizado">{c.terceirizado.nome}</td>
                 <td data-rotulo="Status">
                   <StatusBadge status={c.status} />

@@ -15,6 +15,7 @@ export function NovoChamadoPage() {
       terceirizado_id: v.terceirizado_id,
       titulo: v.titulo.trim(),
       descricao: v.descricao.trim() || null,
+      local: v.local.trim() || null,
       prioridade: v.prioridade,
       prazo_combinado: localParaIso(v.prazo),
     };

@@ -107,6 +107,13 @@ export function TerceirizadosPage() {
                   </span>
                 </td>
                 <td className="tabela-acoes">
+                  <Link
+                    to={`/terceirizados/${t.id}/conversas`}
+                    className="btn btn-fantasma btn-pequeno"
+                    aria-label={`Conversas de ${t.nome}`}
+                  >
+                    Conversas
+                  </Link>
                   <Link to={`/terceirizados/${t.id}`} className="btn btn-fantasma btn-pequeno">
                     Editar
                   </Link>

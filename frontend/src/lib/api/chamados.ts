@@ -19,6 +19,7 @@ import type {
   Mensagem,
   Page,
   Prioridade,
+  ResponderIn,
   StatusChamado,
 } from "../types";
 import { conversasKeys, mensagensQuery } from "./conversas";
@@ -121,12 +122,10 @@ export function cobrarChamado(id: number): Promise<ChamadoComMensagem> {
   return corpo(api.POST("/api/chamados/{chamado_id}/cobrar", { params: doChamado(id) }));
 }
 
-export function responderChamado(id: number, mensagem: string): Promise<ChamadoComMensagem> {
+/** `citada_id`: the reply quotes that message of the chamado, as WhatsApp shows a reply. */
+export function responderChamado(id: number, dados: ResponderIn): Promise<ChamadoComMensagem> {
   return corpo(
-    api.POST("/api/chamados/{chamado_id}/responder", {
-      params: doChamado(id),
-      body: { mensagem },
-    }),
+    api.POST("/api/chamados/{chamado_id}/responder", { params: doChamado(id), body: dados }),
   );
 }
 
@@ -192,7 +191,7 @@ export function useCobrarChamado() {
 export function useResponderChamado(id: number) {
   const aoMudar = useAoMudarChamado();
   return useMutation({
-    mutationFn: (mensagem: string) => responderChamado(id, mensagem),
+    mutationFn: (dados: ResponderIn) => responderChamado(id, dados),
     onSuccess: (r) => aoMudar(r.chamado, r.mensagem),
   });
 }

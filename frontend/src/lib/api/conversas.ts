@@ -14,7 +14,10 @@ import type {
   Conversa,
   LidasOut,
   Mensagem,
+  MoverIn,
+  Movidas,
   Page,
+  PaginaConversasTerceirizado,
   PaginaNaoAtribuidas,
   ResultadoBusca,
   StatusChamado,
@@ -33,8 +36,14 @@ export const conversasKeys = {
   all: ["conversas"] as const,
   listas: ["conversas", "lista"] as const,
   lista: (filtros: FiltrosConversas) => ["conversas", "lista", filtros] as const,
+  // Under the lists: whatever refreshes the conversations (a new message, a read, a
+  // live event) refreshes the contractor's page with them.
+  doTerceirizado: (terceirizadoId: number) =>
+    ["conversas", "lista", "terceirizado", terceirizadoId] as const,
   mensagens: (chamadoId: number) => ["conversas", "mensagens", chamadoId] as const,
   naoAtribuidas: ["conversas", "nao-atribuidas"] as const,
+  naoAtribuidasDe: (filtro: FiltroNaoAtribuidas) =>
+    ["conversas", "nao-atribuidas", "lista", filtro] as const,
   busca: (q: string) => ["conversas", "busca", q] as const,
 };
 
@@ -70,6 +79,40 @@ export const buscaQuery = (q: string) =>
 /** Off (no request) while `q` is empty. */
 export function useBuscaMensagens(q: string) {
   return useInfiniteQuery({ ...buscaQuery(q), enabled: q !== "" });
+}
+
+/**
+ * All of a contractor's chamados with their conversations, the open ones first, and
+ * how many of their messages wait for a chamado (`a_classificar`).
+ */
+export function listarConversasTerceirizado(
+  terceirizadoId: number,
+  cursor?: string | null,
+  signal?: AbortSignal,
+): Promise<PaginaConversasTerceirizado> {
+  return corpo(
+    api.GET("/api/terceirizados/{terceirizado_id}/conversas", {
+      params: { path: { terceirizado_id: terceirizadoId }, query: { cursor } },
+      signal,
+    }),
+  );
+}
+
+export const conversasTerceirizadoQuery = (terceirizadoId: number) =>
+  listaInfinita(conversasKeys.doTerceirizado(terceirizadoId), (cursor, signal) =>
+    listarConversasTerceirizado(terceirizadoId, cursor, signal),
+  );
+
+export function useConversasTerceirizado(
+  terceirizadoId: number,
+  refetchInterval: number | false = false,
+  enabled = true,
+) {
+  return useInfiniteQuery({
+    ...conversasTerceirizadoQuery(terceirizadoId),
+    ...mantidoPorEventos(refetchInterval),
+    enabled: enabled && terceirizadoId > 0,
+  });
 }
 
 export const MENSAGENS_POR_PAGINA = 50;
@@ -149,24 +192,42 @@ export function useReenviarMensagem(chamadoId: number) {
 
 // -- inbound messages that matched no open chamado -------------------------------------
 
-/** Newest first: from unknown numbers, or from contractors with no open chamado. */
+/** Only one contractor's messages: those waiting for them to say which chamado. */
+export interface FiltroNaoAtribuidas {
+  terceirizado_id?: number;
+}
+
+/**
+ * Newest first: from unknown numbers ("sem chamado", `terceirizado_id` null), or from a
+ * known contractor who did not say which chamado ("a classificar").
+ */
 export function listarNaoAtribuidas(
+  filtro: FiltroNaoAtribuidas,
   cursor?: string | null,
   signal?: AbortSignal,
   limit?: number,
 ): Promise<PaginaNaoAtribuidas> {
   return corpo(
-    api.GET("/api/mensagens/nao-atribuidas", { params: { query: { cursor, limit } }, signal }),
+    api.GET("/api/mensagens/nao-atribuidas", {
+      params: { query: { ...filtro, cursor, limit } },
+      signal,
+    }),
   );
 }
 
-export const naoAtribuidasQuery = () =>
-  listaInfinita(conversasKeys.naoAtribuidas, (cursor, signal) =>
-    listarNaoAtribuidas(cursor, signal),
+export const naoAtribuidasQuery = (filtro: FiltroNaoAtribuidas = {}) =>
+  listaInfinita(conversasKeys.naoAtribuidasDe(filtro), (cursor, signal) =>
+    listarNaoAtribuidas(filtro, cursor, signal),
   );
 
-export function useNaoAtribuidas(refetchInterval: number | false = false) {
-  return useInfiniteQuery({ ...naoAtribuidasQuery(), ...mantidoPorEventos(refetchInterval) });
+export function useNaoAtribuidas(
+  refetchInterval: number | false = false,
+  filtro: FiltroNaoAtribuidas = {},
+) {
+  return useInfiniteQuery({
+    ...naoAtribuidasQuery(filtro),
+    ...mantidoPorEventos(refetchInterval),
+  });
 }
 
 /** How many wait in all: one message asked for, the total read (under the list's key,
@@ -174,7 +235,7 @@ export function useNaoAtribuidas(refetchInterval: number | false = false) {
 export const totalNaoAtribuidasQuery = () =>
   queryOptions({
     queryKey: [...conversasKeys.naoAtribuidas, "total"] as const,
-    queryFn: ({ signal }) => listarNaoAtribuidas(null, signal, 1).then((p) => p.total),
+    queryFn: ({ signal }) => listarNaoAtribuidas({}, null, signal, 1).then((p) => p.total),
   });
 
 export function useTotalNaoAtribuidas(refetchInterval: number | false = false) {
@@ -194,11 +255,46 @@ export function atribuirMensagem(mensagemId: number, dados: AtribuirIn): Promise
 export function useAtribuirMensagem() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ mensagemId, chamadoId }: { mensagemId: number; chamadoId: number }) =>
-      atribuirMensagem(mensagemId, { chamado_id: chamadoId }),
+    mutationFn: ({
+      mensagemId,
+      chamadoId,
+      reconhecer = false,
+    }: {
+      mensagemId: number;
+      chamadoId: number;
+      /** An unknown sender becomes the chamado's contractor from now on. */
+      reconhecer?: boolean;
+    }) => atribuirMensagem(mensagemId, { chamado_id: chamadoId, reconhecer_remetente: reconhecer }),
     onSuccess: (_mensagem, { chamadoId }) => {
-      void qc.invalidateQueries({ queryKey: naoAtribuidasQuery().queryKey });
+      void qc.invalidateQueries({ queryKey: conversasKeys.naoAtribuidas });
       void qc.invalidateQueries({ queryKey: mensagensQuery(chamadoId).queryKey });
+      return qc.invalidateQueries({ queryKey: conversasKeys.listas });
+    },
+  });
+}
+
+/**
+ * Moves a message (with `com_seguintes`, every later one of its chamado too) to another
+ * chamado of the same contractor. 409 `em_envio`: one of ours still waits to be sent.
+ */
+export function moverMensagem(mensagemId: number, dados: MoverIn): Promise<Movidas> {
+  return corpo(
+    api.POST("/api/mensagens/{mensagem_id}/mover", {
+      params: { path: { mensagem_id: mensagemId } },
+      body: dados,
+    }),
+  );
+}
+
+/** Both conversations and the lists refresh (the chamados' panels follow the live event). */
+export function useMoverMensagem() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ mensagemId, ...dados }: MoverIn & { mensagemId: number }) =>
+      moverMensagem(mensagemId, dados),
+    onSuccess: (movidas) => {
+      void qc.invalidateQueries({ queryKey: mensagensQuery(movidas.de_chamado_id).queryKey });
+      void qc.invalidateQueries({ queryKey: mensagensQuery(movidas.para_chamado_id).queryKey });
       return qc.invalidateQueries({ queryKey: conversasKeys.listas });
     },
   });

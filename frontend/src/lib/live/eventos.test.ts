@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chamadosKeys } from "../api/chamados";
+import { conversasKeys } from "../api/conversas";
 import { avisosDe } from "../avisos";
 import type { Evento } from "./eventos";
 import { novoQueryClient } from "../../test/utils";
@@ -73,5 +74,72 @@ describe("aplicarEvento", () => {
       expect(qc.getQueryState(chamadosKeys.sla(7))?.isInvalidated, evento.tipo).toBe(true);
       expect(qc.getQueryState(chamadosKeys.sla(8))?.isInvalidated, evento.tipo).toBe(false);
     }
+  });
+
+  it("a reaction, edit or delete refreshes that chat and the lists, and notifies nobody", () => {
+    const qc = novoQueryClient();
+    for (const chave of [
+      conversasKeys.mensagens(7),
+      conversasKeys.mensagens(8),
+      conversasKeys.lista({}),
+      conversasKeys.doTerceirizado(3),
+      conversasKeys.naoAtribuidasDe({}),
+    ]) {
+      qc.setQueryData(chave, { pages: [], pageParams: [] });
+    }
+    const invalidada = (chave: readonly unknown[]) => qc.getQueryState(chave)?.isInvalidated;
+    aplicarEvento(qc, {
+      tipo: "mensagem.alterada",
+      dados: {
+        mensagem_id: 1,
+        chamado_id: 7,
+        direcao: "outbound",
+        status_envio: "lido",
+        erro: null,
+      },
+    });
+    expect(invalidada(conversasKeys.mensagens(7))).toBe(true);
+    expect(invalidada(conversasKeys.mensagens(8))).toBe(false);
+    expect(invalidada(conversasKeys.lista({}))).toBe(true);
+    expect(invalidada(conversasKeys.doTerceirizado(3))).toBe(true);
+    expect(invalidada(conversasKeys.naoAtribuidasDe({}))).toBe(false);
+    expect(avisosDe(qc).getLista()).toEqual([]);
+
+    aplicarEvento(qc, {
+      tipo: "mensagem.alterada",
+      dados: {
+        mensagem_id: 2,
+        chamado_id: null,
+        direcao: "inbound",
+        status_envio: "entregue",
+        erro: null,
+      },
+    });
+    expect(invalidada(conversasKeys.naoAtribuidasDe({}))).toBe(true);
+  });
+
+  it("moved messages refresh both chats, their panels and the contractor's page", () => {
+    const qc = novoQueryClient();
+    const chaves = [
+      conversasKeys.mensagens(7),
+      conversasKeys.mensagens(8),
+      conversasKeys.mensagens(9),
+      chamadosKeys.info(7),
+      chamadosKeys.info(8),
+      conversasKeys.doTerceirizado(3),
+    ];
+    for (const chave of chaves) qc.setQueryData(chave, { pages: [], pageParams: [] });
+    aplicarEvento(qc, {
+      tipo: "mensagens.movidas",
+      dados: { de_chamado_id: 7, para_chamado_id: 8, mensagem_ids: [41, 42] },
+    });
+    expect(chaves.map((chave) => qc.getQueryState(chave)?.isInvalidated)).toEqual([
+      true,
+      true,
+      false,
+      true,
+      true,
+      true,
+    ]);
   });
 });

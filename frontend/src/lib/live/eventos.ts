@@ -23,8 +23,10 @@ import type {
   ConexaoEvento,
   Conversa,
   Mensagem,
+  MensagemAlterada,
   MensagemNova,
   MensagemStatus,
+  MensagensMovidas,
   Notificacao,
   Page,
   Reset,
@@ -34,6 +36,8 @@ import type {
 export interface Eventos {
   "mensagem.nova": MensagemNova;
   "mensagem.status": MensagemStatus;
+  "mensagem.alterada": MensagemAlterada;
+  "mensagens.movidas": MensagensMovidas;
   "chamado.atualizado": ChamadoAtualizado;
   notificacao: Notificacao;
   alerta: AlertaEvento;
@@ -46,6 +50,8 @@ export type Evento = { [T in keyof Eventos]: { tipo: T; dados: Eventos[T] } }[ke
 export const TIPOS_EVENTO: (keyof Eventos)[] = [
   "mensagem.nova",
   "mensagem.status",
+  "mensagem.alterada",
+  "mensagens.movidas",
   "chamado.atualizado",
   "notificacao",
   "alerta",
@@ -174,6 +180,20 @@ export function aplicarEvento(qc: QueryClient, { tipo, dados }: Evento): void {
       );
       invalidar(qc, conversasKeys.mensagens(evento.chamado_id));
       invalidar(qc, chamadosKeys.info(evento.chamado_id));
+      return;
+    }
+    case "mensagem.alterada": {
+      // A reaction, an edit or a delete: the chat shows it, and the list's preview
+      // may be that message. Nothing new arrived, so no notification.
+      invalidar(qc, conversasKeys.listas);
+      if (dados.chamado_id == null) invalidar(qc, conversasKeys.naoAtribuidas);
+      else invalidar(qc, conversasKeys.mensagens(dados.chamado_id));
+      return;
+    }
+    case "mensagens.movidas": {
+      // Both chats, their panels' counts and the lists (the contractor's page with them).
+      invalidarConversa(qc, dados.de_chamado_id);
+      invalidarConversa(qc, dados.para_chamado_id);
       return;
     }
     case "chamado.atualizado": {
