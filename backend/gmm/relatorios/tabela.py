@@ -33,7 +33,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 Celula = str | int | float | Decimal | bool | datetime | date | None
 
 
-class Formato(StrEnum):
+class FormatoPlanilha(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
 
@@ -43,8 +43,8 @@ class Formato(StrEnum):
 
 
 _MEDIA_TYPES = {
-    Formato.csv: "text/csv; charset=utf-8",
-    Formato.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    FormatoPlanilha.csv: "text/csv; charset=utf-8",
+    FormatoPlanilha.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
