@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -205,10 +207,13 @@ async def test_the_transcript_has_the_chamado_every_message_and_the_history(
     ]
     posicoes = [texto.index(trecho) for trecho in ordem]
     assert posicoes == sorted(posicoes)
-    assert "10/03/2025 10:00 · Operador (abertura do chamado) · ✓✓ lida" in texto
+    # Ticks and arrows where the font has them (DejaVu Sans), words alone without.
+    simbolos = pdf.fonte().simbolos
+    tiques, citacao, seta = ("✓✓ ", "↪", "→") if simbolos else ("", "»", "->")
+    assert f"10/03/2025 10:00 · Operador (abertura do chamado) · {tiques}lida" in texto
     assert "10/03/2025 10:05 · João da Conceição" in texto
-    assert "10/03/2025 10:10 · Operador · ✓✓ entregue" in texto
-    assert "↪ em resposta a: Começo amanhã às 8h" in texto
+    assert f"10/03/2025 10:10 · Operador · {tiques}entregue" in texto
+    assert f"{citacao} em resposta a: Começo amanhã às 8h" in texto
     assert "editada em 10/03/2025 10:07; original: Chego às 7h" in texto
     assert "apagada pelo terceirizado em 10/03/2025 10:09" in texto
     # DejaVu Sans has no emoji: the reaction is spelled out.
@@ -217,8 +222,9 @@ async def test_the_transcript_has_the_chamado_every_message_and_the_history(
     assert "Falha no envio: número sem WhatsApp" in texto
     # The history, with who did it.
     assert f"10/03/2025 10:00 · Operador ({operador.nome}) · chamado aberto (Aguardando)" in texto
-    assert "11/03/2025 06:00 · Automação · regra Chegada ao local (Aguardando → Em andamento)" in (
-        texto
+    assert (
+        f"11/03/2025 06:00 · Automação · regra Chegada ao local (Aguardando {seta} Em andamento)"
+        in (texto)
     )
     assert texto.index("Histórico do chamado") > texto.index("Pode mandar a nota?")
     # The footer on every page.
@@ -334,51 +340,95 @@ def test_text_becomes_safe_markup_for_the_font(texto: str, esperado: str) -> Non
     assert pdf._marcacao(texto, pdf.fonte().tem) == esperado
 
 
-async def test_without_dejavu_helvetica_prints_the_accents_and_words_for_the_symbols(
-    client: httpx.AsyncClient,
-    db: AsyncSession,
-    settings: Settings,
-    config: Settings,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> None:
-    monkeypatch.setattr(pdf, "PASTA_DEJAVU", tmp_path / "sem-fontes")
-    pdf.fonte.cache_clear()
-    try:
-        h = f.headers(await f.usuario(db), settings)
-        chamado = await f.chamado(db, await f.terceirizado(db, nome="Zé da Ação"))
-        pergunta = _mensagem(chamado, 0, texto="Começo amanhã às 8h, é possível? 👍")
-        db.add(pergunta)
-        await db.flush()
-        db.add(
-            _mensagem(
-                chamado,
-                1,
-                direcao=Direcao.outbound,
-                texto="Sim, pode começar.",
-                citada_id=pergunta.id,
-                status_envio=StatusEnvio.lido,
-            )
-        )
-        db.add(
-            HistoricoChamado(
-                chamado_id=chamado.id,
-                origem=OrigemHistorico.terceirizado,
-                descricao="botão Iniciar",
-                status_anterior=StatusChamado.aguardando,
-                status_novo=StatusChamado.em_andamento,
-            )
-        )
-        await db.commit()
-        leitor, texto = _ler(await client.get(_url(chamado.id), headers=h))
-    finally:
+@pytest.fixture
+def fontes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callable[..., None]]:
+    """Draw with only the given DejaVu files (copied from the machine's) in the font folder."""
+    original = pdf.PASTA_DEJAVU
+
+    def usar(*arquivos: str) -> None:
+        pasta = tmp_path / "fontes"
+        pasta.mkdir()
+        for arquivo in arquivos:
+            if not (original / arquivo).is_file():
+                pytest.skip(f"{arquivo} não instalada (fonts-dejavu-core)")
+            shutil.copy(original / arquivo, pasta / arquivo)
+        monkeypatch.setattr(pdf, "PASTA_DEJAVU", pasta)
         pdf.fonte.cache_clear()
+
+    yield usar
+    pdf.fonte.cache_clear()
+
+
+async def _conversa_curta(db: AsyncSession) -> Chamado:
+    chamado = await f.chamado(db, await f.terceirizado(db, nome="Zé da Ação"))
+    pergunta = _mensagem(chamado, 0, texto="Começo amanhã às 8h, é possível? 👍")
+    db.add(pergunta)
+    await db.flush()
+    db.add(
+        _mensagem(
+            chamado,
+            1,
+            direcao=Direcao.outbound,
+            texto="Sim, pode começar.",
+            citada_id=pergunta.id,
+            status_envio=StatusEnvio.lido,
+        )
+    )
+    db.add(
+        HistoricoChamado(
+            chamado_id=chamado.id,
+            origem=OrigemHistorico.terceirizado,
+            descricao="botão Iniciar",
+            status_anterior=StatusChamado.aguardando,
+            status_novo=StatusChamado.em_andamento,
+        )
+    )
+    await db.commit()
+    return chamado
+
+
+def _fontes_usadas(leitor: PdfReader) -> set[str]:
     fontes = set()
     for pagina in leitor.pages:
         recursos = cast(DictionaryObject, pagina["/Resources"].get_object())
         for fonte in cast(DictionaryObject, recursos["/Font"].get_object()).values():
             fontes.add(str(cast(DictionaryObject, fonte.get_object())["/BaseFont"]))
-    assert fontes <= {"/Helvetica", "/Helvetica-Bold", "/Helvetica-Oblique"}
+    return fontes
+
+
+async def test_debian_core_dejavu_alone_embeds_the_font_with_the_ticks(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    config: Settings,
+    fontes: Callable[..., None],
+) -> None:
+    # fonts-dejavu-core: regular and bold, no oblique face (that one is in -extra).
+    fontes("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+    h = f.headers(await f.usuario(db), settings)
+    chamado = await _conversa_curta(db)
+    leitor, texto = _ler(await client.get(_url(chamado.id), headers=h))
+    usadas = _fontes_usadas(leitor)
+    # Embedded subsets of the two faces, and nothing else.
+    assert {nome.split("+", 1)[-1] for nome in usadas} == {"DejaVuSans", "DejaVuSans-Bold"}
+    assert "Começo amanhã às 8h, é possível? [thumbs up sign]" in texto
+    assert "Operador · ✓✓ lida" in texto
+    assert "↪ em resposta a: Começo amanhã" in texto
+    assert "(Aguardando → Em andamento)" in texto
+
+
+async def test_without_dejavu_helvetica_prints_the_accents_and_words_for_the_symbols(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    config: Settings,
+    fontes: Callable[..., None],
+) -> None:
+    fontes()
+    h = f.headers(await f.usuario(db), settings)
+    chamado = await _conversa_curta(db)
+    leitor, texto = _ler(await client.get(_url(chamado.id), headers=h))
+    assert _fontes_usadas(leitor) <= {"/Helvetica", "/Helvetica-Bold", "/Helvetica-Oblique"}
     assert "Começo amanhã às 8h, é possível? [thumbs up sign]" in texto
     assert "Zé da Ação" in texto
     assert "Operador · lida" in texto

@@ -75,11 +75,10 @@ class Transcricao:
 # -- fonts -------------------------------------------------------------------------------
 
 PASTA_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-_DEJAVU = {
-    "GMMSans": "DejaVuSans.ttf",
-    "GMMSans-Bold": "DejaVuSans-Bold.ttf",
-    "GMMSans-Oblique": "DejaVuSans-Oblique.ttf",
-}
+# fonts-dejavu-core has the regular and bold faces; the oblique one (for the notes
+# under a message) comes with fonts-dejavu-extra, and the regular face stands in.
+_DEJAVU = {"GMMSans": "DejaVuSans.ttf", "GMMSans-Bold": "DejaVuSans-Bold.ttf"}
+_DEJAVU_OBLIQUA = ("GMMSans-Oblique", "DejaVuSans-Oblique.ttf")
 
 
 @dataclass(frozen=True)
@@ -106,23 +105,27 @@ def _latin1(caractere: str) -> bool:
 @cache
 def fonte() -> _Fonte:
     """DejaVu Sans, registered once per process, or Helvetica when it is missing."""
+    arquivos = dict(_DEJAVU)
+    if (PASTA_DEJAVU / _DEJAVU_OBLIQUA[1]).is_file():
+        arquivos[_DEJAVU_OBLIQUA[0]] = _DEJAVU_OBLIQUA[1]
     if all((PASTA_DEJAVU / arquivo).is_file() for arquivo in _DEJAVU.values()):
         try:
-            fontes = {nome: TTFont(nome, str(PASTA_DEJAVU / a)) for nome, a in _DEJAVU.items()}
+            fontes = {nome: TTFont(nome, str(PASTA_DEJAVU / a)) for nome, a in arquivos.items()}
         except (OSError, TTFError):
             pass
         else:
             for ttf in fontes.values():
                 pdfmetrics.registerFont(ttf)
+            italico = _DEJAVU_OBLIQUA[0] if _DEJAVU_OBLIQUA[0] in fontes else "GMMSans"
             pdfmetrics.registerFontFamily(
                 "GMMSans",
                 normal="GMMSans",
                 bold="GMMSans-Bold",
-                italic="GMMSans-Oblique",
+                italic=italico,
                 boldItalic="GMMSans-Bold",
             )
             glifos = frozenset(fontes["GMMSans"].face.charToGlyph)
-            return _Fonte("GMMSans", "GMMSans-Bold", "GMMSans-Oblique", lambda c: ord(c) in glifos)
+            return _Fonte("GMMSans", "GMMSans-Bold", italico, lambda c: ord(c) in glifos)
     return _Fonte("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", _latin1)
 
 
@@ -273,6 +276,8 @@ class _Documento:
         tabela.setStyle(
             TableStyle(
                 [
+                    # The cells hold paragraphs; this only keeps Helvetica out of the file.
+                    ("FONT", (0, 0), (-1, -1), self.fonte.normal),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
                     ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -441,6 +446,8 @@ def gerar(dados: Transcricao, *, fuso: tzinfo, gerado_em: datetime) -> bytes:
         author="GMM Central de Mensagens",
         subject=dados.chamado.titulo,
         creator="GMM Central de Mensagens",
+        # Else every page also names Helvetica, ReportLab's default, unused.
+        initialFontName=documento.fonte.normal,
     )
     rodape = (
         f"{numero} · Transcrição gerada em {textos.data_hora(gerado_em, fuso)} "
