@@ -78,12 +78,19 @@ def telefone(numero: str) -> str:
     return numero
 
 
-_INSEGURO = re.compile(r"[^A-Za-z0-9._-]+")
+_INSEGURO = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def _ascii(texto: str) -> str:
+    sem_acentos = unicodedata.normalize("NFKD", texto).encode("ascii", "ignore").decode()
+    return _INSEGURO.sub("_", sem_acentos).strip("_")
 
 
 def content_disposition(nome: str) -> str:
-    """``attachment`` with an ASCII ``filename`` (accents dropped, anything else ``_``)
-    for every client, and the exact name as RFC 5987 ``filename*``."""
-    ascii_ = unicodedata.normalize("NFKD", nome).encode("ascii", "ignore").decode()
-    ascii_ = _INSEGURO.sub("_", ascii_).strip("._") or "arquivo"
-    return f"attachment; filename=\"{ascii_}\"; filename*=UTF-8''{quote(nome, safe='')}"
+    """``attachment`` with an ASCII ``filename`` (accents dropped, anything else ``_``,
+    the extension kept) for every client, and the exact name as RFC 5987 ``filename*``."""
+    base, _, extensao = nome.rpartition(".") if "." in nome else (nome, "", "")
+    seguro = _ascii(base) or "arquivo"
+    if extensao := _ascii(extensao):
+        seguro += f".{extensao}"
+    return f"attachment; filename=\"{seguro}\"; filename*=UTF-8''{quote(nome, safe='')}"
