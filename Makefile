@@ -14,12 +14,14 @@ $(STAMP): pyproject.toml
 
 # Debian tools the tests drive (Chromium for the SPA, docker-compose to validate
 # docker-compose.yml, espeak-ng to speak the Portuguese clip the local transcription
-# is tested on); installed only when missing and when we may.
+# is tested on, DejaVu Sans for the PDF transcripts' ticks); installed only when
+# missing and when we may.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || missing="$$missing docker-compose"; \
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

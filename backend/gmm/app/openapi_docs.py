@@ -21,6 +21,8 @@ from fastapi.routing import iter_route_contexts
 from gmm.auth import deps
 from gmm.eventos.router import EVENTOS
 from gmm.megaapi.contrato import WEBHOOKS
+from gmm.relatorios.service import MAXIMO_LINHAS
+from gmm.relatorios.textos import inteiro
 
 # -- error examples ----------------------------------------------------------------------
 
@@ -65,6 +67,11 @@ _ERRO_EXEMPLO_POR_OPERACAO: dict[tuple[str, int], dict[str, Any]] = {
         "detail": "banco de dados indisponível; tente novamente",
     },
     ("login", 401): {"error": "nao_autenticado", "detail": "e-mail ou senha incorretos"},
+    ("exportar_chamados", 422): {
+        "error": "exportacao_grande",
+        "detail": f"A exportação passa de {inteiro(MAXIMO_LINHAS)} chamados: "
+        "filtre por status, terceirizado, prioridade ou atrasados",
+    },
 }
 _CORPO_ILEGIVEL = "Corpo ilegível (não é JSON válido, ou multipart malformado)"
 

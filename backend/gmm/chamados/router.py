@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from gmm.auth.deps import CurrentUser
 from gmm.chamados import service
-from gmm.chamados.models import Prioridade, StatusChamado
+from gmm.chamados.filtros import FiltrosQuery
 from gmm.chamados.schemas import (
     ChamadoComMensagem,
     ChamadoCreate,
@@ -33,25 +32,12 @@ router = APIRouter(prefix="/api/chamados", tags=["chamados"])
 async def listar(
     session: SessionDep,
     _: CurrentUser,
-    status_: Annotated[StatusChamado | None, Query(alias="status")] = None,
-    terceirizado_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
-    prioridade: Prioridade | None = None,
-    atrasados: Annotated[
-        bool | None, Query(description="true: só atrasados; false: só em dia")
-    ] = None,
+    filtros: FiltrosQuery,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[ChamadoOut]:
     """Chamados do mais novo ao mais antigo, com filtros e paginação por cursor."""
-    return await service.listar(
-        session,
-        status=status_,
-        terceirizado_id=terceirizado_id,
-        prioridade=prioridade,
-        atrasados=atrasados,
-        limit=limit,
-        cursor=cursor,
-    )
+    return await service.listar(session, filtros, limit=limit, cursor=cursor)
 
 
 @router.post(

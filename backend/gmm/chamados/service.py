@@ -5,20 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, func, select, tuple_
+from sqlalchemy import Select, case, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from gmm.chamados import textos
 from gmm.chamados.eventos import ChamadoAtualizado
+from gmm.chamados.filtros import FiltrosChamados
 from gmm.chamados.models import (
-    ABERTOS,
-    PRAZO_EFETIVO,
     Chamado,
     HistoricoChamado,
     OrigemHistorico,
-    Prioridade,
     SequenciaChamado,
     StatusChamado,
 )
@@ -101,33 +99,17 @@ async def obter_aberto(session: AsyncSession, chamado_id: int) -> Chamado:
 
 async def listar(
     session: AsyncSession,
+    filtros: FiltrosChamados,
     *,
-    status: StatusChamado | None,
-    terceirizado_id: int | None,
-    prioridade: Prioridade | None,
-    atrasados: bool | None,
     limit: int,
     cursor: str | None,
 ) -> Page[ChamadoOut]:
     query = (
-        _com_terceirizado().order_by(Chamado.criado_em.desc(), Chamado.id.desc()).limit(limit + 1)
+        _com_terceirizado()
+        .where(*filtros.condicoes())
+        .order_by(Chamado.criado_em.desc(), Chamado.id.desc())
+        .limit(limit + 1)
     )
-    if status is not None:
-        query = query.where(Chamado.status == status)
-    if terceirizado_id is not None:
-        query = query.where(Chamado.terceirizado_id == terceirizado_id)
-    if prioridade is not None:
-        query = query.where(Chamado.prioridade == prioridade)
-    if atrasados is True:
-        query = query.where(Chamado.status.in_(ABERTOS), func.now() > PRAZO_EFETIVO)
-    elif atrasados is False:
-        query = query.where(
-            ~and_(
-                Chamado.status.in_(ABERTOS),
-                PRAZO_EFETIVO.is_not(None),
-                func.now() > PRAZO_EFETIVO,
-            )
-        )
     if cursor:
         criado_em, ultimo_id = decode_cursor(cursor, datetime, int)
         query = query.where(tuple_(Chamado.criado_em, Chamado.id) < (criado_em, ultimo_id))

@@ -227,6 +227,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chamados/exportar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exportar chamados (CSV ou XLSX)
+         * @description Todos os chamados que `GET /api/chamados` listaria com os mesmos filtros, do mais
+         *     novo ao mais antigo, numa planilha para auditoria: Número, Título, Local, Status,
+         *     Prioridade, Terceirizado, Empresa, Telefone, Criado em, Prazo, Atrasado, Finalizado
+         *     em e Valor do orçamento.
+         *
+         *     Datas no fuso configurado (`GMM_TIMEZONE`), como `dd/mm/aaaa hh:mm` no CSV e como
+         *     datas de verdade no XLSX. Textos que uma planilha executaria como fórmula (começando
+         *     com `=`, `+`, `-`, `@`, tab ou CR) saem com um `'` na frente. Sem paginação: acima
+         *     de 50.000 chamados responde 422 `exportacao_grande`, pedindo filtros mais estreitos.
+         */
+        get: operations["exportar_chamados"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chamados/{chamado_id}/transcricao.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Transcrição do chamado em PDF
+         * @description A conversa do chamado pronta para imprimir ou arquivar: os dados do chamado
+         *     (número, título, local, status, prioridade, terceirizado, telefone, datas), todas as
+         *     mensagens na ordem da conversa (hora, quem escreveu, texto ou arquivo, entrega das
+         *     nossas, edições com o texto original, mensagens apagadas, reações, citações e as
+         *     fotos em miniatura) e, no fim, o histórico do chamado. Rodapé com a hora em que foi
+         *     gerado e o número da página.
+         */
+        get: operations["transcricao_chamado_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chamados": {
         parameters: {
             query?: never;
@@ -2621,6 +2674,11 @@ export interface components {
              */
             transcricoes: number;
         };
+        /**
+         * FormatoPlanilha
+         * @enum {string}
+         */
+        FormatoPlanilha: "csv" | "xlsx";
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -5430,18 +5488,153 @@ export interface operations {
             };
         };
     };
-    listar_chamados: {
+    exportar_chamados: {
         parameters: {
             query?: {
+                /** @description `csv` (Excel pt-BR: `;`, UTF-8 com BOM) ou `xlsx` */
+                formato?: components["schemas"]["FormatoPlanilha"];
                 status?: components["schemas"]["StatusChamado"] | null;
                 terceirizado_id?: number | null;
                 prioridade?: components["schemas"]["Prioridade"] | null;
                 /** @description true: só atrasados; false: só em dia */
                 atrasados?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A planilha, como anexo (`Content-Disposition: attachment`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos, ou mais de 50.000 chamados (`exportacao_grande`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "exportacao_grande",
+                     *       "detail": "A exportação passa de 50.000 chamados: filtre por status, terceirizado, prioridade ou atrasados"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    transcricao_chamado_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chamado_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description O PDF, como anexo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Recurso não encontrado */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_encontrado",
+                     *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    listar_chamados: {
+        parameters: {
+            query?: {
                 /** @description Itens por página */
                 limit?: number;
                 /** @description `next_cursor` da página anterior */
                 cursor?: string | null;
+                status?: components["schemas"]["StatusChamado"] | null;
+                terceirizado_id?: number | null;
+                prioridade?: components["schemas"]["Prioridade"] | null;
+                /** @description true: só atrasados; false: só em dia */
+                atrasados?: boolean | null;
             };
             header?: never;
             path?: never;
