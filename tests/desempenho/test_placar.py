@@ -6,10 +6,13 @@ priority confirms within 120 business minutes.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -341,3 +344,38 @@ async def test_what_an_operator_sends_is_recorded_as_theirs(
     assert r.status_code == 201, r.text
     enviada = await db.get(Mensagem, r.json()["mensagem"]["id"])
     assert enviada is not None and enviada.usuario_id == operador.id
+
+
+async def test_the_scorecard_exported_as_csv_and_xlsx(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings, historia: dict[str, Any]
+) -> None:
+    t = await db.get(Terceirizado, historia["t"])
+    assert t is not None
+    t.nome = '=HYPERLINK("http://x")'
+    await db.commit()
+    h = f.headers(await f.usuario(db), settings)
+    base = "/api/desempenho/terceirizados/exportar?de=2026-03-01&ate=2026-04-30"
+    r = await client.get(f"{base}&formato=csv", headers=h)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/csv")
+    assert 'filename="desempenho-2026-03-01-a-2026-04-30.csv"' in r.headers["content-disposition"]
+    texto = r.content.decode("utf-8")
+    assert texto.startswith("\ufeff")
+    cabecalho, linha = list(csv.reader(io.StringIO(texto[1:]), delimiter=";"))
+    celulas = dict(zip(cabecalho, linha, strict=True))
+    assert celulas["Terceirizado"] == '\'=HYPERLINK("http://x")'
+    assert celulas["Chamados"] == "4" and celulas["Sem resposta"] == "1"
+    assert celulas["1ª resposta (mediana) (min)"] == "90,0"
+    assert celulas["Confirmados no SLA (%)"] == "75,0"
+    assert celulas["Entregues (%)"] == "57,1"  # 4 of 7
+    assert celulas["Cobranças automáticas por chamado"] == "0,5"
+    x = await client.get(f"{base}&formato=xlsx", headers=h)
+    assert x.status_code == 200
+    planilha = openpyxl.load_workbook(io.BytesIO(x.content))["Desempenho"]
+    valores = list(planilha.iter_rows(values_only=True))
+    linha_x = dict(zip(valores[0], valores[1], strict=True))
+    assert linha_x["Terceirizado"] == '\'=HYPERLINK("http://x")'
+    assert linha_x["1ª resposta (p90) (min)"] == 114.0
+    assert linha_x["Lidas (%)"] == 28.6
+    assert (await client.get(f"{base}&formato=pdf", headers=h)).status_code == 422
+    assert (await client.get(base)).status_code == 401

@@ -39,6 +39,7 @@ from gmm.monitoramento import tasks as monitoramento_tasks
 from gmm.monitoramento.router import router as monitoramento_router
 from gmm.prestador.router import router as prestador_router
 from gmm.recebimento.router import router as recebimento_router
+from gmm.relatorios.router import desempenho_router as desempenho_exportar_router
 from gmm.relatorios.router import router as relatorios_router
 from gmm.respostas_rapidas.router import router as respostas_rapidas_router
 from gmm.sla.router import router as sla_router
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         terceirizados_router,
         # Before chamados: /api/chamados/exportar must not be read as a {chamado_id}.
         relatorios_router,
+        desempenho_exportar_router,
         chamados_router,
         automacao_router,
         conversas_router,

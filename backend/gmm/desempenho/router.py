@@ -21,9 +21,15 @@ router = APIRouter(prefix="/api/desempenho", tags=["desempenho"])
 
 DeQuery = Annotated[date | None, Query(description="Primeiro dia (padrão: 29 dias antes de `ate`)")]
 AteQuery = Annotated[date | None, Query(description="Último dia, incluído (padrão: hoje)")]
+LocalQuery = Annotated[
+    str | None, Query(max_length=120, description="Parte do prédio / local do chamado")
+]
 
 
-def _periodo(settings: SettingsDep, de: date | None, ate: date | None) -> service.Periodo:
+def periodo_da_consulta(
+    settings: SettingsDep, de: date | None, ate: date | None
+) -> service.Periodo:
+    """The period a request asks for, in the company's time zone."""
     fuso = ZoneInfo(settings.timezone)
     return service.periodo(de, ate, fuso, utcnow().astimezone(fuso).date())
 
@@ -41,14 +47,12 @@ async def ranking(
     de: DeQuery = None,
     ate: AteQuery = None,
     prioridade: Prioridade | None = None,
-    local: Annotated[
-        str | None, Query(max_length=120, description="Parte do prédio / local do chamado")
-    ] = None,
+    local: LocalQuery = None,
 ) -> RankingOut:
     """As medidas de cada terceirizado nos chamados abertos no período (dias no fuso da
     empresa), com a descrição de como cada uma é calculada em `metricas`. Atualizadas
     a cada minuto."""
-    return await service.ranking(session, _periodo(settings, de, ate), prioridade, local)
+    return await service.ranking(session, periodo_da_consulta(settings, de, ate), prioridade, local)
 
 
 @router.get(
@@ -66,7 +70,7 @@ async def detalhe(
     ate: AteQuery = None,
 ) -> DetalheOut:
     """As medidas do terceirizado no período e, semana a semana, nos 90 dias até `ate`."""
-    return await service.detalhe(session, terceirizado_id, _periodo(settings, de, ate))
+    return await service.detalhe(session, terceirizado_id, periodo_da_consulta(settings, de, ate))
 
 
 @router.get(
@@ -81,7 +85,7 @@ async def atencao(
     """Quem piorou: os 30 dias até `ate` contra os 60 anteriores (1ª resposta 50% mais
     lenta e 30 min a mais, ou 20 pontos a menos em confirmados no SLA, concluídos no
     prazo ou mensagens lidas), com pelo menos 3 chamados em cada janela."""
-    return await service.atencao(session, _periodo(settings, None, ate))
+    return await service.atencao(session, periodo_da_consulta(settings, None, ate))
 
 
 @router.get(
@@ -99,4 +103,4 @@ async def operadores(
 ) -> OperadoresOut:
     """Do momento em que o terceirizado escreve à resposta de um operador: no geral, por
     operador e pela hora do dia em que ele escreveu. Só administradores."""
-    return await service.operadores(session, _periodo(settings, de, ate))
+    return await service.operadores(session, periodo_da_consulta(settings, de, ate))

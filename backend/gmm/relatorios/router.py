@@ -10,10 +10,12 @@ from fastapi.responses import Response, StreamingResponse
 
 from gmm.auth.deps import CurrentUser
 from gmm.chamados.filtros import FiltrosQuery
+from gmm.chamados.models import Prioridade
 from gmm.core.deps import SessionDep, SettingsDep
 from gmm.core.errors import DomainError
 from gmm.core.params import IdPath
 from gmm.core.respostas import errors
+from gmm.desempenho.router import AteQuery, DeQuery, LocalQuery, periodo_da_consulta
 from gmm.relatorios import service, textos
 from gmm.relatorios.service import Arquivo
 from gmm.relatorios.tabela import FormatoPlanilha
@@ -123,4 +125,41 @@ async def transcricao_pdf(
     arquivo = await service.transcricao_pdf(
         session, chamado_id, fuso=ZoneInfo(settings.timezone), media_dir=settings.media_dir
     )
+    return _resposta(arquivo)
+
+
+desempenho_router = APIRouter(prefix="/api/desempenho", tags=["relatorios"])
+
+
+@desempenho_router.get(
+    "/terceirizados/exportar",
+    operation_id="exportar_desempenho",
+    summary="Exportar o desempenho dos terceirizados (CSV ou XLSX)",
+    response_class=Response,
+    responses={
+        **_arquivo(
+            "text/csv",
+            FormatoPlanilha.xlsx.media_type,
+            descricao="A planilha, como anexo (`Content-Disposition: attachment`)",
+        ),
+        **errors(401, 422),
+    },
+)
+async def exportar_desempenho(
+    session: SessionDep,
+    _: CurrentUser,
+    settings: SettingsDep,
+    de: DeQuery = None,
+    ate: AteQuery = None,
+    prioridade: Prioridade | None = None,
+    local: LocalQuery = None,
+    formato: Annotated[
+        FormatoPlanilha, Query(description="`csv` (Excel pt-BR: `;`, UTF-8 com BOM) ou `xlsx`")
+    ] = FormatoPlanilha.csv,
+) -> Response:
+    """O mesmo que `GET /api/desempenho/terceirizados`, com os mesmos filtros, numa
+    planilha: uma linha por terceirizado, uma coluna por medida (com a unidade no
+    título; frações em %). Textos que seriam fórmulas saem neutralizados."""
+    periodo = periodo_da_consulta(settings, de, ate)
+    arquivo = await service.exportar_desempenho(session, periodo, prioridade, local, formato)
     return _resposta(arquivo)

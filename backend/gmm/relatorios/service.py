@@ -14,12 +14,13 @@ from starlette.concurrency import run_in_threadpool
 from gmm.auth.models import Usuario
 from gmm.chamados import service as chamados
 from gmm.chamados.filtros import ATRASADO, FiltrosChamados
-from gmm.chamados.models import PRAZO_EFETIVO, Chamado, HistoricoChamado
+from gmm.chamados.models import PRAZO_EFETIVO, Chamado, HistoricoChamado, Prioridade
 from gmm.chamados.schemas import ChamadoOut, HistoricoOut
 from gmm.conversas import service as conversas
 from gmm.conversas.models import Mensagem, TipoConteudo
 from gmm.core.db import utcnow
 from gmm.core.errors import DomainError
+from gmm.desempenho import service as desempenho
 from gmm.midia import armazenamento as midia
 from gmm.relatorios import pdf, textos
 from gmm.relatorios.pdf import LinhaHistorico, MensagemTranscrita, Transcricao
@@ -177,3 +178,50 @@ async def transcricao_pdf(
     dados = await transcricao(session, chamado_id, media_dir)
     corpo = await run_in_threadpool(pdf.gerar, dados, fuso=fuso, gerado_em=utcnow())
     return Arquivo(f"transcricao-{dados.chamado.numero_chamado}.pdf", "application/pdf", corpo)
+
+
+def _colunas_desempenho() -> tuple[Coluna, ...]:
+    sufixo = {"min": " (min)", "fracao": " (%)", "numero": "", "por_chamado": " por chamado"}
+    return (
+        Coluna("Terceirizado", 28),
+        Coluna("Empresa", 24),
+        Coluna("Sem resposta", 13),
+        *(Coluna(m.nome + sufixo[m.unidade], 16) for m in desempenho.METRICAS),
+    )
+
+
+def _celula_desempenho(valor: float | int | None, unidade: str) -> Celula:
+    if valor is None:
+        return None
+    if unidade == "fracao":
+        return round(float(valor) * 100, 1)
+    if unidade in ("min", "por_chamado"):
+        return round(float(valor), 2)
+    return int(valor)
+
+
+async def exportar_desempenho(
+    session: AsyncSession,
+    periodo: desempenho.Periodo,
+    prioridade: Prioridade | None,
+    local: str | None,
+    formato: FormatoPlanilha,
+) -> Arquivo:
+    """The contractors' scorecard (GET /api/desempenho/terceirizados) as a spreadsheet:
+    one row per contractor, one column per figure, named with its unit."""
+    ranking = await desempenho.ranking(session, periodo, prioridade, local)
+    linhas = [
+        (
+            item.nome,
+            item.empresa,
+            item.sem_resposta,
+            *(_celula_desempenho(getattr(item, m.chave), m.unidade) for m in desempenho.METRICAS),
+        )
+        for item in ranking.itens
+    ]
+    colunas, fuso = _colunas_desempenho(), periodo.fuso
+    nome = f"desempenho-{periodo.de:%Y-%m-%d}-a-{periodo.ate:%Y-%m-%d}.{formato.value}"
+    if formato is FormatoPlanilha.csv:
+        return Arquivo(nome, formato.media_type, csv_stream(colunas, linhas, fuso=fuso))
+    corpo = await run_in_threadpool(xlsx_bytes, "Desempenho", colunas, linhas, fuso=fuso)
+    return Arquivo(nome, formato.media_type, corpo)

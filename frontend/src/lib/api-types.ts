@@ -280,6 +280,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/desempenho/terceirizados/exportar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exportar o desempenho dos terceirizados (CSV ou XLSX)
+         * @description O mesmo que `GET /api/desempenho/terceirizados`, com os mesmos filtros, numa
+         *     planilha: uma linha por terceirizado, uma coluna por medida (com a unidade no
+         *     título; frações em %). Textos que seriam fórmulas saem neutralizados.
+         */
+        get: operations["exportar_desempenho"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chamados": {
         parameters: {
             query?: never;
@@ -5592,6 +5614,76 @@ export interface operations {
                      * @example {
                      *       "error": "nao_encontrado",
                      *       "detail": "chamado 42 não encontrado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Dados inválidos */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    exportar_desempenho: {
+        parameters: {
+            query?: {
+                /** @description Primeiro dia (padrão: 29 dias antes de `ate`) */
+                de?: string | null;
+                /** @description Último dia, incluído (padrão: hoje) */
+                ate?: string | null;
+                prioridade?: components["schemas"]["Prioridade"] | null;
+                /** @description Parte do prédio / local do chamado */
+                local?: string | null;
+                /** @description `csv` (Excel pt-BR: `;`, UTF-8 com BOM) ou `xlsx` */
+                formato?: components["schemas"]["FormatoPlanilha"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A planilha, como anexo (`Content-Disposition: attachment`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Token ausente, inválido ou expirado */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorOut"];
