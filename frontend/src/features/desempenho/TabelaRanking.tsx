@@ -50,7 +50,12 @@ export function TabelaRanking({ metricas, itens, ordem, onOrdenar, busca, legend
         <caption className="sr-only">{legenda}</caption>
         <thead>
           <tr>
-            <th scope="col" className="ranking-nome" aria-sort={ariaSort(ordem, ORDEM_NOME)}>
+            <th
+              scope="col"
+              className="ranking-nome"
+              aria-label="Terceirizado"
+              aria-sort={ariaSort(ordem, ORDEM_NOME)}
+            >
               <button
                 type="button"
                 className="ranking-ordenar"
@@ -65,6 +70,8 @@ export function TabelaRanking({ metricas, itens, ordem, onOrdenar, busca, legend
                 key={m.chave}
                 scope="col"
                 className="numero"
+                // The figure's name alone: screen readers repeat it at every cell.
+                aria-label={m.nome}
                 aria-sort={ariaSort(ordem, m.chave)}
                 data-chave={m.chave}
               >
