@@ -124,6 +124,10 @@ describe("DesempenhoPage ranking", () => {
     expect(texto).toHaveTextContent(descricao);
     await user.keyboard("{Escape}");
     expect(texto).not.toHaveClass("aberto");
+    await user.click(info);
+    expect(texto).toHaveClass("aberto");
+    await user.click(screen.getByRole("heading", { name: "Desempenho" }));
+    expect(texto).not.toHaveClass("aberto");
 
     expect(
       within(cabecalho("Lidas")).getByRole("button", { name: "Como é calculado: Lidas" }),

@@ -30,7 +30,7 @@ export function SeletorPeriodo({ f }: { f: FiltrosDaUrl }) {
             <button
               key={dias}
               type="button"
-              className="chip"
+              className="atalho"
               aria-pressed={f.atalho === dias}
               onClick={() => f.escolherAtalho(dias)}
             >

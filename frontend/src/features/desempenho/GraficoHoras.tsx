@@ -15,7 +15,7 @@ import {
 } from "chart.js";
 import { Bar } from "react-chartjs-2";
 import type { DadosHoras } from "./horas";
-import { formatarMinutos } from "./metricas";
+import { formatarMinutos, passoMinutos } from "./metricas";
 
 ChartJS.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -28,7 +28,10 @@ export default function GraficoHoras({ dados }: { dados: DadosHoras }) {
       y: {
         beginAtZero: true,
         title: { display: true, text: "Mediana" },
-        ticks: { callback: (valor) => formatarMinutos(Number(valor)) },
+        ticks: {
+          stepSize: passoMinutos(Math.max(0, ...dados.medianas.filter((m) => m !== null))),
+          callback: (valor) => (Number(valor) === 0 ? "0" : formatarMinutos(Number(valor))),
+        },
       },
     },
     plugins: {

@@ -16,7 +16,7 @@ import {
 } from "chart.js";
 import { Line } from "react-chartjs-2";
 import type { Metrica } from "../../lib/types";
-import { formatarMinutos } from "./metricas";
+import { formatarMinutos, passoMinutos } from "./metricas";
 import type { DadosSerie } from "./serie";
 
 ChartJS.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip);
@@ -27,12 +27,16 @@ const umaCasa = new Intl.NumberFormat("pt-BR", { maximumFractionDigits: 1 });
 function rotuloValor(valor: number, metrica: Metrica): string {
   switch (metrica.unidade) {
     case "min":
-      return formatarMinutos(valor);
+      return valor === 0 ? "0" : formatarMinutos(valor);
     case "fracao":
       return `${umaCasa.format(valor)} %`;
     default:
       return umaCasa.format(valor);
   }
+}
+
+function maiorValor(dados: DadosSerie): number {
+  return Math.max(0, ...dados.valores.filter((v) => v !== null));
 }
 
 export default function GraficoSerie({ dados, metrica }: { dados: DadosSerie; metrica: Metrica }) {
@@ -47,6 +51,7 @@ export default function GraficoSerie({ dados, metrica }: { dados: DadosSerie; me
         ...(metrica.unidade === "fracao" ? { max: 100 } : {}),
         ticks: {
           precision: metrica.unidade === "numero" ? 0 : undefined,
+          ...(metrica.unidade === "min" ? { stepSize: passoMinutos(maiorValor(dados)) } : {}),
           callback: (valor) => rotuloValor(Number(valor), metrica),
         },
       },

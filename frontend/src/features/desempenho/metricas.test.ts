@@ -5,6 +5,7 @@ import {
   formatarMinutos,
   formatarValor,
   ordenar,
+  passoMinutos,
   proximaOrdem,
   valorDe,
 } from "./metricas";
@@ -111,5 +112,16 @@ describe("valorDe", () => {
     expect(valorDe(placar(), "aprovacao_orcamentos")).toBeNull();
     expect(valorDe(placar(), "nome")).toBeNull();
     expect(valorDe(placar(), "nao_existe")).toBeNull();
+  });
+});
+
+describe("passoMinutos", () => {
+  it("steps a minutes axis by round times, about six ticks", () => {
+    expect(passoMinutos(0)).toBe(1);
+    expect(passoMinutos(28)).toBe(5);
+    expect(passoMinutos(35)).toBe(10);
+    expect(passoMinutos(300)).toBe(60);
+    expect(passoMinutos(1000)).toBe(240);
+    expect(passoMinutos(50_000)).toBe(8640);
   });
 });

@@ -23,6 +23,16 @@ export function formatarMinutos(minutos: number | null | undefined): string {
   return resto ? `${inteiro.format(horas)}h ${resto}min` : `${inteiro.format(horas)}h`;
 }
 
+const PASSOS_MIN = [1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 720, 1440, 2880];
+
+/**
+ * A chart's step between ticks for minutes up to `maximo`: round times (15 min, 1h,
+ * 4h…), about six ticks, instead of Chart.js's decimal steps ("4h 10min").
+ */
+export function passoMinutos(maximo: number): number {
+  return PASSOS_MIN.find((passo) => maximo / passo <= 6) ?? Math.ceil(maximo / 6 / 1440) * 1440;
+}
+
 export function formatarValor(valor: number | null | undefined, unidade: UnidadeMetrica): string {
   if (valor == null) return "—";
   switch (unidade) {
