@@ -79,6 +79,19 @@ export const router = createBrowserRouter([
             }),
           },
           {
+            path: "desempenho",
+            lazy: async () => ({
+              Component: (await import("../features/desempenho/DesempenhoPage")).DesempenhoPage,
+            }),
+          },
+          {
+            path: "desempenho/terceirizados/:id",
+            lazy: async () => ({
+              Component: (await import("../features/desempenho/TerceirizadoDesempenhoPage"))
+                .TerceirizadoDesempenhoPage,
+            }),
+          },
+          {
             path: "respostas-rapidas",
             lazy: async () => ({
               Component: (await import("../features/respostas/RespostasRapidasPage"))

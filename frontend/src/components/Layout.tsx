@@ -38,6 +38,7 @@ export function Layout() {
           <NavLink to="/central">Central</NavLink>
           <NavLink to="/chamados">Chamados</NavLink>
           <NavLink to="/terceirizados">Terceirizados</NavLink>
+          <NavLink to="/desempenho">Desempenho</NavLink>
           <NavLink to="/admin/whatsapp">Monitoramento</NavLink>
           {admin ? (
             <Link

@@ -101,3 +101,17 @@ export type Notificacao = S["Notificacao"];
 export type AlertaEvento = S["AlertaEvento"];
 export type ConexaoEvento = S["ConexaoEvento"];
 export type Reset = S["Reset"];
+
+/* Desempenho: the contractors' scorecard and trend, the operators' answer times. */
+export type Metrica = S["Metrica"];
+export type UnidadeMetrica = S["Metrica"]["unidade"];
+export type Placar = S["Placar"];
+export type PlacarTerceirizado = S["PlacarTerceirizado"];
+export type Ranking = S["RankingOut"];
+export type DetalheDesempenho = S["DetalheOut"];
+export type PontoSerie = S["PontoSerie"];
+export type AtencaoTerceirizado = S["Atencao"];
+export type TemposOperadores = S["OperadoresOut"];
+export type TempoResposta = S["TempoResposta"];
+export type TempoOperador = S["TempoOperador"];
+export type TempoHora = S["TempoHora"];

@@ -1,9 +1,11 @@
 import { useState } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
+import { BotaoBaixar } from "../../components/Baixar";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Carregando, ErroBox } from "../../components/Feedback";
 import { useAtualizarChamado, useChamado, useInfo } from "../../lib/api/chamados";
+import { urlTranscricao } from "../../lib/api/exportar";
 import {
   formatarDataHora,
   formatarDuracao,
@@ -111,6 +113,11 @@ export function ChamadoPage() {
           <Link to={`/central/${c.id}`} className="btn btn-primario">
             Abrir conversa
           </Link>
+          <BotaoBaixar
+            rotulo="Baixar transcrição (PDF)"
+            url={urlTranscricao(c.id)}
+            nomePadrao={`${c.numero_chamado}-transcricao.pdf`}
+          />
           {aberto && !editando ? (
             <button
               type="button"

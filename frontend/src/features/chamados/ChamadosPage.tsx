@@ -1,8 +1,10 @@
 import { Link, useSearchParams } from "react-router";
+import { BotoesExportar } from "../../components/Baixar";
 import { AtrasadoBadge, PrioridadeBadge, StatusBadge } from "../../components/Badges";
 import { CarregarMais } from "../../components/CarregarMais";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
 import { type FiltrosChamados, useChamados } from "../../lib/api/chamados";
+import { urlExportarChamados } from "../../lib/api/exportar";
 import { itensDe } from "../../lib/api/listaInfinita";
 import { formatarDataHora } from "../../lib/format";
 import { PRIORIDADE, PRIORIDADE_LISTA, STATUS_CHAMADO, STATUS_LISTA } from "../../lib/labels";
@@ -36,9 +38,15 @@ export function ChamadosPage() {
     <div className="pagina">
       <div className="pagina-topo">
         <h1>Chamados</h1>
-        <Link to="/chamados/novo" className="btn btn-primario">
-          Novo chamado
-        </Link>
+        <div className="acoes">
+          <BotoesExportar
+            url={(formato) => urlExportarChamados(filtros, formato)}
+            nomeBase="chamados"
+          />
+          <Link to="/chamados/novo" className="btn btn-primario">
+            Novo chamado
+          </Link>
+        </div>
       </div>
       <div className="filtros" role="search" aria-label="Filtros de chamados">
         <div className="campo">

@@ -1,0 +1,29 @@
+import { Component, Suspense } from "react";
+import { Carregando } from "../../components/Feedback";
+
+/** A chart that fails to load (its chunk, the canvas) leaves the page and its table alone. */
+class SemGrafico extends Component<{ children: React.ReactNode }, { erro: boolean }> {
+  state = { erro: false };
+
+  static getDerivedStateFromError() {
+    return { erro: true };
+  }
+
+  render() {
+    if (this.state.erro) {
+      return <p className="texto-suave">Não foi possível carregar o gráfico; veja a tabela.</p>;
+    }
+    return this.props.children;
+  }
+}
+
+/** Where a lazily loaded chart goes: a box of fixed height the chart fills as it resizes. */
+export function LimiteGrafico({ children }: { children: React.ReactNode }) {
+  return (
+    <div className="desempenho-grafico">
+      <SemGrafico>
+        <Suspense fallback={<Carregando texto="Carregando gráfico…" />}>{children}</Suspense>
+      </SemGrafico>
+    </div>
+  );
+}
