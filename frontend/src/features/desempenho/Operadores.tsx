@@ -2,7 +2,7 @@ import { lazy } from "react";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
 import { type Periodo, useTemposOperadores } from "../../lib/api/desempenho";
 import type { TempoResposta, TemposOperadores } from "../../lib/types";
-import { LimiteGrafico } from "./LimiteGrafico";
+import { LimiteGrafico } from "../../components/LimiteGrafico";
 import { dadosPorHora } from "./horas";
 import { formatarMinutos } from "./metricas";
 
@@ -71,7 +71,7 @@ function Tempos({ dados }: { dados: TemposOperadores }) {
         </table>
       )}
       <h3 className="operadores-subtitulo">Mediana pela hora em que o terceirizado escreveu</h3>
-      <LimiteGrafico>
+      <LimiteGrafico className="desempenho-grafico">
         <GraficoHoras dados={horas} />
       </LimiteGrafico>
       <details className="desempenho-tabela-grafico">

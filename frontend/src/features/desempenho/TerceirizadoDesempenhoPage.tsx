@@ -5,7 +5,7 @@ import { useDesempenhoTerceirizado } from "../../lib/api/desempenho";
 import type { DetalheDesempenho, Metrica, PlacarTerceirizado } from "../../lib/types";
 import { SeletorPeriodo } from "./Filtros";
 import { InfoMetrica } from "./InfoMetrica";
-import { LimiteGrafico } from "./LimiteGrafico";
+import { LimiteGrafico } from "../../components/LimiteGrafico";
 import { formatarValor, valorDe } from "./metricas";
 import { formatarDia, textoPeriodo } from "./periodo";
 import { dadosDaSerie } from "./serie";
@@ -69,7 +69,7 @@ function Tendencia({ detalhe, f }: { detalhe: DetalheDesempenho; f: FiltrosDaUrl
         </select>
       </div>
       <p className="texto-suave tendencia-descricao">{metrica.descricao}</p>
-      <LimiteGrafico>
+      <LimiteGrafico className="desempenho-grafico">
         <GraficoSerie dados={dados} metrica={metrica} />
       </LimiteGrafico>
       <details className="desempenho-tabela-grafico">

@@ -1,6 +1,7 @@
-import { Component, Suspense, lazy } from "react";
+import { lazy } from "react";
 import { Link } from "react-router";
 import { Carregando, ErroBox, Vazio } from "../../components/Feedback";
+import { LimiteGrafico } from "../../components/LimiteGrafico";
 import {
   METRICAS_POLLING_MS,
   useMetricas,
@@ -17,32 +18,12 @@ import "./monitoramento.css";
 // Chart.js comes in its own chunk, after the figures are on screen.
 const GraficoVolume = lazy(() => import("./GraficoVolume"));
 
-/** A chart that fails to load leaves the rest of the page (and the table below) alone. */
-class SemGrafico extends Component<{ children: React.ReactNode }, { erro: boolean }> {
-  state = { erro: false };
-
-  static getDerivedStateFromError() {
-    return { erro: true };
-  }
-
-  render() {
-    if (this.state.erro) {
-      return <p className="texto-suave">Não foi possível carregar o gráfico; veja a tabela.</p>;
-    }
-    return this.props.children;
-  }
-}
-
 function Volume({ volume }: { volume: VolumeHora[] }) {
   return (
     <>
-      <div className="grafico-volume">
-        <SemGrafico>
-          <Suspense fallback={<Carregando texto="Carregando gráfico…" />}>
-            <GraficoVolume volume={volume} />
-          </Suspense>
-        </SemGrafico>
-      </div>
+      <LimiteGrafico className="grafico-volume">
+        <GraficoVolume volume={volume} />
+      </LimiteGrafico>
       <details className="volume-tabela">
         <summary>Ver em tabela</summary>
         <div className="rolagem-horizontal">

@@ -1,5 +1,5 @@
 import { Component, Suspense } from "react";
-import { Carregando } from "../../components/Feedback";
+import { Carregando } from "./Feedback";
 
 /** A chart that fails to load (its chunk, the canvas) leaves the page and its table alone. */
 class SemGrafico extends Component<{ children: React.ReactNode }, { erro: boolean }> {
@@ -17,10 +17,17 @@ class SemGrafico extends Component<{ children: React.ReactNode }, { erro: boolea
   }
 }
 
-/** Where a lazily loaded chart goes: a box of fixed height the chart fills as it resizes. */
-export function LimiteGrafico({ children }: { children: React.ReactNode }) {
+/** Where a lazily loaded chart goes: a box (of the height ``className`` gives) that the
+ * chart fills as it resizes, with a placeholder while Chart.js's chunk loads. */
+export function LimiteGrafico({
+  className,
+  children,
+}: {
+  className: string;
+  children: React.ReactNode;
+}) {
   return (
-    <div className="desempenho-grafico">
+    <div className={className}>
       <SemGrafico>
         <Suspense fallback={<Carregando texto="Carregando gráfico…" />}>{children}</Suspense>
       </SemGrafico>
