@@ -144,9 +144,7 @@ async def tratar(
             after_commit(session, lambda: whatsapp.fila.baixar_midia(mensagem_id))
         # Only the first delivery of a message gets here, so a redelivered webhook
         # never answers or moves a chamado twice.
-        await automacao.processar_recebida(
-            session, whatsapp, resultado.mensagem, resultado.chamado
-        )
+        await automacao.processar_recebida(session, whatsapp, resultado.mensagem, resultado.chamado)
         return "registrada"
     if isinstance(evento, webhook.Reacao | webhook.Edicao | webhook.Apagada):
         return await alteracoes.registrar(session, whatsapp, evento)
