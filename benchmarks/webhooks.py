@@ -103,6 +103,9 @@ class Resultado:
     rajada_gravados: int
     rajada_enviados: int
     sessoes_pg: int  # PostgreSQL sessions the API opened during the loads
+    # CPU of the API process(es) per webhook at the ceiling: unlike the rates, it
+    # hardly depends on what else the machine is running.
+    cpu_ms_por_webhook: float = 0.0
     perfil: list[tuple[str, float]] = field(default_factory=list)
 
 
@@ -183,6 +186,19 @@ async def _contar(database_url: str, nome: str) -> tuple[int, int, int]:
     return int(textos or 0), int(rajada or 0), int(sessoes or 0)
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and its children (`--workers`), from /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            campos = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or campos[1] == str(pid):
+            total += (int(campos[11]) + int(campos[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def _perfil(colapsado: Path, limite: int = 25) -> list[tuple[str, float]]:
     """Inclusive share of the samples per function (py-spy's raw, collapsed stacks)."""
     total = 0
@@ -259,7 +275,9 @@ async def _medir(
                 "--output", str(perfil / "webhooks.txt"),
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
             )  # fmt: skip
+        cpu_antes = await asyncio.to_thread(_cpu_s, api.pid)
         bruto = await _carga(porta, "mistura", k, *fechado, *medida)
+        cpu = await asyncio.to_thread(_cpu_s, api.pid) - cpu_antes
         teto = _figura(bruto, None)
         k += teto.ok + teto.erros + 2 * CONEXOES
         quadros: list[tuple[str, float]] = []
@@ -294,6 +312,7 @@ async def _medir(
         rajada_enviados=(rajada_eventos + 1) // 2,
         sessoes_pg=sessoes_depois - sessoes_antes - 1,  # less the count's own
         perfil=quadros,
+        cpu_ms_por_webhook=1000 * cpu / max(teto.ok, 1),
     )
 
 
@@ -319,7 +338,8 @@ def main() -> None:
     print(f"  /healthz, {CONEXOES} conexões:       {_linha(r.healthz)}")
     print(f"  webhooks, {CONEXOES} conexões:       {_linha(r.teto)}")
     razao = r.teto.por_segundo / r.healthz.por_segundo if r.healthz.por_segundo else 0
-    print(f"  razão webhooks / healthz:     {razao:.2f}   (meta ≥ 0,18)\n")
+    print(f"  razão webhooks / healthz:     {razao:.2f}   (meta ≥ 0,18)")
+    print(f"  CPU da API por webhook:       {r.cpu_ms_por_webhook:.2f} ms\n")
     print("  modelo aberto (metade textos, metade confirmações):")
     for f in r.passos:
         print(f"    {f.alvo:6.0f}/s pedidos → {_linha(f)}")
