@@ -32,13 +32,14 @@ async def test_delivery_benchmark_runs_end_to_end() -> None:
 
 
 async def test_webhooks_benchmark_runs_end_to_end() -> None:
-    figures, rajada = await webhooks.run(eventos=5, rajada_eventos=40)
-    assert set(figures) == {"texto recebido", "ack"}
-    assert all(p99 >= median > 0 for median, p99 in figures.values())
+    r = await webhooks.run(duracao=0.5, taxas=(20, 40), rajada_eventos=40)
+    assert r.healthz.ok > 0 and r.teto.ok > 0 and r.healthz.erros == r.teto.erros == 0
+    assert [p.alvo for p in r.passos] == [20, 40]
+    assert all(p.p99_ms >= p.mediana_ms > 0 for p in (r.healthz, r.teto, *r.passos))
+    assert 0 < r.textos_gravados <= r.textos_aceitos
     # The burst on one chamado: nothing failed and every text was stored once.
-    assert rajada.eventos == 40 and rajada.falhas == 0
-    assert rajada.textos_gravados == rajada.textos_enviados == 20
-    assert rajada.p99_ms >= rajada.mediana_ms > 0
+    assert r.rajada.ok == 40 and r.rajada.erros == 0
+    assert r.rajada_gravados == r.rajada_enviados == 20
 
 
 async def test_hostile_rules_benchmark_runs_end_to_end() -> None:

@@ -116,7 +116,7 @@ def cmd_seed(settings: Settings, _: argparse.Namespace) -> None:
     print("Dados de exemplo criados." if dados else "Já havia dados; nada foi criado.")
 
 
-def uvicorn_config(settings: Settings, app: ASGIApp) -> uvicorn.Config:
+def uvicorn_config(settings: Settings, app: ASGIApp | str, workers: int = 1) -> uvicorn.Config:
     """How `gmm api` serves ``app``.
 
     X-Forwarded-For is believed only from GMM_TRUSTED_PROXIES: trusting every peer
@@ -138,14 +138,36 @@ def uvicorn_config(settings: Settings, app: ASGIApp) -> uvicorn.Config:
         log_config=None,
         # Open event streams must not hold a restart for minutes.
         timeout_graceful_shutdown=5,
+        workers=workers,
+        factory=isinstance(app, str),
     )
 
 
-def cmd_api(settings: Settings, _: argparse.Namespace) -> None:
+def app_do_processo() -> ASGIApp:
+    """The app of one of `gmm api --workers N`'s processes. They are started afresh
+    (spawned), so each sets up its own logging: without it, their lines would go out
+    unmasked through Python's last-resort handler."""
+    from gmm.app.main import create_app
+
+    settings = get_settings()
+    logs.configurar(json=settings.env == "production")
+    return create_app(settings)
+
+
+def cmd_api(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     from gmm.app.main import create_app
 
+    if args.workers > 1:
+        # Each process is a whole API (stateless: everything shared is in PostgreSQL
+        # and Redis) on the same socket; uvicorn's supervisor restarts one that dies.
+        from uvicorn.supervisors import Multiprocess
+
+        config = uvicorn_config(settings, "gmm.app.cli:app_do_processo", args.workers)
+        socket = config.bind_socket()
+        Multiprocess(config, sockets=[socket]).run()
+        return
     uvicorn.Server(uvicorn_config(settings, create_app(settings))).run()
 
 
@@ -393,6 +415,13 @@ def main(argv: list[str] | None = None) -> None:
         if name == "create-admin":
             command.add_argument("--email", required=True)
             command.add_argument("--nome", default="Administrador")
+        if name == "api":
+            command.add_argument(
+                "--workers",
+                type=int,
+                default=int(os.environ.get("GMM_API_WORKERS", "1")),
+                help="processos da API no mesmo endereço (padrão GMM_API_WORKERS ou 1)",
+            )
         if name == "worker":
             command.add_argument(
                 "--fila",

@@ -77,7 +77,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = create_engine(database_url)
+        app.state.engine = create_engine(
+            database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=0,
+            pool_timeout=settings.db_pool_timeout_seconds,
+        )
         app.state.redis = Redis.from_url(redis_url, decode_responses=True)
         app.state.sessionmaker = create_sessionmaker(app.state.engine, app.state.redis)
         app.state.arq = await create_pool(RedisSettings.from_dsn(redis_url))

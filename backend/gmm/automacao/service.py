@@ -251,6 +251,8 @@ def _ativas(*, reacao: bool) -> Select[RegraAutomacao]:
 
 async def que_disparam(session: AsyncSession, texto: str) -> list[RegraAutomacao]:
     regras = list(await session.scalars(_ativas(reacao=False)))
+    if not regras:
+        return []  # nothing to match: no thread hop
     # Plain values to the thread: ORM rows stay with their session, on the loop.
     padroes = [(regra.tipo_padrao, regra.padrao, regra.nome) for regra in regras]
     return [regras[i] for i in await asyncio.to_thread(_avaliar, padroes, texto)]
@@ -260,12 +262,17 @@ async def que_disparam(session: AsyncSession, texto: str) -> list[RegraAutomacao
 
 
 async def processar_recebida(
-    session: AsyncSession, whatsapp: WhatsAppService, mensagem: Mensagem
+    session: AsyncSession,
+    whatsapp: WhatsAppService,
+    mensagem: Mensagem,
+    chamado: Chamado | None = None,
 ) -> None:
-    """Act on a contractor's message just stored on a chamado."""
+    """Act on a contractor's message just stored on a chamado (``chamado``: that one,
+    already locked and loaded with its contractor by the caller, in this transaction)."""
     if mensagem.chamado_id is None:
         return
-    chamado = await chamados.obter(session, mensagem.chamado_id, bloquear=True)
+    if chamado is None or chamado.id != mensagem.chamado_id:
+        chamado = await chamados.obter(session, mensagem.chamado_id, bloquear=True)
     if chamado.status in chamados.FINALIZADOS:
         return
     if mensagem.tipo_conteudo == TipoConteudo.interactive:

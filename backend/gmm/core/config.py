@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     # Unset: `gmm run` starts embedded servers under data_dir.
     database_url: str | None = None
     redis_url: str | None = None
+    # Connections each API process keeps open, all of them (no overflow: an overflow
+    # connection is opened and closed per checkout, churning PostgreSQL backends under
+    # load). More than the process can keep busy only adds contention on 2 cores;
+    # requests beyond it wait for one, up to db_pool_timeout_seconds, then get a 503.
+    db_pool_size: int = Field(default=20, ge=1)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
 
     megaapi_base_url: str | None = None
     megaapi_instance_key: str | None = None

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from redis.asyncio import Redis
-from sqlalchemy import DateTime, MetaData, text
+from sqlalchemy import DateTime, MetaData, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -47,9 +47,27 @@ def contains_pattern(texto: str) -> str:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An engine whose pool hands out live connections without a round trip.
+
+    ``pool_pre_ping`` would cost a round trip on every checkout (a quarter of a
+    webhook's). Instead: a connection PostgreSQL closed (a restart, a failover, an
+    idle timeout) is noticed by the event loop at once, so a checkout asks the driver
+    locally and swaps a closed one for a new one; and a connection that dies during
+    a statement is an outage error (503, gmm.core.dependencias) that also makes the
+    pool drop every connection older than it, so the next request gets a fresh one.
+    """
     # hide_parameters: a failed statement's error (and so its traceback in the logs)
     # would otherwise print its parameters: phone numbers, message text, hashes.
-    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    engine = create_async_engine(url, hide_parameters=True, **kwargs)
+    event.listen(engine.sync_engine, "checkout", _recusar_fechada)
+    return engine
+
+
+def _recusar_fechada(dbapi_connection: Any, _registro: Any, _proxy: Any) -> None:
+    conexao = getattr(dbapi_connection, "_connection", None)  # the asyncpg connection
+    if conexao is not None and conexao.is_closed():
+        # The pool discards it and checks out another (a new one if need be).
+        raise exc.DisconnectionError("conexão fechada pelo servidor")
 
 
 # session.info key of the Redis that events are published on (gmm.core.eventos).

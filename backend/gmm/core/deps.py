@@ -13,7 +13,9 @@ from gmm.core.config import Settings
 from gmm.core.db import session_scope
 
 
-def get_settings_dep(request: Request) -> Settings:
+# The dependencies are coroutines though they await nothing: FastAPI runs a plain
+# function in its thread pool, a thread hop per dependency per request.
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -23,7 +25,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_redis(request: Request) -> Redis:
+async def get_redis(request: Request) -> Redis:
     redis: Redis = request.app.state.redis
     return redis
 

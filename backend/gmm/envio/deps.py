@@ -11,7 +11,9 @@ from gmm.envio.fila import Fila
 from gmm.envio.service import WhatsAppService
 
 
-def get_whatsapp(request: Request, session: SessionDep, settings: SettingsDep) -> WhatsAppService:
+async def get_whatsapp(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> WhatsAppService:
     return WhatsAppService(session, Fila(request.app.state.arq), settings)
 
 

@@ -7,6 +7,7 @@ advisory lock (``travar_id``), so no interleaving loses one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -76,24 +77,51 @@ async def aplicar_ack(
 
     Answers the message when its status changed, else None.
     """
+    return (await aplicar(session, megaapi_id, novo, quando, erro)).movida
+
+
+@dataclass(frozen=True)
+class Aplicado:
+    movida: Mensagem | None  # the message, when its status changed
+    guardado: bool  # the id is unknown: the receipt waits in acks_pendentes
+
+
+async def aplicar(
+    session: AsyncSession,
+    megaapi_id: str,
+    novo: StatusEnvio,
+    quando: datetime | None = None,
+    erro: str | None = None,
+) -> Aplicado:
+    """``aplicar_ack``, also telling whether the receipt was parked.
+
+    Two round trips when the message is there (the lock, then the update that answers
+    the row); the existence check only when nothing moved."""
     await travar_id(session, megaapi_id)
+    # Forward-only in the statement itself: the row is locked and re-checked by the
+    # UPDATE, so a concurrent receipt for the same message can never move it back.
+    movida = await session.scalar(
+        update(Mensagem)
+        .where(
+            Mensagem.megaapi_id == megaapi_id,
+            Mensagem.direcao == Direcao.outbound,
+            _pode_avancar(novo),
+        )
+        .values(**_avanco(novo, quando, erro))
+        .returning(Mensagem)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    )
+    if movida is not None:
+        return Aplicado(movida, guardado=False)
     existe = await session.scalar(
         select(Mensagem.id).where(
             Mensagem.megaapi_id == megaapi_id, Mensagem.direcao == Direcao.outbound
         )
     )
-    if existe is None:
-        await _guardar_pendente(session, megaapi_id, novo, erro)
-        return None
-    mensagem_id = await session.scalar(
-        update(Mensagem)
-        .where(Mensagem.id == existe, _pode_avancar(novo))
-        .values(**_avanco(novo, quando, erro))
-        .returning(Mensagem.id)
-    )
-    if mensagem_id is None:
-        return None
-    return await session.get(Mensagem, mensagem_id, populate_existing=True)
+    if existe is not None:
+        return Aplicado(None, guardado=False)
+    await _guardar_pendente(session, megaapi_id, novo, erro)
+    return Aplicado(None, guardado=True)
 
 
 async def _guardar_pendente(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, false, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -91,11 +91,14 @@ class Rota:
 
 async def travar(session: AsyncSession, terceirizado_id: int) -> RoteamentoTerceirizado:
     """The contractor's routing row, locked until commit (created on first use)."""
-    stmt = insert(RoteamentoTerceirizado).values(terceirizado_id=terceirizado_id)
+    # A no-op update (the column to itself) locks an existing row; ``excluded`` would
+    # do the same at the price of copying the table's columns on every call.
     linha = await session.scalar(
-        stmt.on_conflict_do_update(
+        insert(RoteamentoTerceirizado)
+        .values(terceirizado_id=terceirizado_id)
+        .on_conflict_do_update(
             index_elements=[RoteamentoTerceirizado.terceirizado_id],
-            set_={"terceirizado_id": stmt.excluded.terceirizado_id},
+            set_={"terceirizado_id": RoteamentoTerceirizado.terceirizado_id},
         )
         .returning(RoteamentoTerceirizado)
         .execution_options(populate_existing=True)
@@ -105,12 +108,39 @@ async def travar(session: AsyncSession, terceirizado_id: int) -> RoteamentoTerce
 
 
 async def _abertos(session: AsyncSession, terceirizado_id: int) -> list[Aberto]:
+    return (await _abertos_e_aguardado(session, terceirizado_id, None))[0]
+
+
+async def _abertos_e_aguardado(
+    session: AsyncSession, terceirizado_id: int, telefone_chave: str | None
+) -> tuple[list[Aberto], int | None]:
+    """The contractor's open chamados and, in the same round trip, the open one a
+    conversation of theirs is waiting on (rule 4), if any."""
+    aguardado = (
+        select(EstadoConversa.chamado_id)
+        .where(
+            EstadoConversa.telefone_chave == telefone_chave,
+            EstadoConversa.expira_em > func.now(),
+        )
+        .scalar_subquery()
+    )
     linhas = await session.execute(
-        select(Chamado.id, Chamado.numero_chamado, Chamado.titulo, Chamado.local)
+        select(
+            Chamado.id,
+            Chamado.numero_chamado,
+            Chamado.titulo,
+            Chamado.local,
+            (Chamado.id == aguardado) if telefone_chave is not None else false(),
+        )
         .where(Chamado.terceirizado_id == terceirizado_id, Chamado.status.in_(ABERTOS))
         .order_by(Chamado.ultima_atividade_em.desc(), Chamado.id.desc())
     )
-    return [Aberto(*linha) for linha in linhas]
+    abertos, aguardados = [], []
+    for id_, numero, titulo, local, e_aguardado in linhas:
+        abertos.append(Aberto(id_, numero, titulo, local))
+        if e_aguardado:
+            aguardados.append(id_)
+    return abertos, (aguardados[0] if aguardados else None)
 
 
 async def _citada(
@@ -185,15 +215,6 @@ def chamados_citados(texto: str, abertos: list[Aberto]) -> set[int]:
     return citados
 
 
-async def _aguardada(session: AsyncSession, telefone_chave: str) -> int | None:
-    return await session.scalar(
-        select(EstadoConversa.chamado_id).where(
-            EstadoConversa.telefone_chave == telefone_chave,
-            EstadoConversa.expira_em > func.now(),
-        )
-    )
-
-
 def escolha_do_toque(recebida: Recebida) -> int | None:
     """The chamado a tap on "Sobre qual chamado?" picked, if the message is that tap."""
     conteudo = recebida.conteudo
@@ -220,7 +241,9 @@ async def rotear(
     citada_id = citada.id if citada is not None else None
     if terceirizado is None or roteamento is None:
         return Rota(None, "sem_chamado", citada_id)
-    abertos = await _abertos(session, terceirizado.id)
+    abertos, aguardada = await _abertos_e_aguardado(
+        session, terceirizado.id, terceirizado.telefone_chave
+    )
     ids = {a.id for a in abertos}
 
     def rota(chamado_id: int, motivo: Motivo) -> Rota:
@@ -239,8 +262,7 @@ async def rotear(
         citados = chamados_citados(recebida.texto, abertos)
         if len(citados) == 1:
             return rota(citados.pop(), "numero")
-    aguardada = await _aguardada(session, terceirizado.telefone_chave)
-    if aguardada in ids:
+    if aguardada is not None:
         return rota(aguardada, "aguardada")
     if len(abertos) == 1:
         return rota(abertos[0].id, "unico")

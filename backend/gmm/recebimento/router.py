@@ -67,7 +67,7 @@ _token = APIKeyQuery(
 )
 
 
-def autenticar(settings: SettingsDep, token: Annotated[str | None, Depends(_token)]) -> None:
+async def autenticar(settings: SettingsDep, token: Annotated[str | None, Depends(_token)]) -> None:
     esperado = settings.secret("webhook_token").encode()
     if token is None or not hmac.compare_digest(token.encode(), esperado):
         raise Unauthorized("token do webhook ausente ou inválido")

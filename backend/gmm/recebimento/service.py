@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from redis.asyncio import Redis
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.automacao import service as automacao
+from gmm.chamados import service as chamados
 from gmm.chamados.models import Chamado
-from gmm.chamados.trava import travar
 from gmm.conversas.conteudo import ConteudoMidia
 from gmm.conversas.eventos import MensagemNova, MensagemStatus
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
@@ -28,14 +28,12 @@ from gmm.core.db import after_commit, utcnow
 from gmm.core.eventos import publicar, publicar_apos_commit
 from gmm.core.registro import CONEXAO_CHAVE, CONEXAO_HISTORICO, PAINEL
 from gmm.envio import ticks
-from gmm.envio.models import AckPendente
 from gmm.envio.service import WhatsAppService
 from gmm.recebimento import alteracoes
 from gmm.recebimento import leitura as webhook
 from gmm.recebimento import roteamento as roteador
 from gmm.recebimento.eventos import ConexaoEvento
 from gmm.terceirizados import identidades
-from gmm.terceirizados.models import Terceirizado
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +54,7 @@ Resultado = Literal[
 class ResultadoRecebida:
     mensagem: Mensagem | None  # None: already stored (a duplicate webhook)
     chamado_id: int | None
+    chamado: Chamado | None = None  # loaded with its contractor, locked
 
 
 FIM_DO_SEGUNDO = timedelta(microseconds=999_999)
@@ -77,19 +76,22 @@ async def registrar_recebida(
 ) -> ResultadoRecebida:
     """Store a contractor's message where it belongs (gmm/recebimento/roteamento.py), once."""
     remetente = recebida.remetente
-    terceirizado_id = await identidades.resolver(session, remetente.telefones, remetente.jids)
-    terceirizado = roteamento = None
+    terceirizado = await identidades.resolver_e_aprender(
+        session, remetente.telefones, remetente.jids
+    )
+    terceirizado_id = terceirizado.id if terceirizado is not None else None
+    roteamento = None
     if terceirizado_id is not None:
         # The contractor's routing row first, then the chamado's: the one lock order,
         # so a held message and the contractor's choice of chamado never cross.
         roteamento = await roteador.travar(session, terceirizado_id)
-        terceirizado = await session.get(Terceirizado, terceirizado_id)
-        await identidades.aprender(session, terceirizado_id, remetente.jids)
     rota = await roteador.rotear(session, recebida, terceirizado, roteamento)
+    chamado = None
     if rota.chamado_id is not None:
         # The chamado's lock before its first row is written: simultaneous messages,
-        # receipts and rules on it queue instead of deadlocking.
-        await travar(session, rota.chamado_id)
+        # receipts and rules on it queue instead of deadlocking. Loaded in the same
+        # statement (with its contractor, as the automation reads it).
+        chamado = await chamados.obter_travado(session, rota.chamado_id)
     stmt = (
         insert(Mensagem)
         .values(
@@ -110,15 +112,13 @@ async def registrar_recebida(
             citada_id=rota.citada_id,
         )
         .on_conflict_do_nothing(index_elements=[Mensagem.megaapi_id])
-        .returning(Mensagem.id)
+        # The whole row back: the new message without a second round trip.
+        .returning(Mensagem)
     )
-    mensagem_id = await session.scalar(stmt)
-    if mensagem_id is None:
+    mensagem = await session.scalar(stmt)
+    if mensagem is None:
         return ResultadoRecebida(None, rota.chamado_id)
-    mensagem = await session.get(Mensagem, mensagem_id)
-    assert mensagem is not None
     if rota.chamado_id is not None:
-        chamado = await session.get(Chamado, rota.chamado_id)
         assert chamado is not None
         chamado.ultima_atividade_em = utcnow()
         if rota.motivo == "escolha":
@@ -128,7 +128,7 @@ async def registrar_recebida(
     elif rota.motivo == "a_classificar":
         assert terceirizado is not None and roteamento is not None
         await roteador.perguntar(session, whatsapp, terceirizado, roteamento)
-    return ResultadoRecebida(mensagem, rota.chamado_id)
+    return ResultadoRecebida(mensagem, rota.chamado_id, chamado)
 
 
 async def tratar(
@@ -144,21 +144,18 @@ async def tratar(
             after_commit(session, lambda: whatsapp.fila.baixar_midia(mensagem_id))
         # Only the first delivery of a message gets here, so a redelivered webhook
         # never answers or moves a chamado twice.
-        await automacao.processar_recebida(session, whatsapp, resultado.mensagem)
+        await automacao.processar_recebida(session, whatsapp, resultado.mensagem, resultado.chamado)
         return "registrada"
     if isinstance(evento, webhook.Reacao | webhook.Edicao | webhook.Apagada):
         return await alteracoes.registrar(session, whatsapp, evento)
     if isinstance(evento, webhook.Ack):
         if evento.status is None:
             return "ack_sem_efeito"
-        movida = await ticks.aplicar_ack(session, evento.megaapi_id, evento.status)
-        if movida is not None:
-            publicar_apos_commit(session, MensagemStatus.de(movida))
+        aplicado = await ticks.aplicar(session, evento.megaapi_id, evento.status)
+        if aplicado.movida is not None:
+            publicar_apos_commit(session, MensagemStatus.de(aplicado.movida))
             return "ack_aplicado"
-        pendente = await session.scalar(
-            select(AckPendente.megaapi_id).where(AckPendente.megaapi_id == evento.megaapi_id)
-        )
-        return "ack_pendente" if pendente else "ack_sem_efeito"
+        return "ack_pendente" if aplicado.guardado else "ack_sem_efeito"
     if isinstance(evento, webhook.Conexao):
         await registrar_conexao(redis, evento)
         await publicar(redis, ConexaoEvento(estado=evento.estado, motivo=evento.motivo))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import ScalarSelect, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +29,17 @@ def _chaves(telefones: Iterable[str]) -> list[str]:
     return chaves
 
 
+def _resolvido(chaves: list[str], jids: list[str]) -> ScalarSelect[int]:
+    por_telefone = select(Terceirizado.id.label("id"), literal(0).label("ordem")).where(
+        Terceirizado.telefone_chave.in_(chaves)
+    )
+    por_lid = select(
+        IdentidadeTerceirizado.terceirizado_id.label("id"), literal(1).label("ordem")
+    ).where(IdentidadeTerceirizado.jid.in_(jids))
+    consulta = union_all(por_telefone, por_lid).subquery()
+    return select(consulta.c.id).order_by(consulta.c.ordem).limit(1).scalar_subquery()
+
+
 async def resolver(
     session: AsyncSession, telefones: Iterable[str], jids: Iterable[str]
 ) -> int | None:
@@ -37,17 +48,38 @@ async def resolver(
     chaves, jids = _chaves(telefones), list(jids)
     if not chaves and not jids:
         return None
-    por_telefone = select(Terceirizado.id.label("id"), literal(0).label("ordem")).where(
-        Terceirizado.telefone_chave.in_(chaves)
-    )
-    por_lid = select(
-        IdentidadeTerceirizado.terceirizado_id.label("id"), literal(1).label("ordem")
-    ).where(IdentidadeTerceirizado.jid.in_(jids))
-    consulta = union_all(por_telefone, por_lid).subquery()
-    terceirizado_id: int | None = await session.scalar(
-        select(consulta.c.id).order_by(consulta.c.ordem).limit(1)
-    )
+    terceirizado_id: int | None = await session.scalar(select(_resolvido(chaves, jids)))
     return terceirizado_id
+
+
+async def resolver_e_aprender(
+    session: AsyncSession, telefones: Iterable[str], jids: Iterable[str]
+) -> Terceirizado | None:
+    """``resolver`` and then ``aprender``, the contractor loaded, in one round trip
+    when every id is known already under them (every event after a contractor's
+    first): the same query counts the ids stored for them."""
+    chaves, jids = _chaves(telefones), list(dict.fromkeys(jids))
+    if not chaves and not jids:
+        return None
+    conhecidos = (
+        select(func.count())
+        .where(
+            IdentidadeTerceirizado.jid.in_(jids),
+            IdentidadeTerceirizado.terceirizado_id == Terceirizado.id,
+        )
+        .scalar_subquery()
+    )
+    linha = (
+        await session.execute(
+            select(Terceirizado, conhecidos).where(Terceirizado.id == _resolvido(chaves, jids))
+        )
+    ).first()
+    if linha is None:
+        return None
+    terceirizado: Terceirizado = linha[0]
+    if linha[1] < len(jids):
+        await aprender(session, terceirizado.id, jids)
+    return terceirizado
 
 
 async def aprender(session: AsyncSession, terceirizado_id: int, jids: Iterable[str]) -> None:
@@ -57,13 +89,16 @@ async def aprender(session: AsyncSession, terceirizado_id: int, jids: Iterable[s
     valores = [{"jid": jid, "terceirizado_id": terceirizado_id} for jid in dict.fromkeys(jids)]
     if not valores:
         return
-    stmt = insert(IdentidadeTerceirizado).values(valores)
+    # The contractor as a parameter rather than ``excluded`` (every row has the same
+    # one): building ``excluded`` copies the table's every column, per call.
     await session.execute(
-        stmt.on_conflict_do_update(
+        insert(IdentidadeTerceirizado)
+        .values(valores)
+        .on_conflict_do_update(
             index_elements=[IdentidadeTerceirizado.jid],
-            set_={"terceirizado_id": stmt.excluded.terceirizado_id, "criado_em": func.now()},
+            set_={"terceirizado_id": terceirizado_id, "criado_em": func.now()},
             # Known already, under the same contractor: no write at all.
-            where=IdentidadeTerceirizado.terceirizado_id != stmt.excluded.terceirizado_id,
+            where=IdentidadeTerceirizado.terceirizado_id != terceirizado_id,
         )
     )
 
