@@ -345,6 +345,11 @@ class Difusor:
                 )
                 self._encerrar_todos("Redis falhou")
                 caiu = True
+            except Exception:
+                # A bug here must not leave the streams open and silent forever.
+                log.exception("leitor de eventos falhou; nova tentativa em %.1f s", espera)
+                self._encerrar_todos("leitor falhou")
+                caiu = True
             finally:
                 with anyio.CancelScope(shield=True):
                     await conexao.aclose()
