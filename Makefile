@@ -68,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.conversas
 	$(BIN)/python -m benchmarks.delivery
 	$(BIN)/python -m benchmarks.webhooks
+	$(BIN)/python -m benchmarks.eventos
 	$(BIN)/python -m benchmarks.transcricao
 
 clean:

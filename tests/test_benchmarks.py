@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import conversas, delivery, regras, webhooks
+from benchmarks import conversas, delivery, eventos, regras, webhooks
 
 
 async def test_conversas_benchmark_runs_end_to_end() -> None:
@@ -46,3 +46,11 @@ async def test_hostile_rules_benchmark_runs_end_to_end() -> None:
     figures = await regras.run(mensagens=2)
     assert list(figures) == ["sem regras", "40 regras (a+)+$"]
     assert all(p99 >= median > 0 for median, p99 in figures.values())
+
+
+async def test_event_streams_benchmark_runs_end_to_end() -> None:
+    r = await eventos.run(fluxos=5, duracao=0.5, eventos=2)
+    assert r.abertos == 5 and r.healthz_erros == 0
+    assert r.healthz_p99_ms >= r.healthz_mediana_ms > 0
+    # Every event reached every stream, through the process's one reader.
+    assert r.entregues == 10 and r.leitores_redis == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -18,8 +19,7 @@ from gmm.auth import security
 from gmm.chamados.models import StatusChamado
 from gmm.core.config import Settings
 from gmm.core.db import utcnow
-from gmm.core.deps import get_settings_dep
-from gmm.core.eventos import NOME_CONEXAO, STREAM, Ritmo, publicar
+from gmm.core.eventos import NOME_CONEXAO, STREAM, Difusor, Ritmo, publicar
 from gmm.eventos.router import get_ritmo
 from tests import factories as f
 from tests.eventos.conftest import Comentario, cliente, conectar
@@ -35,9 +35,9 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def _conexoes_de_eventos(redis: Redis) -> set[str]:
-    """Ids of the dedicated stream connections open on this test's Redis database
-    (a set: other servers' streams, as the end-to-end tests', may come and go)."""
+async def _leitores(redis: Redis) -> set[str]:
+    """Ids of the stream readers' connections open on this test's Redis database
+    (a set: other servers' readers, as the end-to-end tests', may come and go)."""
     db = redis.connection_pool.connection_kwargs.get("db", 0)
     return {
         c["id"]
@@ -46,11 +46,22 @@ async def _conexoes_de_eventos(redis: Redis) -> set[str]:
     }
 
 
-async def _fechadas(redis: Redis, conexoes: set[str]) -> bool:
-    """Whether Redis dropped these connections (it sees a close a moment after it
-    happens, so this asks for up to two seconds)."""
+async def _um_leitor(redis: Redis) -> set[str]:
+    """The one reader connection of this test's app. Redis sees a close a moment
+    after it happens (another app's reader, closed by an earlier test), so this asks
+    for up to two seconds."""
     for _ in range(40):
-        if not conexoes & await _conexoes_de_eventos(redis):
+        if len(leitores := await _leitores(redis)) == 1:
+            return leitores
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"leitores de eventos abertos: {leitores}")
+
+
+async def _sem_assinantes(difusor: Difusor) -> bool:
+    """Whether every stream left the fan-out (the app stops a moment after the
+    client leaves, so this asks for up to two seconds)."""
+    for _ in range(40):
+        if difusor.assinantes == 0:
             return True
         await asyncio.sleep(0.05)
     return False
@@ -128,14 +139,20 @@ async def test_redis_down_is_503_before_the_stream_starts(
     client: httpx.AsyncClient, db: AsyncSession, settings: Settings, app: FastAPI
 ) -> None:
     token = await _token(db, settings)
-    fora = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
-    app.dependency_overrides[get_settings_dep] = lambda: fora
-    try:
-        response = await client.get("/api/eventos", params={"access_token": token})
-    finally:
-        app.dependency_overrides.pop(get_settings_dep, None)
-    assert response.status_code == 503
-    assert response.json()["error"] == "indisponivel"
+    fora = Redis.from_url("redis://127.0.0.1:1/0", decode_responses=True)
+    redis, difusor = app.state.redis, app.state.difusor
+    # A process whose reader never started, and one whose reader runs: both answer 503.
+    # (Not monkeypatch: it would delete app.state's attributes on undo.)
+    for outro in (Difusor("redis://127.0.0.1:1/0"), difusor):
+        app.state.redis, app.state.difusor = fora, outro
+        try:
+            response = await client.get("/api/eventos", params={"access_token": token})
+        finally:
+            app.state.redis, app.state.difusor = redis, difusor
+        assert response.status_code == 503
+        assert response.json()["error"] == "indisponivel"
+        assert outro.assinantes == 0
+    await fora.aclose()
 
 
 # --- delivery -----------------------------------------------------------------------
@@ -355,7 +372,7 @@ async def test_heartbeat_keeps_an_idle_stream_alive(
 
 
 @pytest.mark.parametrize("spec_version", ["2.3", "2.4"])
-async def test_disconnect_stops_the_stream_and_frees_its_connections(
+async def test_disconnect_stops_the_stream_and_frees_its_subscriber(
     app: FastAPI,
     clean: None,
     db: AsyncSession,
@@ -368,32 +385,110 @@ async def test_disconnect_stops_the_stream_and_frees_its_connections(
     h = _bearer(await _token(db, settings))
     await db.close()
     async with cliente(app, spec_version) as http:
-        antes = await _conexoes_de_eventos(redis)
         async with conectar(http, headers=h) as leitor:
             await leitor.nada_mais(0.3)
-            # One Redis connection of its own, and no database session held.
-            propria = await _conexoes_de_eventos(redis) - antes
-            assert len(propria) == 1
+            assert app.state.difusor.assinantes == 1
+            # No database session held while the stream is open.
             assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
         # conectar's exit waited for the app to stop (or failed the test).
-        assert await _fechadas(redis, propria)
+        assert await _sem_assinantes(app.state.difusor)
+
+
+async def test_many_streams_share_one_reader_connection(
+    sse: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    redis: Redis,
+    app: FastAPI,
+    ritmo: Ritmo,
+) -> None:
+    h = _bearer(await _token(db, settings))
+    async with contextlib.AsyncExitStack() as pilha:
+        leitores = [await pilha.enter_async_context(conectar(sse, headers=h)) for _ in range(5)]
+        assert app.state.difusor.assinantes == 5
+        # One connection for the process's reader, whatever the number of streams.
+        leitor_do_processo = await _um_leitor(redis)
+        publicado = await publicar(redis, nova(1))
+        for leitor in leitores:
+            assert (await leitor.evento()).id == publicado
+        assert await _um_leitor(redis) == leitor_do_processo
+    assert await _sem_assinantes(app.state.difusor)
+    # The reader stays for the next screens; nothing else was left open.
+    assert await _um_leitor(redis) == leitor_do_processo
+
+
+async def test_a_client_too_far_behind_is_ended_and_resumes_without_a_gap(
+    sse: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    redis: Redis,
+    app: FastAPI,
+    ritmo: Ritmo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    h = _bearer(await _token(db, settings))
+    monkeypatch.setattr(app.state.difusor, "capacidade", 5)
+    async with conectar(sse, headers=h) as leitor:
+        await leitor.nada_mais(0.3)
+        # One transaction: the reader gets all twenty in one batch, more than fit.
+        async with redis.pipeline(transaction=True) as pipe:
+            for n in range(20):
+                pipe.xadd(STREAM, {"tipo": "alerta", "dados": f'{{"n": {n}}}'})
+            ids = await pipe.execute()
+        recebidos = []
+        while (item := await leitor.proximo()) is not None:
+            if not isinstance(item, Comentario):
+                recebidos.append(item.id)
+        # Ended rather than silently dropping what did not fit.
+        assert len(recebidos) < len(ids)
+        assert recebidos == ids[: len(recebidos)]
+        assert leitor.terminou
+        retomada = leitor.ultimo_id
+    assert await _sem_assinantes(app.state.difusor)
+    async with conectar(sse, headers={**h, "Last-Event-ID": retomada or "0-0"}) as leitor:
+        resto = await leitor.eventos(len(ids) - len(recebidos))
+        assert recebidos + [e.id for e in resto] == ids
+        await leitor.nada_mais()
+
+
+async def test_a_reader_failure_ends_every_stream_and_the_reader_comes_back(
+    sse: httpx.AsyncClient,
+    db: AsyncSession,
+    settings: Settings,
+    redis: Redis,
+    app: FastAPI,
+    ritmo: Ritmo,
+) -> None:
+    h = _bearer(await _token(db, settings))
+    async with conectar(sse, headers=h) as um, conectar(sse, headers=h) as outro:
+        await um.nada_mais(0.3)
+        (leitor_do_processo,) = await _um_leitor(redis)
+        await redis.client_kill_filter(_id=leitor_do_processo)
+        # Both end: the browsers reconnect and resume with Last-Event-ID.
+        for leitor in (um, outro):
+            while (item := await leitor.proximo()) is not None:
+                assert isinstance(item, Comentario)
+    assert await _sem_assinantes(app.state.difusor)
+    async with conectar(sse, headers=h) as leitor:
+        novo = await _um_leitor(redis)
+        assert novo != {leitor_do_processo}
+        publicado = await publicar(redis, nova(1))
+        assert (await leitor.evento()).id == publicado
 
 
 async def test_the_stream_ends_after_its_maximum_duration(
-    sse: httpx.AsyncClient, db: AsyncSession, settings: Settings, app: FastAPI, redis: Redis
+    sse: httpx.AsyncClient, db: AsyncSession, settings: Settings, app: FastAPI
 ) -> None:
     app.dependency_overrides[get_ritmo] = lambda: Ritmo(
         heartbeat=5, bloqueio=0.1, duracao_maxima=0.5
     )
     try:
         h = _bearer(await _token(db, settings))
-        antes = await _conexoes_de_eventos(redis)
         async with conectar(sse, headers=h) as leitor:
-            propria = await _conexoes_de_eventos(redis) - antes
-            assert len(propria) == 1
+            assert app.state.difusor.assinantes == 1
             # The server ends it; the browser reconnects with Last-Event-ID.
             assert await leitor.proximo(timeout=3) is None
             assert leitor.terminou
-        assert await _fechadas(redis, propria)
+        assert await _sem_assinantes(app.state.difusor)
     finally:
         app.dependency_overrides.pop(get_ritmo, None)

@@ -28,6 +28,7 @@ from gmm.core.cabecalhos import CabecalhosSeguranca
 from gmm.core.config import ConfigError, Settings, get_settings
 from gmm.core.db import create_engine, create_sessionmaker
 from gmm.core.errors import BordaDeErros, NotFound, install_handlers
+from gmm.core.eventos import Difusor
 from gmm.core.metricas_http import MetricasHTTP
 from gmm.core.params import recusar_texto_invalido
 from gmm.desempenho.router import router as desempenho_router
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             pool_timeout=settings.db_pool_timeout_seconds,
         )
         app.state.redis = Redis.from_url(redis_url, decode_responses=True)
+        # The one reader of the event stream for all of this process's SSE clients.
+        app.state.difusor = Difusor(redis_url)
         app.state.sessionmaker = create_sessionmaker(app.state.engine, app.state.redis)
         app.state.arq = await create_pool(RedisSettings.from_dsn(redis_url))
         vigia = None
@@ -100,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 vigia.cancel()
                 with suppress(asyncio.CancelledError):
                     await vigia
+            await app.state.difusor.fechar()
             await app.state.arq.aclose()
             await app.state.redis.aclose()
             await app.state.engine.dispose()

@@ -5,9 +5,10 @@ it is handed to the subscribers connected right then, so a browser that reconnec
 (a network blip, an API process restarting, the periodic renewal of its stream)
 would silently miss whatever happened meanwhile. A stream is pub/sub with replay:
 XADD appends an entry under an id (the Redis clock in ms and a sequence number),
-every API process tails it with a blocking XREAD, so an event published by any
-process or worker reaches the clients of all of them, and a client that comes back
-with ``Last-Event-ID`` gets what it missed with XRANGE.
+every API process tails it with one blocking XREAD (its ``Difusor``) and hands the
+entries to its open streams, so an event published by any process or worker reaches
+the clients of all of them, and a client that comes back with ``Last-Event-ID`` gets
+what it missed with XRANGE.
 
 Memory stays bounded: each publish trims the stream to the last ten minutes (MINID)
 and to a hard cap of entries (MAXLEN), both approximate (``~``), so Redis frees whole
@@ -23,10 +24,10 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import anyio
 from pydantic import BaseModel, ConfigDict, Field
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
@@ -49,7 +50,17 @@ PUBLICAR_TIMEOUT = 2.0
 LOTE = 200
 # The browser waits this long before reconnecting after the stream ends.
 RETRY_MS = 3000
+# The name of each API process's one reader connection on Redis (CLIENT LIST).
 NOME_CONEXAO = "gmm-eventos"
+# Live entries a stream may have queued and not yet sent. A client further behind is
+# a slow one: its stream ends and the browser resumes with Last-Event-ID, replaying
+# from Redis, instead of this process holding its backlog without bound.
+FILA = 1000
+# The reader reconnects after a failure this soon at first, doubling up to the cap.
+RETENTATIVA_S = 0.2
+RETENTATIVA_MAX_S = 5.0
+# Subscribing and reading the replay's first batch take this long at most.
+ABRIR_TIMEOUT = 5.0
 # Stream ids as Redis writes them: "<ms>-<seq>".
 ID_PATTERN = r"^\d{1,20}-\d{1,20}$"
 
@@ -172,24 +183,224 @@ def _mensagens(entradas: list[tuple[str, dict[str, str]]]) -> str:
 
 Desconectado = Callable[[], Awaitable[bool]]
 Revogada = Callable[[], Awaitable[bool]]
+Entrada = tuple[str, dict[str, str]]
+
+
+async def _fim_do_stream(redis: Redis) -> str:
+    """The id of the stream's last entry ("0-0" when Redis holds no stream)."""
+    try:
+        info = await redis.xinfo_stream(STREAM)
+    except ResponseError as exc:
+        if "no such key" not in str(exc).lower():
+            raise
+        return "0-0"
+    return str(info["last-generated-id"])
+
+
+class Assinante:
+    """One stream's place in its process's fan-out: the live entries it has not sent
+    yet, in order, and why the reader ended it (if it did)."""
+
+    __slots__ = ("_capacidade", "_pendentes", "_sinal", "motivo")
+
+    def __init__(self, capacidade: int) -> None:
+        self._capacidade = capacidade
+        self._pendentes: list[Entrada] = []
+        self._sinal = asyncio.Event()
+        self.motivo: str | None = None
+
+    def entregar(self, entradas: list[Entrada]) -> bool:
+        """Queue ``entradas``; False, queuing nothing, when they do not fit."""
+        if len(self._pendentes) + len(entradas) > self._capacidade:
+            return False
+        self._pendentes.extend(entradas)
+        self._sinal.set()
+        return True
+
+    def encerrar(self, motivo: str) -> None:
+        self.motivo = motivo
+        self._sinal.set()
+
+    async def proximas(self, espera: float) -> list[Entrada]:
+        """Everything queued, waiting up to ``espera`` seconds for something."""
+        if not self._pendentes and self.motivo is None:
+            self._sinal.clear()
+            try:
+                async with asyncio.timeout(espera):
+                    await self._sinal.wait()
+            except TimeoutError:
+                pass
+        entradas, self._pendentes = self._pendentes, []
+        return entradas
+
+
+class Difusor:
+    """The one reader of the stream in an API process, fanning entries out to its streams.
+
+    A stream of its own per client cost a Redis connection and a blocking XREAD each:
+    a thousand open screens were a thousand connections on Redis and a thousand
+    round trips every block. Here one connection tails the stream and hands each
+    batch to every subscriber's queue; the replay on open is a few short commands
+    on the shared pool (``app.state.redis``).
+
+    The reader starts with the first subscriber, not in the lifespan: a process that
+    serves no stream (a test app, an API behind which nobody has a screen open)
+    holds no extra connection, and the API starts even while Redis is still coming
+    up. Once started it runs until ``fechar``; idle, it is one XREAD per block.
+    """
+
+    def __init__(
+        self, redis_url: str, bloqueio: float = Ritmo().bloqueio, capacidade: int = FILA
+    ) -> None:
+        self._redis_url = redis_url
+        self._bloqueio = bloqueio
+        self.capacidade = capacidade
+        self._assinantes: set[Assinante] = set()
+        # The last id the reader handed out: every later entry reaches the queues.
+        self._cursor: str | None = None
+        self._tarefa: asyncio.Task[None] | None = None
+        self._fechado = False
+
+    @property
+    def assinantes(self) -> int:
+        return len(self._assinantes)
+
+    async def assinar(self, redis: Redis) -> Assinante:
+        """Register a subscriber; the caller replays only after this.
+
+        Entries after the reader's cursor reach the queue; entries up to it were
+        written before the registration, so the caller's replay (read after it)
+        finds them. Between the two nothing is lost; an entry in both is skipped by
+        id. Raises RedisError when the reader's starting point cannot be read.
+        """
+        if self._fechado:
+            raise ServiceUnavailable("API encerrando: eventos em tempo real suspensos")
+        if self._cursor is None:
+            fim = await _fim_do_stream(redis)
+            if self._cursor is None:  # another subscriber may have set it meanwhile
+                self._cursor = fim
+        if self._tarefa is None or self._tarefa.done():
+            self._tarefa = asyncio.create_task(self._ler(), name="gmm-eventos-leitor")
+        assinante = Assinante(self.capacidade)
+        self._assinantes.add(assinante)
+        return assinante
+
+    def cancelar(self, assinante: Assinante) -> None:
+        self._assinantes.discard(assinante)
+
+    def _encerrar_todos(self, motivo: str) -> None:
+        for assinante in self._assinantes:
+            assinante.encerrar(motivo)
+        self._assinantes.clear()
+
+    def _difundir(self, entradas: list[Entrada]) -> None:
+        for assinante in list(self._assinantes):
+            if not assinante.entregar(entradas):
+                # A client this far behind would make the process hold its backlog
+                # without bound. Its stream ends after what it has queued (no gap);
+                # the browser resumes with Last-Event-ID and replays from Redis.
+                assinante.encerrar("fila cheia")
+                self._assinantes.discard(assinante)
+
+    async def _ler(self) -> None:
+        espera = RETENTATIVA_S
+        caiu = False
+        while not self._fechado:
+            conexao = Redis.from_url(
+                self._redis_url,
+                decode_responses=True,
+                socket_connect_timeout=5,
+                # Longer than any XREAD block, so a dead Redis ends the read.
+                socket_timeout=self._bloqueio + 10,
+                # Named, so CLIENT LIST tells the reader from the shared pool.
+                client_name=NOME_CONEXAO,
+            )
+            try:
+                if caiu:
+                    # A Redis that lost the stream (restarted without persistence)
+                    # may number new entries below the cursor: never wait past them.
+                    fim = await _fim_do_stream(conexao)
+                    assert self._cursor is not None
+                    if _chave(fim) < _chave(self._cursor):
+                        self._cursor = fim
+                    caiu = False
+                while True:
+                    assert self._cursor is not None
+                    resposta = await conexao.xread(
+                        {STREAM: self._cursor}, count=LOTE, block=int(self._bloqueio * 1000)
+                    )
+                    espera = RETENTATIVA_S
+                    entradas: list[Entrada] = [e for _, lote in resposta for e in lote]
+                    if entradas:
+                        self._cursor = entradas[-1][0]
+                        self._difundir(entradas)
+            except (RedisError, OSError) as exc:
+                # What the streams would have received meanwhile is unknown: each ends,
+                # and the browser resumes with Last-Event-ID (or polls while Redis is down).
+                log.warning(
+                    "leitor de eventos interrompido (Redis: %s); nova tentativa em %.1f s",
+                    type(exc).__name__,
+                    espera,
+                )
+                self._encerrar_todos("Redis falhou")
+                caiu = True
+            except Exception:
+                # A bug here must not leave the streams open and silent forever.
+                log.exception("leitor de eventos falhou; nova tentativa em %.1f s", espera)
+                self._encerrar_todos("leitor falhou")
+                caiu = True
+            finally:
+                # Not shielded: a cancellation already on its way out is not delivered
+                # twice, and a shield here once swallowed ``fechar``'s cancel, leaving
+                # the reader looping and shutdown waiting on it forever.
+                with suppress(Exception):
+                    await conexao.aclose()
+            await asyncio.sleep(espera)
+            espera = min(espera * 2, RETENTATIVA_MAX_S)
+
+    async def fechar(self) -> None:
+        """On shutdown: every stream ends now instead of holding the server up."""
+        self._fechado = True
+        self._encerrar_todos("API encerrando")
+        if self._tarefa is not None:
+            self._tarefa.cancel()
+            # Bounded: whatever the reader is stuck on, shutdown goes on.
+            await asyncio.wait({self._tarefa}, timeout=5.0)
 
 
 class Assinatura:
-    """One client's stream, on a Redis connection of its own: a blocking XREAD holds
-    its connection for seconds and must not starve the pool the requests share."""
+    """One client's stream: its replay read on the shared pool, then the live entries
+    its process's ``Difusor`` hands it."""
 
-    def __init__(self, conexao: Redis, ritmo: Ritmo, cursor: str, inicio: str) -> None:
-        self._conexao = conexao
+    def __init__(
+        self,
+        difusor: Difusor,
+        assinante: Assinante,
+        redis: Redis,
+        ritmo: Ritmo,
+        cursor: str,
+        inicio: str,
+        replay_pendente: bool = False,
+    ) -> None:
+        self._difusor = difusor
+        self._assinante = assinante
+        self._redis = redis
         self._ritmo = ritmo
         self._cursor = cursor
         self._inicio = inicio
+        self._replay_pendente = replay_pendente
         self._fechada = False
 
     @classmethod
     async def abrir(
-        cls, redis_url: str, ultimo_id: str | None, ritmo: Ritmo, recuar_ms: int | None = None
+        cls,
+        difusor: Difusor,
+        redis: Redis,
+        ultimo_id: str | None,
+        ritmo: Ritmo,
+        recuar_ms: int | None = None,
     ) -> Assinatura:
-        """Connect and decide where the client resumes; Redis down is a 503 here,
+        """Subscribe and decide where the client resumes; Redis down is a 503 here,
         before the response starts, so the client falls back to polling at once.
 
         ``recuar_ms`` (only without ``ultimo_id``): start that long before now on the
@@ -197,74 +408,87 @@ class Assinatura:
         opening its first stream gets, as events, whatever changed since those reads,
         instead of reading everything a second time to be sure.
         """
-        conexao = Redis.from_url(
-            redis_url,
-            decode_responses=True,
-            socket_connect_timeout=5,
-            # Longer than any XREAD block, so a dead Redis ends the stream.
-            socket_timeout=ritmo.bloqueio + 10,
-            # Named, so CLIENT LIST tells the streams from the shared pool.
-            client_name=NOME_CONEXAO,
-        )
+        assinante: Assinante | None = None
         try:
-            recuado = False
-            if ultimo_id is None and recuar_ms is not None:
-                recuado = True
-                segundos, micros = await conexao.time()
-                ultimo_id = f"{max(0, segundos * 1000 + micros // 1000 - recuar_ms)}-0"
-            # One transaction: nothing can be trimmed between the check and the replay.
-            async with conexao.pipeline(transaction=True) as pipe:
-                pipe.xinfo_stream(STREAM)
-                if ultimo_id is not None:
-                    pipe.xrange(STREAM, min=f"({ultimo_id}", count=LOTE)
-                info, *resto = await pipe.execute(raise_on_error=False)
+            # The pool has no socket timeouts of its own: a hung Redis must still be
+            # a 503, not a request that never answers.
+            async with asyncio.timeout(ABRIR_TIMEOUT):
+                # Subscribed before the replay is read: no gap between the two.
+                assinante = await difusor.assinar(redis)
+                recuado = False
+                if ultimo_id is None and recuar_ms is not None:
+                    recuado = True
+                    segundos, micros = await redis.time()
+                    ultimo_id = f"{max(0, segundos * 1000 + micros // 1000 - recuar_ms)}-0"
+                # One transaction: nothing can be trimmed between the check and the replay.
+                async with redis.pipeline(transaction=True) as pipe:
+                    pipe.xinfo_stream(STREAM)
+                    if ultimo_id is not None:
+                        pipe.xrange(STREAM, min=f"({ultimo_id}", count=LOTE)
+                    info, *resto = await pipe.execute(raise_on_error=False)
             if isinstance(info, ResponseError) and "no such key" in str(info).lower():
                 info = None  # nothing published since Redis started
             for resultado in (info, *resto):
                 if isinstance(resultado, Exception):
                     raise resultado
-        except (RedisError, OSError) as exc:
-            await conexao.aclose()
+        except (RedisError, OSError, TimeoutError) as exc:
+            if assinante is not None:
+                difusor.cancelar(assinante)
             log.warning("eventos indisponíveis (Redis: %s)", type(exc).__name__)
             raise ServiceUnavailable(
                 "Redis indisponível: eventos em tempo real suspensos; "
                 "a tela segue atualizando sozinha"
             ) from exc
         except BaseException:
-            await conexao.aclose()
+            if assinante is not None:
+                difusor.cancelar(assinante)
             raise
+
+        def assinatura(cursor: str, texto: str, replay_pendente: bool = False) -> Assinatura:
+            assert assinante is not None
+            return cls(difusor, assinante, redis, ritmo, cursor, texto, replay_pendente)
 
         ultimo = str(info["last-generated-id"]) if info else "0-0"
         inicio = f"retry: {RETRY_MS}\n"
         if ultimo_id is None:
             # The current end, sent as an id without data: the browser keeps it as
             # Last-Event-ID, so even a reconnect before any event loses nothing.
-            return cls(conexao, ritmo, ultimo, inicio + f"id: {ultimo}\n\n")
+            return assinatura(ultimo, inicio + f"id: {ultimo}\n\n")
         # A client's id past the end is no id of this stream (Redis replaced, clock
         # moved); a point in time past it only means nothing happened since.
         passou = not recuado and _chave(ultimo_id) > _chave(ultimo)
         if perdeu_eventos(ultimo_id, info) or passou:
             reset = Reset(motivo="o ponto de retomada saiu da janela de eventos")
             texto = _mensagem(ultimo, reset.nome, reset.model_dump_json())
-            return cls(conexao, ritmo, ultimo, inicio + "\n" + texto)
-        lote: list[tuple[str, dict[str, str]]] = resto[0]
+            return assinatura(ultimo, inicio + "\n" + texto)
+        lote: list[Entrada] = resto[0]
         if recuado and not lote:
             # Nothing happened in that time: the current end, as on a plain start.
-            return cls(conexao, ritmo, ultimo, inicio + f"id: {ultimo}\n\n")
+            return assinatura(ultimo, inicio + f"id: {ultimo}\n\n")
         cursor = lote[-1][0] if lote else ultimo_id
-        # A full batch means more to replay; the stream loop goes on from the cursor.
-        return cls(conexao, ritmo, cursor, inicio + "\n" + _mensagens(lote))
+        # A full batch means more to replay; the stream goes on from the cursor.
+        return assinatura(cursor, inicio + "\n" + _mensagens(lote), len(lote) == LOTE)
 
     async def mensagens(
         self, desconectado: Desconectado, revogada: Revogada | None = None
     ) -> AsyncIterator[str]:
-        """The SSE text: the start (retry, reset or replay), then live events and
-        heartbeats, until the client leaves, its session is revoked, Redis fails or
-        the duration is up."""
+        """The SSE text: the start (retry, reset or replay), the rest of the replay,
+        then live events and heartbeats, until the client leaves, its session is
+        revoked, Redis fails, the client falls too far behind or the duration is up."""
         ritmo = self._ritmo
         try:
             yield self._inicio
             comeco = ultimo_envio = time.monotonic()
+            while self._replay_pendente:
+                if await desconectado():
+                    return
+                # Short commands on the shared pool; live entries queue up meanwhile.
+                lote = await self._redis.xrange(STREAM, min=f"({self._cursor}", count=LOTE)
+                if lote:
+                    self._cursor = lote[-1][0]
+                    yield _mensagens(lote)
+                    ultimo_envio = time.monotonic()
+                self._replay_pendente = len(lote) == LOTE
             proxima_verificacao = comeco + ritmo.verificacao
             while time.monotonic() - comeco < ritmo.duracao_maxima:
                 if await desconectado():
@@ -275,20 +499,23 @@ class Assinatura:
                         return
                     proxima_verificacao = time.monotonic() + ritmo.verificacao
                 falta = ritmo.heartbeat - (time.monotonic() - ultimo_envio)
-                espera_ms = max(1, int(min(ritmo.bloqueio, falta) * 1000))  # 0 would block forever
-                resposta = await self._conexao.xread(
-                    {STREAM: self._cursor}, count=LOTE, block=espera_ms
-                )
-                entradas = [e for _, lote in resposta for e in lote]
-                if entradas:
-                    self._cursor = entradas[-1][0]
-                    yield _mensagens(entradas)
+                entradas = await self._assinante.proximas(max(0.001, min(ritmo.bloqueio, falta)))
+                # The replay may already have sent the first live entries.
+                cursor = _chave(self._cursor)
+                novas = [e for e in entradas if _chave(e[0]) > cursor]
+                if novas:
+                    self._cursor = novas[-1][0]
+                    yield _mensagens(novas)
                     ultimo_envio = time.monotonic()
                 elif time.monotonic() - ultimo_envio >= ritmo.heartbeat:
                     yield ": ping\n\n"
                     ultimo_envio = time.monotonic()
+                if self._assinante.motivo is not None:
+                    # The browser reconnects after RETRY_MS and resumes with
+                    # Last-Event-ID, or polls meanwhile if Redis is down.
+                    log.info("fluxo de eventos encerrado: %s", self._assinante.motivo)
+                    return
         except (RedisError, OSError) as exc:
-            # The browser reconnects after RETRY_MS and resumes, or polls meanwhile.
             log.warning("fluxo de eventos interrompido (Redis: %s)", type(exc).__name__)
         finally:
             await self.fechar()
@@ -297,6 +524,4 @@ class Assinatura:
         if self._fechada:
             return
         self._fechada = True
-        # Shielded: on a client disconnect this runs inside a cancelled scope.
-        with anyio.CancelScope(shield=True):
-            await self._conexao.aclose()
+        self._difusor.cancelar(self._assinante)

@@ -16,7 +16,6 @@ from gmm.conversas.eventos import (
     MensagensMovidas,
 )
 from gmm.core.dependencias import dependencia_fora
-from gmm.core.deps import SettingsDep
 from gmm.core.eventos import ID_PATTERN, JANELA_MS, Assinatura, Evento, Reset, Ritmo
 from gmm.core.respostas import errors
 from gmm.monitoramento.eventos import AlertaEvento
@@ -74,7 +73,6 @@ _ID_DESCRICAO = "Id do último evento recebido: a transmissão retoma logo depoi
 async def eventos(
     request: Request,
     usuario: CurrentUserOrQuery,
-    settings: SettingsDep,
     ritmo: RitmoDep,
     last_event_id: Annotated[
         str | None, Query(pattern=ID_PATTERN, max_length=41, description=_ID_DESCRICAO)
@@ -125,9 +123,12 @@ async def eventos(
     envia cabeçalhos: passe o token como `?access_token=`. O fluxo se fecha em até
     10 s quando a sessão é encerrada (logout, nova senha, conta desativada).
     """
-    assert settings.redis_url  # create_app refuses to start without it
     assinatura = await Assinatura.abrir(
-        settings.redis_url, last_event_id_header or last_event_id, ritmo, recuar_ms
+        request.app.state.difusor,
+        request.app.state.redis,
+        last_event_id_header or last_event_id,
+        ritmo,
+        recuar_ms,
     )
     sessionmaker = request.app.state.sessionmaker
     # The token was checked now; the stream outlives the request, so it asks again.
@@ -147,7 +148,7 @@ async def eventos(
         media_type="text/event-stream",
         # No caching, and no buffering by nginx-like proxies: events must flow at once.
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        # The stream closes its Redis connection itself; this covers a client gone
+        # The stream leaves its process's fan-out itself; this covers a client gone
         # before the first byte, when the stream never even started.
         background=BackgroundTask(assinatura.fechar),
     )
