@@ -12,6 +12,7 @@ import asyncio
 import functools
 import logging
 import time
+from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,7 @@ from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
 from gmm.chamados.models import Chamado, OrigemHistorico, Prioridade, StatusChamado
 from gmm.conversas.conteudo import ConteudoBotoes, ConteudoLista
 from gmm.conversas.models import Mensagem, TipoConteudo, TipoMensagem
-from gmm.core.db import utcnow
+from gmm.core.db import Compilada, utcnow
 from gmm.core.errors import DomainError, NotFound
 from gmm.core.eventos import publicar_apos_commit
 from gmm.envio.service import WhatsAppService
@@ -249,43 +250,75 @@ def _ativas(*, reacao: bool) -> Select[RegraAutomacao]:
     )
 
 
+# Every inbound text reads the rules (gmm.core.db.Compilada): the patterns only, the
+# rules themselves loaded when one matches.
+_PADROES = Compilada.de(
+    select(
+        RegraAutomacao.id, RegraAutomacao.tipo_padrao, RegraAutomacao.padrao, RegraAutomacao.nome
+    )
+    .where(RegraAutomacao.ativa.is_(True), RegraAutomacao.tipo_padrao != TipoPadrao.reacao.value)
+    .order_by(RegraAutomacao.ordem, RegraAutomacao.id)
+)
+
+
 async def que_disparam(session: AsyncSession, texto: str) -> list[RegraAutomacao]:
-    regras = list(await session.scalars(_ativas(reacao=False)))
-    if not regras:
+    linhas = await _PADROES.linhas(session)
+    if not linhas:
         return []  # nothing to match: no thread hop
-    # Plain values to the thread: ORM rows stay with their session, on the loop.
-    padroes = [(regra.tipo_padrao, regra.padrao, regra.nome) for regra in regras]
-    return [regras[i] for i in await asyncio.to_thread(_avaliar, padroes, texto)]
+    padroes = [(TipoPadrao(r["tipo_padrao"]), r["padrao"], r["nome"]) for r in linhas]
+    disparadas = [linhas[i]["id"] for i in await asyncio.to_thread(_avaliar, padroes, texto)]
+    if not disparadas:
+        return []
+    regras = {
+        regra.id: regra
+        for regra in await session.scalars(
+            select(RegraAutomacao).where(RegraAutomacao.id.in_(disparadas))
+        )
+    }
+    # In the rules' order; one deleted meanwhile is skipped.
+    return [regras[i] for i in disparadas if i in regras]
 
 
 # -- on every inbound message ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Chegada:
+    """A contractor's message just stored on an open chamado, as the webhook knows it."""
+
+    mensagem_id: int
+    chamado_id: int
+    tipo_conteudo: TipoConteudo
+    texto: str | None
+    # A conversation waits on this chamado (a quote, a new date): the routing saw it.
+    em_espera: bool
+
+
 async def processar_recebida(
-    session: AsyncSession,
-    whatsapp: WhatsAppService,
-    mensagem: Mensagem,
-    chamado: Chamado | None = None,
+    session: AsyncSession, whatsapp: WhatsAppService, chegada: Chegada
 ) -> None:
-    """Act on a contractor's message just stored on a chamado (``chamado``: that one,
-    already locked and loaded with its contractor by the caller, in this transaction)."""
-    if mensagem.chamado_id is None:
-        return
-    if chamado is None or chamado.id != mensagem.chamado_id:
-        chamado = await chamados.obter(session, mensagem.chamado_id, bloquear=True)
-    if chamado.status in chamados.FINALIZADOS:
-        return
-    if mensagem.tipo_conteudo == TipoConteudo.interactive:
+    """Act on a contractor's message just stored on an open chamado, locked by the
+    caller in this transaction. The chamado and the message are loaded only when
+    something is to be done: most messages are text that no rule matches."""
+    if chegada.tipo_conteudo == TipoConteudo.interactive:
+        mensagem = await session.get_one(Mensagem, chegada.mensagem_id)
         toque = await acoes.identificar(session, mensagem)
         if toque is not None:
+            chamado = await chamados.obter(session, chegada.chamado_id)
             await acoes.aplicar_toque(session, whatsapp, chamado, toque)
         return
-    if mensagem.tipo_conteudo != TipoConteudo.text or not mensagem.texto:
+    if chegada.tipo_conteudo != TipoConteudo.text or not chegada.texto:
         return
-    if await _resposta_aguardada(session, whatsapp, chamado, mensagem):
-        return
-    regras = await que_disparam(session, mensagem.texto)
-    await _aplicar_regras(session, whatsapp, chamado, mensagem, regras, mensagem.texto)
+    if chegada.em_espera:
+        chamado = await chamados.obter(session, chegada.chamado_id)
+        mensagem = await session.get_one(Mensagem, chegada.mensagem_id)
+        if await _resposta_aguardada(session, whatsapp, chamado, mensagem):
+            return
+    regras = await que_disparam(session, chegada.texto)
+    if regras:
+        chamado = await chamados.obter(session, chegada.chamado_id)
+        mensagem = await session.get_one(Mensagem, chegada.mensagem_id)
+        await _aplicar_regras(session, whatsapp, chamado, mensagem, regras, chegada.texto)
 
 
 async def _resposta_aguardada(

@@ -86,11 +86,6 @@ async def obter(session: AsyncSession, chamado_id: int, *, bloquear: bool = Fals
     return chamado
 
 
-async def obter_travado(session: AsyncSession, chamado_id: int) -> Chamado | None:
-    """``obter(bloquear=True)`` for a chamado that may be gone: None instead of 404."""
-    return await session.scalar(travando(_com_terceirizado().where(Chamado.id == chamado_id)))
-
-
 async def obter_aberto(session: AsyncSession, chamado_id: int) -> Chamado:
     """The chamado, locked, for something that sends to it: finished ones send nothing."""
     chamado = await obter(session, chamado_id, bloquear=True)

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, text, update
+from sqlalchemy import DateTime, Text, and_, bindparam, case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gmm.conversas.eventos import MensagemStatus
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio
+from gmm.core.db import Compilada
 from gmm.envio.models import AckPendente
 
 # Forward-only order of a sent message's life; falhou is final and handled apart.
@@ -28,61 +30,69 @@ ORDEM = {
 }
 
 
+# Written for the driver (gmm.core.db.Compilada): half of all webhooks are receipts.
+_TRAVAR = Compilada.de(select(func.pg_advisory_xact_lock(func.hashtext(bindparam("chave")))))
+
+
 async def travar_id(session: AsyncSession, megaapi_id: str) -> None:
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:id))"), {"id": f"megaapi:{megaapi_id}"}
-    )
+    await _TRAVAR.executar(session, chave=f"megaapi:{megaapi_id}")
 
 
-def _avanco(novo: StatusEnvio, quando: datetime | None, erro: str | None) -> dict[str, Any]:
-    """Column values that move a message to ``novo``, never backwards."""
-    momento = quando or func.now()
-    if novo == StatusEnvio.falhou:
-        return {
-            "status_envio": novo,
-            "erro": erro or "a MegaAPI informou erro na entrega",
-            "reservado_ate": None,
-        }
-    valores: dict[str, Any] = {"status_envio": novo}
-    if ORDEM[novo] >= ORDEM[StatusEnvio.enviado]:
-        valores["enviado_em"] = func.coalesce(Mensagem.enviado_em, momento)
-    if ORDEM[novo] >= ORDEM[StatusEnvio.entregue]:
-        # Read implies delivered, even when the delivered receipt never came.
-        valores["entregue_em"] = func.coalesce(Mensagem.entregue_em, momento)
-    if novo == StatusEnvio.lido:
-        valores["lido_em"] = func.coalesce(Mensagem.lido_em, momento)
-    return valores
-
-
-def _pode_avancar(novo: StatusEnvio) -> Any:
+def _avanco(novo: StatusEnvio) -> Compilada:
+    """The UPDATE that moves a message to ``novo``, never backwards (parameters: the
+    MegaAPI id; when it happened, None for now; the error, for ``falhou``). Forward
+    only in the statement itself: the row is locked and re-checked by the UPDATE, so
+    a concurrent receipt for the same message can never move it back."""
     rank = case(
         {status.value: ordem for status, ordem in ORDEM.items()},
         value=Mensagem.status_envio,
         else_=99,  # falhou: final
     )
+    valores: dict[str, Any] = {"status_envio": novo.value}
     if novo == StatusEnvio.falhou:
+        valores |= {"erro": bindparam("erro", type_=Text), "reservado_ate": None}
         # An error receipt only fails a message that has not been delivered yet.
-        return rank <= ORDEM[StatusEnvio.enviado]
-    return rank < ORDEM[novo]
+        pode = rank <= ORDEM[StatusEnvio.enviado]
+    else:
+        momento = func.coalesce(bindparam("quando", type_=DateTime(timezone=True)), func.now())
+        if ORDEM[novo] >= ORDEM[StatusEnvio.enviado]:
+            valores["enviado_em"] = func.coalesce(Mensagem.enviado_em, momento)
+        if ORDEM[novo] >= ORDEM[StatusEnvio.entregue]:
+            # Read implies delivered, even when the delivered receipt never came.
+            valores["entregue_em"] = func.coalesce(Mensagem.entregue_em, momento)
+        if novo == StatusEnvio.lido:
+            valores["lido_em"] = func.coalesce(Mensagem.lido_em, momento)
+        pode = rank < ORDEM[novo]
+    return Compilada.de(
+        update(Mensagem)
+        .where(_DA_MENSAGEM, pode)
+        .values(**valores)
+        .returning(
+            Mensagem.id, Mensagem.chamado_id, Mensagem.direcao, Mensagem.status_envio, Mensagem.erro
+        )
+    )
 
 
-async def aplicar_ack(
-    session: AsyncSession,
-    megaapi_id: str,
-    novo: StatusEnvio,
-    quando: datetime | None = None,
-    erro: str | None = None,
-) -> Mensagem | None:
-    """Move the message with this MegaAPI id forward; park the receipt if the id is unknown.
-
-    Answers the message when its status changed, else None.
-    """
-    return (await aplicar(session, megaapi_id, novo, quando, erro)).movida
+_DA_MENSAGEM = and_(
+    Mensagem.megaapi_id == bindparam("megaapi_id"), Mensagem.direcao == Direcao.outbound.value
+)
+_AVANCO = {status: _avanco(status) for status in StatusEnvio}
+_EXISTE = Compilada.de(select(Mensagem.id).where(_DA_MENSAGEM))
+# One row per status seen; applying them later in any order is forward-only anyway.
+_GUARDAR = Compilada.de(
+    insert(AckPendente)
+    .values(
+        megaapi_id=bindparam("megaapi_id"),
+        status_envio=bindparam("status_envio"),
+        erro=bindparam("erro", type_=Text),
+    )
+    .on_conflict_do_nothing()
+)
 
 
 @dataclass(frozen=True)
 class Aplicado:
-    movida: Mensagem | None  # the message, when its status changed
+    movida: MensagemStatus | None  # the message's new state, when it changed
     guardado: bool  # the id is unknown: the receipt waits in acks_pendentes
 
 
@@ -93,66 +103,44 @@ async def aplicar(
     quando: datetime | None = None,
     erro: str | None = None,
 ) -> Aplicado:
-    """``aplicar_ack``, also telling whether the receipt was parked.
+    """Move the message with this MegaAPI id forward; park the receipt if the id is unknown.
 
     Two round trips when the message is there (the lock, then the update that answers
     the row); the existence check only when nothing moved."""
     await travar_id(session, megaapi_id)
-    # Forward-only in the statement itself: the row is locked and re-checked by the
-    # UPDATE, so a concurrent receipt for the same message can never move it back.
-    movida = await session.scalar(
-        update(Mensagem)
-        .where(
-            Mensagem.megaapi_id == megaapi_id,
-            Mensagem.direcao == Direcao.outbound,
-            _pode_avancar(novo),
+    if novo == StatusEnvio.falhou:
+        erro = erro or "a MegaAPI informou erro na entrega"
+        linha = await _AVANCO[novo].linha(session, megaapi_id=megaapi_id, erro=erro)
+    else:
+        linha = await _AVANCO[novo].linha(session, megaapi_id=megaapi_id, quando=quando)
+    if linha is not None:
+        movida = MensagemStatus(
+            mensagem_id=linha["id"],
+            chamado_id=linha["chamado_id"],
+            direcao=linha["direcao"],
+            status_envio=linha["status_envio"],
+            erro=linha["erro"],
         )
-        .values(**_avanco(novo, quando, erro))
-        .returning(Mensagem)
-        .execution_options(populate_existing=True, synchronize_session=False)
-    )
-    if movida is not None:
         return Aplicado(movida, guardado=False)
-    existe = await session.scalar(
-        select(Mensagem.id).where(
-            Mensagem.megaapi_id == megaapi_id, Mensagem.direcao == Direcao.outbound
-        )
-    )
-    if existe is not None:
+    if await _EXISTE.valor(session, megaapi_id=megaapi_id) is not None:
         return Aplicado(None, guardado=False)
-    await _guardar_pendente(session, megaapi_id, novo, erro)
+    await _GUARDAR.executar(session, megaapi_id=megaapi_id, status_envio=novo.value, erro=erro)
     return Aplicado(None, guardado=True)
 
 
-async def _guardar_pendente(
-    session: AsyncSession, megaapi_id: str, novo: StatusEnvio, erro: str | None
-) -> None:
-    # One row per status seen; applying them later in any order is forward-only anyway.
-    await session.execute(
-        insert(AckPendente)
-        .values(megaapi_id=megaapi_id, status_envio=novo.value, erro=erro)
-        .on_conflict_do_nothing()
-    )
-
-
-async def aplicar_pendentes(session: AsyncSession, megaapi_id: str) -> Mensagem | None:
+async def aplicar_pendentes(session: AsyncSession, megaapi_id: str) -> None:
     """Apply receipts parked for ``megaapi_id``; the worker calls it in the transaction
-    that stores the id, after ``travar_id``. Answers the message if it moved."""
+    that stores the id, after ``travar_id``."""
     pendentes = list(
         await session.scalars(
             delete(AckPendente).where(AckPendente.megaapi_id == megaapi_id).returning(AckPendente)
         )
     )
-    movida: Mensagem | None = None
     for pendente in pendentes:
-        movida = (
-            await aplicar_ack(
-                session,
-                megaapi_id,
-                StatusEnvio(pendente.status_envio),
-                pendente.recebido_em,
-                pendente.erro,
-            )
-            or movida
+        await aplicar(
+            session,
+            megaapi_id,
+            StatusEnvio(pendente.status_envio),
+            pendente.recebido_em,
+            pendente.erro,
         )
-    return movida

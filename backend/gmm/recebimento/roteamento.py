@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Row, false, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Row, String, any_, bindparam, false, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.automacao import textos
@@ -38,11 +38,12 @@ from gmm.conversas.conteudo import (
 )
 from gmm.conversas.eventos import MensagensMovidas
 from gmm.conversas.models import Direcao, Mensagem, TipoConteudo
-from gmm.core.db import utcnow
+from gmm.core.db import Compilada, utcnow
 from gmm.core.eventos import publicar_apos_commit
 from gmm.envio.service import WhatsAppService
 from gmm.recebimento.leitura import Recebida
 from gmm.recebimento.models import RoteamentoTerceirizado
+from gmm.terceirizados.identidades import Identificado
 from gmm.terceirizados.models import Terceirizado
 
 Motivo = Literal[
@@ -87,24 +88,70 @@ class Rota:
     motivo: Motivo
     # The message the contractor's one quotes (ours or theirs), when it is theirs to quote.
     citada_id: int | None = None
+    # A conversation of theirs is waiting on this chamado (a quote, a new date): the
+    # automation reads what it waits for only then.
+    em_espera: bool = False
 
 
-async def travar(session: AsyncSession, terceirizado_id: int) -> RoteamentoTerceirizado:
-    """The contractor's routing row, locked until commit (created on first use)."""
-    # A no-op update (the column to itself) locks an existing row; ``excluded`` would
-    # do the same at the price of copying the table's columns on every call.
-    linha = await session.scalar(
-        insert(RoteamentoTerceirizado)
-        .values(terceirizado_id=terceirizado_id)
-        .on_conflict_do_update(
-            index_elements=[RoteamentoTerceirizado.terceirizado_id],
-            set_={"terceirizado_id": RoteamentoTerceirizado.terceirizado_id},
-        )
-        .returning(RoteamentoTerceirizado)
-        .execution_options(populate_existing=True)
+@dataclass(frozen=True)
+class Roteamento:
+    """A contractor's routing row (gmm.recebimento.models), as ``travar`` read it."""
+
+    terceirizado_id: int
+    perguntado_em: datetime | None
+    escolhido_chamado_id: int | None
+    escolha_ate: datetime | None
+
+
+# Both run on every inbound message of a known contractor (gmm.core.db.Compilada).
+# A no-op update (the column to itself) locks an existing row; ``excluded`` would do
+# the same at the price of copying the table's columns.
+_TRAVAR = Compilada.de(
+    insert(RoteamentoTerceirizado)
+    .values(terceirizado_id=bindparam("terceirizado_id"))
+    .on_conflict_do_update(
+        index_elements=[RoteamentoTerceirizado.terceirizado_id],
+        set_={"terceirizado_id": RoteamentoTerceirizado.terceirizado_id},
     )
+    .returning(
+        RoteamentoTerceirizado.terceirizado_id,
+        RoteamentoTerceirizado.perguntado_em,
+        RoteamentoTerceirizado.escolhido_chamado_id,
+        RoteamentoTerceirizado.escolha_ate,
+    )
+)
+# The contractor's open chamados, most recently active first, each telling whether
+# a conversation of theirs is waiting on it (rule 4).
+_ABERTOS = Compilada.de(
+    select(
+        Chamado.id,
+        Chamado.numero_chamado,
+        Chamado.titulo,
+        Chamado.local,
+        func.coalesce(
+            Chamado.id
+            == select(EstadoConversa.chamado_id)
+            .where(
+                EstadoConversa.telefone_chave == bindparam("telefone_chave", type_=String),
+                EstadoConversa.expira_em > func.now(),
+            )
+            .scalar_subquery(),
+            false(),
+        ).label("aguardado"),
+    )
+    .where(
+        Chamado.terceirizado_id == bindparam("terceirizado_id"),
+        Chamado.status == any_(literal([status.value for status in ABERTOS], ARRAY(String))),
+    )
+    .order_by(Chamado.ultima_atividade_em.desc(), Chamado.id.desc())
+)
+
+
+async def travar(session: AsyncSession, terceirizado_id: int) -> Roteamento:
+    """The contractor's routing row, locked until commit (created on first use)."""
+    linha = await _TRAVAR.linha(session, terceirizado_id=terceirizado_id)
     assert linha is not None, "o upsert sempre devolve a linha"
-    return linha
+    return Roteamento(**dict(linha))
 
 
 async def _abertos(session: AsyncSession, terceirizado_id: int) -> list[Aberto]:
@@ -116,30 +163,11 @@ async def _abertos_e_aguardado(
 ) -> tuple[list[Aberto], int | None]:
     """The contractor's open chamados and, in the same round trip, the open one a
     conversation of theirs is waiting on (rule 4), if any."""
-    aguardado = (
-        select(EstadoConversa.chamado_id)
-        .where(
-            EstadoConversa.telefone_chave == telefone_chave,
-            EstadoConversa.expira_em > func.now(),
-        )
-        .scalar_subquery()
+    linhas = await _ABERTOS.linhas(
+        session, terceirizado_id=terceirizado_id, telefone_chave=telefone_chave
     )
-    linhas = await session.execute(
-        select(
-            Chamado.id,
-            Chamado.numero_chamado,
-            Chamado.titulo,
-            Chamado.local,
-            (Chamado.id == aguardado) if telefone_chave is not None else false(),
-        )
-        .where(Chamado.terceirizado_id == terceirizado_id, Chamado.status.in_(ABERTOS))
-        .order_by(Chamado.ultima_atividade_em.desc(), Chamado.id.desc())
-    )
-    abertos, aguardados = [], []
-    for id_, numero, titulo, local, e_aguardado in linhas:
-        abertos.append(Aberto(id_, numero, titulo, local))
-        if e_aguardado:
-            aguardados.append(id_)
+    abertos = [Aberto(c["id"], c["numero_chamado"], c["titulo"], c["local"]) for c in linhas]
+    aguardados = [c["id"] for c in linhas if c["aguardado"]]
     return abertos, (aguardados[0] if aguardados else None)
 
 
@@ -230,8 +258,8 @@ def escolha_do_toque(recebida: Recebida) -> int | None:
 async def rotear(
     session: AsyncSession,
     recebida: Recebida,
-    terceirizado: Terceirizado | None,
-    roteamento: RoteamentoTerceirizado | None,
+    terceirizado: Identificado | None,
+    roteamento: Roteamento | None,
 ) -> Rota:
     """Where ``recebida`` goes (see the module's rules)."""
     terceirizado_id = terceirizado.id if terceirizado is not None else None
@@ -247,7 +275,7 @@ async def rotear(
     ids = {a.id for a in abertos}
 
     def rota(chamado_id: int, motivo: Motivo) -> Rota:
-        return Rota(chamado_id, motivo, citada_id)
+        return Rota(chamado_id, motivo, citada_id, em_espera=chamado_id == aguardada)
 
     escolhido = escolha_do_toque(recebida)
     if escolhido is not None and escolhido in ids:
@@ -287,8 +315,8 @@ def _linha(aberto: Aberto) -> Opcao:
 async def perguntar(
     session: AsyncSession,
     whatsapp: WhatsAppService,
-    terceirizado: Terceirizado,
-    roteamento: RoteamentoTerceirizado,
+    terceirizado: Identificado,
+    roteamento: Roteamento,
 ) -> bool:
     """Ask which chamado the held messages are about, unless asked a moment ago."""
     agora = utcnow()
@@ -298,29 +326,36 @@ async def perguntar(
     abertos = await _abertos(session, terceirizado.id)
     if len(abertos) < 2:
         return False
-    roteamento.perguntado_em = agora
+    await session.execute(
+        update(RoteamentoTerceirizado)
+        .where(RoteamentoTerceirizado.terceirizado_id == roteamento.terceirizado_id)
+        .values(perguntado_em=agora)
+    )
     conteudo = ConteudoLista(
         botao="Escolher chamado",
         titulo="Chamados abertos",
         descricao=RODAPE_PERGUNTA,
         secoes=[Secao(titulo="Chamados abertos", linhas=[_linha(a) for a in abertos[:MAX_LINHAS]])],
     )
-    await whatsapp.enviar_ao_terceirizado(terceirizado, PERGUNTA, conteudo)
+    contato = await session.get_one(Terceirizado, terceirizado.id)
+    await whatsapp.enviar_ao_terceirizado(contato, PERGUNTA, conteudo)
     return True
 
 
 async def escolher(
     session: AsyncSession,
-    roteamento: RoteamentoTerceirizado,
     chamado: Chamado,
-    toque: Mensagem,
+    toque_id: int,
     janela: timedelta,
 ) -> list[int]:
     """The contractor picked ``chamado``: their held messages (and our question) go
     there, and so do their next ones for ``janela``. Answers the ids filed. The tap
     itself then answers the question as any tap does (gmm.automacao.acoes)."""
-    roteamento.escolhido_chamado_id = chamado.id
-    roteamento.escolha_ate = utcnow() + janela
+    await session.execute(
+        update(RoteamentoTerceirizado)
+        .where(RoteamentoTerceirizado.terceirizado_id == chamado.terceirizado_id)
+        .values(escolhido_chamado_id=chamado.id, escolha_ate=utcnow() + janela)
+    )
     filadas = (
         await session.execute(
             update(Mensagem)
@@ -353,6 +388,6 @@ async def escolher(
             chamado,
             OrigemHistorico.terceirizado,
             f"{quantas} a este chamado pela escolha do terceirizado",
-            mensagem_id=toque.id,
+            mensagem_id=toque_id,
         )
     return ids

@@ -24,6 +24,7 @@ from gmm.core import metricas, registro
 from gmm.core.db import utcnow
 from gmm.core.deps import RedisDep, SessionDep, SettingsDep
 from gmm.core.errors import DomainError, Unauthorized
+from gmm.core.eventos import publicar_apos_commit
 from gmm.core.respostas import errors
 from gmm.core.tipos import problemas_json
 from gmm.envio import ticks
@@ -170,10 +171,13 @@ async def receber(
 async def receber_status(body: StatusWebhookIn, session: SessionDep, redis: RedisDep) -> WebhookOut:
     """Formato simples de status do GMM original:
     `{"message_id", "status": "delivered" | "read" | "failed", "timestamp"}`."""
-    movida = await ticks.aplicar_ack(
+    aplicado = await ticks.aplicar(
         session, body.message_id, webhook.STATUS_SIMPLES[body.status], body.quando()
     )
-    resultado: recebimento.Resultado = "ack_aplicado" if movida else "ack_sem_efeito"
+    resultado: recebimento.Resultado = "ack_sem_efeito"
+    if aplicado.movida is not None:
+        publicar_apos_commit(session, aplicado.movida)
+        resultado = "ack_aplicado"
     await registro.registrar_webhook(redis, None)
     metricas.WEBHOOKS.labels(resultado).inc()
     return WebhookOut(resultado=resultado)

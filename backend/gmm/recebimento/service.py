@@ -10,21 +10,22 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Literal
+from datetime import timedelta
+from typing import Literal
 
 from redis.asyncio import Redis
-from sqlalchemy import func
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import BigInteger, DateTime, String, Text, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.automacao import service as automacao
 from gmm.chamados import service as chamados
-from gmm.chamados.models import Chamado
+from gmm.chamados import trava
+from gmm.chamados.models import Chamado, StatusChamado
 from gmm.conversas.conteudo import ConteudoMidia
-from gmm.conversas.eventos import MensagemNova, MensagemStatus
+from gmm.conversas.eventos import MensagemNova
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
-from gmm.core.db import after_commit, utcnow
+from gmm.core.db import Compilada, after_commit, utcnow
 from gmm.core.eventos import publicar, publicar_apos_commit
 from gmm.core.registro import CONEXAO_CHAVE, CONEXAO_HISTORICO, PAINEL
 from gmm.envio import ticks
@@ -52,23 +53,50 @@ Resultado = Literal[
 
 @dataclass(frozen=True)
 class ResultadoRecebida:
-    mensagem: Mensagem | None  # None: already stored (a duplicate webhook)
-    chamado_id: int | None
-    chamado: Chamado | None = None  # loaded with its contractor, locked
+    mensagem_id: int | None  # None: already stored (a duplicate webhook)
+    rota: roteador.Rota
+    # The chamado's status when it was locked, before the message was stored on it.
+    status_chamado: StatusChamado | None = None
 
 
 FIM_DO_SEGUNDO = timedelta(microseconds=999_999)
 
-
-def _momento(carimbo: datetime | None) -> Any:
-    """Where the message goes in the chat. WhatsApp stamps whole seconds, so the message
-    was written somewhere in the second after its stamp: the end of that second, never
-    later than now. A message that arrives at once keeps its arrival order (against our
-    own messages of the same second too); one that arrives late or beside others of
-    the same contractor goes where the contractor wrote it."""
-    if carimbo is None:
-        return func.now()
-    return func.least(carimbo + FIM_DO_SEGUNDO, func.now())
+# The message and its chamado's last activity in one round trip, run on every
+# inbound message (gmm.core.db.Compilada). A redelivered webhook inserts nothing,
+# and so touches nothing. Where the message goes in the chat: WhatsApp stamps whole
+# seconds, so it was written somewhere in the second after its stamp, the end of
+# that second, never later than now (least() skips a NULL stamp). A message that
+# arrives at once keeps its arrival order (against our own of the same second
+# too); one that arrives late or beside others of the same contractor goes where
+# the contractor wrote it.
+_NOVA = (
+    insert(Mensagem)
+    .values(
+        chamado_id=bindparam("chamado_id", type_=BigInteger),
+        terceirizado_id=bindparam("terceirizado_id", type_=BigInteger),
+        direcao=Direcao.inbound.value,
+        tipo=TipoMensagem.recebida.value,
+        tipo_conteudo=bindparam("tipo_conteudo", type_=String),
+        texto=bindparam("texto", type_=Text),
+        caption=bindparam("caption", type_=Text),
+        conteudo=bindparam("conteudo", type_=JSONB),
+        destinatario=bindparam("destinatario", type_=String),
+        status_envio=StatusEnvio.entregue.value,
+        megaapi_id=bindparam("megaapi_id", type_=String),
+        momento=func.least(bindparam("fim_do_carimbo", type_=DateTime(timezone=True)), func.now()),
+        citada_id=bindparam("citada_id", type_=BigInteger),
+    )
+    .on_conflict_do_nothing(index_elements=[Mensagem.megaapi_id])
+    .returning(Mensagem.id, Mensagem.chamado_id)
+    .cte("nova")
+)
+_ATIVIDADE = (
+    update(Chamado)
+    .where(Chamado.id == select(_NOVA.c.chamado_id).scalar_subquery())
+    .values(ultima_atividade_em=bindparam("agora", type_=DateTime(timezone=True)))
+    .cte("atividade")
+)
+_REGISTRAR = Compilada.de(select(_NOVA.c.id).add_cte(_ATIVIDADE))
 
 
 async def registrar_recebida(
@@ -79,56 +107,46 @@ async def registrar_recebida(
     terceirizado = await identidades.resolver_e_aprender(
         session, remetente.telefones, remetente.jids
     )
-    terceirizado_id = terceirizado.id if terceirizado is not None else None
     roteamento = None
-    if terceirizado_id is not None:
+    if terceirizado is not None:
         # The contractor's routing row first, then the chamado's: the one lock order,
         # so a held message and the contractor's choice of chamado never cross.
-        roteamento = await roteador.travar(session, terceirizado_id)
+        roteamento = await roteador.travar(session, terceirizado.id)
     rota = await roteador.rotear(session, recebida, terceirizado, roteamento)
-    chamado = None
+    status = None
     if rota.chamado_id is not None:
         # The chamado's lock before its first row is written: simultaneous messages,
-        # receipts and rules on it queue instead of deadlocking. Loaded in the same
-        # statement (with its contractor, as the automation reads it).
-        chamado = await chamados.obter_travado(session, rota.chamado_id)
-    stmt = (
-        insert(Mensagem)
-        .values(
-            chamado_id=rota.chamado_id,
-            terceirizado_id=terceirizado_id,
-            direcao=Direcao.inbound,
-            tipo=TipoMensagem.recebida,
-            tipo_conteudo=recebida.tipo_conteudo,
-            texto=recebida.texto,
-            caption=recebida.caption,
-            conteudo=recebida.conteudo,
-            # The contractor's number even when the event named them by an @lid only:
-            # what the conversation's state and the operators know them by.
-            destinatario=terceirizado.telefone if terceirizado else recebida.telefone,
-            status_envio=StatusEnvio.entregue,
-            megaapi_id=recebida.megaapi_id,
-            momento=_momento(recebida.recebida_em),
-            citada_id=rota.citada_id,
-        )
-        .on_conflict_do_nothing(index_elements=[Mensagem.megaapi_id])
-        # The whole row back: the new message without a second round trip.
-        .returning(Mensagem)
+        # receipts and rules on it queue instead of deadlocking.
+        status = await trava.travar_status(session, rota.chamado_id)
+    carimbo = recebida.recebida_em
+    conteudo = recebida.conteudo
+    mensagem_id = await _REGISTRAR.valor(
+        session,
+        chamado_id=rota.chamado_id,
+        terceirizado_id=terceirizado.id if terceirizado is not None else None,
+        tipo_conteudo=recebida.tipo_conteudo.value,
+        texto=recebida.texto,
+        caption=recebida.caption,
+        conteudo=None if conteudo is None else json.dumps(conteudo.armazenar()),
+        # The contractor's number even when the event named them by an @lid only:
+        # what the conversation's state and the operators know them by.
+        destinatario=terceirizado.telefone if terceirizado else recebida.telefone,
+        megaapi_id=recebida.megaapi_id,
+        fim_do_carimbo=None if carimbo is None else carimbo + FIM_DO_SEGUNDO,
+        citada_id=rota.citada_id,
+        agora=utcnow(),
     )
-    mensagem = await session.scalar(stmt)
-    if mensagem is None:
-        return ResultadoRecebida(None, rota.chamado_id)
-    if rota.chamado_id is not None:
-        assert chamado is not None
-        chamado.ultima_atividade_em = utcnow()
-        if rota.motivo == "escolha":
-            janela = timedelta(minutes=whatsapp.settings.roteamento_escolha_minutos)
-            assert roteamento is not None
-            await roteador.escolher(session, roteamento, chamado, mensagem, janela)
+    if mensagem_id is None:
+        return ResultadoRecebida(None, rota)
+    if rota.motivo == "escolha":
+        assert rota.chamado_id is not None
+        janela = timedelta(minutes=whatsapp.settings.roteamento_escolha_minutos)
+        chamado = await chamados.obter(session, rota.chamado_id)
+        await roteador.escolher(session, chamado, mensagem_id, janela)
     elif rota.motivo == "a_classificar":
         assert terceirizado is not None and roteamento is not None
         await roteador.perguntar(session, whatsapp, terceirizado, roteamento)
-    return ResultadoRecebida(mensagem, rota.chamado_id, chamado)
+    return ResultadoRecebida(mensagem_id, rota, status)
 
 
 async def tratar(
@@ -136,15 +154,31 @@ async def tratar(
 ) -> Resultado:
     if isinstance(evento, webhook.Recebida):
         resultado = await registrar_recebida(session, whatsapp, evento)
-        if resultado.mensagem is None:
+        mensagem_id, rota = resultado.mensagem_id, resultado.rota
+        if mensagem_id is None:
             return "duplicada"
-        publicar_apos_commit(session, MensagemNova.de(resultado.mensagem))
+        publicar_apos_commit(
+            session,
+            MensagemNova(
+                mensagem_id=mensagem_id,
+                chamado_id=rota.chamado_id,
+                direcao=Direcao.inbound,
+                status_envio=StatusEnvio.entregue,
+                erro=None,
+            ),
+        )
         if isinstance(evento.conteudo, ConteudoMidia):
-            mensagem_id = resultado.mensagem.id
             after_commit(session, lambda: whatsapp.fila.baixar_midia(mensagem_id))
         # Only the first delivery of a message gets here, so a redelivered webhook
         # never answers or moves a chamado twice.
-        await automacao.processar_recebida(session, whatsapp, resultado.mensagem, resultado.chamado)
+        if rota.chamado_id is not None and resultado.status_chamado not in (
+            None,
+            *chamados.FINALIZADOS,
+        ):
+            chegada = automacao.Chegada(
+                mensagem_id, rota.chamado_id, evento.tipo_conteudo, evento.texto, rota.em_espera
+            )
+            await automacao.processar_recebida(session, whatsapp, chegada)
         return "registrada"
     if isinstance(evento, webhook.Reacao | webhook.Edicao | webhook.Apagada):
         return await alteracoes.registrar(session, whatsapp, evento)
@@ -153,7 +187,7 @@ async def tratar(
             return "ack_sem_efeito"
         aplicado = await ticks.aplicar(session, evento.megaapi_id, evento.status)
         if aplicado.movida is not None:
-            publicar_apos_commit(session, MensagemStatus.de(aplicado.movida))
+            publicar_apos_commit(session, aplicado.movida)
             return "ack_aplicado"
         return "ack_pendente" if aplicado.guardado else "ack_sem_efeito"
     if isinstance(evento, webhook.Conexao):

@@ -10,11 +10,23 @@ still finds them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import ScalarSelect, func, literal, select, union_all
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    BigInteger,
+    ScalarSelect,
+    String,
+    any_,
+    bindparam,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gmm.core.db import Compilada
 from gmm.terceirizados.models import IdentidadeTerceirizado, Terceirizado
 from gmm.terceirizados.telefone import TelefoneInvalido, chave
 
@@ -29,15 +41,19 @@ def _chaves(telefones: Iterable[str]) -> list[str]:
     return chaves
 
 
-def _resolvido(chaves: list[str], jids: list[str]) -> ScalarSelect[int]:
+def _resolvido() -> ScalarSelect[int]:
+    """The contractor of the ids in the arrays ``chaves`` (numbers) and ``jids``."""
     por_telefone = select(Terceirizado.id.label("id"), literal(0).label("ordem")).where(
-        Terceirizado.telefone_chave.in_(chaves)
+        Terceirizado.telefone_chave == any_(bindparam("chaves", type_=ARRAY(String)))
     )
     por_lid = select(
         IdentidadeTerceirizado.terceirizado_id.label("id"), literal(1).label("ordem")
-    ).where(IdentidadeTerceirizado.jid.in_(jids))
+    ).where(IdentidadeTerceirizado.jid == any_(bindparam("jids", type_=ARRAY(String))))
     consulta = union_all(por_telefone, por_lid).subquery()
     return select(consulta.c.id).order_by(consulta.c.ordem).limit(1).scalar_subquery()
+
+
+_RESOLVIDO = select(_resolvido())
 
 
 async def resolver(
@@ -48,59 +64,82 @@ async def resolver(
     chaves, jids = _chaves(telefones), list(jids)
     if not chaves and not jids:
         return None
-    terceirizado_id: int | None = await session.scalar(select(_resolvido(chaves, jids)))
+    terceirizado_id: int | None = await session.scalar(_RESOLVIDO, {"chaves": chaves, "jids": jids})
     return terceirizado_id
+
+
+@dataclass(frozen=True)
+class Identificado:
+    """The contractor an event came from, as the webhook's path needs them."""
+
+    id: int
+    telefone: str
+    telefone_chave: str
+
+
+# Run on every inbound message (gmm.core.db.Compilada). With the contractor, how
+# many of the event's ids are stored under them already: all of them, every event
+# after their first, and there is nothing to learn.
+_IDENTIFICADO = Compilada.de(
+    select(
+        Terceirizado.id,
+        Terceirizado.telefone,
+        Terceirizado.telefone_chave,
+        select(func.count())
+        .where(
+            IdentidadeTerceirizado.jid == any_(bindparam("jids", type_=ARRAY(String))),
+            IdentidadeTerceirizado.terceirizado_id == Terceirizado.id,
+        )
+        .scalar_subquery()
+        .label("conhecidos"),
+    ).where(Terceirizado.id == _resolvido())
+)
 
 
 async def resolver_e_aprender(
     session: AsyncSession, telefones: Iterable[str], jids: Iterable[str]
-) -> Terceirizado | None:
-    """``resolver`` and then ``aprender``, the contractor loaded, in one round trip
-    when every id is known already under them (every event after a contractor's
-    first): the same query counts the ids stored for them."""
+) -> Identificado | None:
+    """``resolver`` and then ``aprender``, in one round trip when every id is known
+    already under them."""
     chaves, jids = _chaves(telefones), list(dict.fromkeys(jids))
     if not chaves and not jids:
         return None
-    conhecidos = (
-        select(func.count())
-        .where(
-            IdentidadeTerceirizado.jid.in_(jids),
-            IdentidadeTerceirizado.terceirizado_id == Terceirizado.id,
-        )
-        .scalar_subquery()
-    )
-    linha = (
-        await session.execute(
-            select(Terceirizado, conhecidos).where(Terceirizado.id == _resolvido(chaves, jids))
-        )
-    ).first()
+    linha = await _IDENTIFICADO.linha(session, chaves=chaves, jids=jids)
     if linha is None:
         return None
-    terceirizado: Terceirizado = linha[0]
-    if linha[1] < len(jids):
-        await aprender(session, terceirizado.id, jids)
-    return terceirizado
+    if linha["conhecidos"] < len(jids):
+        await aprender(session, linha["id"], jids)
+    return Identificado(linha["id"], linha["telefone"], linha["telefone_chave"])
+
+
+# An id seen before under another contractor (a number passed on, an @lid an
+# operator attributed) now names this one: the latest evidence wins. Known already,
+# under the same contractor: no write at all.
+_APRENDER = Compilada.de(
+    insert(IdentidadeTerceirizado)
+    .from_select(
+        ["jid", "terceirizado_id"],
+        select(
+            func.unnest(bindparam("jids", type_=ARRAY(String))),
+            bindparam("terceirizado_id", type_=BigInteger),
+        ),
+    )
+    .on_conflict_do_update(
+        index_elements=[IdentidadeTerceirizado.jid],
+        set_={
+            "terceirizado_id": bindparam("terceirizado_id", type_=BigInteger),
+            "criado_em": func.now(),
+        },
+        where=IdentidadeTerceirizado.terceirizado_id
+        != bindparam("terceirizado_id", type_=BigInteger),
+    )
+)
 
 
 async def aprender(session: AsyncSession, terceirizado_id: int, jids: Iterable[str]) -> None:
-    """Remember every id this contractor's event carried. An id seen before under
-    another contractor (a number passed on, an @lid an operator attributed) now
-    names this one: the latest evidence wins."""
-    valores = [{"jid": jid, "terceirizado_id": terceirizado_id} for jid in dict.fromkeys(jids)]
-    if not valores:
-        return
-    # The contractor as a parameter rather than ``excluded`` (every row has the same
-    # one): building ``excluded`` copies the table's every column, per call.
-    await session.execute(
-        insert(IdentidadeTerceirizado)
-        .values(valores)
-        .on_conflict_do_update(
-            index_elements=[IdentidadeTerceirizado.jid],
-            set_={"terceirizado_id": terceirizado_id, "criado_em": func.now()},
-            # Known already, under the same contractor: no write at all.
-            where=IdentidadeTerceirizado.terceirizado_id != terceirizado_id,
-        )
-    )
+    """Remember every id this contractor's event carried."""
+    if unicos := list(dict.fromkeys(jids)):
+        await _APRENDER.executar(session, jids=unicos, terceirizado_id=terceirizado_id)
 
 
 def jid_do_remetente(endereco: str) -> str:
