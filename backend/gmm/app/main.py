@@ -132,6 +132,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CabecalhosSeguranca, hsts=settings.env == "production")
     for router in (
         health_router,
+        # Routes are matched in order: MegaAPI's webhooks, the busiest by far, first.
+        recebimento_router,
         auth_router,
         usuarios_router,
         terceirizados_router,
@@ -148,7 +150,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         envios_router,
         envio_router,
         midia_router,
-        recebimento_router,
         prestador_router,
         respostas_rapidas_router,
         sla_router,
