@@ -18,6 +18,7 @@ from gmm.app.idempotencia import Idempotencia
 from gmm.app.openapi_docs import instalar as instalar_documentacao
 from gmm.auth.router import router as auth_router
 from gmm.auth.router import usuarios_router
+from gmm.auth.sessoes import VigiaDeSessoes
 from gmm.automacao.router import router as automacao_router
 from gmm.chamados.envios import router as envios_router
 from gmm.chamados.mover import router as mover_router
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The one reader of the event stream for all of this process's SSE clients.
         app.state.difusor = Difusor(redis_url)
         app.state.sessionmaker = create_sessionmaker(app.state.engine, app.state.redis)
+        app.state.sessoes = VigiaDeSessoes(app.state.sessionmaker)
         app.state.arq = await create_pool(RedisSettings.from_dsn(redis_url))
         vigia = None
         if settings.vigia_ativa:

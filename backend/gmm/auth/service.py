@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.auth import security
 from gmm.auth.models import Papel, Usuario
@@ -125,19 +125,6 @@ async def encerrar_sessoes(session: AsyncSession, usuario_id: int) -> None:
         .values(sessao_versao=Usuario.sessao_versao + 1)
         .execution_options(synchronize_session=False)
     )
-
-
-async def sessao_ativa(
-    sessionmaker: async_sessionmaker[AsyncSession], usuario_id: int, versao: int
-) -> bool:
-    """Whether a session still stands, for what outlives its request (event streams)."""
-    async with sessionmaker() as session:
-        linha = (
-            await session.execute(
-                select(Usuario.ativo, Usuario.sessao_versao).where(Usuario.id == usuario_id)
-            )
-        ).one_or_none()
-    return linha is not None and linha.ativo and linha.sessao_versao == versao
 
 
 # -- accounts --------------------------------------------------------------------------

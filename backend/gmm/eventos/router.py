@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from gmm.auth import service as auth
 from gmm.auth.deps import CurrentUserOrQuery
+from gmm.auth.sessoes import VigiaDeSessoes
 from gmm.chamados.eventos import ChamadoAtualizado, Notificacao
 from gmm.conversas.eventos import (
     MensagemAlterada,
@@ -130,13 +130,15 @@ async def eventos(
         ritmo,
         recuar_ms,
     )
-    sessionmaker = request.app.state.sessionmaker
-    # The token was checked now; the stream outlives the request, so it asks again.
-    sessao = (usuario.id, usuario.sessao_versao)
+    sessoes: VigiaDeSessoes = request.app.state.sessoes
+    # The token was checked now; the stream outlives the request, so it asks again,
+    # by a read shared with the process's other streams of the same user (at most
+    # half a check's interval old: a revoked session ends within about one).
+    sessao = (usuario.id, usuario.sessao_versao, ritmo.verificacao / 2)
 
     async def revogada() -> bool:
         try:
-            return not await auth.sessao_ativa(sessionmaker, *sessao)
+            return not await sessoes.ativa(*sessao)
         except Exception as exc:
             if dependencia_fora(exc) is None:
                 raise
