@@ -11,7 +11,9 @@ they are open it measures:
 3. the Redis connections the streams added (CLIENT LIST on the API's Redis database,
    before and with the streams open: all of them, and those named as event readers);
 4. events published to Redis reach every stream: how many arrived and how long after
-   their publication (p50/p99 over every stream and event).
+   their publication (p50/p99 over every stream and event);
+5. what the open streams ask PostgreSQL by themselves (their session checks):
+   transactions per second on the bench database over a quiet window.
 
 Goal (issue 19): 1,000 streams on one process with ``/healthz`` p99 under 20 ms.
 ``--codigo DIR`` runs the API from another checkout's ``backend`` (the "before").
@@ -35,7 +37,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from redis.asyncio import Redis
-from sqlalchemy import insert
+from sqlalchemy import insert, text
+from sqlalchemy.pool import NullPool
 
 from benchmarks.comum import servidores, settings_da_api
 from benchmarks.webhooks import Bruto, _carga, _figuras
@@ -51,6 +54,8 @@ HEALTHZ_POR_SEGUNDO = 100
 # Streams opened at once: a screen burst, not a SYN flood of the listen backlog.
 LEVA = 100
 ESPERA_S = 60.0
+# Long enough for a few rounds of the streams' 5 s session checks.
+JANELA_QUIETA_S = 11.0
 
 
 class EventoBench(Evento):
@@ -74,6 +79,9 @@ class Resultado:
     # as event readers (NOME_CONEXAO).
     conexoes_redis: int
     leitores_redis: int
+    # What the open streams ask PostgreSQL, per second, with nothing else going on
+    # (the sessions' checks): transactions on the bench database over a quiet window.
+    consultas_por_segundo: float
     eventos: int
     entregues: int  # events received, summed over the streams
     entrega_mediana_ms: float
@@ -169,8 +177,36 @@ async def _conexoes(redis: Redis) -> tuple[int, int]:
     return len(clientes), sum(c["name"] == NOME_CONEXAO for c in clientes)
 
 
+async def _consultas_por_segundo(database_url: str, janela_s: float = JANELA_QUIETA_S) -> float:
+    """Transactions per second on the database over ``janela_s`` (each of the streams'
+    checks is one). An idle backend publishes its counts up to 10 s late, so the
+    window starts ``janela_s`` after the streams' opening (their token checks)."""
+    engine = create_engine(database_url, poolclass=NullPool)
+    consulta = text(
+        "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+        "WHERE datname = current_database()"
+    )
+    try:
+        await asyncio.sleep(janela_s)
+        async with engine.connect() as conn:
+            antes = int(await conn.scalar(consulta) or 0)
+        inicio = time.monotonic()
+        await asyncio.sleep(janela_s)
+        async with engine.connect() as conn:
+            # A fresh snapshot of the statistics (they are cached per transaction).
+            depois = int(await conn.scalar(consulta) or 0)
+        # Less this function's own first transaction.
+        return max(depois - antes - 1, 0) / (time.monotonic() - inicio)
+    finally:
+        await engine.dispose()
+
+
 async def run(
-    fluxos: int = 1000, duracao: float = 5.0, eventos: int = 20, codigo: Path | None = None
+    fluxos: int = 1000,
+    duracao: float = 5.0,
+    eventos: int = 20,
+    codigo: Path | None = None,
+    janela: float = JANELA_QUIETA_S,
 ) -> Resultado:
     server_url, redis_url = servidores(redis_db=None)
     nome = f"gmm_bench_eventos_{uuid.uuid4().hex[:6]}"
@@ -193,7 +229,9 @@ async def run(
         ambiente = {**os.environ, **settings.as_env(), "GMM_ENV": "production"}
         if codigo is not None:
             ambiente["PYTHONPATH"] = str(codigo)
-        return await _medir(ambiente, redis_url, token, fluxos, duracao, eventos)
+        return await _medir(
+            ambiente, redis_url, token, fluxos, duracao, eventos, database_url, janela
+        )
     finally:
         await drop_database(server_url, nome)
 
@@ -205,6 +243,8 @@ async def _medir(
     fluxos: int,
     duracao: float,
     eventos: int,
+    database_url: str,
+    janela: float,
 ) -> Resultado:
     porta = free_port()
     ambiente = {**ambiente, "GMM_HOST": "127.0.0.1", "GMM_PORT": str(porta)}
@@ -233,6 +273,7 @@ async def _medir(
         abertos = int(json.loads(linha)["abertos"])
         await asyncio.sleep(1.0)  # the streams settle (first XREADs, first heartbeat)
         rss_depois = await asyncio.to_thread(_rss_mb, api.pid)
+        consultas = await _consultas_por_segundo(database_url, janela)
         conexoes, leitores = await _conexoes(redis)
         conexoes, leitores = conexoes - conexoes_antes, leitores - leitores_antes
         taxa = ("--taxa", str(HEALTHZ_POR_SEGUNDO), "--duracao", str(duracao))
@@ -263,6 +304,7 @@ async def _medir(
         rss_depois_mb=rss_depois,
         conexoes_redis=conexoes,
         leitores_redis=leitores,
+        consultas_por_segundo=consultas,
         eventos=eventos,
         entregues=int(entrega["entregues"]),
         entrega_mediana_ms=entrega_mediana,
@@ -300,6 +342,7 @@ def main() -> None:
         f"  conexões que os fluxos abriram no Redis: {r.conexoes_redis}, "
         f"das quais leitoras de eventos ({NOME_CONEXAO}): {r.leitores_redis}"
     )
+    print(f"  consultas ao PostgreSQL por segundo, fluxos parados: {r.consultas_por_segundo:.1f}")
     print(
         f"  eventos: {r.entregues} de {r.eventos * r.abertos} entregues; atraso mediana "
         f"{r.entrega_mediana_ms:.1f} ms, p99 {r.entrega_p99_ms:.1f} ms"
