@@ -33,6 +33,25 @@ def test_access_log_hides_tokens_in_urls() -> None:
     assert "s3cr3t" not in webhook.getMessage() and "token=***" in webhook.getMessage()
 
 
+def test_accepted_webhooks_leave_no_access_line_and_everything_else_does() -> None:
+    logs.configurar(json=True)
+    acesso = logging.getLogger("uvicorn.access")
+
+    def linha(caminho: str, status: int) -> logging.LogRecord:
+        return _registro(
+            '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST", caminho, "1.1", status
+        )
+
+    # Configured twice (a process runs it once; the tests many times): one filter.
+    logs.configurar(json=True)
+    assert sum(isinstance(f, logs.SemWebhooksAceitos) for f in acesso.filters) == 1
+    assert not acesso.filter(linha("/webhook/whatsapp?token=s", 200))
+    assert not acesso.filter(linha("/webhook/whatsapp/status?token=s", 200))
+    assert acesso.filter(linha("/webhook/whatsapp?token=errado", 401))
+    assert acesso.filter(linha("/webhook/whatsapp?token=s", 503))
+    assert acesso.filter(linha("/api/chamados", 201))
+
+
 @pytest.mark.parametrize(
     ("texto", "esperado"),
     [

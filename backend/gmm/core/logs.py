@@ -126,3 +126,27 @@ def configurar(json: bool, nivel: int = logging.INFO) -> None:
         logger = logging.getLogger(nome)
         logger.handlers[:] = []
         logger.propagate = True
+    acesso = logging.getLogger("uvicorn.access")
+    acesso.filters[:] = [f for f in acesso.filters if not isinstance(f, SemWebhooksAceitos)]
+    acesso.addFilter(SemWebhooksAceitos())
+
+
+class SemWebhooksAceitos(logging.Filter):
+    """No access line for a webhook MegaAPI delivered and we accepted (2xx): at its
+    rate they would be most of the log and a tenth of each webhook's CPU, and each is
+    already in the database (the message, the tick) and in the metrics. A refused one
+    (401, 4xx, 503) is still logged, as is every other request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # uvicorn's access record: (client, method, path with query, HTTP version, status).
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5:
+            caminho, status = args[2], args[4]
+            if (
+                isinstance(caminho, str)
+                and caminho.startswith("/webhook/")
+                and isinstance(status, int)
+                and 200 <= status < 300
+            ):
+                return False
+        return True
