@@ -44,6 +44,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook/whatsapp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receber evento da MegaAPI
+         * @description URL configurada na MegaAPI: mensagens recebidas, confirmações de entrega e leitura
+         *     (`message.ack`) e mudanças de conexão. Idempotente pelo id da mensagem na MegaAPI.
+         */
+        post: operations["webhook_whatsapp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/whatsapp/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receber status (formato simples)
+         * @description Formato simples de status do GMM original:
+         *     `{"message_id", "status": "delivered" | "read" | "failed", "timestamp"}`.
+         */
+        post: operations["webhook_whatsapp_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -1020,48 +1062,6 @@ export interface paths {
         get: operations["obter_midia"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/webhook/whatsapp": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Receber evento da MegaAPI
-         * @description URL configurada na MegaAPI: mensagens recebidas, confirmações de entrega e leitura
-         *     (`message.ack`) e mudanças de conexão. Idempotente pelo id da mensagem na MegaAPI.
-         */
-        post: operations["webhook_whatsapp"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/webhook/whatsapp/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Receber status (formato simples)
-         * @description Formato simples de status do GMM original:
-         *     `{"message_id", "status": "delivered" | "read" | "failed", "timestamp"}`.
-         */
-        post: operations["webhook_whatsapp_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4591,6 +4591,205 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ReadyOut"];
+                };
+            };
+        };
+    };
+    webhook_whatsapp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description JSON inválido */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "json_invalido",
+                     *       "detail": "o corpo não é JSON válido"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description token ausente ou inválido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description corpo grande demais */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "corpo_grande",
+                     *       "detail": "corpo acima de 256 KB"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description evento malformado */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "payload_invalido",
+                     *       "detail": "evento da MegaAPI malformado: key.id: Field required"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description banco de dados indisponível; a MegaAPI deve repetir */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "indisponivel",
+                     *       "detail": "banco de dados indisponível; tente novamente"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    webhook_whatsapp_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "message_id": "3EB0C431C26A1916E0A2",
+                 *       "status": "read",
+                 *       "timestamp": 1767268800
+                 *     }
+                 */
+                "application/json": components["schemas"]["StatusWebhookIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "erro_http",
+                     *       "detail": "There was an error parsing the body"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description token ausente ou inválido */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "nao_autenticado",
+                     *       "detail": "token ausente, inválido ou expirado"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description evento malformado */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "dados_invalidos",
+                     *       "detail": [
+                     *         {
+                     *           "loc": [
+                     *             "body",
+                     *             "titulo"
+                     *           ],
+                     *           "msg": "Deve ter pelo menos 3 caracteres",
+                     *           "type": "string_too_short"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description banco de dados indisponível; a MegaAPI deve repetir */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "indisponivel",
+                     *       "detail": "banco de dados indisponível; tente novamente"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -9348,205 +9547,6 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    webhook_whatsapp: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookOut"];
-                };
-            };
-            /** @description JSON inválido */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "json_invalido",
-                     *       "detail": "o corpo não é JSON válido"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description token ausente ou inválido */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "nao_autenticado",
-                     *       "detail": "token ausente, inválido ou expirado"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description corpo grande demais */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "corpo_grande",
-                     *       "detail": "corpo acima de 256 KB"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description evento malformado */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "payload_invalido",
-                     *       "detail": "evento da MegaAPI malformado: key.id: Field required"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description banco de dados indisponível; a MegaAPI deve repetir */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "indisponivel",
-                     *       "detail": "banco de dados indisponível; tente novamente"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    webhook_whatsapp_status: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "message_id": "3EB0C431C26A1916E0A2",
-                 *       "status": "read",
-                 *       "timestamp": 1767268800
-                 *     }
-                 */
-                "application/json": components["schemas"]["StatusWebhookIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookOut"];
-                };
-            };
-            /** @description Corpo ilegível (não é JSON válido, ou multipart malformado) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "erro_http",
-                     *       "detail": "There was an error parsing the body"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description token ausente ou inválido */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "nao_autenticado",
-                     *       "detail": "token ausente, inválido ou expirado"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description evento malformado */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "dados_invalidos",
-                     *       "detail": [
-                     *         {
-                     *           "loc": [
-                     *             "body",
-                     *             "titulo"
-                     *           ],
-                     *           "msg": "Deve ter pelo menos 3 caracteres",
-                     *           "type": "string_too_short"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description banco de dados indisponível; a MegaAPI deve repetir */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "indisponivel",
-                     *       "detail": "banco de dados indisponível; tente novamente"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
