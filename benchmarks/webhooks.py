@@ -17,9 +17,12 @@ contractors (each matched to its chamado, automation rules run) and half receipt
 
 It also counts the PostgreSQL sessions the API opened (a pool that churns opens
 one per overflow checkout) and checks every text answered 200 was stored once.
-``--perfil DIR`` records the API with py-spy during the webhook ceiling.
+``--perfil DIR`` records the API with py-spy during the webhook ceiling; ``--codigo
+DIR`` runs the API from another checkout's ``backend`` (the "before"), on the same
+seeded database.
 
     .venv/bin/python -m benchmarks.webhooks [--duracao 5] [--workers 1] [--perfil DIR]
+        [--codigo DIR]
 """
 
 from __future__ import annotations
@@ -106,6 +109,9 @@ class Resultado:
     # CPU of the API process(es) per webhook at the ceiling: unlike the rates, it
     # hardly depends on what else the machine is running.
     cpu_ms_por_webhook: float = 0.0
+    # What PostgreSQL spent per webhook (every postgres process on this machine): with
+    # the API's own and the load generator's, what a webhook costs the two cores.
+    cpu_pg_ms_por_webhook: float = 0.0
     perfil: list[tuple[str, float]] = field(default_factory=list)
 
 
@@ -186,6 +192,21 @@ async def _contar(database_url: str, nome: str) -> tuple[int, int, int]:
     return int(textos or 0), int(rajada or 0), int(sessoes or 0)
 
 
+def _cpu_postgres_s() -> float:
+    """User + system CPU seconds of every ``postgres`` process, from /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            texto = stat.read_text()
+        except OSError:
+            continue
+        nome, _, resto = texto.partition("(")[2].rpartition(")")
+        if nome.startswith("postgres"):
+            campos = resto.split()
+            total += (int(campos[11]) + int(campos[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def _cpu_s(pid: int) -> float:
     """User + system CPU seconds of ``pid`` and its children (`--workers`), from /proc."""
     total = 0.0
@@ -220,6 +241,7 @@ async def run(
     rajada_eventos: int = 800,
     workers: int = 1,
     perfil: Path | None = None,
+    codigo: Path | None = None,
 ) -> Resultado:
     server_url, redis_url = servidores(redis_db=14)
     nome = f"gmm_bench_webhook_{uuid.uuid4().hex[:6]}"
@@ -228,7 +250,7 @@ async def run(
         await asyncio.to_thread(upgrade, database_url)
         await _semear(database_url)
         settings = settings_da_api(database_url, redis_url, TOKEN)
-        return await _medir(settings, nome, duracao, taxas, rajada_eventos, workers, perfil)
+        return await _medir(settings, nome, duracao, taxas, rajada_eventos, workers, perfil, codigo)
     finally:
         await drop_database(server_url, nome)
 
@@ -241,6 +263,7 @@ async def _medir(
     rajada_eventos: int,
     workers: int,
     perfil: Path | None,
+    codigo: Path | None,
 ) -> Resultado:
     assert settings.database_url
     porta = free_port()
@@ -248,6 +271,8 @@ async def _medir(
         **os.environ, **settings.as_env(), "GMM_ENV": "production",
         "GMM_HOST": "127.0.0.1", "GMM_PORT": str(porta),
     }  # fmt: skip
+    if codigo is not None:
+        ambiente["PYTHONPATH"] = str(codigo)
     comando = [sys.executable, "-m", "gmm.app.cli", "api"]
     if workers > 1:
         comando += ["--workers", str(workers)]
@@ -276,8 +301,10 @@ async def _medir(
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
             )  # fmt: skip
         cpu_antes = await asyncio.to_thread(_cpu_s, api.pid)
+        cpu_pg_antes = await asyncio.to_thread(_cpu_postgres_s)
         bruto = await _carga(porta, "mistura", k, *fechado, *medida)
         cpu = await asyncio.to_thread(_cpu_s, api.pid) - cpu_antes
+        cpu_pg = await asyncio.to_thread(_cpu_postgres_s) - cpu_pg_antes
         teto = _figura(bruto, None)
         k += teto.ok + teto.erros + 2 * CONEXOES
         quadros: list[tuple[str, float]] = []
@@ -313,6 +340,7 @@ async def _medir(
         sessoes_pg=sessoes_depois - sessoes_antes - 1,  # less the count's own
         perfil=quadros,
         cpu_ms_por_webhook=1000 * cpu / max(teto.ok, 1),
+        cpu_pg_ms_por_webhook=1000 * cpu_pg / max(teto.ok, 1),
     )
 
 
@@ -329,9 +357,16 @@ def main() -> None:
     parser.add_argument("--rajada", type=int, default=800, help="eventos da rajada")
     parser.add_argument("--workers", type=int, default=1, help="processos da API")
     parser.add_argument("--perfil", type=Path, help="pasta para o perfil do py-spy")
+    parser.add_argument("--codigo", type=Path, help="pasta backend de outro checkout (o antes)")
     args = parser.parse_args()
     r = asyncio.run(
-        run(args.duracao, rajada_eventos=args.rajada, workers=args.workers, perfil=args.perfil)
+        run(
+            args.duracao,
+            rajada_eventos=args.rajada,
+            workers=args.workers,
+            perfil=args.perfil,
+            codigo=args.codigo,
+        )
     )
     carga = os.getloadavg()
     print(f"\ngmm api com {r.processos} processo(s); carga da máquina {carga[0]:.2f}\n")
@@ -339,7 +374,8 @@ def main() -> None:
     print(f"  webhooks, {CONEXOES} conexões:       {_linha(r.teto)}")
     razao = r.teto.por_segundo / r.healthz.por_segundo if r.healthz.por_segundo else 0
     print(f"  razão webhooks / healthz:     {razao:.2f}   (meta ≥ 0,18)")
-    print(f"  CPU da API por webhook:       {r.cpu_ms_por_webhook:.2f} ms\n")
+    print(f"  CPU da API por webhook:       {r.cpu_ms_por_webhook:.2f} ms")
+    print(f"  CPU do PostgreSQL por webhook: {r.cpu_pg_ms_por_webhook:.2f} ms\n")
     print("  modelo aberto (metade textos, metade confirmações):")
     for f in r.passos:
         print(f"    {f.alvo:6.0f}/s pedidos → {_linha(f)}")
