@@ -146,3 +146,55 @@ async def test_twenty_simultaneous_messages_photos_acks_and_rules_on_one_chamado
     )
     assert linhas and linhas > 0  # the rules did fire
     assert await _deadlocks(engine, db) == antes
+
+
+async def test_connections_killed_mid_traffic_lose_nothing_and_the_pool_recovers(
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings, engine: AsyncEngine
+) -> None:
+    """PostgreSQL drops every connection of the API (a restart, a failover) while
+    webhooks are in flight: each is stored (200) or refused (503, MegaAPI repeats it),
+    never a 500, and the next ones go through on fresh connections."""
+    t = await f.terceirizado(db, telefone=TELEFONE)
+    await f.chamado(db, t)
+    nossas = []
+    for i in range(20):
+        m = await f.mensagem(db, (await f.chamado(db, t)), direcao=Direcao.outbound)
+        m.megaapi_id, m.status_envio = f"NOSSA-{i}", StatusEnvio.enviado
+        nossas.append(m)
+    await db.commit()
+    corpos = [texto(TELEFONE, f"texto {i}", msg_id=f"QUEDA-{i}") for i in range(40)]
+    corpos += [ack(f"NOSSA-{i}", 3) for i in range(20)]
+    random.Random(7).shuffle(corpos)
+    url = f"/webhook/whatsapp?token={settings.secret('webhook_token')}"
+
+    async def derrubar() -> None:
+        async with engine.connect() as conn:
+            await conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+
+    async def postar(corpo: dict[str, Any]) -> int:
+        return (await client.post(url, json=corpo)).status_code
+
+    tarefas = [asyncio.create_task(postar(c)) for c in corpos]
+    await asyncio.sleep(0.05)
+    await derrubar()
+    respostas = await asyncio.gather(*tarefas)
+    assert set(respostas) <= {200, 503}, respostas
+    # MegaAPI repeats what was refused; now the pool hands out fresh connections.
+    repetidas = [await postar(c) for c, r in zip(corpos, respostas, strict=True) if r == 503]
+    assert set(repetidas) <= {200}
+    await db.close()
+    guardados = await db.scalars(
+        select(Mensagem.megaapi_id).where(Mensagem.megaapi_id.like("QUEDA-%"))
+    )
+    assert sorted(str(g) for g in guardados) == sorted(f"QUEDA-{i}" for i in range(40))
+    entregues = await db.scalar(
+        select(func.count()).where(
+            Mensagem.megaapi_id.like("NOSSA-%"), Mensagem.status_envio == StatusEnvio.entregue
+        )
+    )
+    assert entregues == 20

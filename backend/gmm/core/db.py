@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 import asyncpg
 from redis.asyncio import Redis
@@ -24,7 +24,11 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
+from gmm.core.dependencias import dependencia_fora
+
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Deterministic constraint names so Alembic migrations can drop/alter them.
 NAMING_CONVENTION = {
@@ -103,14 +107,44 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
         # autocommit, its locks let go at once. The adapter's own way to begin, else
         # (a SQLAlchemy that renamed it) a statement through the adapter.
         iniciar = getattr(adaptada.dbapi_connection, "_start_transaction", None)
-        if iniciar is not None:
-            await iniciar()
-        else:
-            await conexao.exec_driver_sql("SELECT 1")
+        try:
+            if iniciar is not None:
+                await iniciar()
+            else:
+                await conexao.exec_driver_sql("SELECT 1")
+        except Exception as exc:
+            # A connection that cannot even begin (the server dropped it while it sat
+            # in the pool) goes, and the request is an outage (503), not a bug.
+            await conexao.invalidate()
+            raise ConexaoPerdida(f"a conexão com o banco não abre transação: {exc}") from exc
         if not bruta.is_in_transaction():
             raise RuntimeError("a transação da sessão não começou no driver")
-    session.info[_DRIVER] = (session.sync_session.get_transaction(), bruta)
+    session.info[_DRIVER] = (session.sync_session.get_transaction(), bruta, conexao)
     return bruta
+
+
+class ConexaoPerdida(asyncpg.InterfaceError):  # type: ignore[misc]
+    """A pooled connection that turned out dead (gmm.core.dependencias: an outage)."""
+
+
+async def _no_driver(
+    session: AsyncSession, fazer: Callable[[asyncpg.Connection], Awaitable[T]]
+) -> T:
+    """``fazer`` on the session's driver connection. A statement that fails because
+    the database went away leaves the connection mid-protocol, and SQLAlchemy, which
+    did not see the error, would hand it out again: it is invalidated here, so the
+    pool drops it (a restart or failover costs the requests in flight, not the next
+    ones)."""
+    bruta = await driver(session)
+    try:
+        return await fazer(bruta)
+    except Exception as exc:
+        if dependencia_fora(exc) is not None:
+            guardada = session.info.pop(_DRIVER, None)
+            if guardada is not None:
+                with suppress(Exception):
+                    await guardada[2].invalidate()
+        raise
 
 
 _DRIVER = "gmm_driver"
@@ -169,19 +203,23 @@ class Compilada:
         return [valores[n] if n in valores else self.fixos[n] for n in self.nomes]
 
     async def executar(self, session: AsyncSession, **valores: Any) -> None:
-        await (await driver(session)).execute(self.sql, *self.argumentos(valores))
+        args = self.argumentos(valores)
+        await _no_driver(session, lambda c: c.execute(self.sql, *args))
 
     async def linha(self, session: AsyncSession, **valores: Any) -> asyncpg.Record | None:
-        conexao = await driver(session)
-        linha: asyncpg.Record | None = await conexao.fetchrow(self.sql, *self.argumentos(valores))
+        args = self.argumentos(valores)
+        linha: asyncpg.Record | None = await _no_driver(
+            session, lambda c: c.fetchrow(self.sql, *args)
+        )
         return linha
 
     async def linhas(self, session: AsyncSession, **valores: Any) -> list[asyncpg.Record]:
-        conexao = await driver(session)
-        return list(await conexao.fetch(self.sql, *self.argumentos(valores)))
+        args = self.argumentos(valores)
+        return list(await _no_driver(session, lambda c: c.fetch(self.sql, *args)))
 
     async def valor(self, session: AsyncSession, **valores: Any) -> Any:
-        return await (await driver(session)).fetchval(self.sql, *self.argumentos(valores))
+        args = self.argumentos(valores)
+        return await _no_driver(session, lambda c: c.fetchval(self.sql, *args))
 
 
 AfterCommit = Callable[[], Awaitable[object]]
