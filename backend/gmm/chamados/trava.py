@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.chamados.models import Chamado, StatusChamado
-from gmm.core.db import Compilada
+from gmm.chamados.models import Chamado
 
 _Query = TypeVar("_Query", bound=Select[Any])
 
@@ -32,14 +31,3 @@ async def travar(session: AsyncSession, chamado_id: int) -> bool:
     encontrado = await session.scalar(travando(select(Chamado.id).where(Chamado.id == chamado_id)))
     return encontrado is not None
 
-
-# Every inbound message on a chamado takes its lock (gmm.core.db.Compilada).
-_STATUS = Compilada.de(
-    travando(select(Chamado.status).where(Chamado.id == bindparam("chamado_id")))
-)
-
-
-async def travar_status(session: AsyncSession, chamado_id: int) -> StatusChamado | None:
-    """``travar``, answering the chamado's status (None if it does not exist)."""
-    status = await _STATUS.valor(session, chamado_id=chamado_id)
-    return None if status is None else StatusChamado(status)

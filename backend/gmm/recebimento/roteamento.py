@@ -17,6 +17,7 @@ Rules 1–4 only ever pick one of the contractor's own open chamados.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -43,6 +44,7 @@ from gmm.core.eventos import publicar_apos_commit
 from gmm.envio.service import WhatsAppService
 from gmm.recebimento.leitura import Recebida
 from gmm.recebimento.models import RoteamentoTerceirizado
+from gmm.terceirizados import identidades
 from gmm.terceirizados.identidades import Identificado
 from gmm.terceirizados.models import Terceirizado
 
@@ -103,12 +105,16 @@ class Roteamento:
     escolha_ate: datetime | None
 
 
-# Both run on every inbound message of a known contractor (gmm.core.db.Compilada).
-# A no-op update (the column to itself) locks an existing row; ``excluded`` would do
-# the same at the price of copying the table's columns.
-_TRAVAR = Compilada.de(
+# Who an inbound message is from and their routing row, locked until commit (created
+# on first use), in one round trip on every inbound message (gmm.core.db.Compilada).
+# The lock is the statement's only wait, and what it answers of the row is the row
+# as the transaction it waited for left it. A no-op update (the column to itself)
+# locks an existing row; ``excluded`` would do the same at the price of copying the
+# table's columns.
+_QUEM = identidades.IDENTIFICADO.cte("quem")
+_ROTA = (
     insert(RoteamentoTerceirizado)
-    .values(terceirizado_id=bindparam("terceirizado_id"))
+    .from_select(["terceirizado_id"], select(_QUEM.c.id))
     .on_conflict_do_update(
         index_elements=[RoteamentoTerceirizado.terceirizado_id],
         set_={"terceirizado_id": RoteamentoTerceirizado.terceirizado_id},
@@ -119,6 +125,18 @@ _TRAVAR = Compilada.de(
         RoteamentoTerceirizado.escolhido_chamado_id,
         RoteamentoTerceirizado.escolha_ate,
     )
+    .cte("rota")
+)
+_IDENTIFICAR_E_TRAVAR = Compilada.de(
+    select(
+        _QUEM.c.id,
+        _QUEM.c.telefone,
+        _QUEM.c.telefone_chave,
+        _QUEM.c.conhecidos,
+        _ROTA.c.perguntado_em,
+        _ROTA.c.escolhido_chamado_id,
+        _ROTA.c.escolha_ate,
+    ).join_from(_QUEM, _ROTA, _ROTA.c.terceirizado_id == _QUEM.c.id)
 )
 # The contractor's open chamados, most recently active first, each telling whether
 # a conversation of theirs is waiting on it (rule 4).
@@ -147,11 +165,25 @@ _ABERTOS = Compilada.de(
 )
 
 
-async def travar(session: AsyncSession, terceirizado_id: int) -> Roteamento:
-    """The contractor's routing row, locked until commit (created on first use)."""
-    linha = await _TRAVAR.linha(session, terceirizado_id=terceirizado_id)
-    assert linha is not None, "o upsert sempre devolve a linha"
-    return Roteamento(**dict(linha))
+async def identificar_e_travar(
+    session: AsyncSession, telefones: Iterable[str], jids: Iterable[str]
+) -> tuple[Identificado, Roteamento] | None:
+    """The known contractor these ids name (learning the ones new to them) and their
+    routing row, locked until commit: the first lock an inbound message takes, then
+    the chamado's, so a held message and the contractor's choice never cross."""
+    numeros, ids = identidades.chaves(telefones), list(dict.fromkeys(jids))
+    if not numeros and not ids:
+        return None
+    linha = await _IDENTIFICAR_E_TRAVAR.linha(session, chaves=numeros, jids=ids)
+    if linha is None:
+        return None
+    if linha["conhecidos"] < len(ids):
+        await identidades.aprender(session, linha["id"], ids)
+    quem = Identificado(linha["id"], linha["telefone"], linha["telefone_chave"])
+    rota = Roteamento(
+        linha["id"], linha["perguntado_em"], linha["escolhido_chamado_id"], linha["escolha_ate"]
+    )
+    return quem, rota
 
 
 async def _abertos(session: AsyncSession, terceirizado_id: int) -> list[Aberto]:

@@ -11,17 +11,29 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from redis.asyncio import Redis
-from sqlalchemy import BigInteger, DateTime, String, Text, bindparam, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    String,
+    Text,
+    bindparam,
+    func,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.automacao import service as automacao
 from gmm.chamados import service as chamados
-from gmm.chamados import trava
 from gmm.chamados.models import Chamado, StatusChamado
+from gmm.chamados.trava import travando
 from gmm.conversas.conteudo import ConteudoMidia
 from gmm.conversas.eventos import MensagemNova
 from gmm.conversas.models import Direcao, Mensagem, StatusEnvio, TipoMensagem
@@ -34,7 +46,6 @@ from gmm.recebimento import alteracoes
 from gmm.recebimento import leitura as webhook
 from gmm.recebimento import roteamento as roteador
 from gmm.recebimento.eventos import ConexaoEvento
-from gmm.terceirizados import identidades
 
 log = logging.getLogger(__name__)
 
@@ -61,30 +72,42 @@ class ResultadoRecebida:
 
 FIM_DO_SEGUNDO = timedelta(microseconds=999_999)
 
-# The message and its chamado's last activity in one round trip, run on every
-# inbound message (gmm.core.db.Compilada). A redelivered webhook inserts nothing,
-# and so touches nothing. Where the message goes in the chat: WhatsApp stamps whole
-# seconds, so it was written somewhere in the second after its stamp, the end of
-# that second, never later than now (least() skips a NULL stamp). A message that
-# arrives at once keeps its arrival order (against our own of the same second
-# too); one that arrives late or beside others of the same contractor goes where
-# the contractor wrote it.
+# The chamado's lock, the message and the chamado's last activity in one round trip,
+# run on every inbound message (gmm.core.db.Compilada). The lock comes first: the
+# inserted row is made from a join with its result, so no row is written before it
+# is held, and simultaneous messages, receipts and rules on the chamado queue
+# instead of deadlocking (gmm.chamados.trava). A message with no chamado locks
+# nothing and is stored all the same. A redelivered webhook inserts nothing, and so
+# touches nothing. Where the message goes in the chat: WhatsApp stamps whole seconds,
+# so it was written somewhere in the second after its stamp, the end of that second,
+# never later than now (least() skips a NULL stamp). A message that arrives at once
+# keeps its arrival order (against our own of the same second too); one that
+# arrives late or beside others of the same contractor goes where the contractor
+# wrote it.
+_TRAVA = travando(
+    select(Chamado.status).where(Chamado.id == bindparam("chamado_id", type_=BigInteger))
+).cte("trava")
+_VALORES: dict[str, ColumnElement[Any]] = {
+    "chamado_id": bindparam("chamado_id", type_=BigInteger),
+    "terceirizado_id": bindparam("terceirizado_id", type_=BigInteger),
+    "direcao": literal(Direcao.inbound.value),
+    "tipo": literal(TipoMensagem.recebida.value),
+    "tipo_conteudo": bindparam("tipo_conteudo", type_=String),
+    "texto": bindparam("texto", type_=Text),
+    "caption": bindparam("caption", type_=Text),
+    "conteudo": bindparam("conteudo", type_=JSONB),
+    "destinatario": bindparam("destinatario", type_=String),
+    "status_envio": literal(StatusEnvio.entregue.value),
+    "megaapi_id": bindparam("megaapi_id", type_=String),
+    "momento": func.least(bindparam("fim_do_carimbo", type_=DateTime(timezone=True)), func.now()),
+    "citada_id": bindparam("citada_id", type_=BigInteger),
+}
+_UMA_LINHA = select(literal(1).label("um")).subquery("uma")
 _NOVA = (
     insert(Mensagem)
-    .values(
-        chamado_id=bindparam("chamado_id", type_=BigInteger),
-        terceirizado_id=bindparam("terceirizado_id", type_=BigInteger),
-        direcao=Direcao.inbound.value,
-        tipo=TipoMensagem.recebida.value,
-        tipo_conteudo=bindparam("tipo_conteudo", type_=String),
-        texto=bindparam("texto", type_=Text),
-        caption=bindparam("caption", type_=Text),
-        conteudo=bindparam("conteudo", type_=JSONB),
-        destinatario=bindparam("destinatario", type_=String),
-        status_envio=StatusEnvio.entregue.value,
-        megaapi_id=bindparam("megaapi_id", type_=String),
-        momento=func.least(bindparam("fim_do_carimbo", type_=DateTime(timezone=True)), func.now()),
-        citada_id=bindparam("citada_id", type_=BigInteger),
+    .from_select(
+        list(_VALORES),
+        select(*_VALORES.values()).select_from(_UMA_LINHA.outerjoin(_TRAVA, true())),
     )
     .on_conflict_do_nothing(index_elements=[Mensagem.megaapi_id])
     .returning(Mensagem.id, Mensagem.chamado_id)
@@ -96,7 +119,11 @@ _ATIVIDADE = (
     .values(ultima_atividade_em=bindparam("agora", type_=DateTime(timezone=True)))
     .cte("atividade")
 )
-_REGISTRAR = Compilada.de(select(_NOVA.c.id).add_cte(_ATIVIDADE))
+_REGISTRAR = Compilada.de(
+    select(_NOVA.c.id, select(_TRAVA.c.status).scalar_subquery().label("status")).add_cte(
+        _ATIVIDADE
+    )
+)
 
 
 async def registrar_recebida(
@@ -104,23 +131,13 @@ async def registrar_recebida(
 ) -> ResultadoRecebida:
     """Store a contractor's message where it belongs (gmm/recebimento/roteamento.py), once."""
     remetente = recebida.remetente
-    terceirizado = await identidades.resolver_e_aprender(
-        session, remetente.telefones, remetente.jids
-    )
-    roteamento = None
-    if terceirizado is not None:
-        # The contractor's routing row first, then the chamado's: the one lock order,
-        # so a held message and the contractor's choice of chamado never cross.
-        roteamento = await roteador.travar(session, terceirizado.id)
+    # The contractor's routing row first, then the chamado's: the one lock order.
+    quem = await roteador.identificar_e_travar(session, remetente.telefones, remetente.jids)
+    terceirizado, roteamento = quem if quem is not None else (None, None)
     rota = await roteador.rotear(session, recebida, terceirizado, roteamento)
-    status = None
-    if rota.chamado_id is not None:
-        # The chamado's lock before its first row is written: simultaneous messages,
-        # receipts and rules on it queue instead of deadlocking.
-        status = await trava.travar_status(session, rota.chamado_id)
     carimbo = recebida.recebida_em
     conteudo = recebida.conteudo
-    mensagem_id = await _REGISTRAR.valor(
+    gravada = await _REGISTRAR.linha(
         session,
         chamado_id=rota.chamado_id,
         terceirizado_id=terceirizado.id if terceirizado is not None else None,
@@ -136,8 +153,10 @@ async def registrar_recebida(
         citada_id=rota.citada_id,
         agora=utcnow(),
     )
-    if mensagem_id is None:
+    if gravada is None:
         return ResultadoRecebida(None, rota)
+    mensagem_id: int = gravada["id"]
+    status = None if gravada["status"] is None else StatusChamado(gravada["status"])
     if rota.motivo == "escolha":
         assert rota.chamado_id is not None
         janela = timedelta(minutes=whatsapp.settings.roteamento_escolha_minutos)

@@ -31,14 +31,15 @@ from gmm.terceirizados.models import IdentidadeTerceirizado, Terceirizado
 from gmm.terceirizados.telefone import TelefoneInvalido, chave
 
 
-def _chaves(telefones: Iterable[str]) -> list[str]:
-    chaves: list[str] = []
+def chaves(telefones: Iterable[str]) -> list[str]:
+    """The numbers' keys (either spelling of the 9th digit), the invalid ones left out."""
+    validas: list[str] = []
     for telefone in telefones:
         try:
-            chaves.append(chave(telefone))
+            validas.append(chave(telefone))
         except TelefoneInvalido:
             continue
-    return chaves
+    return validas
 
 
 def _resolvido() -> ScalarSelect[int]:
@@ -61,10 +62,10 @@ async def resolver(
 ) -> int | None:
     """The contractor these ids name: the number on a contractor first, then an id
     learned before (an @lid, or a second number an operator attributed), or None."""
-    chaves, jids = _chaves(telefones), list(jids)
-    if not chaves and not jids:
+    numeros, ids = chaves(telefones), list(jids)
+    if not numeros and not ids:
         return None
-    terceirizado_id: int | None = await session.scalar(_RESOLVIDO, {"chaves": chaves, "jids": jids})
+    terceirizado_id: int | None = await session.scalar(_RESOLVIDO, {"chaves": numeros, "jids": ids})
     return terceirizado_id
 
 
@@ -77,39 +78,22 @@ class Identificado:
     telefone_chave: str
 
 
-# Run on every inbound message (gmm.core.db.Compilada). With the contractor, how
-# many of the event's ids are stored under them already: all of them, every event
-# after their first, and there is nothing to learn.
-_IDENTIFICADO = Compilada.de(
-    select(
-        Terceirizado.id,
-        Terceirizado.telefone,
-        Terceirizado.telefone_chave,
-        select(func.count())
-        .where(
-            IdentidadeTerceirizado.jid == any_(bindparam("jids", type_=ARRAY(String))),
-            IdentidadeTerceirizado.terceirizado_id == Terceirizado.id,
-        )
-        .scalar_subquery()
-        .label("conhecidos"),
-    ).where(Terceirizado.id == _resolvido())
-)
-
-
-async def resolver_e_aprender(
-    session: AsyncSession, telefones: Iterable[str], jids: Iterable[str]
-) -> Identificado | None:
-    """``resolver`` and then ``aprender``, in one round trip when every id is known
-    already under them."""
-    chaves, jids = _chaves(telefones), list(dict.fromkeys(jids))
-    if not chaves and not jids:
-        return None
-    linha = await _IDENTIFICADO.linha(session, chaves=chaves, jids=jids)
-    if linha is None:
-        return None
-    if linha["conhecidos"] < len(jids):
-        await aprender(session, linha["id"], jids)
-    return Identificado(linha["id"], linha["telefone"], linha["telefone_chave"])
+# The contractor of the ids in the arrays ``chaves`` and ``jids`` and how many of the
+# ``jids`` are stored under them already: all of them, every event after their
+# first, and there is nothing to learn. Run on every inbound message, inside the
+# statement that also locks their routing row (gmm.recebimento.roteamento).
+IDENTIFICADO = select(
+    Terceirizado.id,
+    Terceirizado.telefone,
+    Terceirizado.telefone_chave,
+    select(func.count())
+    .where(
+        IdentidadeTerceirizado.jid == any_(bindparam("jids", type_=ARRAY(String))),
+        IdentidadeTerceirizado.terceirizado_id == Terceirizado.id,
+    )
+    .scalar_subquery()
+    .label("conhecidos"),
+).where(Terceirizado.id == _resolvido())
 
 
 # An id seen before under another contractor (a number passed on, an @lid an
