@@ -339,7 +339,7 @@ async def test_receipt_before_the_send_answer_is_applied_when_the_id_appears(
 
 
 async def test_simple_status_webhook_of_the_original_design(
-    client: httpx.AsyncClient, db: AsyncSession, settings: Settings
+    client: httpx.AsyncClient, db: AsyncSession, settings: Settings, redis: Redis
 ) -> None:
     c = await f.chamado(db, await f.terceirizado(db))
     m = await f.mensagem(db, c, direcao=Direcao.outbound, status=StatusEnvio.enviado)
@@ -359,6 +359,12 @@ async def test_simple_status_webhook_of_the_original_design(
     row = await db.get(Mensagem, m.id, populate_existing=True)
     assert row is not None and row.status_envio == StatusEnvio.lido
     assert row.entregue_em is not None and row.entregue_em.timestamp() == 1_795_000_000
+    # Each tick reached the operators' screens, as the MegaAPI receipts do.
+    ticks = [json.loads(e[1]["dados"]) for e in await redis.xrange(STREAM)]
+    assert [(t["mensagem_id"], t["status_envio"]) for t in ticks] == [
+        (m.id, "entregue"),
+        (m.id, "lido"),
+    ]
 
 
 async def test_connection_update_is_recorded(
