@@ -30,4 +30,3 @@ async def travar(session: AsyncSession, chamado_id: int) -> bool:
     """Hold the chamado's row lock until the transaction ends; False if it does not exist."""
     encontrado = await session.scalar(travando(select(Chamado.id).where(Chamado.id == chamado_id)))
     return encontrado is not None
-
