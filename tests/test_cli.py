@@ -15,6 +15,7 @@ import psutil
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gmm.app.models import metadata
 from gmm.auth import security
 from gmm.auth.models import Papel, Usuario
 from gmm.core.config import Settings
@@ -202,3 +203,19 @@ async def test_gmm_run_restarts_a_child_that_dies(settings: Settings, tmp_path: 
         for p in todos:
             with contextlib.suppress(psutil.Error):
                 p.kill()
+
+
+def test_a_worker_process_maps_every_table() -> None:
+    """`gmm worker` imports no router: every table must still be mapped there, or the
+    ORM cannot resolve a foreign key to one only a router brought in (the SLA job's
+    bulk UPDATE of chamados failed on chamados.criado_por -> usuarios)."""
+    codigo = (
+        "import gmm.app.cli, gmm.worker.rodar\n"
+        "from gmm.core.db import Base\n"
+        "print(len(Base.metadata.sorted_tables))\n"
+    )
+    feito = subprocess.run(
+        [sys.executable, "-c", codigo], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert feito.returncode == 0, feito.stderr
+    assert int(feito.stdout) == len(metadata.tables)

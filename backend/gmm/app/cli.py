@@ -22,6 +22,11 @@ from zoneinfo import ZoneInfo
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# Every table mapped in every process started here. The worker imports no router, so
+# without this a table that only a router's module brought in was missing from the
+# metadata, and the ORM could not resolve a foreign key to it: the SLA job's bulk
+# UPDATE of chamados (chamados.criado_por -> usuarios) failed in every worker.
+import gmm.app.models  # noqa: F401
 from gmm.core import logs
 from gmm.core.config import ConfigError, Settings, get_settings
 from gmm.core.errors import DomainError
