@@ -13,7 +13,7 @@ import functools
 import logging
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import re2
@@ -238,13 +238,14 @@ async def remover(session: AsyncSession, regra_id: int) -> None:
     await session.flush()
 
 
-def _ativas(*, reacao: bool) -> Select[RegraAutomacao]:
+def _ativas(*colunas: Any, reacao: bool) -> Select[Any]:
+    """``colunas`` of the active rules for reactions (or for texts), in their order."""
     tipo = RegraAutomacao.tipo_padrao
     return (
-        select(RegraAutomacao)
+        select(*colunas)
         .where(
             RegraAutomacao.ativa.is_(True),
-            tipo == TipoPadrao.reacao if reacao else tipo != TipoPadrao.reacao,
+            tipo == TipoPadrao.reacao.value if reacao else tipo != TipoPadrao.reacao.value,
         )
         .order_by(RegraAutomacao.ordem, RegraAutomacao.id)
     )
@@ -253,11 +254,13 @@ def _ativas(*, reacao: bool) -> Select[RegraAutomacao]:
 # Every inbound text reads the rules (gmm.core.db.Compilada): the patterns only, the
 # rules themselves loaded when one matches.
 _PADROES = Compilada.de(
-    select(
-        RegraAutomacao.id, RegraAutomacao.tipo_padrao, RegraAutomacao.padrao, RegraAutomacao.nome
+    _ativas(
+        RegraAutomacao.id,
+        RegraAutomacao.tipo_padrao,
+        RegraAutomacao.padrao,
+        RegraAutomacao.nome,
+        reacao=False,
     )
-    .where(RegraAutomacao.ativa.is_(True), RegraAutomacao.tipo_padrao != TipoPadrao.reacao.value)
-    .order_by(RegraAutomacao.ordem, RegraAutomacao.id)
 )
 
 
@@ -392,7 +395,9 @@ async def processar_reacao(
     if chamado.status in chamados.FINALIZADOS:
         return
     regras = [
-        r for r in await session.scalars(_ativas(reacao=True)) if casa_reacao(r.padrao, emoji)
+        r
+        for r in await session.scalars(_ativas(RegraAutomacao, reacao=True))
+        if casa_reacao(r.padrao, emoji)
     ]
     resto = []
     for regra in regras:
