@@ -40,6 +40,7 @@ from gmm.midia.router import router as midia_router
 from gmm.monitoramento import tasks as monitoramento_tasks
 from gmm.monitoramento.router import router as monitoramento_router
 from gmm.prestador.router import router as prestador_router
+from gmm.recebimento.confirmacoes import Confirmacoes
 from gmm.recebimento.router import router as recebimento_router
 from gmm.relatorios.router import desempenho_router as desempenho_exportar_router
 from gmm.relatorios.router import router as relatorios_router
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.difusor = Difusor(redis_url)
         app.state.sessionmaker = create_sessionmaker(app.state.engine, app.state.redis)
         app.state.sessoes = VigiaDeSessoes(app.state.sessionmaker)
+        app.state.confirmacoes = Confirmacoes(app.state.sessionmaker, app.state.redis)
         app.state.arq = await create_pool(RedisSettings.from_dsn(redis_url))
         vigia = None
         if settings.vigia_ativa:
@@ -105,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 vigia.cancel()
                 with suppress(asyncio.CancelledError):
                     await vigia
+            await app.state.confirmacoes.fechar()
             await app.state.difusor.fechar()
             await app.state.arq.aclose()
             await app.state.redis.aclose()

@@ -12,6 +12,7 @@ from gmm.auth.models import Papel, Usuario
 from gmm.auth.schemas import UsuarioUpdate
 from gmm.core.config import Settings
 from gmm.core.errors import Conflict, DomainError, NotFound, TooManyRequests, Unauthorized
+from gmm.core.roteiros import roteiro
 
 CREDENCIAIS_INVALIDAS = "e-mail ou senha inválidos"
 SESSAO_INVALIDA = "token inválido ou expirado"
@@ -77,7 +78,7 @@ async def autenticar(
     """
     email = email.strip().lower()
     chaves = list(_chaves(email, endereco))
-    espera = await redis.register_script(_TENTATIVA)(
+    espera = await roteiro(redis, _TENTATIVA)(
         keys=chaves,
         args=[
             settings.login_max_failures,
@@ -94,7 +95,7 @@ async def autenticar(
     senha_ok = security.verificar_senha(senha, usuario.senha_hash if usuario else None)
     if usuario is None or not senha_ok or not usuario.ativo:
         raise Unauthorized(CREDENCIAIS_INVALIDAS)
-    await redis.register_script(_SUCESSO)(
+    await roteiro(redis, _SUCESSO)(
         keys=chaves, args=[settings.login_endereco_conhecido_dias * 86400]
     )
     return usuario

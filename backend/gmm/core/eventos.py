@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gmm.core.db import REDIS_DA_SESSAO, after_commit
 from gmm.core.errors import ServiceUnavailable
+from gmm.core.roteiros import roteiro
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ async def publicar(redis: Redis, evento: Evento) -> str:
     later.
     """
     tipo, corpo = evento.nome, evento.model_dump_json()
-    script = redis.register_script(_PUBLICAR)
+    script = roteiro(redis, _PUBLICAR)
     try:
         async with asyncio.timeout(PUBLICAR_TIMEOUT):
             evento_id = await script(keys=[STREAM], args=[tipo, corpo, LIMITE, JANELA_MS])

@@ -53,6 +53,11 @@ WEBHOOK_LATENCIA = Histogram(
     "Tempo para tratar um webhook",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
 )
+RECIBOS_POR_LOTE = Histogram(
+    "gmm_recibos_por_lote",
+    "Confirmações de entrega e leitura aplicadas juntas numa transação",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 100),
+)
 HTTP_REQUISICOES = Counter(
     "gmm_http_requisicoes_total", "Requisições HTTP à API", ["metodo", "rota", "status"]
 )

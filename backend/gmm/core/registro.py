@@ -16,6 +16,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from gmm.core.roteiros import roteiro
+
 ENVIOS = "gmm:metricas:envios:"  # + epoch minute → hash {enviado, falha:<categoria>}
 WEBHOOK = "gmm:metricas:webhook"  # hash {ultimo, lag_s}
 WORKERS = "gmm:workers"  # hash worker id → epoch seconds of its last heartbeat
@@ -108,8 +110,7 @@ return 1
 async def registrar_webhook(redis: Redis, lag_s: float | None) -> None:
     """A webhook arrived; ``lag_s`` is how long after the event MegaAPI delivered it."""
     lag = "" if lag_s is None else f"{max(lag_s, 0.0):.3f}"
-    script = redis.register_script(_WEBHOOK)
-    await script(keys=[WEBHOOK], args=[lag])
+    await roteiro(redis, _WEBHOOK)(keys=[WEBHOOK], args=[lag])
 
 
 async def batimento(redis: Redis, worker_id: str) -> None:

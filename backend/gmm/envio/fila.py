@@ -15,6 +15,7 @@ from arq.constants import in_progress_key_prefix
 
 from gmm.core import logs
 from gmm.core.db import utcnow
+from gmm.core.roteiros import roteiro
 
 QUEUE_NAME = "gmm:fila:envios"
 FILA_TRANSCRICOES = "gmm:fila:transcricoes"
@@ -46,7 +47,7 @@ def job_id(mensagem_id: int) -> str:
 class Fila:
     def __init__(self, arq: ArqRedis) -> None:
         self.arq = arq
-        self._acordar = arq.register_script(_ACORDAR)
+        self._acordar = roteiro(arq, _ACORDAR)
 
     async def enfileirar(
         self, mensagem_id: int, *, urgente: bool = False, aguardar: bool = False

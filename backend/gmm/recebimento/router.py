@@ -15,17 +15,16 @@ import re
 import time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.security import APIKeyQuery
 from pydantic import BaseModel
 
 from gmm.core import metricas, registro
 from gmm.core.config import Settings
 from gmm.core.db import session_scope, utcnow
-from gmm.core.deps import RedisDep, SessionDep
 from gmm.core.errors import DomainError, Unauthorized
-from gmm.core.eventos import publicar_apos_commit
 from gmm.core.respostas import errors
 from gmm.core.tipos import problemas_json
 from gmm.envio import ticks
@@ -39,6 +38,7 @@ log = logging.getLogger(__name__)
 
 # MegaAPI's JSON events are a few KB; media never comes inline.
 CORPO_MAXIMO = 256 * 1024
+JSON = "application/json"
 # Its events nest about 6 deep (a quoted reply inside contextInfo adds a few). The
 # json module recurses once per level and the body goes on to pydantic and to jsonb:
 # 64 leaves room for any real event and refuses "[" * 100_000 before any parser sees it.
@@ -70,16 +70,29 @@ _token = APIKeyQuery(
 )
 
 
-async def autenticar(request: Request, token: Annotated[str | None, Depends(_token)]) -> None:
-    settings: Settings = request.app.state.settings
+def conferir_token(settings: Settings, token: str | None) -> None:
     esperado = settings.secret("webhook_token").encode()
     if token is None or not hmac.compare_digest(token.encode(), esperado):
         raise Unauthorized("token do webhook ausente ou inválido")
 
 
-router = APIRouter(
-    prefix="/webhook/whatsapp", tags=["webhooks"], dependencies=[Depends(autenticar)]
-)
+async def autenticar(request: Request, token: Annotated[str | None, Depends(_token)]) -> None:
+    conferir_token(request.app.state.settings, token)
+
+
+class RotaDireta(APIRoute):
+    """A route FastAPI documents (path, body, answers, security) but does not drive:
+    the endpoint takes the Request and returns its Response, so nothing is solved per
+    request — no dependency (the app's own included), no response model validated
+    and serialized again. At MegaAPI's rate that machinery was a twentieth of
+    each webhook's CPU. The endpoint does itself what a dependency would, first of all
+    authenticating; its declared ``security`` documents that check."""
+
+    def get_route_handler(self) -> Any:
+        return self.endpoint
+
+
+router = APIRouter(prefix="/webhook/whatsapp", tags=["webhooks"])
 
 
 # A JSON string, escapes included (the unrolled form: linear, no backtracking blowup).
@@ -136,39 +149,50 @@ def _respostas(*codes: int) -> dict[int | str, dict[str, Any]]:
     return errors(*codes, descricoes=_ERROS)
 
 
-@router.post(
+async def receber(request: Request) -> Response:
+    """URL configurada na MegaAPI: mensagens recebidas, confirmações de entrega e leitura
+    (`message.ack`) e mudanças de conexão. Idempotente pelo id da mensagem na MegaAPI."""
+    inicio = time.perf_counter()
+    estado = request.app.state
+    conferir_token(estado.settings, request.query_params.get("token"))
+    evento = webhook.ler(await _json(request))
+    if isinstance(evento, webhook.Ack) and evento.status is not None:
+        recibo = ticks.Tick(evento.megaapi_id, evento.status)
+        resultado = recebimento.resultado_do_recibo(await estado.confirmacoes.aplicar(recibo))
+    else:
+        # The session, Redis and the sender taken here rather than as dependencies (the
+        # same unit of work: committed before the answer leaves).
+        async with session_scope(estado.sessionmaker) as session:
+            whatsapp = WhatsAppService(session, Fila(estado.arq), estado.settings)
+            resultado = await recebimento.tratar(session, estado.redis, whatsapp, evento)
+            atraso = None
+            if isinstance(evento, webhook.Recebida) and evento.recebida_em is not None:
+                atraso = (utcnow() - evento.recebida_em).total_seconds()
+            # Before the commit: with Redis out, the webhook is a 503 that stores
+            # nothing and MegaAPI delivers it again.
+            await registro.registrar_webhook(estado.redis, atraso)
+    metricas.WEBHOOKS.labels(resultado).inc()
+    metricas.WEBHOOK_LATENCIA.observe(time.perf_counter() - inicio)
+    return Response(WebhookOut(resultado=resultado).model_dump_json(), media_type=JSON)
+
+
+router.add_api_route(
     "",
+    receber,
+    methods=["POST"],
+    route_class_override=RotaDireta,
     operation_id="webhook_whatsapp",
     summary="Receber evento da MegaAPI",
+    response_model=WebhookOut,
     responses=_respostas(400, 401, 413, 422, 503),
     openapi_extra={
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": {"type": "object"}}},
-        }
+        },
+        "security": [{"webhook_token": []}],
     },
 )
-async def receber(request: Request) -> WebhookOut:
-    """URL configurada na MegaAPI: mensagens recebidas, confirmações de entrega e leitura
-    (`message.ack`) e mudanças de conexão. Idempotente pelo id da mensagem na MegaAPI."""
-    inicio = time.perf_counter()
-    evento = webhook.ler(await _json(request))
-    # The session, Redis and the sender taken here rather than as dependencies: at
-    # MegaAPI's rate, resolving three of them (one a generator) was a tenth of the
-    # request. The same unit of work: committed before the answer leaves.
-    estado = request.app.state
-    async with session_scope(estado.sessionmaker) as session:
-        whatsapp = WhatsAppService(session, Fila(estado.arq), estado.settings)
-        resultado = await recebimento.tratar(session, estado.redis, whatsapp, evento)
-        atraso = None
-        if isinstance(evento, webhook.Recebida) and evento.recebida_em is not None:
-            atraso = (utcnow() - evento.recebida_em).total_seconds()
-        # Before the commit: with Redis out, the webhook is a 503 that stores nothing
-        # and MegaAPI delivers it again.
-        await registro.registrar_webhook(estado.redis, atraso)
-    metricas.WEBHOOKS.labels(resultado).inc()
-    metricas.WEBHOOK_LATENCIA.observe(time.perf_counter() - inicio)
-    return WebhookOut(resultado=resultado)
 
 
 @router.post(
@@ -176,17 +200,13 @@ async def receber(request: Request) -> WebhookOut:
     operation_id="webhook_whatsapp_status",
     summary="Receber status (formato simples)",
     responses=_respostas(401, 422, 503),
+    dependencies=[Depends(autenticar)],
 )
-async def receber_status(body: StatusWebhookIn, session: SessionDep, redis: RedisDep) -> WebhookOut:
+async def receber_status(body: StatusWebhookIn, request: Request) -> WebhookOut:
     """Formato simples de status do GMM original:
     `{"message_id", "status": "delivered" | "read" | "failed", "timestamp"}`."""
-    aplicado = await ticks.aplicar(
-        session, body.message_id, webhook.STATUS_SIMPLES[body.status], body.quando()
-    )
-    resultado: recebimento.Resultado = "ack_sem_efeito"
-    if aplicado.movida is not None:
-        publicar_apos_commit(session, aplicado.movida)
-        resultado = "ack_aplicado"
-    await registro.registrar_webhook(redis, None)
+    recibo = ticks.Tick(body.message_id, webhook.STATUS_SIMPLES[body.status], body.quando())
+    aplicado = await request.app.state.confirmacoes.aplicar(recibo)
+    resultado = recebimento.resultado_do_recibo(aplicado)
     metricas.WEBHOOKS.labels(resultado).inc()
     return WebhookOut(resultado=resultado)

@@ -202,19 +202,21 @@ async def tratar(
     if isinstance(evento, webhook.Reacao | webhook.Edicao | webhook.Apagada):
         return await alteracoes.registrar(session, whatsapp, evento)
     if isinstance(evento, webhook.Ack):
-        if evento.status is None:
-            return "ack_sem_efeito"
-        aplicado = await ticks.aplicar(session, evento.megaapi_id, evento.status)
-        if aplicado.movida is not None:
-            publicar_apos_commit(session, aplicado.movida)
-            return "ack_aplicado"
-        return "ack_pendente" if aplicado.guardado else "ack_sem_efeito"
+        # Receipts that move something go in batches (gmm.recebimento.confirmacoes).
+        assert evento.status is None
+        return "ack_sem_efeito"
     if isinstance(evento, webhook.Conexao):
         await registrar_conexao(redis, evento)
         await publicar(redis, ConexaoEvento(estado=evento.estado, motivo=evento.motivo))
         return "conexao"
     log.info("webhook ignorado: %s", evento.motivo)
     return "ignorado"
+
+
+def resultado_do_recibo(aplicado: ticks.Aplicado) -> Resultado:
+    if aplicado.movida is not None:
+        return "ack_aplicado"
+    return "ack_pendente" if aplicado.guardado else "ack_sem_efeito"
 
 
 async def registrar_conexao(redis: Redis, evento: webhook.Conexao) -> None:
