@@ -48,6 +48,7 @@ class Confirmacoes:
         self._sessionmaker = sessionmaker
         self._redis = redis
         self._fila: list[_Pedido] = []
+        self._em_maos: list[_Pedido] = []  # the batch in the database
         self._tarefa: asyncio.Task[None] | None = None
 
     async def aplicar(self, recibo: ticks.Tick) -> ticks.Aplicado:
@@ -55,6 +56,7 @@ class Confirmacoes:
         self._fila.append(pedido)
         if self._tarefa is None or self._tarefa.done():
             self._tarefa = asyncio.create_task(self._drenar(), name="gmm-confirmacoes")
+            self._tarefa.add_done_callback(self._terminou)
         # Shielded: a request cancelled while waiting leaves its receipt in the batch
         # (applied or not as the batch goes), and the batch goes on for the others.
         return await asyncio.shield(pedido.resposta)
@@ -62,12 +64,23 @@ class Confirmacoes:
     async def fechar(self) -> None:
         """At shutdown: the receipts already taken are applied and answered."""
         if self._tarefa is not None:
-            await asyncio.shield(self._tarefa)
+            await asyncio.wait({self._tarefa})
 
     async def _drenar(self) -> None:
         while self._fila:
-            lote, self._fila = self._fila[:LIMITE], self._fila[LIMITE:]
-            await self._aplicar(lote)
+            self._em_maos, self._fila = self._fila[:LIMITE], self._fila[LIMITE:]
+            await self._aplicar(self._em_maos)
+        self._em_maos = []
+
+    def _terminou(self, tarefa: asyncio.Task[None]) -> None:
+        """A drain cancelled (the loop going away), started or not, leaves nobody
+        waiting forever. Whether the batch in hand committed is unknown; MegaAPI's
+        retry of the 503 is harmless, since a receipt only moves a message forward."""
+        if not tarefa.cancelled():
+            return  # _aplicar answers every receipt, whatever happens
+        pendentes, self._em_maos, self._fila = [*self._em_maos, *self._fila], [], []
+        for pedido in pendentes:
+            _responder_erro(pedido, ServiceUnavailable("processo encerrando; tente novamente"))
 
     async def _aplicar(self, lote: list[_Pedido]) -> None:
         metricas.RECIBOS_POR_LOTE.observe(len(lote))
