@@ -11,10 +11,12 @@ from collections.abc import AsyncIterator
 import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gmm.chamados.models import StatusChamado
 from gmm.core import eventos as service
-from gmm.core.eventos import STREAM, perdeu_eventos, publicar
+from gmm.core.db import session_scope
+from gmm.core.eventos import STREAM, perdeu_eventos, publicar, publicar_apos_commit
 from tests.eventos.exemplos import alerta, chamado, nova, status
 
 
@@ -32,6 +34,27 @@ async def test_publicar_appends_the_event_and_answers_its_id(redis: Redis, clean
         "erro": None,
     }
     assert entradas[1][1]["tipo"] == "chamado.atualizado"
+
+
+async def test_a_transactions_events_go_out_together_in_order_after_the_commit(
+    redis: Redis, clean: None, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    with pytest.raises(RuntimeError):
+        async with session_scope(sessionmaker) as session:
+            publicar_apos_commit(session, nova(1))
+            raise RuntimeError("rollback")
+    async with session_scope(sessionmaker) as session:
+        for mensagem_id in (2, 3, 4):
+            publicar_apos_commit(session, nova(mensagem_id))
+        publicar_apos_commit(session, chamado(7, StatusChamado.concluido))
+        assert await redis.xrange(STREAM) == []  # not before the commit
+    entradas = await redis.xrange(STREAM)
+    assert [(e["tipo"], json.loads(e["dados"]).get("mensagem_id")) for _, e in entradas] == [
+        ("mensagem.nova", 2),
+        ("mensagem.nova", 3),
+        ("mensagem.nova", 4),
+        ("chamado.atualizado", None),
+    ]
 
 
 async def test_publicar_through_arqs_pool_answers_a_text_id(app: FastAPI, clean: None) -> None:

@@ -161,12 +161,8 @@ async def test_simultaneous_receipts_over_http_each_get_their_own_answer(
     assert set(estados) == {StatusEnvio.entregue}
 
 
-@pytest.mark.parametrize("quando", ["antes_de_comecar", "no_banco"])
-async def test_a_drain_cut_short_answers_503_to_everyone_waiting(
-    db: AsyncSession,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    redis: Redis,
-    quando: str,
+async def test_a_drain_cancelled_before_it_starts_answers_503_to_everyone_queued(
+    db: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], redis: Redis
 ) -> None:
     enviadas = await _enviadas(db, 3, "CORTE")
     confirmacoes = Confirmacoes(sessionmaker, redis)
@@ -176,12 +172,34 @@ async def test_a_drain_cut_short_answers_503_to_everyone_waiting(
     ]
     await asyncio.sleep(0)  # all three queued; the drain is created, not yet started
     drenagem = confirmacoes._tarefa
-    assert drenagem is not None and confirmacoes._em_maos == []
-    if quando == "no_banco":
-        await asyncio.sleep(0)  # the drain takes the batch and goes to the database
-        assert len(confirmacoes._em_maos) == 3
+    assert drenagem is not None
     drenagem.cancel()
     async with asyncio.timeout(60):  # a waiter left hanging fails here
         resultados = await asyncio.gather(*esperas, return_exceptions=True)
     assert all(isinstance(r, ServiceUnavailable) for r in resultados), resultados
+
+
+async def test_a_drain_cancelled_mid_batch_still_ends_the_batch_in_the_database(
+    db: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], redis: Redis
+) -> None:
+    enviadas = await _enviadas(db, 3, "MEIO")
+    confirmacoes = Confirmacoes(sessionmaker, redis)
+    esperas = [
+        asyncio.create_task(confirmacoes.aplicar(Tick(m.megaapi_id or "", StatusEnvio.entregue)))
+        for m in enviadas
+    ]
+    await asyncio.sleep(0)  # all three queued
+    await asyncio.sleep(0)  # the drain took them to the database
+    drenagem = confirmacoes._tarefa
+    assert drenagem is not None and confirmacoes._lote is not None
+    drenagem.cancel()
+    async with asyncio.timeout(60):
+        resultados = await asyncio.gather(*esperas, return_exceptions=True)
     await confirmacoes.fechar()
+    # Cut mid-statement, the connection would be left in its transaction, holding the
+    # locks (the next test's TRUNCATE would wait forever): the batch ended instead.
+    assert all(isinstance(r, Aplicado) and r.movida is not None for r in resultados), resultados
+    estados = await db.scalars(
+        select(Mensagem.status_envio).where(Mensagem.id.in_([m.id for m in enviadas]))
+    )
+    assert set(estados) == {StatusEnvio.entregue}

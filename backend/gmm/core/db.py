@@ -29,6 +29,7 @@ from gmm.core.dependencias import dependencia_fora
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+C = TypeVar("C")
 
 # Deterministic constraint names so Alembic migrations can drop/alter them.
 NAMING_CONVENTION = {
@@ -235,6 +236,15 @@ def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
 
 
 _AFTER_COMMIT = "gmm_after_commit"
+
+
+def pendente_apos_commit(session: AsyncSession, tipo: type[C]) -> C | None:
+    """The callback of type ``tipo`` this transaction has already registered, if any:
+    for work that gathers over a transaction and goes out at once after it."""
+    for callback in session.info.get(_AFTER_COMMIT, []):
+        if isinstance(callback, tipo):
+            return callback
+    return None
 
 
 @asynccontextmanager

@@ -23,7 +23,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -33,7 +33,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gmm.core.db import REDIS_DA_SESSAO, after_commit
+from gmm.core.db import REDIS_DA_SESSAO, after_commit, pendente_apos_commit
 from gmm.core.errors import ServiceUnavailable
 from gmm.core.roteiros import roteiro
 
@@ -81,14 +81,18 @@ class Reset(Evento):
     motivo: str = Field(description="Por que a retomada não é possível")
 
 
-# KEYS: stream. ARGV: tipo, dados (JSON), cap, window ms. Answers the new entry's id.
+# KEYS: stream. ARGV: cap, window ms, then tipo and dados (JSON) of each event, in
+# order. Answers the new entries' ids: all of a transaction's events in one round trip.
 # MINID is taken from the id Redis just generated, so only the Redis clock counts.
 _PUBLICAR = """
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*',
-  'tipo', ARGV[1], 'dados', ARGV[2])
-local ms = tonumber(string.match(id, '^(%d+)'))
-redis.call('XTRIM', KEYS[1], 'MINID', '~', string.format('%d', ms - tonumber(ARGV[4])))
-return id
+local ids = {}
+for i = 3, #ARGV, 2 do
+  ids[#ids + 1] = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
+    'tipo', ARGV[i], 'dados', ARGV[i + 1])
+end
+local ms = tonumber(string.match(ids[#ids], '^(%d+)'))
+redis.call('XTRIM', KEYS[1], 'MINID', '~', string.format('%d', ms - tonumber(ARGV[2])))
+return ids
 """
 
 
@@ -101,28 +105,52 @@ async def publicar(redis: Redis, evento: Evento) -> str:
     change is already stored, and the SPA's polling fallback shows it a few seconds
     later.
     """
-    tipo, corpo = evento.nome, evento.model_dump_json()
-    script = roteiro(redis, _PUBLICAR)
+    (evento_id,) = await publicar_varios(redis, [evento])
+    return evento_id
+
+
+async def publicar_varios(redis: Redis, eventos: Sequence[Evento]) -> list[str]:
+    """``publicar`` for several events, in their order, in one round trip."""
+    if not eventos:
+        return []
+    args: list[str | int] = [LIMITE, JANELA_MS]
+    for evento in eventos:
+        args += [evento.nome, evento.model_dump_json()]
     try:
         async with asyncio.timeout(PUBLICAR_TIMEOUT):
-            evento_id = await script(keys=[STREAM], args=[tipo, corpo, LIMITE, JANELA_MS])
+            ids = await roteiro(redis, _PUBLICAR)(keys=[STREAM], args=args)
     except (RedisError, OSError, TimeoutError) as exc:
         log.warning(
             "evento %s não publicado (Redis: %s); as telas o verão pelo polling",
-            tipo,
+            ", ".join(sorted({e.nome for e in eventos})),
             type(exc).__name__,
         )
-        return ""
+        return [""] * len(eventos)
     # Callers may hand in arq's pool, which does not decode replies.
-    return evento_id.decode() if isinstance(evento_id, bytes) else str(evento_id)
+    return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
+
+
+@dataclass
+class _Publicacao:
+    """The events of one transaction, published together once it has committed."""
+
+    redis: Redis
+    eventos: list[Evento]
+
+    async def __call__(self) -> None:
+        await publicar_varios(self.redis, self.eventos)
 
 
 def publicar_apos_commit(session: AsyncSession, evento: Evento) -> None:
     """The one way a change tells every operator's screen: published once ``session``'s
     transaction has committed (never on rollback), on the Redis its sessionmaker
-    carries (``create_sessionmaker(engine, redis)``)."""
-    redis: Redis = session.info[REDIS_DA_SESSAO]
-    after_commit(session, lambda: publicar(redis, evento))
+    carries (``create_sessionmaker(engine, redis)``). All of a transaction's events
+    go in order, in one round trip (a batch of receipts moves many messages)."""
+    publicacao = pendente_apos_commit(session, _Publicacao)
+    if publicacao is None:
+        after_commit(session, _Publicacao(session.info[REDIS_DA_SESSAO], [evento]))
+    else:
+        publicacao.eventos.append(evento)
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,8 @@ class Confirmacoes:
         self._sessionmaker = sessionmaker
         self._redis = redis
         self._fila: list[_Pedido] = []
-        self._em_maos: list[_Pedido] = []  # the batch in the database
-        self._tarefa: asyncio.Task[None] | None = None
+        self._tarefa: asyncio.Task[None] | None = None  # the drain
+        self._lote: asyncio.Future[None] | None = None  # the batch in the database
 
     async def aplicar(self, recibo: ticks.Tick) -> ticks.Aplicado:
         pedido = _Pedido(recibo)
@@ -63,24 +63,26 @@ class Confirmacoes:
 
     async def fechar(self) -> None:
         """At shutdown: the receipts already taken are applied and answered."""
-        if self._tarefa is not None:
-            await asyncio.wait({self._tarefa})
+        pendentes = {t for t in (self._tarefa, self._lote) if t is not None}
+        if pendentes:
+            await asyncio.wait(pendentes)
 
     async def _drenar(self) -> None:
         while self._fila:
-            self._em_maos, self._fila = self._fila[:LIMITE], self._fila[LIMITE:]
-            await self._aplicar(self._em_maos)
-        self._em_maos = []
+            lote, self._fila = self._fila[:LIMITE], self._fila[LIMITE:]
+            # Shielded: a drain cancelled mid-statement would leave its connection in
+            # the middle of a transaction, holding the batch's locks; the batch in
+            # hand always ends (and answers its receipts) on its own.
+            self._lote = asyncio.ensure_future(self._aplicar(lote))
+            await asyncio.shield(self._lote)
 
     def _terminou(self, tarefa: asyncio.Task[None]) -> None:
-        """A drain cancelled (the loop going away), started or not, leaves nobody
-        waiting forever. Whether the batch in hand committed is unknown; MegaAPI's
-        retry of the 503 is harmless, since a receipt only moves a message forward."""
-        if not tarefa.cancelled():
-            return  # _aplicar answers every receipt, whatever happens
-        pendentes, self._em_maos, self._fila = [*self._em_maos, *self._fila], [], []
-        for pedido in pendentes:
-            _responder_erro(pedido, ServiceUnavailable("processo encerrando; tente novamente"))
+        """A drain cancelled (the loop going away), started or not, leaves nobody in
+        the queue waiting forever: a 503, which MegaAPI retries."""
+        if tarefa.cancelled():
+            fila, self._fila = self._fila, []
+            for pedido in fila:
+                _responder_erro(pedido, ServiceUnavailable("processo encerrando; tente novamente"))
 
     async def _aplicar(self, lote: list[_Pedido]) -> None:
         metricas.RECIBOS_POR_LOTE.observe(len(lote))
@@ -102,13 +104,9 @@ class Confirmacoes:
                     type(exc).__name__,
                     len(lote),
                 )
+                detalhe = f"{dependencia} indisponível no momento; tente novamente"
                 for pedido in lote:
-                    _responder_erro(
-                        pedido,
-                        ServiceUnavailable(
-                            f"{dependencia} indisponível no momento; tente novamente"
-                        ),
-                    )
+                    _responder_erro(pedido, ServiceUnavailable(detalhe))
             elif len(lote) > 1:
                 # Not an outage: whichever receipt the batch could not take is found by
                 # taking each alone, so the others still land.
@@ -117,6 +115,12 @@ class Confirmacoes:
             else:
                 _responder_erro(lote[0], exc)
             return
+        except BaseException:
+            # Cancelled itself (the loop is being torn down): whether it committed is
+            # unknown, and a retried receipt only moves a message forward.
+            for pedido in lote:
+                _responder_erro(pedido, ServiceUnavailable("processo encerrando; tente novamente"))
+            raise
         for pedido, aplicado in zip(lote, aplicados, strict=True):
             if not pedido.resposta.done():
                 pedido.resposta.set_result(aplicado)
