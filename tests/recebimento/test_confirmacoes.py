@@ -33,6 +33,16 @@ async def _enviadas(db: AsyncSession, n: int, prefixo: str) -> list[Mensagem]:
     return linhas
 
 
+def _entregues(
+    confirmacoes: Confirmacoes, enviadas: list[Mensagem]
+) -> list[asyncio.Task[Aplicado]]:
+    """A "delivered" receipt for each message, each from a request of its own."""
+    return [
+        asyncio.create_task(confirmacoes.aplicar(Tick(m.megaapi_id or "", StatusEnvio.entregue)))
+        for m in enviadas
+    ]
+
+
 def _lotes() -> tuple[float, float]:
     """(batches, receipts) the histogram has counted so far."""
     (metrica,) = metricas.RECIBOS_POR_LOTE.collect()
@@ -126,10 +136,7 @@ async def test_a_request_that_gives_up_waiting_leaves_the_batch_whole(
 ) -> None:
     enviadas = await _enviadas(db, 3, "DESISTE")
     confirmacoes = Confirmacoes(sessionmaker, redis)
-    esperas = [
-        asyncio.create_task(confirmacoes.aplicar(Tick(m.megaapi_id or "", StatusEnvio.entregue)))
-        for m in enviadas
-    ]
+    esperas = _entregues(confirmacoes, enviadas)
     await asyncio.sleep(0)  # all three queued
     esperas[0].cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -166,10 +173,7 @@ async def test_a_drain_cancelled_before_it_starts_answers_503_to_everyone_queued
 ) -> None:
     enviadas = await _enviadas(db, 3, "CORTE")
     confirmacoes = Confirmacoes(sessionmaker, redis)
-    esperas = [
-        asyncio.create_task(confirmacoes.aplicar(Tick(m.megaapi_id or "", StatusEnvio.entregue)))
-        for m in enviadas
-    ]
+    esperas = _entregues(confirmacoes, enviadas)
     await asyncio.sleep(0)  # all three queued; the drain is created, not yet started
     drenagem = confirmacoes._tarefa
     assert drenagem is not None
@@ -184,10 +188,7 @@ async def test_a_drain_cancelled_mid_batch_still_ends_the_batch_in_the_database(
 ) -> None:
     enviadas = await _enviadas(db, 3, "MEIO")
     confirmacoes = Confirmacoes(sessionmaker, redis)
-    esperas = [
-        asyncio.create_task(confirmacoes.aplicar(Tick(m.megaapi_id or "", StatusEnvio.entregue)))
-        for m in enviadas
-    ]
+    esperas = _entregues(confirmacoes, enviadas)
     await asyncio.sleep(0)  # all three queued
     await asyncio.sleep(0)  # the drain took them to the database
     drenagem = confirmacoes._tarefa
