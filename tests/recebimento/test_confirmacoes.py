@@ -33,6 +33,13 @@ async def _enviadas(db: AsyncSession, n: int, prefixo: str) -> list[Mensagem]:
     return linhas
 
 
+async def _estados(db: AsyncSession, enviadas: list[Mensagem]) -> set[StatusEnvio]:
+    linhas = await db.scalars(
+        select(Mensagem.status_envio).where(Mensagem.id.in_([m.id for m in enviadas]))
+    )
+    return set(linhas)
+
+
 def _entregues(
     confirmacoes: Confirmacoes, enviadas: list[Mensagem]
 ) -> list[asyncio.Task[Aplicado]]:
@@ -66,10 +73,7 @@ async def test_receipts_that_arrive_together_are_applied_in_one_transaction(
     assert [a.movida is not None for a in aplicados] == [True] * 10 + [False]
     assert [a.movida.mensagem_id for a in aplicados[:10] if a.movida] == [m.id for m in enviadas]
     assert aplicados[10] == Aplicado(None, guardado=True)
-    estados = await db.scalars(
-        select(Mensagem.status_envio).where(Mensagem.id.in_([m.id for m in enviadas]))
-    )
-    assert set(estados) == {StatusEnvio.entregue}
+    assert await _estados(db, enviadas) == {StatusEnvio.entregue}
     assert await db.scalar(select(func.count()).select_from(AckPendente)) == 1
 
 
@@ -105,10 +109,7 @@ async def test_a_receipt_the_database_refuses_fails_alone(
     assert all(isinstance(r, Aplicado) and r.movida is not None for r in resultados[:3])
     assert isinstance(resultados[3], Exception)
     assert not isinstance(resultados[3], ServiceUnavailable)
-    estados = await db.scalars(
-        select(Mensagem.status_envio).where(Mensagem.id.in_([m.id for m in enviadas]))
-    )
-    assert set(estados) == {StatusEnvio.lido}
+    assert await _estados(db, enviadas) == {StatusEnvio.lido}
 
 
 async def test_with_redis_out_the_whole_batch_is_a_503_and_nothing_moves(
@@ -125,10 +126,7 @@ async def test_with_redis_out_the_whole_batch_is_a_503_and_nothing_moves(
     finally:
         await fora.aclose()
     assert all(isinstance(r, ServiceUnavailable) for r in resultados)
-    estados = await db.scalars(
-        select(Mensagem.status_envio).where(Mensagem.id.in_([m.id for m in enviadas]))
-    )
-    assert set(estados) == {StatusEnvio.enviado}
+    assert await _estados(db, enviadas) == {StatusEnvio.enviado}
 
 
 async def test_a_request_that_gives_up_waiting_leaves_the_batch_whole(
@@ -144,11 +142,8 @@ async def test_a_request_that_gives_up_waiting_leaves_the_batch_whole(
     for espera in esperas[1:]:
         assert (await espera).movida is not None
     await confirmacoes.fechar()
-    estados = await db.scalars(
-        select(Mensagem.status_envio).where(Mensagem.id.in_([m.id for m in enviadas]))
-    )
     # The one whose sender hung up was in the batch all the same.
-    assert set(estados) == {StatusEnvio.entregue}
+    assert await _estados(db, enviadas) == {StatusEnvio.entregue}
 
 
 async def test_simultaneous_receipts_over_http_each_get_their_own_answer(
@@ -162,10 +157,7 @@ async def test_simultaneous_receipts_over_http_each_get_their_own_answer(
     assert [r.status_code for r in respostas] == [200] * 25
     resultados = [r.json()["resultado"] for r in respostas]
     assert resultados == ["ack_aplicado"] * 20 + ["ack_pendente"] * 5
-    estados = await db.scalars(
-        select(Mensagem.status_envio).where(Mensagem.id.in_([m.id for m in enviadas]))
-    )
-    assert set(estados) == {StatusEnvio.entregue}
+    assert await _estados(db, enviadas) == {StatusEnvio.entregue}
 
 
 async def test_a_drain_cancelled_before_it_starts_answers_503_to_everyone_queued(
@@ -200,7 +192,4 @@ async def test_a_drain_cancelled_mid_batch_still_ends_the_batch_in_the_database(
     # Cut mid-statement, the connection would be left in its transaction, holding the
     # locks (the next test's TRUNCATE would wait forever): the batch ended instead.
     assert all(isinstance(r, Aplicado) and r.movida is not None for r in resultados), resultados
-    estados = await db.scalars(
-        select(Mensagem.status_envio).where(Mensagem.id.in_([m.id for m in enviadas]))
-    )
-    assert set(estados) == {StatusEnvio.entregue}
+    assert await _estados(db, enviadas) == {StatusEnvio.entregue}
