@@ -7,6 +7,7 @@ advisory lock (``travar_id``), so no interleaving loses one.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -196,16 +197,15 @@ async def aplicar_varios(session: AsyncSession, recibos: Sequence[Tick]) -> list
     Two receipts for one message go in successive statements, in their order: one
     UPDATE moves a row once."""
     await _TRAVAR_VARIOS.executar(session, chaves=[_chave(r.megaapi_id) for r in recibos])
+    # A message's k-th receipt goes in the k-th statement.
     rodadas: list[list[int]] = []
+    vistos: Counter[str] = Counter()
     for i, recibo in enumerate(recibos):
-        rodada = next(
-            (r for r in rodadas if all(recibos[j].megaapi_id != recibo.megaapi_id for j in r)),
-            None,
-        )
-        if rodada is None:
-            rodadas.append([i])
-        else:
-            rodada.append(i)
+        vez = vistos[recibo.megaapi_id]
+        vistos[recibo.megaapi_id] += 1
+        if vez == len(rodadas):
+            rodadas.append([])
+        rodadas[vez].append(i)
     resultado: list[Aplicado | None] = [None] * len(recibos)
     for rodada in rodadas:
         desta = [recibos[i] for i in rodada]
